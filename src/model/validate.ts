@@ -1,0 +1,89 @@
+import type { z } from 'zod';
+import { EDGE_ENDPOINTS } from './edge.ts';
+import { NormalizedGraph } from './graph.ts';
+import { remapLegacyGraph } from './legacy.ts';
+import { findSecretPaths } from './secrets.ts';
+
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}
+
+export class ValidationError extends Error {
+  override readonly name = 'ValidationError';
+  constructor(
+    readonly what: string,
+    readonly issues: ValidationIssue[],
+  ) {
+    super(`${what} is invalid:\n${issues.map((i) => `  - ${i.path || '(root)'}: ${i.message}`).join('\n')}`);
+  }
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; issues: ValidationIssue[] };
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+}
+
+export function issuesOf(error: z.ZodError): ValidationIssue[] {
+  return error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
+}
+
+/** Parse with any zod schema, returning every bad field with its path. */
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown): Parsed<z.infer<S>> {
+  const result = schema.safeParse(input);
+  return result.success ? { ok: true, value: result.data } : { ok: false, issues: issuesOf(result.error) };
+}
+
+/** Parse or throw a ValidationError naming every bad field. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, what: string): z.infer<S> {
+  const parsed = parseWith(schema, input);
+  if (!parsed.ok) throw new ValidationError(what, parsed.issues);
+  return parsed.value;
+}
+
+/**
+ * The boundary for connector output and graph files: legacy remap, schema, no secret-named
+ * fields, unique ids, and edge endpoints of the types the schema allows.
+ */
+export function parseNormalizedGraph(input: unknown): Parsed<NormalizedGraph> {
+  const remapped = remapLegacyGraph(input);
+  const parsed = parseWith(NormalizedGraph, remapped);
+  const secretIssues = findSecretPaths(remapped).map((p) => ({
+    path: formatPath(p),
+    message: 'secret material must never enter the graph; remove this field',
+  }));
+  if (!parsed.ok) return { ok: false, issues: [...parsed.issues, ...secretIssues] };
+  const issues = [...secretIssues, ...integrityIssues(parsed.value)];
+  return issues.length ? { ok: false, issues } : parsed;
+}
+
+function integrityIssues(graph: NormalizedGraph): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const typeOf = new Map<string, string>();
+  graph.nodes.forEach((n, i) => {
+    if (typeOf.has(n.nodeId)) issues.push({ path: `nodes[${i}].nodeId`, message: `duplicate nodeId ${n.nodeId}` });
+    typeOf.set(n.nodeId, n.nodeType);
+  });
+  const edgeIds = new Set<string>();
+  graph.edges.forEach((e, i) => {
+    if (edgeIds.has(e.edgeId)) issues.push({ path: `edges[${i}].edgeId`, message: `duplicate edgeId ${e.edgeId}` });
+    edgeIds.add(e.edgeId);
+    const allowed = EDGE_ENDPOINTS[e.edgeType];
+    const from = typeOf.get(e.sourceNodeId);
+    const to = typeOf.get(e.targetNodeId);
+    if (from && !(allowed.from as readonly string[]).includes(from)) {
+      issues.push({ path: `edges[${i}].sourceNodeId`, message: `${e.edgeType} cannot start at a ${from} node` });
+    }
+    if (to && !(allowed.to as readonly string[]).includes(to)) {
+      issues.push({ path: `edges[${i}].targetNodeId`, message: `${e.edgeType} cannot end at a ${to} node` });
+    }
+  });
+  return issues;
+}
+
+export function parseNormalizedGraphOrThrow(input: unknown): NormalizedGraph {
+  const parsed = parseNormalizedGraph(input);
+  if (!parsed.ok) throw new ValidationError('graph', parsed.issues);
+  return parsed.value;
+}
