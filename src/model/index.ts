@@ -12,3 +12,4 @@ export * from './legacy.ts';
 export * from './secrets.ts';
 export * from './validate.ts';
 export * from './hash.ts';
+export * from './changes.ts';

@@ -1,0 +1,28 @@
+import type { NormalizedEdge } from './edge.ts';
+import type { GraphEvent } from './events.ts';
+import type { NormalizedNode } from './node.ts';
+import type { SyncState } from './sync-state.ts';
+
+/**
+ * What a diff asks storage to change. Deleted nodes are not removed: they arrive in upsertNodes as
+ * tombstones (status 'deleted', deletedAt set) and their edges arrive in removeEdgeIds.
+ */
+export interface GraphChangeSet {
+  upsertNodes: NormalizedNode[];
+  upsertEdges: NormalizedEdge[];
+  removeEdgeIds: string[];
+}
+
+/** One sync's writes, committed together or not at all (DESIGN data flow, "one atomic unit"). */
+export interface SyncCommit {
+  connectorId: string;
+  changes: GraphChangeSet;
+  events: GraphEvent[];
+  syncState: SyncState;
+}
+
+/** The graph a connector owns in storage: live nodes and edges, no tombstones. */
+export interface StoredGraph {
+  nodes: NormalizedNode[];
+  edges: NormalizedEdge[];
+}

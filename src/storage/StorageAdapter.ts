@@ -1,0 +1,88 @@
+import type {
+  EventQueryInput,
+  ExecutionPath,
+  GraphEvent,
+  NodeType,
+  NormalizedEdge,
+  NormalizedGraph,
+  NormalizedNode,
+  PathQueryInput,
+  SyncCommit,
+  SyncState,
+} from '../model/index.ts';
+
+export type EdgeDirection = 'incoming' | 'outgoing' | 'both';
+
+/** Which connector a write belongs to; getGraphForConnector and the diff are scoped by it. */
+export interface WriteOptions {
+  connectorId?: string;
+}
+
+export interface NodePageQuery {
+  nodeType?: NodeType;
+  /** Equality on top-level fields or `properties` fields; an array value means "one of". */
+  filters?: Record<string, unknown>;
+  includeDeleted?: boolean;
+  first: number;
+  /** nodeId of the last node of the previous page (nodes are ordered by nodeId). */
+  after?: string;
+}
+
+export interface NodePage {
+  nodes: NormalizedNode[];
+  hasNextPage: boolean;
+}
+
+export interface EventPage {
+  events: GraphEvent[];
+  /** Cursor for the next page, absent on the last page. */
+  nextCursor?: string;
+}
+
+/**
+ * The only door to the database (DESIGN decision 4). Every method is tenant-scoped; an adapter
+ * must never return another tenant's data. The seed's methods come first, then what the sync
+ * engine and the API need. Behaviour is defined by test/contract/storage-adapter.contract.ts.
+ */
+export interface StorageAdapter {
+  // --- Graph operations (seed 003) ---
+  /** Returns tombstones too (status 'deleted'), so history stays readable. */
+  getNode(tenantId: string, nodeId: string): Promise<NormalizedNode | null>;
+  /** Live nodes only. */
+  getNodesByType(tenantId: string, nodeType: NodeType): Promise<NormalizedNode[]>;
+  getEdgesForNode(tenantId: string, nodeId: string, direction: EdgeDirection): Promise<NormalizedEdge[]>;
+  upsertNode(tenantId: string, node: NormalizedNode, options?: WriteOptions): Promise<void>;
+  /** Tombstones the node (status 'deleted', deletedAt now) and removes its edges. */
+  deleteNode(tenantId: string, nodeId: string): Promise<void>;
+  upsertEdge(tenantId: string, edge: NormalizedEdge, options?: WriteOptions): Promise<void>;
+  deleteEdge(tenantId: string, edgeId: string): Promise<void>;
+
+  // --- Path queries ---
+  /** Simple paths only, depth and count capped by the model (MAX_PATH_DEPTH, MAX_PATHS). */
+  queryPaths(tenantId: string, query: PathQueryInput): Promise<ExecutionPath[]>;
+
+  // --- Events ---
+  appendEvents(tenantId: string, events: GraphEvent[]): Promise<void>;
+  queryEvents(tenantId: string, query: EventQueryInput): Promise<GraphEvent[]>;
+  queryEventPage(tenantId: string, query: EventQueryInput): Promise<EventPage>;
+
+  // --- Bulk ---
+  bulkUpsertNodes(tenantId: string, nodes: NormalizedNode[], options?: WriteOptions): Promise<void>;
+  bulkUpsertEdges(tenantId: string, edges: NormalizedEdge[], options?: WriteOptions): Promise<void>;
+
+  // --- State ---
+  getLastSyncState(tenantId: string, connectorId: string): Promise<SyncState | null>;
+  /** Live nodes and edges written for this connector, as a graph the diff can compare against. */
+  getGraphForConnector(tenantId: string, connectorId: string): Promise<NormalizedGraph>;
+
+  // --- Beyond the seed ---
+  /** Graph changes, events and the sync record in one atomic unit: all or nothing. */
+  commitSync(tenantId: string, commit: SyncCommit): Promise<void>;
+  /** Insert or replace a sync record (e.g. 'running' at start, 'failed' on error). */
+  saveSyncState(tenantId: string, state: SyncState): Promise<void>;
+  listSyncStates(tenantId: string, options?: { connectorId?: string; limit?: number }): Promise<SyncState[]>;
+  getNodes(tenantId: string, nodeIds: readonly string[]): Promise<(NormalizedNode | null)[]>;
+  listNodes(tenantId: string, query: NodePageQuery): Promise<NodePage>;
+  /** Releases connections and flushes pending persistence. */
+  close(): Promise<void>;
+}
