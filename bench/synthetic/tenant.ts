@@ -1,0 +1,185 @@
+import { makeEdgeId, makeNodeId } from '../../src/model/index.ts';
+import type { EdgeType, NormalizedEdge, NormalizedGraph, NormalizedNode, NodeType } from '../../src/model/index.ts';
+import { pick, seededRandom } from './random.ts';
+
+// A synthetic tenant with a realistic mix: most nodes are automations and execution evidence,
+// identities are few and heavily shared, chains run automation → automation → connection →
+// credential → identity, and people own things. Seedable: the same options give the same graph.
+
+export interface SyntheticOptions {
+  nodes: number;
+  seed?: number;
+  tenantId?: string;
+  connectorId?: string;
+  syncId?: string;
+  transformedAt?: string;
+}
+
+const MIX: [NodeType, number][] = [
+  ['automation', 0.25],
+  ['execution_evidence', 0.3],
+  ['human_identity', 0.1],
+  ['resource', 0.1],
+  ['credential', 0.08],
+  ['identity', 0.05],
+  ['connection', 0.05],
+  ['permission', 0.05],
+  ['role', 0.02],
+];
+
+const SCOPE = 'synthetic.example.com';
+const T0 = Date.UTC(2026, 0, 1);
+
+export function syntheticTenant(options: SyntheticOptions): NormalizedGraph {
+  const rand = seededRandom(options.seed ?? 42);
+  const byType = new Map<NodeType, NormalizedNode[]>();
+  const nodes: NormalizedNode[] = [];
+  for (const [type, share] of MIX) {
+    const count = Math.max(1, Math.round(options.nodes * share));
+    const list: NormalizedNode[] = [];
+    for (let i = 0; i < count && nodes.length < options.nodes; i++) {
+      const node = makeNode(type, i, rand);
+      list.push(node);
+      nodes.push(node);
+    }
+    byType.set(type, list);
+  }
+  const edges = makeEdges(byType, rand, options.nodes * 3);
+  return {
+    syncId: options.syncId ?? 'sync-synthetic-1',
+    connectorId: options.connectorId ?? 'synthetic',
+    tenantId: options.tenantId ?? 'tenant-synthetic',
+    transformedAt: options.transformedAt ?? new Date(T0).toISOString(),
+    nodes,
+    edges,
+    temporalMarkers: [],
+    evidenceCompleteness: { sources: {} },
+  };
+}
+
+function iso(rand: () => number, days = 365): string {
+  return new Date(T0 - Math.floor(rand() * days * 86_400_000)).toISOString();
+}
+
+function base(type: NodeType, i: number) {
+  const sourceId = `${type.slice(0, 3)}${i.toString(36).padStart(6, '0')}`;
+  return {
+    nodeId: makeNodeId('custom', SCOPE, sourceId),
+    sourceSystem: 'custom' as const,
+    sourceScope: SCOPE,
+    sourceId,
+    displayName: `${type} ${i}`,
+    status: 'active' as const,
+  };
+}
+
+export function makeNode(type: NodeType, i: number, rand: () => number): NormalizedNode {
+  const b = base(type, i);
+  switch (type) {
+    case 'identity':
+      return { ...b, nodeType: type, properties: { identitySubtype: pick(rand, ['service_principal', 'oauth_app', 'integration_user'] as const), executionMode: 'autonomous', ownershipState: 'owned', lastActivityAt: iso(rand) } };
+    case 'automation':
+      return { ...b, nodeType: type, properties: { automationSubtype: pick(rand, ['business_rule', 'script_include', 'scheduled_job', 'flow_designer_flow'] as const), executionMode: 'autonomous', securityRelevance: pick(rand, ['active_external', 'dormant_authority', 'internal_inventory'] as const), ownershipState: 'owned' } };
+    case 'connection':
+      return { ...b, nodeType: type, properties: { connectionSubtype: 'rest_message', targetUrl: `https://api${i}.example.net/v1` } };
+    case 'credential':
+      return { ...b, nodeType: type, properties: { credentialSubtype: pick(rand, ['oauth_profile', 'client_secret', 'certificate'] as const), expiresAt: iso(rand, -365) } };
+    case 'human_identity':
+      return { ...b, nodeType: type, properties: { email: `user${i}@example.com`, accountEnabled: rand() > 0.05 } };
+    case 'role':
+      return { ...b, nodeType: type, properties: { roleName: `role_${i}`, roleSubtype: 'application', isPrivileged: rand() < 0.1 } };
+    case 'permission':
+      return { ...b, nodeType: type, properties: { permissionName: `perm.${i}`, normalizedAction: pick(rand, ['read', 'update', 'admin', 'create'] as const), scope: `scope_${i % 50}` } };
+    case 'resource':
+      return { ...b, nodeType: type, properties: { resourceSubtype: 'table', businessDomain: pick(rand, ['hr', 'finance', 'it_ops', 'unknown'] as const), sensitivity: 'internal' } };
+    case 'execution_evidence':
+      return { ...b, nodeType: type, properties: { executionType: 'api_call', executedAt: iso(rand, 30), outcome: 'success' } };
+  }
+}
+
+function makeEdges(byType: Map<NodeType, NormalizedNode[]>, rand: () => number, target: number): NormalizedEdge[] {
+  const edges = new Map<string, NormalizedEdge>();
+  const get = (t: NodeType) => byType.get(t) ?? [];
+  const add = (edgeType: EdgeType, from: NormalizedNode | undefined, to: NormalizedNode | undefined) => {
+    if (!from || !to || from === to) return;
+    const edgeId = makeEdgeId(edgeType, from.nodeId, to.nodeId);
+    if (!edges.has(edgeId)) edges.set(edgeId, { edgeId, edgeType, sourceNodeId: from.nodeId, targetNodeId: to.nodeId, properties: {} });
+  };
+  const [automations, connections, credentials, identities, humans, roles, permissions, resources, evidence] = (
+    ['automation', 'connection', 'credential', 'identity', 'human_identity', 'role', 'permission', 'resource', 'execution_evidence'] as const
+  ).map(get) as NormalizedNode[][];
+  // The chain backbone: every connection uses a credential that authenticates as an identity.
+  connections!.forEach((c) => add('USES', c, pick(rand, credentials!)));
+  credentials!.forEach((c) => add('AUTHENTICATES_AS', c, pick(rand, identities!)));
+  for (const a of automations!) {
+    const r = rand();
+    if (r < 0.3) add('CALLS', a, pick(rand, automations!));
+    else if (r < 0.6) add('INVOKES', a, pick(rand, connections!));
+    else if (r < 0.7) add('RUNS_AS', a, pick(rand, identities!));
+    add('OWNED_BY', a, pick(rand, humans!));
+    add('TRIGGERS_ON', a, pick(rand, resources!));
+  }
+  identities!.forEach((i) => {
+    add('OWNED_BY', i, pick(rand, humans!));
+    add('HAS_ROLE', i, pick(rand, roles!));
+  });
+  roles!.forEach((r) => add('GRANTS', r, pick(rand, permissions!)));
+  permissions!.forEach((p) => add('APPLIES_TO', p, pick(rand, resources!)));
+  evidence!.forEach((e) => add('EXECUTES_ON', e, pick(rand, resources!)));
+  // Fill up to the target fan-out with more ownership, role and call edges.
+  const fillers: [EdgeType, NormalizedNode[], NormalizedNode[]][] = [
+    ['CALLS', automations!, automations!],
+    ['INVOKES', automations!, connections!],
+    ['MEMBER_OF', humans!, roles!],
+    ['EXECUTES_ON', evidence!, resources!],
+    ['APPROVED_BY', identities!, humans!],
+  ];
+  let guard = 0;
+  while (edges.size < target && guard++ < target * 3) {
+    const [type, from, to] = pick(rand, fillers);
+    add(type, pick(rand, from), pick(rand, to));
+  }
+  return [...edges.values()];
+}
+
+/**
+ * A copy with a fraction of nodes changed: ~60% updated, ~20% deleted, ~20% new, and as many
+ * edges removed/added. Returns fresh objects, as a real extraction would.
+ */
+export function mutateTenant(graph: NormalizedGraph, fraction: number, seed = 7, syncId = 'sync-synthetic-2'): NormalizedGraph {
+  const rand = seededRandom(seed);
+  const changes = Math.max(1, Math.round(graph.nodes.length * fraction));
+  const deleted = new Set<string>();
+  const updated = new Set<string>();
+  for (let i = 0; i < changes; i++) {
+    const n = graph.nodes[Math.floor(rand() * graph.nodes.length)]!;
+    const r = rand();
+    if (r < 0.6) updated.add(n.nodeId);
+    else if (r < 0.8) deleted.add(n.nodeId);
+  }
+  const nodes: NormalizedNode[] = [];
+  for (const n of graph.nodes) {
+    if (deleted.has(n.nodeId)) continue;
+    const copy = structuredClone(n);
+    if (updated.has(n.nodeId)) copy.displayName = `${n.displayName} (renamed)`;
+    nodes.push(copy);
+  }
+  const newCount = Math.round(changes * 0.2);
+  for (let i = 0; i < newCount; i++) nodes.push(makeNode('automation', 10_000_000 + i, rand));
+  const edges: NormalizedEdge[] = [];
+  for (const e of graph.edges) {
+    if (deleted.has(e.sourceNodeId) || deleted.has(e.targetNodeId)) continue;
+    if (rand() < fraction * 0.2) continue;
+    edges.push(structuredClone(e));
+  }
+  const liveAutomations = nodes.filter((n) => n.nodeType === 'automation');
+  const humans = nodes.filter((n) => n.nodeType === 'human_identity');
+  for (let i = 0; i < Math.round(graph.edges.length * fraction * 0.2); i++) {
+    const from = pick(rand, liveAutomations);
+    const to = pick(rand, humans);
+    const edgeId = makeEdgeId('APPROVED_BY', from.nodeId, to.nodeId);
+    edges.push({ edgeId, edgeType: 'APPROVED_BY', sourceNodeId: from.nodeId, targetNodeId: to.nodeId, properties: {} });
+  }
+  const dedup = new Map(edges.map((e) => [e.edgeId, e]));
+  return { ...graph, syncId, transformedAt: new Date(Date.parse(graph.transformedAt) + 86_400_000).toISOString(), nodes, edges: [...dedup.values()] };
+}

@@ -1,0 +1,251 @@
+import { EDGE_ENDPOINTS, EDGE_TYPES, NODE_TYPES, edgeContentHash, nodeContentHash } from '../model/index.ts';
+import type {
+  DiffResult,
+  EdgeType,
+  GraphChangeSet,
+  GraphEvent,
+  JsonObject,
+  NodeType,
+  NormalizedEdge,
+  NormalizedGraph,
+  NormalizedNode,
+  StoredGraph,
+} from '../model/index.ts';
+import { changedEdgeProperties, changedNodeProperties } from './changed-properties.ts';
+import { makeEventId } from './event-ids.ts';
+import { TRIGGER_EDGE_TYPES, isTriggerRelevantLifecycle, isTriggerRelevantUpdate } from './trigger-relevance.ts';
+
+export interface GraphDiff {
+  result: DiffResult;
+  changes: GraphChangeSet;
+}
+
+/**
+ * Optional precomputed content hashes of the previous graph (a store can keep them so a sync hashes
+ * only the new extraction).
+ */
+export interface DiffOptions {
+  previousNodeHashes?: ReadonlyMap<string, string>;
+  previousEdgeHashes?: ReadonlyMap<string, string>;
+}
+
+type Change =
+  | { kind: 'created'; node: NormalizedNode }
+  | { kind: 'updated'; before: NormalizedNode; after: NormalizedNode; changed: string[] }
+  | { kind: 'deleted'; node: NormalizedNode; tombstone: NormalizedNode }
+  | { kind: 'edge_removed'; edge: NormalizedEdge; changed?: string[] }
+  | { kind: 'edge_added'; edge: NormalizedEdge; changed?: string[] };
+
+const byId = <T>(key: (t: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+
+/**
+ * previous (stored, live) vs current (this extraction) → events and the changes to store.
+ * Pure: no I/O, deterministic for the same inputs whatever their order.
+ *
+ * The six rules of seed 003, with deletion scoped (DESIGN decision 3): only types the extraction
+ * saw completely can lose nodes or edges, and a type that came back empty where the store had data
+ * is never wiped — an empty extraction is far likelier a source fault than a real mass deletion.
+ */
+export function diffGraphs(previous: StoredGraph, current: NormalizedGraph, options: DiffOptions = {}): GraphDiff {
+  const at = current.transformedAt;
+  const prevNodes = new Map<string, NormalizedNode>();
+  for (const n of previous.nodes) prevNodes.set(n.nodeId, n);
+  const currNodes = new Map<string, NormalizedNode>();
+  for (const n of current.nodes) currNodes.set(n.nodeId, n);
+
+  const { deletableNodeTypes, deletableEdgeTypes, withheld } = deletionScope(previous, current);
+  const changes: Change[] = [];
+
+  // Rules 1 and 2: created and updated nodes.
+  for (const node of current.nodes) {
+    const before = prevNodes.get(node.nodeId);
+    if (!before) {
+      changes.push({ kind: 'created', node });
+      continue;
+    }
+    const beforeHash = options.previousNodeHashes?.get(node.nodeId) ?? nodeContentHash(before);
+    if (beforeHash !== nodeContentHash(node)) {
+      const changed = changedNodeProperties(before, node);
+      if (changed.length) changes.push({ kind: 'updated', before, after: node, changed });
+    }
+  }
+
+  // Rule 3: deleted nodes become tombstones, within the deletion scope.
+  const deletedIds = new Set<string>();
+  for (const node of previous.nodes) {
+    if (currNodes.has(node.nodeId) || !deletableNodeTypes.has(node.nodeType)) continue;
+    deletedIds.add(node.nodeId);
+    const tombstone = { ...node, status: 'deleted', deletedAt: at } as NormalizedNode;
+    changes.push({ kind: 'deleted', node, tombstone });
+  }
+
+  // Rules 4–6: edges added, removed, and replaced when their properties differ.
+  const prevEdges = new Map<string, NormalizedEdge>();
+  for (const e of previous.edges) prevEdges.set(e.edgeId, e);
+  const currEdgeIds = new Set<string>();
+  for (const edge of current.edges) {
+    currEdgeIds.add(edge.edgeId);
+    const before = prevEdges.get(edge.edgeId);
+    if (!before) {
+      changes.push({ kind: 'edge_added', edge });
+      continue;
+    }
+    const beforeHash = options.previousEdgeHashes?.get(edge.edgeId) ?? edgeContentHash(before);
+    if (beforeHash !== edgeContentHash(edge)) {
+      const changed = changedEdgeProperties(before, edge);
+      changes.push({ kind: 'edge_removed', edge: before, changed }, { kind: 'edge_added', edge, changed });
+    }
+  }
+  for (const edge of previous.edges) {
+    if (currEdgeIds.has(edge.edgeId)) continue;
+    const endpointDeleted = deletedIds.has(edge.sourceNodeId) || deletedIds.has(edge.targetNodeId);
+    if (endpointDeleted || deletableEdgeTypes.has(edge.edgeType)) changes.push({ kind: 'edge_removed', edge });
+  }
+
+  return assemble(current, changes, { prevNodes, currNodes, withheld, at });
+}
+
+function deletionScope(previous: StoredGraph, current: NormalizedGraph) {
+  const completeNodes = new Set<NodeType>(current.extractionScope?.completeNodeTypes ?? NODE_TYPES);
+  const completeEdges = new Set<EdgeType>(current.extractionScope?.completeEdgeTypes ?? EDGE_TYPES);
+  const withheld: string[] = [];
+  const countBy = <T, K>(items: readonly T[], key: (t: T) => K) => {
+    const counts = new Map<K, number>();
+    for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+    return counts;
+  };
+  const prevNodeCounts = countBy(previous.nodes, (n) => n.nodeType);
+  const currNodeCounts = countBy(current.nodes, (n) => n.nodeType);
+  const deletableNodeTypes = new Set<NodeType>();
+  for (const [type, count] of prevNodeCounts) {
+    if (!completeNodes.has(type)) withheld.push(`node:${type}:incomplete_extraction`);
+    else if (count > 0 && !currNodeCounts.get(type)) withheld.push(`node:${type}:empty_extraction`);
+    else deletableNodeTypes.add(type);
+  }
+  const prevEdgeCounts = countBy(previous.edges, (e) => e.edgeType);
+  const currEdgeCounts = countBy(current.edges, (e) => e.edgeType);
+  const deletableEdgeTypes = new Set<EdgeType>();
+  for (const [type, count] of prevEdgeCounts) {
+    if (!completeEdges.has(type)) withheld.push(`edge:${type}:incomplete_extraction`);
+    else if (count > 0 && !currEdgeCounts.get(type)) withheld.push(`edge:${type}:empty_extraction`);
+    else deletableEdgeTypes.add(type);
+  }
+  return { deletableNodeTypes, deletableEdgeTypes, withheld: withheld.sort() };
+}
+
+// Stable event order: node creations, updates, edge removals, edge additions, node deletions —
+// the order a consumer can replay without dangling references. Ties broken by id.
+const PHASE: Record<Change['kind'], number> = { created: 0, updated: 1, edge_removed: 2, edge_added: 3, deleted: 4 };
+const changeKey = (c: Change): string =>
+  c.kind === 'created' || c.kind === 'deleted' ? c.node.nodeId : c.kind === 'updated' ? c.after.nodeId : c.edge.edgeId;
+
+function assemble(
+  current: NormalizedGraph,
+  changes: Change[],
+  ctx: {
+    prevNodes: Map<string, NormalizedNode>;
+    currNodes: Map<string, NormalizedNode>;
+    withheld: string[];
+    at: string;
+  },
+): GraphDiff {
+  changes.sort((a, b) => PHASE[a.kind] - PHASE[b.kind] || byId(changeKey)(a, b));
+  const { tenantId, syncId, connectorId } = current;
+  const events: GraphEvent[] = [];
+  const evaluate = new Set<string>();
+  const out: GraphChangeSet = { upsertNodes: [], upsertEdges: [], removeEdgeIds: [] };
+  const counts = { nodesCreated: 0, nodesUpdated: 0, nodesDeleted: 0, edgesCreated: 0, edgesUpdated: 0, edgesRemoved: 0 };
+  const typeOf = (id: string, edgeType: EdgeType): NodeType =>
+    ctx.currNodes.get(id)?.nodeType ?? ctx.prevNodes.get(id)?.nodeType ?? EDGE_ENDPOINTS[edgeType].from[0]!;
+  const push = (e: Omit<GraphEvent, 'eventId' | 'tenantId' | 'timestamp' | 'sourceConnector' | 'syncId' | 'sequence'>) =>
+    events.push({
+      eventId: makeEventId({ tenantId, syncId, eventType: e.eventType, entityId: e.entityId, edgeId: e.edgeId }),
+      tenantId,
+      timestamp: ctx.at,
+      sourceConnector: connectorId,
+      syncId,
+      sequence: events.length,
+      ...e,
+    });
+
+  for (const c of changes) {
+    switch (c.kind) {
+      case 'created':
+        counts.nodesCreated++;
+        out.upsertNodes.push(c.node);
+        push({ entityType: c.node.nodeType, entityId: c.node.nodeId, eventType: 'created', beforeState: null, afterState: asJson(c.node) });
+        if (isTriggerRelevantLifecycle(c.node)) evaluate.add(c.node.nodeId);
+        break;
+      case 'updated':
+        counts.nodesUpdated++;
+        out.upsertNodes.push(c.after);
+        push({
+          entityType: c.after.nodeType,
+          entityId: c.after.nodeId,
+          eventType: 'updated',
+          beforeState: asJson(c.before),
+          afterState: asJson(c.after),
+          changedProperties: c.changed,
+        });
+        if (isTriggerRelevantUpdate(c.after, c.changed)) evaluate.add(c.after.nodeId);
+        break;
+      case 'deleted':
+        counts.nodesDeleted++;
+        out.upsertNodes.push(c.tombstone);
+        push({ entityType: c.node.nodeType, entityId: c.node.nodeId, eventType: 'deleted', beforeState: asJson(c.node), afterState: asJson(c.tombstone) });
+        if (isTriggerRelevantLifecycle(c.node)) evaluate.add(c.node.nodeId);
+        break;
+      case 'edge_removed':
+      case 'edge_added': {
+        const added = c.kind === 'edge_added';
+        if (added) {
+          out.upsertEdges.push(c.edge);
+          if (c.changed) counts.edgesUpdated++;
+          else counts.edgesCreated++;
+        } else {
+          out.removeEdgeIds.push(c.edge.edgeId);
+          if (!c.changed) counts.edgesRemoved++;
+        }
+        push({
+          entityType: typeOf(c.edge.sourceNodeId, c.edge.edgeType),
+          entityId: c.edge.sourceNodeId,
+          eventType: added ? 'relationship_added' : 'relationship_removed',
+          relationshipType: c.edge.edgeType,
+          targetEntityId: c.edge.targetNodeId,
+          edgeId: c.edge.edgeId,
+          beforeState: added ? null : asJson(c.edge),
+          afterState: added ? asJson(c.edge) : null,
+          ...(c.changed ? { changedProperties: c.changed } : {}),
+        });
+        if (TRIGGER_EDGE_TYPES.has(c.edge.edgeType)) evaluate.add(c.edge.sourceNodeId);
+        break;
+      }
+      default:
+        throw new UnreachableCaseError(c);
+    }
+  }
+  // A removal that is half of a replacement must not delete the edge the addition re-writes.
+  const rewritten = new Set(out.upsertEdges.map((e) => e.edgeId));
+  out.removeEdgeIds = out.removeEdgeIds.filter((id) => !rewritten.has(id));
+
+  return {
+    changes: out,
+    result: {
+      syncId,
+      tenantId,
+      computedAt: ctx.at,
+      ...counts,
+      events,
+      entitiesToEvaluate: [...evaluate].sort(),
+      deletionsWithheld: ctx.withheld,
+    },
+  };
+}
+
+const asJson = (value: NormalizedNode | NormalizedEdge): JsonObject => value as unknown as JsonObject;
+
+export class UnreachableCaseError extends Error {
+  constructor(value: never) {
+    super(`unreachable case: ${JSON.stringify(value)}`);
+  }
+}
