@@ -1,0 +1,94 @@
+import { shortHash } from '../model/index.ts';
+import type { EdgeType, ExecutionPath } from '../model/index.ts';
+import type { StorageAdapter } from '../storage/StorageAdapter.ts';
+
+/** Edges of an execution chain (seed 003 "EXECUTION CHAIN PATTERN"), plus the short RUNS_AS form. */
+export const CHAIN_EDGE_TYPES: EdgeType[] = ['CALLS', 'INVOKES', 'USES', 'AUTHENTICATES_AS', 'RUNS_AS'];
+export const DEFAULT_CHAIN_DEPTH = 8;
+
+export interface ChainQuery {
+  /** Chains ending at this identity. */
+  to?: string;
+  /** Chains starting at this automation. */
+  from?: string;
+  maxDepth?: number;
+  limit?: number;
+}
+
+/**
+ * Execution chains: automation → (CALLS)* → automation → INVOKES → connection → USES → credential
+ * → AUTHENTICATES_AS → identity, or automation → RUNS_AS → identity. Only maximal chains are
+ * returned: a chain that is the tail of a longer one (the script include inside a business rule's
+ * chain) is folded into it, because an analyst asks "what ultimately runs as this identity".
+ * Chains are returned in automation → identity order whatever the walking direction.
+ */
+export async function findExecutionChains(storage: StorageAdapter, tenantId: string, query: ChainQuery): Promise<ExecutionPath[]> {
+  const maxDepth = query.maxDepth ?? DEFAULT_CHAIN_DEPTH;
+  const limit = query.limit ?? 1_000;
+  let paths: ExecutionPath[];
+  if (query.to) {
+    const backwards = await storage.queryPaths(tenantId, {
+      startNodeId: query.to,
+      startNodeType: 'identity',
+      traverseEdgeTypes: CHAIN_EDGE_TYPES,
+      endNodeType: 'automation',
+      direction: 'incoming',
+      maxDepth,
+      limit: 5_000,
+    });
+    paths = backwards.map(reversePath);
+    if (query.from) paths = paths.filter((p) => p.startNode.nodeId === query.from);
+  } else if (query.from) {
+    paths = await storage.queryPaths(tenantId, {
+      startNodeId: query.from,
+      startNodeType: 'automation',
+      traverseEdgeTypes: CHAIN_EDGE_TYPES,
+      endNodeType: 'identity',
+      maxDepth,
+      limit: 5_000,
+    });
+  } else {
+    paths = await storage.queryPaths(tenantId, {
+      startNodeType: 'automation',
+      traverseEdgeTypes: CHAIN_EDGE_TYPES,
+      endNodeType: 'identity',
+      maxDepth,
+      limit: 5_000,
+    });
+  }
+  return maximalChains(paths.filter(isWellFormedChain)).slice(0, limit);
+}
+
+function reversePath(p: ExecutionPath): ExecutionPath {
+  const nodes = [...p.nodes].reverse();
+  return { nodes, edges: [...p.edges].reverse(), depth: p.depth, startNode: nodes[0]!, endNode: nodes.at(-1)! };
+}
+
+/** Automation first, identity last, and no identity in the middle (a chain stops at who it runs as). */
+function isWellFormedChain(p: ExecutionPath): boolean {
+  return (
+    p.startNode.nodeType === 'automation' &&
+    p.endNode.nodeType === 'identity' &&
+    p.nodes.slice(1, -1).every((n) => n.nodeType !== 'identity')
+  );
+}
+
+const pathKey = (p: ExecutionPath) => p.edges.map((e) => e.edgeId).join('>');
+
+/** Drop chains that are a proper suffix of another chain in the set. */
+export function maximalChains(paths: ExecutionPath[]): ExecutionPath[] {
+  const suffixes = new Set<string>();
+  for (const p of paths) {
+    for (let i = 1; i < p.edges.length; i++) suffixes.add(p.edges.slice(i).map((e) => e.edgeId).join('>'));
+  }
+  return paths
+    .filter((p) => !suffixes.has(pathKey(p)))
+    .sort((a, b) => compare(a.startNode.nodeId, b.startNode.nodeId) || compare(pathKey(a), pathKey(b)));
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Stable id of a chain, derived from its edges: the same chain always has the same id. */
+export function chainId(p: ExecutionPath): string {
+  return `chain:${shortHash(pathKey(p), 24)}`;
+}

@@ -1,0 +1,25 @@
+import { deriveOwnership } from '../resolve/ownership.ts';
+import type { OwnershipVerdict } from '../resolve/ownership.ts';
+import type { NormalizedNode } from '../model/index.ts';
+import type { StorageAdapter } from '../storage/StorageAdapter.ts';
+
+export interface OwnershipReport extends OwnershipVerdict {
+  node: NormalizedNode;
+}
+
+/** The ownership verdict for one stored node, read through the StorageAdapter. */
+export async function ownershipOf(storage: StorageAdapter, tenantId: string, nodeId: string, asOf?: string): Promise<OwnershipReport | null> {
+  const node = await storage.getNode(tenantId, nodeId);
+  if (!node) return null;
+  const edges = (await storage.getEdgesForNode(tenantId, nodeId, 'outgoing')).filter((e) =>
+    ['OWNED_BY', 'APPROVED_BY', 'CREATED_BY'].includes(e.edgeType),
+  );
+  const peopleIds = [...new Set(edges.map((e) => e.targetNodeId))];
+  const parentEdges = (
+    await Promise.all(peopleIds.map((id) => storage.getEdgesForNode(tenantId, id, 'outgoing')))
+  ).flat().filter((e) => e.edgeType === 'BELONGS_TO');
+  const allIds = [...new Set([...peopleIds, ...parentEdges.map((e) => e.targetNodeId)])];
+  const people = new Map<string, NormalizedNode>();
+  (await storage.getNodes(tenantId, allIds)).forEach((n) => n && people.set(n.nodeId, n));
+  return { node, ...deriveOwnership({ edges, people, parents: parentEdges, ...(asOf ? { asOf } : {}) }) };
+}

@@ -1,0 +1,288 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findExecutionChains } from '../../src/analysis/execution-chains.ts';
+import { ownershipOf } from '../../src/analysis/ownership-report.ts';
+import { canonicalJson } from '../../src/model/index.ts';
+import type { GraphEvent, NormalizedGraph, SyncState } from '../../src/model/index.ts';
+import type { StorageAdapter } from '../../src/storage/StorageAdapter.ts';
+import { applyGraph } from '../../src/sync/apply-graph.ts';
+import { SAMPLE_IDS, freshTenant, sampleTenant } from '../support/sample-tenant.ts';
+
+export interface AdapterHarness {
+  setup: () => Promise<StorageAdapter>;
+  teardown?: (adapter: StorageAdapter) => Promise<void>;
+}
+
+const sortedJson = (items: unknown[]) => items.map((i) => canonicalJson(i)).sort();
+
+/**
+ * The behaviour every StorageAdapter must have. Each adapter's test calls this once; tests share
+ * one adapter (one server) and stay apart by tenant id.
+ */
+export function defineStorageAdapterContract(name: string, harness: AdapterHarness): void {
+  describe(`StorageAdapter contract: ${name}`, () => {
+    let storage: StorageAdapter;
+    beforeAll(async () => {
+      storage = await harness.setup();
+    });
+    afterAll(async () => {
+      if (harness.teardown) await harness.teardown(storage);
+      else await storage.close();
+    });
+
+    const loadSample = async (tenantId = freshTenant()) => {
+      const graph = sampleTenant(tenantId);
+      const result = await applyGraph(storage, graph);
+      return { tenantId, graph, result };
+    };
+
+    describe('graph operations', () => {
+      it('stores a sync and gives the same graph back for its connector', async () => {
+        const { tenantId, graph, result } = await loadSample();
+        expect(result.nodesCreated).toBe(graph.nodes.length);
+        expect(result.edgesCreated).toBe(graph.edges.length);
+        const stored = await storage.getGraphForConnector(tenantId, graph.connectorId);
+        expect(sortedJson(stored.nodes)).toEqual(sortedJson(graph.nodes));
+        expect(sortedJson(stored.edges)).toEqual(sortedJson(graph.edges));
+      });
+
+      it('loading the same graph twice changes nothing and emits no events', async () => {
+        const { tenantId, graph } = await loadSample();
+        const again = await applyGraph(storage, { ...graph, syncId: 'sample-sync-again' });
+        expect(again.events).toEqual([]);
+        expect(again.nodesCreated + again.nodesUpdated + again.nodesDeleted + again.edgesCreated + again.edgesRemoved).toBe(0);
+        expect(await storage.queryEvents(tenantId, { limit: 1000 })).toHaveLength(graph.nodes.length + graph.edges.length);
+      });
+
+      it('reads nodes by id and type, and edges by direction', async () => {
+        const { tenantId, graph } = await loadSample();
+        const principal = await storage.getNode(tenantId, SAMPLE_IDS.graphPrincipal);
+        expect(principal).toEqual(graph.nodes.find((n) => n.nodeId === SAMPLE_IDS.graphPrincipal));
+        const automations = await storage.getNodesByType(tenantId, 'automation');
+        expect(automations.map((n) => n.nodeId).sort()).toEqual(
+          graph.nodes.filter((n) => n.nodeType === 'automation').map((n) => n.nodeId).sort(),
+        );
+        const incoming = await storage.getEdgesForNode(tenantId, SAMPLE_IDS.scriptInclude, 'incoming');
+        expect(incoming.map((e) => e.edgeType).sort()).toEqual(['CALLS', 'CALLS']);
+        const outgoing = await storage.getEdgesForNode(tenantId, SAMPLE_IDS.scriptInclude, 'outgoing');
+        expect(outgoing.map((e) => e.edgeType).sort()).toEqual(['CREATED_BY', 'INVOKES']);
+        const both = await storage.getEdgesForNode(tenantId, SAMPLE_IDS.scriptInclude, 'both');
+        expect(both).toHaveLength(4);
+        const batch = await storage.getNodes(tenantId, [SAMPLE_IDS.bob, 'missing:node', SAMPLE_IDS.alice]);
+        expect(batch.map((n) => n?.nodeId ?? null)).toEqual([SAMPLE_IDS.bob, null, SAMPLE_IDS.alice]);
+      });
+
+      it('single upserts replace, deleteNode tombstones and drops the edges', async () => {
+        const { tenantId, graph } = await loadSample();
+        const bob = graph.nodes.find((n) => n.nodeId === SAMPLE_IDS.bob)!;
+        await storage.upsertNode(tenantId, { ...bob, displayName: 'Robert Okafor' });
+        expect((await storage.getNode(tenantId, SAMPLE_IDS.bob))?.displayName).toBe('Robert Okafor');
+        await storage.deleteNode(tenantId, SAMPLE_IDS.bob);
+        const tombstone = await storage.getNode(tenantId, SAMPLE_IDS.bob);
+        expect(tombstone?.status).toBe('deleted');
+        expect(tombstone?.deletedAt).toBeTruthy();
+        expect(await storage.getEdgesForNode(tenantId, SAMPLE_IDS.bob, 'both')).toEqual([]);
+        expect((await storage.getNodesByType(tenantId, 'human_identity')).map((n) => n.nodeId)).not.toContain(SAMPLE_IDS.bob);
+        const edge = graph.edges.find((e) => e.edgeType === 'USES')!;
+        await storage.deleteEdge(tenantId, edge.edgeId);
+        expect((await storage.getEdgesForNode(tenantId, edge.sourceNodeId, 'outgoing')).map((e) => e.edgeId)).not.toContain(edge.edgeId);
+        await storage.upsertEdge(tenantId, { ...edge, properties: { sourceEvidence: 'sys_id:1' } });
+        const back = (await storage.getEdgesForNode(tenantId, edge.sourceNodeId, 'outgoing')).find((e) => e.edgeId === edge.edgeId);
+        expect(back?.properties).toEqual({ sourceEvidence: 'sys_id:1' });
+      });
+
+      it('bulk writes are scoped to the connector they were written for', async () => {
+        const tenantId = freshTenant();
+        const graph = sampleTenant(tenantId);
+        const [first, ...rest] = graph.nodes;
+        await storage.bulkUpsertNodes(tenantId, [first!], { connectorId: 'conn-a' });
+        await storage.bulkUpsertNodes(tenantId, rest, { connectorId: 'conn-b' });
+        await storage.bulkUpsertEdges(tenantId, graph.edges, { connectorId: 'conn-b' });
+        expect((await storage.getGraphForConnector(tenantId, 'conn-a')).nodes.map((n) => n.nodeId)).toEqual([first!.nodeId]);
+        const b = await storage.getGraphForConnector(tenantId, 'conn-b');
+        expect(b.nodes).toHaveLength(rest.length);
+        expect(b.edges).toHaveLength(graph.edges.length);
+      });
+
+      it('pages through nodes by id with filters', async () => {
+        const { tenantId, graph } = await loadSample();
+        const seen: string[] = [];
+        let after: string | undefined;
+        for (let page = 0; page < 20; page++) {
+          const res = await storage.listNodes(tenantId, { first: 4, ...(after ? { after } : {}) });
+          seen.push(...res.nodes.map((n) => n.nodeId));
+          if (!res.hasNextPage) break;
+          after = res.nodes.at(-1)!.nodeId;
+        }
+        expect(seen).toEqual(graph.nodes.map((n) => n.nodeId).sort());
+        const privileged = await storage.listNodes(tenantId, { nodeType: 'role', filters: { isPrivileged: true }, first: 10 });
+        expect(privileged.nodes).toHaveLength(2);
+        const bySystem = await storage.listNodes(tenantId, { nodeType: 'identity', filters: { sourceSystem: 'entra_id' }, first: 10 });
+        expect(bySystem.nodes.map((n) => n.displayName).sort()).toEqual(['Payroll-Connector', 'SN-Graph-Integration']);
+      });
+    });
+
+    describe('diff through storage', () => {
+      it('tombstones a node missing from the next complete sync, and brings it back when it returns', async () => {
+        const { tenantId, graph } = await loadSample();
+        const withoutPayroll: NormalizedGraph = {
+          ...graph,
+          syncId: 'sample-sync-2',
+          transformedAt: '2026-01-16T06:00:00.000Z',
+          nodes: graph.nodes.filter((n) => n.nodeId !== SAMPLE_IDS.payrollPrincipal),
+          edges: graph.edges.filter((e) => e.sourceNodeId !== SAMPLE_IDS.payrollPrincipal),
+        };
+        const second = await applyGraph(storage, withoutPayroll);
+        expect(second.nodesDeleted).toBe(1);
+        expect(second.edgesRemoved).toBe(2);
+        expect((await storage.getNode(tenantId, SAMPLE_IDS.payrollPrincipal))?.status).toBe('deleted');
+        const back = await applyGraph(storage, { ...graph, syncId: 'sample-sync-3', transformedAt: '2026-01-17T06:00:00.000Z' });
+        expect(back.nodesCreated).toBe(1);
+        expect(back.edgesCreated).toBe(2);
+        expect((await storage.getNode(tenantId, SAMPLE_IDS.payrollPrincipal))?.status).toBe('active');
+        expect((await storage.getNode(tenantId, SAMPLE_IDS.payrollPrincipal))?.deletedAt).toBeUndefined();
+      });
+
+      it('an empty extraction deletes nothing', async () => {
+        const { tenantId, graph } = await loadSample();
+        const empty = await applyGraph(storage, { ...graph, syncId: 'sample-empty', nodes: [], edges: [] });
+        expect(empty.events).toEqual([]);
+        expect((await storage.getGraphForConnector(tenantId, graph.connectorId)).nodes).toHaveLength(graph.nodes.length);
+      });
+
+      it('records the sync and answers the last sync state per connector', async () => {
+        const { tenantId, graph } = await loadSample();
+        await applyGraph(storage, { ...graph, syncId: 'sample-sync-later', transformedAt: '2026-02-01T00:00:00.000Z' }, { startedAt: '2026-02-01T00:00:00.000Z' });
+        const last = await storage.getLastSyncState(tenantId, graph.connectorId);
+        expect(last).toMatchObject({ syncId: 'sample-sync-later', status: 'completed', mode: 'full' });
+        const all = await storage.listSyncStates(tenantId, { connectorId: graph.connectorId });
+        expect(all.map((s) => s.syncId)).toEqual(['sample-sync-later', 'sample-sync-1']);
+        const failed: SyncState = { syncId: 'sync-failed', tenantId, connectorId: 'other', mode: 'full', status: 'failed', startedAt: '2026-03-01T00:00:00.000Z', errors: [{ type: 'AUTH_FAILURE', message: '401' }] };
+        await storage.saveSyncState(tenantId, failed);
+        expect(await storage.getLastSyncState(tenantId, 'other')).toEqual(failed);
+        expect(await storage.getLastSyncState(tenantId, 'never-ran')).toBeNull();
+      });
+    });
+
+    describe('paths', () => {
+      it('finds the four-hop execution chains ending at an identity', async () => {
+        const { tenantId } = await loadSample();
+        const chains = await findExecutionChains(storage, tenantId, { to: SAMPLE_IDS.graphPrincipal });
+        expect(chains.map((c) => c.nodes.map((n) => n.nodeId))).toEqual([
+          [SAMPLE_IDS.businessRule, SAMPLE_IDS.scriptInclude, SAMPLE_IDS.restMessage, SAMPLE_IDS.oauthProfile, SAMPLE_IDS.graphPrincipal],
+          [SAMPLE_IDS.scheduledJob, SAMPLE_IDS.scriptInclude, SAMPLE_IDS.restMessage, SAMPLE_IDS.oauthProfile, SAMPLE_IDS.graphPrincipal],
+        ]);
+        expect(chains[0]!.edges.map((e) => e.edgeType)).toEqual(['CALLS', 'INVOKES', 'USES', 'AUTHENTICATES_AS']);
+        expect(chains[0]!.depth).toBe(4);
+      });
+
+      it('finds chains from an automation, including the short RUNS_AS form', async () => {
+        const { tenantId } = await loadSample();
+        const fromRule = await findExecutionChains(storage, tenantId, { from: SAMPLE_IDS.businessRule });
+        expect(fromRule.map((c) => c.endNode.nodeId)).toEqual([SAMPLE_IDS.graphPrincipal]);
+        const fromFlow = await findExecutionChains(storage, tenantId, { from: SAMPLE_IDS.flow });
+        expect(fromFlow.map((c) => c.edges.map((e) => e.edgeType))).toEqual([['RUNS_AS']]);
+      });
+
+      it('honours maxDepth, end filters, direction and the depth cap', async () => {
+        const { tenantId } = await loadSample();
+        const shallow = await findExecutionChains(storage, tenantId, { to: SAMPLE_IDS.graphPrincipal, maxDepth: 3 });
+        expect(shallow.map((c) => c.startNode.nodeId)).toEqual([SAMPLE_IDS.scriptInclude]);
+        const admins = await storage.queryPaths(tenantId, {
+          startNodeType: 'identity',
+          traverseEdgeTypes: ['GRANTS'],
+          endNodeType: 'permission',
+          endNodeFilters: { normalizedAction: 'admin' },
+          maxDepth: 1,
+        });
+        expect(admins.map((p) => [p.startNode.displayName, p.endNode.displayName])).toEqual([['SN-Graph-Integration', 'Directory.ReadWrite.All']]);
+        const filtered = await storage.queryPaths(tenantId, {
+          startNodeType: 'automation',
+          startNodeFilters: { automationSubtype: ['scheduled_job'] },
+          traverseEdgeTypes: ['CALLS', 'INVOKES'],
+          endNodeType: 'connection',
+          maxDepth: 4,
+        });
+        expect(filtered.map((p) => p.depth)).toEqual([2]);
+        await expect(storage.queryPaths(tenantId, { startNodeId: SAMPLE_IDS.businessRule, traverseEdgeTypes: ['CALLS'], maxDepth: 50 })).rejects.toThrow(/maxDepth/);
+        await expect(storage.queryPaths(tenantId, { startNodeId: SAMPLE_IDS.businessRule, traverseEdgeTypes: ['DROP_ALL' as never], maxDepth: 2 })).rejects.toThrow(/traverseEdgeTypes/);
+      });
+
+      it('stops at the path limit and never loops on cycles', async () => {
+        const { tenantId, graph } = await loadSample();
+        // A CALLS cycle: script include calls the business rule that calls it.
+        await storage.upsertEdge(tenantId, { edgeId: 'CALLS:cycle', edgeType: 'CALLS', sourceNodeId: SAMPLE_IDS.scriptInclude, targetNodeId: SAMPLE_IDS.businessRule, properties: {} }, { connectorId: graph.connectorId });
+        const paths = await storage.queryPaths(tenantId, { startNodeType: 'automation', traverseEdgeTypes: ['CALLS', 'INVOKES', 'USES', 'AUTHENTICATES_AS'], endNodeType: 'identity', maxDepth: 10 });
+        for (const p of paths) expect(new Set(p.nodes.map((n) => n.nodeId)).size).toBe(p.nodes.length);
+        const limited = await storage.queryPaths(tenantId, { startNodeType: 'automation', traverseEdgeTypes: ['CALLS', 'INVOKES'], maxDepth: 5, limit: 2 });
+        expect(limited).toHaveLength(2);
+      });
+    });
+
+    describe('events', () => {
+      it('filters, orders and pages events without gaps or repeats', async () => {
+        const { tenantId, result } = await loadSample();
+        const all: GraphEvent[] = [];
+        let after: string | undefined;
+        for (let i = 0; i < 50; i++) {
+          const page = await storage.queryEventPage(tenantId, { limit: 7, ...(after ? { after } : {}) });
+          all.push(...page.events);
+          if (!page.nextCursor) break;
+          after = page.nextCursor;
+        }
+        expect(all.map((e) => e.eventId)).toEqual(result.events.map((e) => e.eventId));
+        const desc = await storage.queryEvents(tenantId, { orderBy: 'desc', limit: 3 });
+        expect(desc.map((e) => e.sequence)).toEqual([...result.events].reverse().slice(0, 3).map((e) => e.sequence));
+        const forPrincipal = await storage.queryEvents(tenantId, { entityId: SAMPLE_IDS.graphPrincipal, eventType: 'created' });
+        expect(forPrincipal).toHaveLength(1);
+        const grants = await storage.queryEvents(tenantId, { relationshipType: 'GRANTS' });
+        expect(grants).toHaveLength(2);
+        const none = await storage.queryEvents(tenantId, { since: '2030-01-01T00:00:00.000Z' });
+        expect(none).toEqual([]);
+      });
+
+      it('appending the same events again adds nothing', async () => {
+        const { tenantId, result } = await loadSample();
+        await storage.appendEvents(tenantId, result.events.slice(0, 5));
+        expect(await storage.queryEvents(tenantId, { limit: 1000 })).toHaveLength(result.events.length);
+      });
+
+      it('rejects a malformed cursor', async () => {
+        const { tenantId } = await loadSample();
+        await expect(storage.queryEventPage(tenantId, { after: 'not-a-cursor' })).rejects.toThrow(/cursor/);
+      });
+    });
+
+    describe('ownership', () => {
+      it('derives owned, orphaned and unattributed from stored edges', async () => {
+        const { tenantId } = await loadSample();
+        const principal = await ownershipOf(storage, tenantId, SAMPLE_IDS.graphPrincipal);
+        expect(principal?.state).toBe('orphaned');
+        expect(principal?.owners.map((o) => [o.displayName, o.active])).toEqual([['Alice Meyer', false]]);
+        expect((await ownershipOf(storage, tenantId, SAMPLE_IDS.businessRule))?.state).toBe('owned');
+        const payroll = await ownershipOf(storage, tenantId, SAMPLE_IDS.payrollPrincipal);
+        expect(payroll?.state).toBe('unattributed');
+        expect(payroll?.signals.map((s) => s.kind)).toContain('maintainer_hint_ignored');
+        expect(await ownershipOf(storage, tenantId, 'no:such:node')).toBeNull();
+      });
+    });
+
+    describe('tenant isolation', () => {
+      it('never shows one tenant’s data to another', async () => {
+        const { tenantId: a, graph } = await loadSample();
+        const b = freshTenant('other');
+        expect(await storage.getNode(b, SAMPLE_IDS.graphPrincipal)).toBeNull();
+        expect(await storage.getNodesByType(b, 'identity')).toEqual([]);
+        expect(await storage.getEdgesForNode(b, SAMPLE_IDS.scriptInclude, 'both')).toEqual([]);
+        expect(await findExecutionChains(storage, b, { to: SAMPLE_IDS.graphPrincipal })).toEqual([]);
+        expect(await storage.queryEvents(b, {})).toEqual([]);
+        expect(await storage.listSyncStates(b)).toEqual([]);
+        expect((await storage.getGraphForConnector(b, graph.connectorId)).nodes).toEqual([]);
+        expect((await storage.listNodes(b, { first: 10 })).nodes).toEqual([]);
+        // Writing the same ids under B leaves A untouched.
+        await applyGraph(storage, { ...graph, tenantId: b, nodes: graph.nodes.map((n) => ({ ...n, displayName: 'B' })) });
+        expect((await storage.getNode(a, SAMPLE_IDS.graphPrincipal))?.displayName).toBe('SN-Graph-Integration');
+        expect((await storage.getNode(b, SAMPLE_IDS.graphPrincipal))?.displayName).toBe('B');
+      });
+    });
+  });
+}
