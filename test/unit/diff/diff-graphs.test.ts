@@ -81,7 +81,7 @@ describe('diffGraphs', () => {
   });
 
   it('deletes only within the types the extraction saw completely', () => {
-    const next = { ...structuredClone(base), nodes: base.nodes.filter((n) => n.nodeType !== 'credential' && n.nodeType !== 'role') };
+    const next: NormalizedGraph = { ...structuredClone(base), nodes: base.nodes.filter((n) => n.nodeType !== 'credential' && n.nodeType !== 'role') };
     next.nodes.push(...structuredClone(base.nodes.filter((n) => n.nodeType === 'role')).slice(1));
     next.extractionScope = { completeNodeTypes: ['role'], completeEdgeTypes: [] };
     const { result } = diffGraphs(stored(base), next);
