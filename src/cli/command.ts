@@ -1,0 +1,36 @@
+import type { AppConfig } from '../config/app-config.ts';
+import type { StorageAdapter } from '../storage/StorageAdapter.ts';
+
+export interface CliContext {
+  config: AppConfig;
+  /** Opens the configured store on first use; closed by main when the command ends. */
+  storage: () => Promise<StorageAdapter>;
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  /** Returns the process exit code. */
+  run(args: string[], ctx: CliContext): Promise<number>;
+}
+
+/** A usage mistake: main prints the message and the command's usage, and exits 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export function tenantOf(values: { tenant?: string | undefined }, ctx: CliContext): string {
+  const tenant = values.tenant ?? ctx.config.AUTHGRAPH_TENANT;
+  if (!tenant) throw new UsageError('name the tenant with --tenant or AUTHGRAPH_TENANT');
+  return tenant;
+}
+
+export function intOption(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive whole number`);
+  return n;
+}

@@ -1,0 +1,23 @@
+import { parseArgs } from 'node:util';
+import { ownershipOf } from '../../analysis/ownership-report.ts';
+import { UsageError, tenantOf } from '../command.ts';
+import type { Command } from '../command.ts';
+import { formatOwnership } from '../format.ts';
+
+export const ownershipCommand: Command = {
+  name: 'ownership',
+  summary: 'show the ownership state of a node and the signals behind it',
+  usage: 'authgraph ownership <nodeId> --tenant <id> [--json]',
+  async run(args, ctx) {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { tenant: { type: 'string' }, json: { type: 'boolean' } } });
+    const nodeId = positionals[0];
+    if (!nodeId) throw new UsageError('name the node');
+    const report = await ownershipOf(await ctx.storage(), tenantOf(values, ctx), nodeId);
+    if (!report) {
+      ctx.err(`no node ${nodeId} in this tenant`);
+      return 1;
+    }
+    ctx.out(values.json ? JSON.stringify(report, null, 2) : formatOwnership(report));
+    return 0;
+  },
+};

@@ -1,0 +1,57 @@
+import { loadAppConfig } from '../config/app-config.ts';
+import { ValidationError } from '../model/index.ts';
+import { openStorage } from '../storage/open-storage.ts';
+import type { StorageAdapter } from '../storage/StorageAdapter.ts';
+import { UsageError } from './command.ts';
+import type { CliContext, Command } from './command.ts';
+import { demoCommand } from './commands/demo.ts';
+import { eventsCommand } from './commands/events.ts';
+import { loadCommand } from './commands/load.ts';
+import { ownershipCommand } from './commands/ownership.ts';
+import { pathsCommand } from './commands/paths.ts';
+import { syncsCommand } from './commands/syncs.ts';
+
+export const COMMANDS: Command[] = [demoCommand, loadCommand, eventsCommand, pathsCommand, ownershipCommand, syncsCommand];
+
+function help(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return ['usage: authgraph <command> [options]', '', ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`)].join('\n');
+}
+
+export async function main(argv: string[], io = { out: console.log, err: console.error }): Promise<number> {
+  const [name, ...args] = argv;
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.err(name && name !== 'help' && name !== '--help' ? `unknown command: ${name}\n\n${help()}` : help());
+    return name && name !== 'help' && name !== '--help' ? 2 : 0;
+  }
+  let storage: StorageAdapter | undefined;
+  try {
+    const config = loadAppConfig();
+    const ctx: CliContext = {
+      config,
+      storage: async () => (storage ??= await openStorage(config)),
+      out: io.out,
+      err: io.err,
+    };
+    return await command.run(args, ctx);
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`${(error as Error).message}\nusage: ${command.usage}`);
+      return 2;
+    }
+    if (error instanceof ValidationError) {
+      io.err(error.message);
+      return 1;
+    }
+    io.err(`authgraph ${command.name} failed: ${(error as Error).message}`);
+    return 1;
+  } finally {
+    await storage?.close();
+  }
+}
+
+// Run when executed directly (tsx src/cli/main.ts …), not when imported by tests.
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/cli/main.ts')) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { parseOrThrow } from '../model/index.ts';
+
+// Process configuration, read once from the environment and validated: a wrong value stops the
+// process with a message naming the variable, instead of failing somewhere later.
+const AppConfig = z.object({
+  AUTHGRAPH_STORE: z.enum(['memory', 'neo4j']).optional(),
+  AUTHGRAPH_STATE_FILE: z.string().min(1).default('.authgraph/state.json'),
+  AUTHGRAPH_TENANT: z.string().min(1).optional(),
+  NEO4J_URI: z.string().regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\//, 'NEO4J_URI must start with bolt:// or neo4j://').optional(),
+  NEO4J_USER: z.string().optional(),
+  NEO4J_PASSWORD: z.string().optional(),
+  KAFKA_BROKERS: z.string().regex(/^[^,\s]+(,[^,\s]+)*$/, 'KAFKA_BROKERS is a comma-separated host:port list').optional(),
+});
+export type AppConfig = z.infer<typeof AppConfig> & { store: 'memory' | 'neo4j' };
+
+export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = parseOrThrow(AppConfig, env, 'environment configuration');
+  // Neo4j when asked for, or when a URI is given and nothing else was asked for.
+  const store = parsed.AUTHGRAPH_STORE ?? (parsed.NEO4J_URI ? 'neo4j' : 'memory');
+  if (store === 'neo4j' && !parsed.NEO4J_URI) {
+    throw new Error('AUTHGRAPH_STORE=neo4j needs NEO4J_URI (e.g. bolt://127.0.0.1:7687)');
+  }
+  return { ...parsed, store };
+}
