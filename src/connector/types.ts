@@ -138,6 +138,8 @@ export interface RawExtraction {
   relationships: RawRelationship[];
   metadata: ExtractionMetadata;
   deltaToken?: string;
+  /** Non-secret settings the transform needs (classification tables, patterns): transform(raw) stays pure. */
+  transformSettings?: Record<string, unknown>;
 }
 
 export interface SyncCursor {
