@@ -1,4 +1,4 @@
-import { EDGE_ENDPOINTS, EDGE_TYPES, NODE_TYPES, edgeContentHash, nodeContentHash } from '../model/index.ts';
+import { EDGE_ENDPOINTS, EDGE_TYPES, NODE_TYPES, edgeContentHash, edgeFingerprint, nodeContentHash, nodeFingerprint } from '../model/index.ts';
 import type {
   DiffResult,
   EdgeType,
@@ -21,7 +21,7 @@ export interface GraphDiff {
 }
 
 /**
- * Optional precomputed content hashes of the previous graph (a store can keep them so a sync hashes
+ * Optional precomputed content hashes (nodeContentHash / edgeContentHash) of the previous graph (a store can keep them so a sync hashes
  * only the new extraction).
  */
 export interface DiffOptions {
@@ -63,8 +63,9 @@ export function diffGraphs(previous: StoredGraph, current: NormalizedGraph, opti
       changes.push({ kind: 'created', node });
       continue;
     }
-    const beforeHash = options.previousNodeHashes?.get(node.nodeId) ?? nodeContentHash(before);
-    if (beforeHash !== nodeContentHash(node)) {
+    const storedHash = options.previousNodeHashes?.get(node.nodeId);
+    const same = storedHash ? storedHash === nodeContentHash(node) : nodeFingerprint(before) === nodeFingerprint(node);
+    if (!same) {
       const changed = changedNodeProperties(before, node);
       if (changed.length) changes.push({ kind: 'updated', before, after: node, changed });
     }
@@ -90,10 +91,12 @@ export function diffGraphs(previous: StoredGraph, current: NormalizedGraph, opti
       changes.push({ kind: 'edge_added', edge });
       continue;
     }
-    const beforeHash = options.previousEdgeHashes?.get(edge.edgeId) ?? edgeContentHash(before);
-    if (beforeHash !== edgeContentHash(edge)) {
+    const storedHash = options.previousEdgeHashes?.get(edge.edgeId);
+    const same = storedHash ? storedHash === edgeContentHash(edge) : edgeFingerprint(before) === edgeFingerprint(edge);
+    if (!same) {
+      // Fingerprints also differ on mere key order: report only real property changes.
       const changed = changedEdgeProperties(before, edge);
-      changes.push({ kind: 'edge_removed', edge: before, changed }, { kind: 'edge_added', edge, changed });
+      if (changed.length) changes.push({ kind: 'edge_removed', edge: before, changed }, { kind: 'edge_added', edge, changed });
     }
   }
   for (const edge of previous.edges) {

@@ -15,12 +15,27 @@ export function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
 }
 
-/** Hash of everything that describes a node except tombstone bookkeeping. */
-export function nodeContentHash(node: NormalizedNode): string {
+/**
+ * A fast content fingerprint: plain JSON in the object's own key order. Equal fingerprints mean
+ * equal content; unequal ones may still be equal content in another key order, so the diff then
+ * compares canonically (changed-properties) before it reports anything. Hot path: one stringify.
+ */
+export function nodeFingerprint(node: NormalizedNode): string {
+  if (node.deletedAt === undefined) return JSON.stringify(node);
   const { deletedAt: _deletedAt, ...content } = node;
-  return createHash('sha1').update(canonicalJson(content)).digest('base64');
+  return JSON.stringify(content);
+}
+
+/** Edge content beyond its id (type and ends are part of the id): dates and properties. */
+export function edgeFingerprint(edge: NormalizedEdge): string {
+  return `${edge.edgeType}|${edge.sourceNodeId}|${edge.targetNodeId}|${edge.since ?? ''}|${edge.until ?? ''}|${JSON.stringify(edge.properties)}`;
+}
+
+/** Short stable hashes of the fingerprints, for stores that keep them beside each row. */
+export function nodeContentHash(node: NormalizedNode): string {
+  return createHash('sha1').update(nodeFingerprint(node)).digest('base64');
 }
 
 export function edgeContentHash(edge: NormalizedEdge): string {
-  return createHash('sha1').update(canonicalJson(edge)).digest('base64');
+  return createHash('sha1').update(edgeFingerprint(edge)).digest('base64');
 }
