@@ -134,8 +134,8 @@ function isAlive(pid) {
   try {
     process.kill(pid, 0);
     return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else, so it is not one of ours either way.
+  } catch {
+    // ESRCH: gone. EPERM: it exists but belongs to another user, so it is not one of ours.
     return false;
   }
 }
@@ -471,7 +471,13 @@ async function ensureService(service, cfg) {
     if (child.pid === undefined) throw new Error(`could not start java for ${service.name}`);
     fs.writeFileSync(service.pidFile, `${JSON.stringify({ pid: child.pid, address: service.address(cfg) })}\n`);
 
-    await waitHealthy(service, cfg, () => exited, service.startTimeoutMs);
+    try {
+      await waitHealthy(service, cfg, () => exited, service.startTimeoutMs);
+    } catch (error) {
+      // Never leave a half-started server behind: nothing would ever stop it.
+      await stopService(service, 10_000).catch(() => {});
+      throw error;
+    }
     const warmUp = service.warmUp(cfg);
     const warmUpTimeout = sleep(30_000, 'timeout', { ref: false }); // unref'd: never holds a caller open
     const warmed = await Promise.race([warmUp.then(() => 'ok'), warmUpTimeout]).catch((error) => error.message);

@@ -38,6 +38,9 @@ public class Launcher {
                 // Modest memory: the machine has two cores and runs Kafka and the tests beside it.
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(512))
                 .setConfig(GraphDatabaseSettings.logs_directory, logs)
+                // Transaction logs otherwise preallocate 256 MB per database (neo4j and system):
+                // half a GB of disk for a few test nodes.
+                .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
                 // No usage-data phone-home: closed networks, and it only slows start-up there.
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
                 // A stop should not hang on a test's forgotten transaction.
