@@ -1,0 +1,82 @@
+import neo4j from 'neo4j-driver';
+import type { Driver, ManagedTransaction, QueryResult, RecordShape } from 'neo4j-driver';
+import { toStorageError } from './map-error.ts';
+
+export interface ExecutorOptions {
+  database: string;
+  /** Server-side transaction timeout; a transaction that runs longer is rolled back. */
+  transactionTimeoutMs?: number;
+  /** Records per PULL when streaming large reads. */
+  fetchSize?: number;
+}
+
+/** What a unit of work is, for the server's transaction list and query log (`dbms.listTransactions`). */
+export interface WorkLabel {
+  operation: string;
+  tenantId?: string;
+}
+
+export type Work<T> = (tx: ManagedTransaction) => Promise<T>;
+
+/**
+ * The one place that talks to the driver (STYLE "One executor in front of the driver"): every
+ * unit of work runs in a managed transaction (retried by the driver on transient errors), the
+ * session is closed in `finally`, the transaction is tagged with what it does, and Neo4j errors
+ * leave as StorageError.
+ */
+export class Executor {
+  constructor(
+    readonly driver: Driver,
+    private readonly options: ExecutorOptions,
+  ) {}
+
+  read<T>(label: WorkLabel, work: Work<T>): Promise<T> {
+    return this.run(label, neo4j.session.READ, work);
+  }
+
+  write<T>(label: WorkLabel, work: Work<T>): Promise<T> {
+    return this.run(label, neo4j.session.WRITE, work);
+  }
+
+  /**
+   * An auto-commit transaction: only for statements that manage their own transactions
+   * (`CALL { … } IN TRANSACTIONS`) and schema commands. Not retried.
+   */
+  async autoCommit<R extends RecordShape = RecordShape>(
+    label: WorkLabel,
+    text: string,
+    params: Record<string, unknown> = {},
+  ): Promise<QueryResult<R>> {
+    const session = this.driver.session({ database: this.options.database, defaultAccessMode: neo4j.session.WRITE });
+    try {
+      return await session.run<R>(text, params, this.config(label));
+    } catch (error) {
+      throw toStorageError(error, label.operation);
+    } finally {
+      await session.close();
+    }
+  }
+
+  private async run<T>(label: WorkLabel, mode: typeof neo4j.session.READ, work: Work<T>): Promise<T> {
+    const session = this.driver.session({
+      database: this.options.database,
+      defaultAccessMode: mode,
+      ...(this.options.fetchSize ? { fetchSize: this.options.fetchSize } : {}),
+    });
+    try {
+      const config = this.config(label);
+      return await (mode === neo4j.session.READ ? session.executeRead(work, config) : session.executeWrite(work, config));
+    } catch (error) {
+      throw toStorageError(error, label.operation);
+    } finally {
+      await session.close();
+    }
+  }
+
+  private config(label: WorkLabel) {
+    return {
+      metadata: { app: 'authgraph', operation: label.operation, ...(label.tenantId ? { tenantId: label.tenantId } : {}) },
+      ...(this.options.transactionTimeoutMs ? { timeout: this.options.transactionTimeoutMs } : {}),
+    };
+  }
+}

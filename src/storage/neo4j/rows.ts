@@ -1,0 +1,97 @@
+import { IdentityNode, edgeContentHash, nodeContentHash } from '../../model/index.ts';
+import type { GraphEvent, NormalizedEdge, NormalizedNode, SyncState } from '../../model/index.ts';
+import { FILTER_KEY } from '../node-filters.ts';
+
+// Row ↔ model. The whole entity travels as JSON (`json`) so reads give back exactly what was
+// written; the fields queries filter, sort or index on are copied out as real properties.
+
+type Scalar = string | number | boolean;
+export type Props = Record<string, Scalar | Scalar[] | null>;
+
+/** Prefix of a node's `properties` fields stored as real properties (filters on them run in Cypher). */
+export const PROPERTY_PREFIX = 'p_';
+/** Names of `properties` fields whose value is JSON null (Neo4j cannot store a null property). */
+export const NULL_PROPERTIES = 'nullProps';
+
+/** The top-level node fields (nodeId, status …), from the model: a filter key names one of these first. */
+export const NODE_TOP_FIELDS: ReadonlySet<string> = new Set(
+  Object.keys(IdentityNode.shape).filter((key) => key !== 'properties'),
+);
+
+const isScalar = (v: unknown): v is Scalar => typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+
+export interface NodeRow {
+  nodeId: string;
+  props: Props;
+}
+
+export function nodeRow(tenantId: string, node: NormalizedNode): NodeRow {
+  const props: Props = { tenantId, contentHash: nodeContentHash(node), json: JSON.stringify(node) };
+  const top = node as unknown as Record<string, unknown>;
+  for (const key of NODE_TOP_FIELDS) if (isScalar(top[key])) props[key] = top[key];
+  const nulls: string[] = [];
+  for (const [key, value] of Object.entries(node.properties as Record<string, unknown>)) {
+    if (!FILTER_KEY.test(key)) continue;
+    if (isScalar(value)) props[`${PROPERTY_PREFIX}${key}`] = value;
+    else if (value === null) nulls.push(key);
+  }
+  if (nulls.length) props[NULL_PROPERTIES] = nulls;
+  return { nodeId: node.nodeId, props };
+}
+
+export interface EdgeRow {
+  edgeId: string;
+  sourceNodeId: string;
+  targetNodeId: string;
+  props: Props;
+}
+
+export function edgeRow(tenantId: string, edge: NormalizedEdge): EdgeRow {
+  return {
+    edgeId: edge.edgeId,
+    sourceNodeId: edge.sourceNodeId,
+    targetNodeId: edge.targetNodeId,
+    props: { tenantId, edgeId: edge.edgeId, contentHash: edgeContentHash(edge), json: JSON.stringify(edge) },
+  };
+}
+
+export interface EventRow {
+  eventId: string;
+  props: Props;
+}
+
+export function eventRow(tenantId: string, event: GraphEvent): EventRow {
+  return {
+    eventId: event.eventId,
+    props: {
+      tenantId,
+      eventId: event.eventId,
+      ms: Date.parse(event.timestamp),
+      timestamp: event.timestamp,
+      syncId: event.syncId,
+      sequence: event.sequence,
+      entityId: event.entityId,
+      entityType: event.entityType,
+      eventType: event.eventType,
+      // Stored as given: a value Neo4j cannot hold fails the write (and its transaction).
+      relationshipType: (event.relationshipType ?? null) as Scalar | null,
+      targetEntityId: event.targetEntityId ?? null,
+      json: JSON.stringify(event),
+    },
+  };
+}
+
+export function syncParams(tenantId: string, state: SyncState) {
+  return {
+    tenantId,
+    syncId: state.syncId,
+    connectorId: state.connectorId,
+    startedAt: state.startedAt,
+    json: JSON.stringify(state),
+  };
+}
+
+export const parseNode = (json: string) => JSON.parse(json) as NormalizedNode;
+export const parseEdge = (json: string) => JSON.parse(json) as NormalizedEdge;
+export const parseEvent = (json: string) => JSON.parse(json) as GraphEvent;
+export const parseSyncState = (json: string) => JSON.parse(json) as SyncState;

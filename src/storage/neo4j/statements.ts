@@ -1,0 +1,170 @@
+import neo4j from 'neo4j-driver';
+import { MAX_PATH_DEPTH, NODE_TYPES } from '../../model/index.ts';
+import type { EdgeType, GraphEvent, NodeType, NormalizedEdge, NormalizedNode, PathQuery } from '../../model/index.ts';
+import type { EdgeDirection } from '../StorageAdapter.ts';
+import { render } from './cypher-files.ts';
+import { filterPredicates } from './filters.ts';
+import { NODE_LABEL, NODE_TYPE_LABELS, labelFor, relationshipTypeFor } from './labels.ts';
+import { edgeRow, eventRow, nodeRow } from './rows.ts';
+
+// Statement builders: pure functions from validated input to Cypher text and parameters, so the
+// generated Cypher is checked without a database (test/unit/storage-neo4j).
+
+export interface Statement {
+  text: string;
+  params: Record<string, unknown>;
+}
+
+/** Rows per UNWIND statement: large enough to amortise a round trip, small enough for the heap. */
+export const DEFAULT_BATCH_SIZE = 5_000;
+
+/** A write outside a sync: keeps the connector a node or edge already has (memory adapter rule). */
+export const MANUAL_CONNECTOR = 'manual';
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function groupBy<T, K extends string>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    let list = groups.get(k);
+    if (!list) groups.set(k, (list = []));
+    list.push(item);
+  }
+  return groups;
+}
+
+const ALL_TYPE_LABELS = NODE_TYPES.map((t) => `:${NODE_TYPE_LABELS[t]}`).join('');
+
+/**
+ * Node upserts, one statement per type label and batch. Labels are resolved for every node before
+ * any statement is built, so one bad type rejects the whole write.
+ */
+export function nodeUpserts(tenantId: string, nodes: readonly NormalizedNode[], connectorId: string, batchSize = DEFAULT_BATCH_SIZE): Statement[] {
+  const byType = groupBy(nodes, (n) => n.nodeType as NodeType);
+  const labels = new Map([...byType.keys()].map((type) => [type, labelFor(type)]));
+  const statements: Statement[] = [];
+  for (const [type, list] of byType) {
+    const text = render('nodeUpsert', { LABEL: labels.get(type)!, ALL_TYPE_LABELS });
+    for (const batch of chunks(list, batchSize)) {
+      statements.push({ text, params: { tenantId, connectorId, rows: batch.map((n) => nodeRow(tenantId, n)) } });
+    }
+  }
+  return statements;
+}
+
+/** Edge upserts, one statement per relationship type and batch; unknown types rejected up front. */
+export function edgeUpserts(tenantId: string, edges: readonly NormalizedEdge[], connectorId: string, batchSize = DEFAULT_BATCH_SIZE): Statement[] {
+  const byType = groupBy(edges, (e) => e.edgeType as EdgeType);
+  for (const type of byType.keys()) relationshipTypeFor(type);
+  const statements: Statement[] = [];
+  for (const [type, list] of byType) {
+    const text = render('edgeUpsert', { TYPE: type });
+    for (const batch of chunks(list, batchSize)) {
+      statements.push({ text, params: { tenantId, connectorId, rows: batch.map((e) => edgeRow(tenantId, e)) } });
+    }
+  }
+  return statements;
+}
+
+/**
+ * Edge removals by id. The id index is per relationship type and an id does not say its type, so
+ * each batch is tried against every type; each try is one index seek per id.
+ */
+export function edgeRemovals(tenantId: string, edgeIds: readonly string[], types: readonly EdgeType[], batchSize = DEFAULT_BATCH_SIZE): Statement[] {
+  if (edgeIds.length === 0) return [];
+  const statements: Statement[] = [];
+  for (const type of types) {
+    const text = render('edgeRemoveById', { TYPE: relationshipTypeFor(type) });
+    for (const batch of chunks(edgeIds, batchSize)) statements.push({ text, params: { tenantId, edgeIds: batch } });
+  }
+  return statements;
+}
+
+/** Tombstones keep no edges. */
+export function tombstoneEdgeRemovals(tenantId: string, nodes: readonly NormalizedNode[], batchSize = DEFAULT_BATCH_SIZE): Statement[] {
+  const ids = nodes.filter((n) => n.deletedAt).map((n) => n.nodeId);
+  return chunks(ids, batchSize).map((batch) => ({ text: render('nodeDropEdges'), params: { tenantId, nodeIds: batch } }));
+}
+
+export function eventAppends(tenantId: string, events: readonly GraphEvent[], batchSize = DEFAULT_BATCH_SIZE): Statement[] {
+  return chunks(events, batchSize).map((batch) => ({
+    text: render('eventAppend'),
+    params: { tenantId, rows: batch.map((e) => eventRow(tenantId, e)) },
+  }));
+}
+
+const EDGE_PATTERNS: Record<EdgeDirection, string> = { outgoing: '-[r]->', incoming: '<-[r]-', both: '-[r]-' };
+
+export function edgesForNode(tenantId: string, nodeId: string, direction: EdgeDirection): Statement {
+  const pattern = EDGE_PATTERNS[direction];
+  if (!pattern) throw new Error(`unknown edge direction ${String(direction)}`);
+  return { text: render('edgeForNode', { PATTERN: pattern }), params: { tenantId, nodeId } };
+}
+
+export interface NodeListQuery {
+  nodeType?: NodeType;
+  filters?: Record<string, unknown>;
+  includeDeleted?: boolean;
+  after?: string;
+  /** Rows to fetch (a page plus one, to know whether there is a next page). */
+  limit: number;
+}
+
+export function nodeList(tenantId: string, query: NodeListQuery): Statement {
+  const filters = filterPredicates('n', query.filters, 'f');
+  return {
+    text: render('nodeList', { LABEL: query.nodeType ? labelFor(query.nodeType) : NODE_LABEL, FILTERS: filters.text }),
+    params: {
+      tenantId,
+      includeDeleted: query.includeDeleted ?? false,
+      after: query.after ?? null,
+      limit: neo4j.int(query.limit),
+      ...filters.params,
+    },
+  };
+}
+
+/**
+ * A validated path query (zod: traverseEdgeTypes ⊆ EDGE_TYPES, 1 ≤ maxDepth ≤ MAX_PATH_DEPTH) as
+ * one variable-length MATCH. The checks are repeated here because the depth and the types are
+ * written into the text: nothing reaches it that is not an allowed type or a small integer.
+ */
+export function pathSearch(tenantId: string, query: PathQuery): Statement {
+  const types = [...new Set(query.traverseEdgeTypes.map(relationshipTypeFor))];
+  const depth = query.maxDepth;
+  if (!Number.isInteger(depth) || depth < 1 || depth > MAX_PATH_DEPTH) throw new Error(`maxDepth ${depth} outside 1..${MAX_PATH_DEPTH}`);
+  const startLabel = query.startNodeType ? labelFor(query.startNodeType) : undefined;
+  const endLabel = query.endNodeType ? labelFor(query.endNodeType) : undefined;
+  const start = query.startNodeId
+    ? `(start:${NODE_LABEL} {tenantId: $tenantId, nodeId: $startNodeId})`
+    : `(start:${startLabel ?? NODE_LABEL} {tenantId: $tenantId})`;
+  // With a start id the type is a label check on the node found by key.
+  const startType = query.startNodeId && startLabel ? `\n  AND start:${startLabel}` : '';
+  const startFilters = filterPredicates('start', query.startNodeFilters, 's');
+  const endFilters = filterPredicates('end', query.endNodeFilters, 'e');
+  const incoming = query.direction === 'incoming';
+  return {
+    text: render('pathSearch', {
+      START: start,
+      START_FILTERS: startType + startFilters.text,
+      LEFT: incoming ? '<-' : '-',
+      RIGHT: incoming ? '-' : '->',
+      REL_TYPES: types.join('|'),
+      MAX_DEPTH: String(depth),
+      END: `(end:${endLabel ?? NODE_LABEL})`,
+      END_FILTERS: endFilters.text,
+    }),
+    params: {
+      tenantId,
+      ...(query.startNodeId ? { startNodeId: query.startNodeId } : {}),
+      limit: neo4j.int(query.limit),
+      ...startFilters.params,
+      ...endFilters.params,
+    },
+  };
+}

@@ -1,0 +1,253 @@
+import { describe, expect, it } from 'vitest';
+import { PathQuery } from '../../../src/model/index.ts';
+import type { NormalizedEdge, NormalizedNode } from '../../../src/model/index.ts';
+import { StorageError } from '../../../src/storage/errors.ts';
+import { edgeRemovals, edgeUpserts, eventAppends, nodeList, nodeUpserts, pathSearch } from '../../../src/storage/neo4j/statements.ts';
+
+// The generated Cypher, checked without a database (STYLE "Generated Cypher checked without a
+// database"): text and parameters are snapshots, so a change to either shows up in review.
+
+const role: NormalizedNode = {
+  nodeId: 'entra_id:contoso:role-1',
+  nodeType: 'role',
+  sourceSystem: 'entra_id',
+  sourceScope: 'contoso',
+  sourceId: 'role-1',
+  displayName: 'Global Admin',
+  status: 'active',
+  properties: { roleName: 'Global Administrator', roleSubtype: 'directory', isPrivileged: true, tags: ['a'], note: null },
+};
+const identity: NormalizedNode = {
+  nodeId: 'entra_id:contoso:sp-1',
+  nodeType: 'identity',
+  sourceSystem: 'entra_id',
+  sourceScope: 'contoso',
+  sourceId: 'sp-1',
+  displayName: 'Payroll',
+  status: 'active',
+  properties: { identitySubtype: 'service_principal', executionMode: 'autonomous', ownershipState: 'owned' },
+};
+const hasRole: NormalizedEdge = {
+  edgeId: 'HAS_ROLE:1',
+  edgeType: 'HAS_ROLE',
+  sourceNodeId: identity.nodeId,
+  targetNodeId: role.nodeId,
+  properties: { grantedBy: 'admin@contoso' },
+};
+
+describe('Neo4j statements', () => {
+  it('writes nodes as UNWIND batches, one statement per type label and batch', () => {
+    const statements = nodeUpserts('tenant-a', [role, identity, { ...identity, nodeId: 'entra_id:contoso:sp-2' }], 'entra', 2);
+    expect(statements.map((s) => s.params.rows as unknown[]).map((rows) => rows.length)).toEqual([1, 2]);
+    expect(statements[0]).toMatchInlineSnapshot(`
+      {
+        "params": {
+          "connectorId": "entra",
+          "rows": [
+            {
+              "nodeId": "entra_id:contoso:role-1",
+              "props": {
+                "contentHash": "1BRTTNNhPINWnqlhrS06hxpbqgI=",
+                "displayName": "Global Admin",
+                "json": "{"nodeId":"entra_id:contoso:role-1","nodeType":"role","sourceSystem":"entra_id","sourceScope":"contoso","sourceId":"role-1","displayName":"Global Admin","status":"active","properties":{"roleName":"Global Administrator","roleSubtype":"directory","isPrivileged":true,"tags":["a"],"note":null}}",
+                "nodeId": "entra_id:contoso:role-1",
+                "nodeType": "role",
+                "nullProps": [
+                  "note",
+                ],
+                "p_isPrivileged": true,
+                "p_roleName": "Global Administrator",
+                "p_roleSubtype": "directory",
+                "sourceId": "role-1",
+                "sourceScope": "contoso",
+                "sourceSystem": "entra_id",
+                "status": "active",
+                "tenantId": "tenant-a",
+              },
+            },
+          ],
+          "tenantId": "tenant-a",
+        },
+        "text": "UNWIND $rows AS row
+      MERGE (n:Node {tenantId: $tenantId, nodeId: row.nodeId})
+      WITH n, row, n.connectorId AS previousConnector, n.nodeType AS previousType
+      SET n = row.props
+      SET n.connectorId = CASE
+        WHEN $connectorId = 'manual' AND previousConnector IS NOT NULL THEN previousConnector
+        ELSE $connectorId
+      END
+      FOREACH (_ IN CASE WHEN previousType <> row.props.nodeType THEN [1] ELSE [] END |
+        REMOVE n:Identity:Automation:Connection:Credential:HumanIdentity:Role:Permission:Resource:ExecutionEvidence
+      )
+      SET n:Role",
+      }
+    `);
+  });
+
+  it('writes edges per relationship type, ends merged by key', () => {
+    const [statement] = edgeUpserts('tenant-a', [hasRole], 'entra');
+    expect(statement).toMatchInlineSnapshot(`
+      {
+        "params": {
+          "connectorId": "entra",
+          "rows": [
+            {
+              "edgeId": "HAS_ROLE:1",
+              "props": {
+                "contentHash": "5UgR/nHvwlAabFW0r3F7pRMVXzA=",
+                "edgeId": "HAS_ROLE:1",
+                "json": "{"edgeId":"HAS_ROLE:1","edgeType":"HAS_ROLE","sourceNodeId":"entra_id:contoso:sp-1","targetNodeId":"entra_id:contoso:role-1","properties":{"grantedBy":"admin@contoso"}}",
+                "tenantId": "tenant-a",
+              },
+              "sourceNodeId": "entra_id:contoso:sp-1",
+              "targetNodeId": "entra_id:contoso:role-1",
+            },
+          ],
+          "tenantId": "tenant-a",
+        },
+        "text": "UNWIND $rows AS row
+      MERGE (source:Node {tenantId: $tenantId, nodeId: row.sourceNodeId})
+      MERGE (target:Node {tenantId: $tenantId, nodeId: row.targetNodeId})
+      WITH source, target, row
+      OPTIONAL MATCH (a)-[stale:HAS_ROLE {tenantId: $tenantId, edgeId: row.edgeId}]->(b)
+      WHERE a <> source OR b <> target
+      DELETE stale
+      WITH source, target, row
+      MERGE (source)-[r:HAS_ROLE {tenantId: $tenantId, edgeId: row.edgeId}]->(target)
+      WITH r, row, r.connectorId AS previousConnector
+      SET r = row.props
+      SET r.connectorId = CASE
+        WHEN $connectorId = 'manual' AND previousConnector IS NOT NULL THEN previousConnector
+        ELSE $connectorId
+      END",
+      }
+    `);
+  });
+
+  it('builds a tenant-scoped, type-restricted, depth-capped path query', () => {
+    const query = PathQuery.parse({
+      startNodeId: identity.nodeId,
+      startNodeType: 'identity',
+      traverseEdgeTypes: ['AUTHENTICATES_AS', 'USES', 'INVOKES', 'CALLS', 'USES'],
+      endNodeType: 'automation',
+      endNodeFilters: { automationSubtype: ['business_rule', 'scheduled_job'], status: 'active' },
+      direction: 'incoming',
+      maxDepth: 8,
+    });
+    expect(pathSearch('tenant-a', query)).toMatchInlineSnapshot(`
+      {
+        "params": {
+          "e0": [
+            "business_rule",
+            "scheduled_job",
+          ],
+          "e1": "active",
+          "limit": Integer {
+            "high": 0,
+            "low": 1000,
+          },
+          "startNodeId": "entra_id:contoso:sp-1",
+          "tenantId": "tenant-a",
+        },
+        "text": "MATCH (start:Node {tenantId: $tenantId, nodeId: $startNodeId})
+      WHERE start.json IS NOT NULL AND start.deletedAt IS NULL
+        AND start:Identity
+      MATCH path = (start)<-[:AUTHENTICATES_AS|USES|INVOKES|CALLS*1..8]-(end:Automation)
+      WHERE all(r IN relationships(path) WHERE r.tenantId = $tenantId)
+        AND all(n IN nodes(path) WHERE n.tenantId = $tenantId AND n.json IS NOT NULL AND n.deletedAt IS NULL)
+        AND all(i IN range(1, length(path)) WHERE NOT nodes(path)[i] IN nodes(path)[0..i])
+        AND end.p_automationSubtype IN $e0
+        AND coalesce(end.status, end.p_status) = $e1
+      WITH start, path
+      ORDER BY start.nodeId, [r IN relationships(path) | r.edgeId]
+      LIMIT $limit
+      RETURN [n IN nodes(path) | n.json] AS nodes, [r IN relationships(path) | r.json] AS edges",
+      }
+    `);
+  });
+
+  it('pages nodes with filters on top-level and type-specific fields, JSON null included', () => {
+    expect(nodeList('tenant-a', { nodeType: 'role', filters: { isPrivileged: true, sourceSystem: ['entra_id', 'okta'], note: null }, limit: 11 })).toMatchInlineSnapshot(`
+      {
+        "params": {
+          "after": null,
+          "f0": true,
+          "f1": [
+            "entra_id",
+            "okta",
+          ],
+          "f2Key": "note",
+          "includeDeleted": false,
+          "limit": Integer {
+            "high": 0,
+            "low": 11,
+          },
+          "tenantId": "tenant-a",
+        },
+        "text": "MATCH (n:Role {tenantId: $tenantId})
+      WHERE n.json IS NOT NULL
+        AND ($includeDeleted OR n.deletedAt IS NULL)
+        AND ($after IS NULL OR n.nodeId > $after)
+        AND n.p_isPrivileged = $f0
+        AND coalesce(n.sourceSystem, n.p_sourceSystem) IN $f1
+        AND $f2Key IN coalesce(n.nullProps, [])
+      RETURN n.json AS json
+      ORDER BY n.nodeId
+      LIMIT $limit",
+      }
+    `);
+  });
+
+  it('tries an edge id against each type (the key index is per type) and appends events by id', () => {
+    expect(edgeRemovals('t', ['e1', 'e2'], ['CALLS', 'USES']).map((s) => s.text.split('\n')[1])).toEqual([
+      'MATCH ()-[r:CALLS {tenantId: $tenantId, edgeId: edgeId}]->()',
+      'MATCH ()-[r:USES {tenantId: $tenantId, edgeId: edgeId}]->()',
+    ]);
+    expect(edgeRemovals('t', [], ['CALLS'])).toEqual([]);
+    const [append] = eventAppends('t', [
+      {
+        eventId: 'ev1',
+        tenantId: 't',
+        timestamp: '2026-01-15T06:00:00.000Z',
+        entityType: 'role',
+        entityId: role.nodeId,
+        eventType: 'created',
+        beforeState: null,
+        afterState: null,
+        sourceConnector: 'entra',
+        syncId: 's1',
+        sequence: 0,
+      },
+    ]);
+    expect((append!.params.rows as { props: Record<string, unknown> }[])[0]!.props).toMatchObject({ ms: Date.parse('2026-01-15T06:00:00.000Z'), syncId: 's1', sequence: 0 });
+  });
+});
+
+describe('labels and relationship types outside the enums', () => {
+  const evil = 'Role) DETACH DELETE (n';
+
+  it('rejects a node type that is not in NODE_TYPES before building a statement', () => {
+    const bad = { ...role, nodeType: evil } as unknown as NormalizedNode;
+    expect(() => nodeUpserts('t', [role, bad], 'c')).toThrow(StorageError);
+    expect(() => nodeUpserts('t', [role, bad], 'c')).toThrow(/not one of NODE_TYPES/);
+    expect(() => nodeList('t', { nodeType: evil as never, limit: 1 })).toThrow(/not one of NODE_TYPES/);
+  });
+
+  it('rejects an edge type that is not in EDGE_TYPES before building a statement', () => {
+    const bad = { ...hasRole, edgeType: 'HAS_ROLE]->() DETACH DELETE x //' } as unknown as NormalizedEdge;
+    expect(() => edgeUpserts('t', [hasRole, bad], 'c')).toThrow(/not one of EDGE_TYPES/);
+    expect(() => edgeRemovals('t', ['e'], ['CALLS', 'X' as never])).toThrow(/not one of EDGE_TYPES/);
+  });
+
+  it('path queries repeat the checks zod made, since types and depth are written into the text', () => {
+    const valid = PathQuery.parse({ startNodeType: 'identity', traverseEdgeTypes: ['CALLS'], maxDepth: 2 });
+    expect(() => pathSearch('t', { ...valid, traverseEdgeTypes: ['CALLS', 'CALLS*]-() DETACH DELETE n //' as never] })).toThrow(/not one of EDGE_TYPES/);
+    expect(() => pathSearch('t', { ...valid, maxDepth: 11 })).toThrow(/maxDepth/);
+    expect(() => pathSearch('t', { ...valid, maxDepth: '2] DETACH' as never })).toThrow(/maxDepth/);
+    expect(() => pathSearch('t', { ...valid, startNodeType: evil as never })).toThrow(/not one of NODE_TYPES/);
+  });
+
+  it('rejects filter keys that are not plain identifiers', () => {
+    expect(() => nodeList('t', { filters: { 'x = 1 OR true //': 1 }, limit: 1 })).toThrow(/not a plain identifier/);
+  });
+});
