@@ -13,3 +13,4 @@ export * from './secrets.ts';
 export * from './validate.ts';
 export * from './hash.ts';
 export * from './changes.ts';
+export * from './outbox.ts';

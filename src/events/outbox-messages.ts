@@ -1,0 +1,35 @@
+import type { GraphEvent, OutboxMessage, SyncState } from '../model/index.ts';
+import { graphEventEnvelope, syncCompletedEnvelope } from './envelope.ts';
+import type { Envelope } from './envelope.ts';
+import { TOPICS } from './topics.ts';
+
+/**
+ * Outbox rows for one sync: every graph event keyed by tenant and entity (one entity's events stay
+ * in one partition, in order), then the sync-completed notice keyed by connector.
+ * The outbox id is the envelope's event id, so writing the same sync's rows twice is a no-op.
+ */
+export function outboxMessagesForSync(events: readonly GraphEvent[], sync: SyncState, createdAt = new Date().toISOString()): OutboxMessage[] {
+  const batch = { batchId: sync.syncId, createdAt };
+  const rows: OutboxMessage[] = events.map((event, i) =>
+    toOutbox(graphEventEnvelope(event), TOPICS.graphEvents, `${event.tenantId}|${event.entityId}`, { ...batch, position: i }),
+  );
+  rows.push(toOutbox(syncCompletedEnvelope(sync), TOPICS.syncsCompleted, `${sync.tenantId}|${sync.connectorId}`, { ...batch, position: events.length }));
+  return rows;
+}
+
+export function toOutbox(
+  envelope: Envelope,
+  topic: string,
+  key: string,
+  at: { batchId: string; createdAt: string; position: number },
+): OutboxMessage {
+  return {
+    ...at,
+    outboxId: envelope.eventId,
+    tenantId: envelope.tenantId,
+    topic,
+    key,
+    payload: JSON.stringify(envelope),
+    headers: { 'x-event-id': envelope.eventId, 'x-idempotency-key': envelope.idempotencyKey, 'x-schema-version': String(envelope.schemaVersion) },
+  };
+}
