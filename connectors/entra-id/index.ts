@@ -33,13 +33,14 @@ export const entraIdConnector: Connector = {
   async healthCheck(config) {
     const started = Date.now();
     const checkedAt = (config.runtime?.now?.() ?? new Date()).toISOString();
+    let api: ReturnType<typeof graphApi> | undefined;
     try {
-      const api = graphApi(config, parseEntraConfig(config));
+      api = graphApi(config, parseEntraConfig(config));
       await api.http.getJson(api.url('organization', { $select: 'id,displayName' }));
-      return { healthy: true, message: 'token issued and Graph reachable', checkedAt, latencyMs: Date.now() - started };
+      return { healthy: true, message: 'token issued and Graph reachable', checkedAt, latencyMs: Date.now() - started, apiCalls: api.http.stats.apiCalls };
     } catch (error) {
       if (!(error instanceof ConnectorError)) throw error;
-      return { healthy: false, message: error.message, checkedAt, latencyMs: Date.now() - started, errorType: error.type };
+      return { healthy: false, message: error.message, checkedAt, latencyMs: Date.now() - started, errorType: error.type, apiCalls: api?.http.stats.apiCalls ?? 0 };
     }
   },
 

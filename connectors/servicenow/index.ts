@@ -33,13 +33,14 @@ export const serviceNowConnector: Connector = {
   async healthCheck(config) {
     const started = Date.now();
     const checkedAt = (config.runtime?.now?.() ?? new Date()).toISOString();
+    let api: ReturnType<typeof tableApi> | undefined;
     try {
-      const api = tableApi(config, parseServiceNowConfig(config));
+      api = tableApi(config, parseServiceNowConfig(config));
       await api.http.getJson(api.tableUrl('sys_user', { sysparm_limit: '1', sysparm_fields: 'sys_id' }));
-      return { healthy: true, message: 'Table API reachable with these credentials', checkedAt, latencyMs: Date.now() - started };
+      return { healthy: true, message: 'Table API reachable with these credentials', checkedAt, latencyMs: Date.now() - started, apiCalls: api.http.stats.apiCalls };
     } catch (error) {
       if (!(error instanceof ConnectorError)) throw error;
-      return { healthy: false, message: error.message, checkedAt, latencyMs: Date.now() - started, errorType: error.type };
+      return { healthy: false, message: error.message, checkedAt, latencyMs: Date.now() - started, errorType: error.type, apiCalls: api?.http.stats.apiCalls ?? 0 };
     }
   },
 

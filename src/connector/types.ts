@@ -77,6 +77,8 @@ export interface HealthCheckResult {
   checkedAt: DateTime;
   latencyMs: number;
   errorType?: string;
+  /** HTTP requests made, token request included. */
+  apiCalls?: number;
 }
 
 export interface RawEntity {

@@ -1,0 +1,11 @@
+import { entraIdConnector } from '../../connectors/entra-id/index.ts';
+import { serviceNowConnector } from '../../connectors/servicenow/index.ts';
+import type { Connector } from './types.ts';
+
+// Connector types a config file may name. Adding a source = one folder under connectors/ + one line here.
+export const CONNECTOR_TYPES = {
+  entra_id: entraIdConnector,
+  servicenow: serviceNowConnector,
+} as const satisfies Record<string, Connector>;
+
+export type ConnectorTypeName = keyof typeof CONNECTOR_TYPES;
