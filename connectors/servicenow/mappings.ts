@@ -50,6 +50,8 @@ export const TABLES: TableSpec[] = [
   { table: 'sys_rest_message_fn', required: false, fields: ['sys_id', 'rest_message', 'function_name', 'http_method', 'rest_endpoint', 'authentication_type', 'oauth2_profile'] },
   { table: 'oauth_entity', required: false, fields: ['sys_id', 'name', 'client_id', 'type', 'token_url', 'active', 'default_grant_type', 'sys_created_on', 'sys_updated_on'] },
   { table: 'oauth_entity_profile', required: false, fields: ['sys_id', 'name', 'oauth_entity', 'grant_type', 'is_default', 'sys_created_on'] },
+  // X.509 certificates for mutual TLS / JWT signing: their expiry is a classic integration outage.
+  { table: 'sys_certificate', required: false, fields: ['sys_id', 'name', 'type', 'format', 'expires', 'valid_from', 'active', 'subject_common_name', 'sys_created_on'] },
 ];
 
 export const EVIDENCE_TABLE: TableSpec = {
@@ -75,5 +77,6 @@ export const SERVICENOW_PRODUCES: Record<string, Produces> = {
   sys_rest_message_fn: { nodes: [], edges: ['USES'] },
   oauth_entity: { nodes: ['credential'], edges: [] },
   oauth_entity_profile: { nodes: ['credential'], edges: ['USES'] },
+  sys_certificate: { nodes: ['credential'], edges: [] },
   syslog_transaction: { nodes: ['execution_evidence'], edges: ['EXECUTES_ON'] },
 };

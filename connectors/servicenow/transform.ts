@@ -264,6 +264,23 @@ function connectionNodes(b: GraphBuilder, rows: (table: string) => RawEntity[], 
       },
     });
   }
+  for (const e of rows('sys_certificate')) {
+    const p = e.properties;
+    const expiresAt = toIso(p.expires);
+    b.node({
+      nodeType: 'credential',
+      sourceId: `sys_certificate/${e.sourceId}`,
+      displayName: str(p.name) ?? e.sourceId,
+      status: !yes(p.active) ? 'disabled' : expiresAt && expiresAt <= b.retrievedAt ? 'expired' : 'active',
+      properties: {
+        credentialSubtype: 'certificate',
+        ...(expiresAt ? { expiresAt } : {}),
+        ...(toIso(p.valid_from) ? { rotatedAt: toIso(p.valid_from) } : {}),
+        certificateType: str(p.type) ?? null,
+        subjectCommonName: str(p.subject_common_name) ?? null,
+      },
+    });
+  }
   const methods = rows('sys_rest_message_fn');
   for (const e of rows('sys_rest_message')) {
     const p = e.properties;
