@@ -25,17 +25,28 @@ export type Work<T> = (tx: ManagedTransaction) => Promise<T>;
  * leave as StorageError.
  */
 export class Executor {
+  private readonly inFlight = new Set<Promise<unknown>>();
+
   constructor(
-    readonly driver: Driver,
+    private readonly driver: Driver,
     private readonly options: ExecutorOptions,
   ) {}
 
+  /**
+   * Waits for work in flight, then closes the driver. (A driver closed under a running
+   * transaction leaves that transaction's promise pending for ever.)
+   */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+    await this.driver.close();
+  }
+
   read<T>(label: WorkLabel, work: Work<T>): Promise<T> {
-    return this.run(label, neo4j.session.READ, work);
+    return this.track(this.run(label, neo4j.session.READ, work));
   }
 
   write<T>(label: WorkLabel, work: Work<T>): Promise<T> {
-    return this.run(label, neo4j.session.WRITE, work);
+    return this.track(this.run(label, neo4j.session.WRITE, work));
   }
 
   /**
@@ -47,6 +58,10 @@ export class Executor {
     text: string,
     params: Record<string, unknown> = {},
   ): Promise<QueryResult<R>> {
+    return this.track(this.runAutoCommit<R>(label, text, params));
+  }
+
+  private async runAutoCommit<R extends RecordShape>(label: WorkLabel, text: string, params: Record<string, unknown>): Promise<QueryResult<R>> {
     const session = this.driver.session({ database: this.options.database, defaultAccessMode: neo4j.session.WRITE });
     try {
       return await session.run<R>(text, params, this.config(label));
@@ -55,6 +70,13 @@ export class Executor {
     } finally {
       await session.close();
     }
+  }
+
+  private track<T>(promise: Promise<T>): Promise<T> {
+    this.inFlight.add(promise);
+    const forget = () => this.inFlight.delete(promise);
+    promise.then(forget, forget);
+    return promise;
   }
 
   private async run<T>(label: WorkLabel, mode: typeof neo4j.session.READ, work: Work<T>): Promise<T> {

@@ -328,6 +328,6 @@ export class Neo4jStorageAdapter implements StorageAdapter {
   }
 
   async close(): Promise<void> {
-    await this.executor.driver.close();
+    await this.executor.close();
   }
 }
