@@ -16,7 +16,7 @@ const sn = async (scenario: string, policy = {}) => {
   const run = await runScenario(server, { servicenow: scenario }, policy);
   return { run, graph: graphOf(run, 'servicenow'), stats: run.connectors[0] };
 };
-const props = (g: NormalizedGraph, id: string) => g.nodes.find((n) => n.nodeId === id)?.properties ?? {};
+const props = (g: NormalizedGraph, id: string): Record<string, unknown> => g.nodes.find((n) => n.nodeId === id)?.properties ?? {};
 
 describe('ServiceNow: happy path', () => {
   it('extracts every table into the expected node and edge counts', async () => {

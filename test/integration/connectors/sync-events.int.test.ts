@@ -3,7 +3,7 @@ import { ReplayServer } from '../../../src/connector/replay-server.ts';
 import type { DiffResult, NormalizedGraph } from '../../../src/model/index.ts';
 import { MemoryStorageAdapter } from '../../../src/storage/memory/MemoryStorageAdapter.ts';
 import { applyGraph } from '../../../src/sync/apply-graph.ts';
-import { graphOf, runScenario } from '../../support/connectors-harness.ts';
+import { runScenario } from '../../support/connectors-harness.ts';
 
 // Scenario graphs through the real diff and store: which events each scenario produces after a
 // happy-path baseline, and that empty or partial extractions never delete what they didn't see.
