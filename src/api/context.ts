@@ -1,0 +1,10 @@
+import type { Principal } from './auth/api-keys.ts';
+import type { Loaders } from './loaders.ts';
+import type { TenantScope } from './tenant-scope.ts';
+
+/** What every resolver gets: who is calling, their tenant's storage, and this request's loaders. */
+export interface ApiContext {
+  principal: Principal;
+  scope: TenantScope;
+  loaders: Loaders;
+}

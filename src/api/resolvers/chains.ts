@@ -1,0 +1,84 @@
+import { chainId, findExecutionChains } from '../../analysis/execution-chains.ts';
+import { shortHash } from '../../model/index.ts';
+import type { ExecutionPath, NodeType, NormalizedEdge, NormalizedNode } from '../../model/index.ts';
+import type { ApiContext } from '../context.ts';
+import { badInput, notFound } from '../errors.ts';
+import { ChainsArgs, PathsArgs, parseArgs } from '../inputs.ts';
+import { edgeKey } from '../loaders.ts';
+import { keysetPage } from '../pagination.ts';
+import type { Resolver, ResolverMap } from './types.ts';
+
+/** Chains one executionChains call may return; pages are cut from these. */
+export const MAX_CHAINS = 1_000;
+
+const pathKey = (p: ExecutionPath) => [p.startNode.nodeId, p.edges.map((e) => e.edgeId).join('>')];
+
+interface Hop {
+  position: number;
+  from: NormalizedNode;
+  edge: NormalizedEdge;
+  to: NormalizedNode;
+}
+
+/** The node an argument names, of the type it must have: NOT_FOUND / BAD_USER_INPUT otherwise. */
+async function expectNode(ctx: ApiContext, id: string, type: NodeType, argument: string): Promise<void> {
+  const node = await ctx.loaders.node.load(id);
+  if (!node) throw notFound(`node ${id}`);
+  if (node.nodeType !== type) throw badInput(`${argument} must be a ${type} node; ${id} is a ${node.nodeType}`);
+}
+
+const executionChains: Resolver<unknown> = async (_parent, args, ctx) => {
+  const a = parseArgs(ChainsArgs, args, 'executionChains');
+  await Promise.all([
+    a.to ? expectNode(ctx, a.to, 'identity', 'to') : undefined,
+    a.from ? expectNode(ctx, a.from, 'automation', 'from') : undefined,
+  ]);
+  const chains = await ctx.scope.analyse((storage, tenantId) =>
+    findExecutionChains(storage, tenantId, {
+      ...(a.to ? { to: a.to } : {}),
+      ...(a.from ? { from: a.from } : {}),
+      maxDepth: a.maxDepth,
+      limit: MAX_CHAINS,
+    }),
+  );
+  // Every hop's nodes are in hand: Edge.source / target resolve from the cache, not from storage.
+  for (const c of chains) ctx.loaders.prime(c.nodes);
+  return { ...keysetPage(chains, pathKey, 'chain', a.first, a.after), totalCount: chains.length };
+};
+
+const paths: Resolver<unknown> = async (_parent, args, ctx) => {
+  const a = parseArgs(PathsArgs, args, 'paths');
+  const found = await ctx.scope.queryPaths(a.query);
+  for (const p of found) ctx.loaders.prime(p.nodes);
+  return { ...keysetPage(found, pathKey, 'path', a.first, a.after), totalCount: found.length };
+};
+
+export const chainResolvers: ResolverMap = {
+  Query: { executionChains, paths },
+  ExecutionChain: {
+    id: (p: ExecutionPath) => chainId(p),
+    kind: (p: ExecutionPath) => (p.edges.at(-1)?.edgeType === 'RUNS_AS' ? 'runs_as' : 'authenticates_as'),
+    automation: (p: ExecutionPath) => p.startNode,
+    identity: (p: ExecutionPath) => p.endNode,
+    hops: (p: ExecutionPath): Hop[] => p.edges.map((edge, i) => ({ position: i, from: p.nodes[i]!, edge, to: p.nodes[i + 1]! })),
+  },
+  ChainHop: {
+    evidence: (hop: Hop) => hop,
+  },
+  HopEvidence: {
+    provenance: (hop: Hop) => hop.edge.properties.provenance ?? null,
+    sourceEvidence: (hop: Hop) => hop.edge.properties.sourceEvidence ?? null,
+    evidenceReferences: (hop: Hop) => hop.edge.properties.evidenceReferences ?? null,
+    // Seed 003: AUTHENTICATES_AS is structural; the proof of the cross-system link sits on the
+    // AUTHENTICATES_TO edge between the same two nodes. Chains of one page share their tails, so
+    // the cached edge read is one per credential, not one per hop.
+    crossSystemLink: async (hop: Hop, _args: unknown, ctx: ApiContext) => {
+      if (hop.edge.edgeType !== 'AUTHENTICATES_AS') return null;
+      const edges = await ctx.loaders.edges.load(edgeKey(hop.from.nodeId, 'outgoing'));
+      return edges.find((e) => e.edgeType === 'AUTHENTICATES_TO' && e.targetNodeId === hop.to.nodeId) ?? null;
+    },
+  },
+  Path: {
+    id: (p: ExecutionPath) => `path:${shortHash(pathKey(p).join('>'), 24)}`,
+  },
+};

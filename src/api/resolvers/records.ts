@@ -1,0 +1,89 @@
+import type { GraphEvent, SyncState } from '../../model/index.ts';
+import { decodeEventCursor, encodeEventCursor, positionOf } from '../../storage/event-order.ts';
+import type { ApiContext } from '../context.ts';
+import { badInput, notFound } from '../errors.ts';
+import { ConnectorArgs, EventsArgs, SyncsArgs, parseArgs } from '../inputs.ts';
+import { connection } from '../pagination.ts';
+import type { Resolver, ResolverMap } from './types.ts';
+
+// Events, sync records, connectors and evidence completeness: what the tenant's syncs recorded.
+
+const COMPLETE = new Set(['available', 'unavailable_not_applicable']);
+/** How many sync records to scan for connectors and for the latest completeness report. */
+const SYNC_SCAN = 10_000;
+
+interface Completeness {
+  connectorId: string;
+  syncId: string;
+  reportedAt: string;
+  complete: boolean;
+  sources: { key: string; sourceTable: string; status: string }[];
+}
+
+function completenessOf(state: SyncState): Completeness | null {
+  const report = state.evidenceCompleteness;
+  if (!report) return null;
+  const sources = Object.entries(report.sources)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, source]) => ({ key, ...source }));
+  return {
+    connectorId: state.connectorId,
+    syncId: state.syncId,
+    reportedAt: state.completedAt ?? state.startedAt,
+    complete: sources.every((s) => COMPLETE.has(s.status)),
+    sources,
+  };
+}
+
+const evidenceCompleteness: Resolver<unknown> = async (_parent, args, ctx) => {
+  const { connectorId } = parseArgs(ConnectorArgs, args, 'evidenceCompleteness');
+  // The latest sync that carried a report (a failed sync may not have one).
+  const states = await ctx.scope.listSyncStates({ connectorId, limit: 100 });
+  const report = states.map(completenessOf).find((c) => c !== null);
+  if (!report) throw notFound(`evidence completeness for connector ${connectorId}`);
+  return report;
+};
+
+const events: Resolver<unknown> = async (_parent, args, ctx) => {
+  const a = parseArgs(EventsArgs, args, 'events');
+  if (a.after !== undefined) {
+    try {
+      decodeEventCursor(a.after);
+    } catch {
+      throw badInput('invalid cursor: pass an endCursor or edge cursor from this query');
+    }
+  }
+  const page = await ctx.scope.queryEventPage({ ...a.filter, limit: a.first, ...(a.after ? { after: a.after } : {}) });
+  return connection(
+    page.events.map((e) => ({ cursor: encodeEventCursor(positionOf(e)), node: e })),
+    page.nextCursor !== undefined,
+  );
+};
+
+const syncs: Resolver<unknown> = async (_parent, args, ctx) => {
+  const a = parseArgs(SyncsArgs, args, 'syncs');
+  return ctx.scope.listSyncStates({ ...(a.connectorId ? { connectorId: a.connectorId } : {}), limit: a.first });
+};
+
+// No connector registry exists yet: the connector instances are the ones sync records name.
+const connectors: Resolver<unknown> = async (_parent, _args, ctx) => {
+  const states = await ctx.scope.listSyncStates({ limit: SYNC_SCAN });
+  const byConnector = new Map<string, SyncState[]>();
+  for (const s of states) byConnector.set(s.connectorId, [...(byConnector.get(s.connectorId) ?? []), s]);
+  return [...byConnector.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([id, list]) => ({
+      id,
+      syncCount: list.length,
+      lastSync: list[0]!,
+      evidenceCompleteness: list.map(completenessOf).find((c) => c !== null) ?? null,
+    }));
+};
+
+export const recordResolvers: ResolverMap = {
+  Query: { evidenceCompleteness, events, syncs, connectors },
+  GraphEvent: {
+    id: (e: GraphEvent) => e.eventId,
+    entity: (e: GraphEvent, _args: unknown, ctx: ApiContext) => ctx.loaders.node.load(e.entityId),
+  },
+};

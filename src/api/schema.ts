@@ -1,0 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'graphql';
+import type { DocumentNode } from 'graphql';
+
+/** The API contract (DESIGN decision 7: schema-first), read from the top-level schema.graphql. */
+export const SCHEMA_PATH = fileURLToPath(new URL('../../schema.graphql', import.meta.url));
+
+export const typeDefs: DocumentNode = parse(readFileSync(SCHEMA_PATH, 'utf8'));

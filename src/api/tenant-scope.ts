@@ -1,0 +1,55 @@
+import type { EventQueryInput, NodeType, PathQueryInput } from '../model/index.ts';
+import type { EdgeDirection, NodePageQuery, StorageAdapter } from '../storage/StorageAdapter.ts';
+import { timeoutError } from './errors.ts';
+
+/**
+ * The storage a request may use: the caller's tenant is fixed here, from the API key, so no
+ * resolver passes a tenant id and none can name another tenant's. Every call also races the
+ * request's deadline: past it, the call rejects with TIMEOUT and the result is dropped.
+ */
+export class TenantScope {
+  constructor(
+    private readonly storage: StorageAdapter,
+    readonly tenantId: string,
+    private readonly deadline: AbortSignal,
+    private readonly timeoutMs: number,
+  ) {}
+
+  getNodes(nodeIds: readonly string[]) {
+    return this.guard(() => this.storage.getNodes(this.tenantId, nodeIds));
+  }
+  listNodes(query: NodePageQuery) {
+    return this.guard(() => this.storage.listNodes(this.tenantId, query));
+  }
+  getNodesByType(nodeType: NodeType) {
+    return this.guard(() => this.storage.getNodesByType(this.tenantId, nodeType));
+  }
+  getEdgesForNode(nodeId: string, direction: EdgeDirection) {
+    return this.guard(() => this.storage.getEdgesForNode(this.tenantId, nodeId, direction));
+  }
+  queryPaths(query: PathQueryInput) {
+    return this.guard(() => this.storage.queryPaths(this.tenantId, query));
+  }
+  queryEventPage(query: EventQueryInput) {
+    return this.guard(() => this.storage.queryEventPage(this.tenantId, query));
+  }
+  listSyncStates(options: { connectorId?: string; limit?: number }) {
+    return this.guard(() => this.storage.listSyncStates(this.tenantId, options));
+  }
+
+  /** For analysis functions that take (storage, tenantId): the whole call runs under the deadline. */
+  analyse<T>(fn: (storage: StorageAdapter, tenantId: string) => Promise<T>): Promise<T> {
+    return this.guard(() => fn(this.storage, this.tenantId));
+  }
+
+  private guard<T>(operation: () => Promise<T>): Promise<T> {
+    if (this.deadline.aborted) return Promise.reject(timeoutError(this.timeoutMs));
+    return new Promise<T>((resolve, reject) => {
+      const onTimeout = () => reject(timeoutError(this.timeoutMs));
+      this.deadline.addEventListener('abort', onTimeout, { once: true });
+      operation()
+        .then(resolve, reject)
+        .finally(() => this.deadline.removeEventListener('abort', onTimeout));
+    });
+  }
+}

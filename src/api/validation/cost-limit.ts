@@ -1,0 +1,99 @@
+import { GraphQLError, Kind, getNamedType, getNullableType, isCompositeType, isInterfaceType, isListType, isObjectType } from 'graphql';
+import type {
+  ASTVisitor,
+  FieldNode,
+  GraphQLCompositeType,
+  GraphQLField,
+  SelectionSetNode,
+  ValidationContext,
+  ValidationRule,
+} from 'graphql';
+import { ApiError } from '../errors.ts';
+import { MAX_PAGE_SIZE } from '../limits.ts';
+
+export interface CostModel {
+  /** Assumed length of a list field that takes no `first` (hops, owners, signals …). */
+  defaultListSize: number;
+}
+
+const DEFAULT_MODEL: CostModel = { defaultListSize: 10 };
+
+/**
+ * Estimated work of an operation: every field costs 1, and whatever is selected below a list is
+ * multiplied by the list's size: `first` when given (capped at the page-size cap; a variable counts as the cap, since
+ * validation runs before variables are known and is cached per document), the field's declared
+ * default otherwise, `defaultListSize` for plain lists. A connection's own `edges` list is already
+ * counted by its `first`. Aliases repeat fields, so each alias is paid for: alias amplification
+ * is what this rule stops. Introspection fields cost 1 each, without multipliers, so a client's
+ * schema fetch fits while a document repeating `__schema` many times does not.
+ */
+export function costOf(context: ValidationContext, set: SelectionSetNode, parent: GraphQLCompositeType, model: CostModel = DEFAULT_MODEL): number {
+  const walk = (selections: SelectionSetNode, type: GraphQLCompositeType, seen: ReadonlySet<string>): number => {
+    let total = 0;
+    for (const s of selections.selections) {
+      if (s.kind === Kind.FIELD) {
+        total += fieldCost(s, type, seen);
+      } else if (s.kind === Kind.INLINE_FRAGMENT) {
+        const on = s.typeCondition ? context.getSchema().getType(s.typeCondition.name.value) : type;
+        total += walk(s.selectionSet, isCompositeType(on) ? on : type, seen);
+      } else {
+        const name = s.name.value;
+        const fragment = context.getFragment(name);
+        if (!fragment || seen.has(name)) continue;
+        const on = context.getSchema().getType(fragment.typeCondition.name.value);
+        total += walk(fragment.selectionSet, isCompositeType(on) ? on : type, new Set([...seen, name]));
+      }
+    }
+    return total;
+  };
+
+  const fieldCost = (field: FieldNode, parentType: GraphQLCompositeType, seen: ReadonlySet<string>): number => {
+    const name = field.name.value;
+    if (name === '__typename') return 0;
+    const definition = fieldDefinition(parentType, name);
+    if (name.startsWith('__') || parentType.name.startsWith('__')) {
+      const inner = definition ? getNamedType(definition.type) : undefined;
+      return 1 + (field.selectionSet && inner && isCompositeType(inner) ? walk(field.selectionSet, inner, seen) : 0);
+    }
+    if (!definition) return 1; // unknown fields are reported by graphql-js's own rules
+    const inner = getNamedType(definition.type);
+    if (!field.selectionSet || !isCompositeType(inner)) return 1;
+    return 1 + multiplier(field, definition, parentType) * walk(field.selectionSet, inner, seen);
+  };
+
+  const multiplier = (field: FieldNode, definition: GraphQLField<unknown, unknown>, parentType: GraphQLCompositeType): number => {
+    const first = definition.args.find((a) => a.name === 'first');
+    if (first) {
+      const given = field.arguments?.find((a) => a.name.value === 'first')?.value;
+      // Larger pages are refused by the resolvers (BAD_USER_INPUT), so the cap is the most a list costs.
+      if (given?.kind === Kind.INT) return Math.min(MAX_PAGE_SIZE, Math.max(1, Number(given.value)));
+      if (given?.kind === Kind.VARIABLE) return MAX_PAGE_SIZE;
+      return typeof first.defaultValue === 'number' ? first.defaultValue : MAX_PAGE_SIZE;
+    }
+    if (!isListType(getNullableType(definition.type))) return 1;
+    return parentType.name.endsWith('Connection') ? 1 : model.defaultListSize;
+  };
+
+  return walk(set, parent, new Set());
+}
+
+function fieldDefinition(type: GraphQLCompositeType, name: string): GraphQLField<unknown, unknown> | undefined {
+  return isObjectType(type) || isInterfaceType(type) ? type.getFields()[name] : undefined;
+}
+
+export function costLimitRule(maxCost: number, model?: CostModel): ValidationRule {
+  return (context: ValidationContext): ASTVisitor => ({
+    OperationDefinition(operation) {
+      const root = operation.operation === 'query' ? context.getSchema().getQueryType() : context.getSchema().getRootType(operation.operation);
+      if (!root) return false;
+      const cost = costOf(context, operation.selectionSet, root, model);
+      if (cost > maxCost) {
+        const message = `query cost ${cost} exceeds the limit of ${maxCost} (lists count as their page size; lower first or select less)`;
+        context.reportError(
+          new GraphQLError(message, { nodes: [operation], originalError: new ApiError('QUERY_TOO_COMPLEX', message, { cost, maxCost }) }),
+        );
+      }
+      return false;
+    },
+  });
+}
