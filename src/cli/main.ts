@@ -9,9 +9,10 @@ import { eventsCommand } from './commands/events.ts';
 import { loadCommand } from './commands/load.ts';
 import { ownershipCommand } from './commands/ownership.ts';
 import { pathsCommand } from './commands/paths.ts';
+import { serveCommand } from './commands/serve.ts';
 import { syncsCommand } from './commands/syncs.ts';
 
-export const COMMANDS: Command[] = [demoCommand, loadCommand, eventsCommand, pathsCommand, ownershipCommand, syncsCommand];
+export const COMMANDS: Command[] = [demoCommand, loadCommand, eventsCommand, pathsCommand, ownershipCommand, syncsCommand, serveCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

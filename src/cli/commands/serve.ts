@@ -1,0 +1,113 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ApiKeyStore, Role, appendToKeysFile, issueApiKey, parseKeysEnv, readKeysFile } from '../../api/auth/api-keys.ts';
+import { playgroundAssets } from '../../api/playground/bundle.ts';
+import { startApiServer } from '../../api/server.ts';
+import { parseNormalizedGraphOrThrow } from '../../model/index.ts';
+import { applyGraph } from '../../sync/apply-graph.ts';
+import { UsageError } from '../command.ts';
+import type { Command } from '../command.ts';
+
+const SAMPLE = fileURLToPath(new URL('../../../fixtures/sample/tenant.json', import.meta.url));
+const DEFAULT_KEYS_FILE = '.authgraph/api-keys.json';
+
+function portOption(value: string | undefined): number {
+  const port = Number(value ?? process.env.AUTHGRAPH_API_PORT ?? 4000);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError('--port must be a whole number from 0 to 65535');
+  return port;
+}
+
+const demoQuery = (identityId: string) => `# Demo: the execution chains that end at SN-Graph-Integration. Press the run button.
+{
+  executionChains(to: "${identityId}") {
+    totalCount
+    edges {
+      node {
+        identity { displayName ownershipState }
+        automation { displayName }
+        kind
+        hops {
+          position
+          edge { edgeType provenance { origin rule } }
+          to { __typename displayName }
+          evidence { crossSystemLink { properties { evidenceReferences { matchingField matchingValue } } } }
+        }
+      }
+    }
+  }
+}
+`;
+
+/** Resolves on SIGINT or SIGTERM: the server runs until the process is told to stop. */
+const untilStopped = () =>
+  new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'serve the GraphQL API and its playground on 127.0.0.1 (--demo loads the sample tenant and prints a reader key)',
+  usage:
+    'authgraph serve [--port N (4000; 0 = any free port)] [--host 127.0.0.1] [--keys <file>] [--demo]\n' +
+    '       authgraph serve --issue-key <tenant>:<reader|operator|admin> [--keys <file>]   (prints a new key once, stores its hash)',
+  async run(args, ctx) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        keys: { type: 'string' },
+        demo: { type: 'boolean' },
+        'issue-key': { type: 'string' },
+      },
+    });
+    const keysFile = values.keys ?? process.env.AUTHGRAPH_API_KEYS_FILE ?? DEFAULT_KEYS_FILE;
+
+    if (values['issue-key']) {
+      const [tenantId, role] = values['issue-key'].split(':');
+      const parsedRole = Role.safeParse(role);
+      if (!tenantId || !parsedRole.success) throw new UsageError('--issue-key takes <tenant>:<reader|operator|admin>');
+      const { key, record } = issueApiKey({ tenantId, role: parsedRole.data });
+      await appendToKeysFile(keysFile, record);
+      ctx.out(`API key ${record.id} (${record.role}, tenant ${record.tenantId}) stored as a hash in ${keysFile}.`);
+      ctx.out(`The key, shown this once:\n${key}`);
+      return 0;
+    }
+
+    const port = portOption(values.port);
+    const storage = await ctx.storage();
+    const keys = new ApiKeyStore([
+      ...(await readKeysFile(keysFile)),
+      ...(process.env.AUTHGRAPH_API_KEYS ? parseKeysEnv(process.env.AUTHGRAPH_API_KEYS) : []),
+    ]);
+
+    let demo: { apiKey: string; defaultQuery: string } | undefined;
+    if (values.demo) {
+      const sample = parseNormalizedGraphOrThrow(JSON.parse(await readFile(SAMPLE, 'utf8')));
+      const existing = await storage.listNodes(sample.tenantId, { first: 1, includeDeleted: true });
+      if (existing.nodes.length === 0) {
+        await applyGraph(storage, sample);
+        ctx.out(`Loaded the sample tenant "${sample.tenantId}" (${sample.nodes.length} nodes, ${sample.edges.length} edges).`);
+      }
+      // Lives only as long as this process: only its hash is kept, in memory.
+      const { key, record } = issueApiKey({ tenantId: sample.tenantId, role: 'reader', label: 'demo' });
+      keys.add(record);
+      const identity = sample.nodes.find((n) => n.nodeType === 'identity' && n.displayName === 'SN-Graph-Integration');
+      demo = { apiKey: key, defaultQuery: demoQuery(identity?.nodeId ?? '') };
+      ctx.out(`Demo reader key for tenant "${sample.tenantId}" (shown once; valid until this server stops):\n${key}`);
+    }
+    if (keys.size === 0) {
+      ctx.err(`No API keys: every request will be refused. Issue one with: authgraph serve --issue-key <tenant>:reader`);
+    }
+
+    const server = await startApiServer({ storage, keys, port, ...(values.host ? { host: values.host } : {}), playground: demo ?? {} });
+    // Bundle the playground now, so the first page load does not wait for it.
+    playgroundAssets().catch((error: unknown) => ctx.err(`playground bundle failed: ${(error as Error).message}`));
+    ctx.out(`Authgraph API on ${server.graphqlUrl} (${ctx.config.store} store); playground at ${server.url}`);
+    await untilStopped();
+    await server.close();
+    return 0;
+  },
+};
