@@ -10,9 +10,11 @@ import { loadCommand } from './commands/load.ts';
 import { ownershipCommand } from './commands/ownership.ts';
 import { pathsCommand } from './commands/paths.ts';
 import { serveCommand } from './commands/serve.ts';
+import { relayCommand } from './commands/relay.ts';
+import { syncCommand } from './commands/sync.ts';
 import { syncsCommand } from './commands/syncs.ts';
 
-export const COMMANDS: Command[] = [demoCommand, loadCommand, eventsCommand, pathsCommand, ownershipCommand, syncsCommand, serveCommand];
+export const COMMANDS: Command[] = [demoCommand, loadCommand, syncCommand, relayCommand, serveCommand, eventsCommand, pathsCommand, ownershipCommand, syncsCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

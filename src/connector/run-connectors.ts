@@ -24,6 +24,10 @@ export interface ConnectorRunStats {
   warnings: string[];
   failure?: { type: string; message: string };
   counts?: { nodes: number; edges: number; resolvedEdges: number };
+  /** True when this run used delta extraction: its graph holds only what changed. */
+  incremental?: boolean;
+  /** Token for the next incremental run, to store once this run's changes are committed. */
+  deltaToken?: string;
 }
 
 export interface TenantCollection {
@@ -39,6 +43,10 @@ export interface TenantCollection {
 export interface CollectOptions {
   syncId: string;
   onProgress?: (event: ProgressEvent) => void;
+  /** 'incremental' uses a connector's delta extraction where it has one, full extraction otherwise. */
+  mode?: 'full' | 'incremental';
+  /** Per connectorId: the delta token stored after its last successful incremental sync. */
+  deltaTokens?: Readonly<Record<string, string | undefined>>;
 }
 
 export async function collectTenantGraphs(instances: readonly ConnectorInstance[], options: CollectOptions): Promise<TenantCollection> {
@@ -119,7 +127,12 @@ async function runOne({ connector, config }: ConnectorInstance, options: Collect
       return result;
     }
     const t1 = Date.now();
-    const raw: RawExtraction = await connector.extract(runConfig, { syncId: options.syncId, syncMode: config.syncMode });
+    const useDelta = options.mode === 'incremental' && connector.supportsIncremental && connector.extractIncremental;
+    const raw: RawExtraction = useDelta
+      ? await connector.extractIncremental!(runConfig, new Date().toISOString(), options.deltaTokens?.[config.connectorId])
+      : await connector.extract(runConfig, { syncId: options.syncId, syncMode: config.syncMode });
+    if (useDelta) stats.incremental = true;
+    if (raw.deltaToken) stats.deltaToken = raw.deltaToken;
     stats.timingsMs.extract = Date.now() - t1;
     stats.apiCalls += raw.metadata.apiCallCount;
     stats.retries = raw.metadata.retries;

@@ -1,5 +1,5 @@
 import type { MessageSink } from './kafka-sink.ts';
-import type { LeaseStore, OutboxStore } from './outbox-store.ts';
+import type { LeaseStore, OutboxStore } from '../storage/StorageAdapter.ts';
 
 export interface RelayOptions {
   batchSize?: number;

@@ -1,6 +1,7 @@
 import type { NormalizedEdge } from './edge.ts';
 import type { GraphEvent } from './events.ts';
 import type { NormalizedNode } from './node.ts';
+import type { OutboxMessage } from './outbox.ts';
 import type { SyncState } from './sync-state.ts';
 
 /**
@@ -19,6 +20,8 @@ export interface SyncCommit {
   changes: GraphChangeSet;
   events: GraphEvent[];
   syncState: SyncState;
+  /** Messages announcing this sync, published later by the outbox relay. */
+  outbox?: OutboxMessage[];
 }
 
 /** The graph a connector owns in storage: live nodes and edges, no tombstones. */

@@ -38,6 +38,8 @@ export const SyncState = z.object({
   deltaToken: z.string().optional(),
   cursor: JsonObject.optional(),
   baselineTakenAt: DateTime.optional(),
+  /** The source instance this connector's ids are scoped by (kept so audit records map to node ids). */
+  sourceScope: z.string().optional(),
   evidenceCompleteness: EvidenceCompletenessReport.optional(),
 });
 export type SyncState = z.infer<typeof SyncState>;

@@ -6,6 +6,7 @@ import type {
   NormalizedEdge,
   NormalizedGraph,
   NormalizedNode,
+  OutboxMessage,
   PathQueryInput,
   SyncCommit,
   SyncState,
@@ -39,12 +40,38 @@ export interface EventPage {
   nextCursor?: string;
 }
 
+export interface OutboxKey {
+  tenantId: string;
+  outboxId: string;
+}
+
+/**
+ * The transactional outbox (DESIGN decision 6). Not tenant-scoped: the relay is a system process
+ * that drains every tenant's outbox; API callers never reach these methods.
+ */
+export interface OutboxStore {
+  /** Unsent rows of every tenant, oldest first by (createdAt, batchId, position). */
+  pendingOutbox(limit: number): Promise<OutboxMessage[]>;
+  markOutboxSent(keys: readonly OutboxKey[], sentAt: string): Promise<void>;
+  /** Rows written outside a sync (e.g. drift findings); ids already present are ignored. */
+  enqueueOutbox(tenantId: string, messages: readonly OutboxMessage[]): Promise<void>;
+  /** Counts for monitoring and tests. */
+  outboxStats(): Promise<{ pending: number; sent: number }>;
+}
+
+/** A lease held for ttlMs, across processes: one relay, one run of a connector instance. */
+export interface LeaseStore {
+  /** True when the caller now holds the lease (it was free, expired, or already the caller's). */
+  tryAcquireLease(key: string, owner: string, ttlMs: number): Promise<boolean>;
+  releaseLease(key: string, owner: string): Promise<void>;
+}
+
 /**
  * The only door to the database (DESIGN decision 4). Every method is tenant-scoped; an adapter
  * must never return another tenant's data. The seed's methods come first, then what the sync
  * engine and the API need. Behaviour is defined by test/contract/storage-adapter.contract.ts.
  */
-export interface StorageAdapter {
+export interface StorageAdapter extends OutboxStore, LeaseStore {
   // --- Graph operations (seed 003) ---
   /** Returns tombstones too (status 'deleted'), so history stays readable. */
   getNode(tenantId: string, nodeId: string): Promise<NormalizedNode | null>;
@@ -76,7 +103,7 @@ export interface StorageAdapter {
   getGraphForConnector(tenantId: string, connectorId: string): Promise<NormalizedGraph>;
 
   // --- Beyond the seed ---
-  /** Graph changes, events and the sync record in one atomic unit: all or nothing. */
+  /** Graph changes, events, outbox rows and the sync record in one atomic unit: all or nothing. */
   commitSync(tenantId: string, commit: SyncCommit): Promise<void>;
   /** Insert or replace a sync record (e.g. 'running' at start, 'failed' on error). */
   saveSyncState(tenantId: string, state: SyncState): Promise<void>;

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findExecutionChains } from '../../src/analysis/execution-chains.ts';
 import { ownershipOf } from '../../src/analysis/ownership-report.ts';
 import { canonicalJson } from '../../src/model/index.ts';
-import type { GraphEvent, NormalizedGraph, SyncState } from '../../src/model/index.ts';
+import { diffGraphs } from '../../src/diff/index.ts';
+import type { GraphEvent, NormalizedGraph, OutboxMessage, SyncState } from '../../src/model/index.ts';
 import type { StorageAdapter } from '../../src/storage/StorageAdapter.ts';
 import { applyGraph } from '../../src/sync/apply-graph.ts';
 import { SAMPLE_IDS, freshTenant, sampleTenant } from '../support/sample-tenant.ts';
@@ -263,6 +264,62 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
         expect(payroll?.state).toBe('unattributed');
         expect(payroll?.signals.map((s) => s.kind)).toContain('maintainer_hint_ignored');
         expect(await ownershipOf(storage, tenantId, 'no:such:node')).toBeNull();
+      });
+    });
+
+    describe('outbox and leases', () => {
+      const outboxRow = (tenantId: string, batchId: string, position: number, createdAt = '2026-01-15T06:00:00.000Z'): OutboxMessage => ({
+        outboxId: `${tenantId}-${batchId}-${position}`,
+        tenantId,
+        topic: 'authgraph.graph.events',
+        key: `${tenantId}|entity-${position % 3}`,
+        payload: JSON.stringify({ position }),
+        headers: { 'x-event-id': `${batchId}-${position}` },
+        createdAt,
+        batchId,
+        position,
+      });
+
+      it('commits outbox rows with the sync and hands them out in order until marked sent', async () => {
+        const tenantId = freshTenant();
+        const graph = sampleTenant(tenantId);
+        const { result, changes } = diffGraphs({ nodes: [], edges: [] }, graph);
+        const rows = [2, 0, 1].map((p) => outboxRow(tenantId, 'batch-a', p));
+        const syncState: SyncState = { syncId: graph.syncId, tenantId, connectorId: graph.connectorId, mode: 'full', status: 'completed', startedAt: graph.transformedAt, errors: [] };
+        await storage.commitSync(tenantId, { connectorId: graph.connectorId, changes, events: result.events, syncState, outbox: rows });
+        const mine = (await storage.pendingOutbox(10_000)).filter((m) => m.tenantId === tenantId);
+        expect(mine.map((m) => m.position)).toEqual([0, 1, 2]);
+        expect(mine[0]).toEqual(rows[1]);
+        await storage.markOutboxSent([{ tenantId, outboxId: rows[1]!.outboxId }], '2026-01-15T06:00:01.000Z');
+        const after = (await storage.pendingOutbox(10_000)).filter((m) => m.tenantId === tenantId);
+        expect(after.map((m) => m.position)).toEqual([1, 2]);
+        // Re-writing the same rows neither duplicates nor un-sends them.
+        await storage.enqueueOutbox(tenantId, rows);
+        expect((await storage.pendingOutbox(10_000)).filter((m) => m.tenantId === tenantId)).toHaveLength(2);
+        const stats = await storage.outboxStats();
+        expect(stats.sent).toBeGreaterThanOrEqual(1);
+        expect(stats.pending).toBeGreaterThanOrEqual(2);
+      });
+
+      it('orders the outbox by time, then batch, then position, across enqueues', async () => {
+        const tenantId = freshTenant();
+        await storage.enqueueOutbox(tenantId, [outboxRow(tenantId, 'b2', 0, '2026-01-02T00:00:00.000Z'), outboxRow(tenantId, 'b1', 1, '2026-01-01T00:00:00.000Z')]);
+        await storage.enqueueOutbox(tenantId, [outboxRow(tenantId, 'b1', 0, '2026-01-01T00:00:00.000Z')]);
+        const mine = (await storage.pendingOutbox(10_000)).filter((m) => m.tenantId === tenantId);
+        expect(mine.map((m) => `${m.batchId}:${m.position}`)).toEqual(['b1:0', 'b1:1', 'b2:0']);
+      });
+
+      it('grants a lease to one owner at a time until it expires or is released', async () => {
+        const key = `lease-${freshTenant()}`;
+        expect(await storage.tryAcquireLease(key, 'a', 60_000)).toBe(true);
+        expect(await storage.tryAcquireLease(key, 'b', 60_000)).toBe(false);
+        expect(await storage.tryAcquireLease(key, 'a', 60_000)).toBe(true);
+        await storage.releaseLease(key, 'b');
+        expect(await storage.tryAcquireLease(key, 'b', 60_000)).toBe(false);
+        await storage.releaseLease(key, 'a');
+        expect(await storage.tryAcquireLease(key, 'b', 1)).toBe(true);
+        await new Promise((r) => setTimeout(r, 20));
+        expect(await storage.tryAcquireLease(key, 'c', 60_000)).toBe(true);
       });
     });
 

@@ -1,28 +1,29 @@
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { parseNormalizedGraphOrThrow } from '../../model/index.ts';
+import { startDemoSources } from '../../connector/demo-sources.ts';
 import { MemoryStorageAdapter } from '../../storage/memory/MemoryStorageAdapter.ts';
-import { applyGraph } from '../../sync/apply-graph.ts';
+import { runTenantSync } from '../../sync/run-tenant-sync.ts';
 import type { Command } from '../command.ts';
-import { formatDiffCounts } from '../format.ts';
 import { printTenantSummary } from './summary.ts';
-
-const SAMPLE = fileURLToPath(new URL('../../../fixtures/sample/tenant.json', import.meta.url));
+import { formatReport } from './sync.ts';
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'load the shipped sample tenant into an embedded store and print what Authgraph sees',
+  summary: 'sync the fixture Entra ID and ServiceNow tenants into an embedded store and print what Authgraph sees',
   usage: 'authgraph demo',
   async run(_args, ctx) {
-    // A fresh in-memory store: the demo never touches the user's saved state.
+    // Real connectors over real HTTP against the local replay server; a fresh in-memory store, so
+    // the demo never touches saved state and needs no credentials.
+    const sources = await startDemoSources();
     const storage = MemoryStorageAdapter.create();
-    const graph = parseNormalizedGraphOrThrow(JSON.parse(await readFile(SAMPLE, 'utf8')));
-    const result = await applyGraph(storage, graph);
-    ctx.out(`Authgraph demo: loaded the sample tenant (${graph.nodes.length} nodes, ${graph.edges.length} edges)`);
-    ctx.out(formatDiffCounts(result));
-    ctx.out('');
-    await printTenantSummary(storage, graph.tenantId, ctx.out);
-    await storage.close();
-    return 0;
+    try {
+      ctx.out(`Authgraph demo: syncing Entra ID and ServiceNow fixture tenants served at ${sources.server.url}`);
+      const report = await runTenantSync(storage, sources.instances, { mode: 'full' });
+      ctx.out(formatReport(report));
+      ctx.out('');
+      await printTenantSummary(storage, report.tenantId, ctx.out);
+      return report.outcomes.some((o) => o.status === 'failed') ? 1 : 0;
+    } finally {
+      await sources.close();
+      await storage.close();
+    }
   },
 };

@@ -10,6 +10,7 @@ import type {
   NormalizedEdge,
   NormalizedGraph,
   NormalizedNode,
+  OutboxMessage,
   PathQueryInput,
   SyncCommit,
   SyncState,
@@ -20,6 +21,7 @@ import type {
   EdgeDirection,
   EventPage,
   NodePage,
+  OutboxKey,
   NodePageQuery,
   StorageAdapter,
   WriteOptions,
@@ -43,6 +45,7 @@ class TenantState {
   events: GraphEvent[] = [];
   eventIds = new Set<string>();
   syncs = new Map<string, SyncState>();
+  outbox = new Map<string, OutboxMessage>();
 }
 
 const MANUAL_CONNECTOR = 'manual';
@@ -60,6 +63,8 @@ export interface MemoryStorageOptions {
  */
 export class MemoryStorageAdapter implements StorageAdapter {
   private readonly tenants = new Map<string, TenantState>();
+  /** Leases are process-wide (not per tenant): key → holder and expiry. */
+  private readonly leases = new Map<string, { owner: string; expiresAt: number }>();
   private persisting: Promise<void> = Promise.resolve();
 
   private constructor(private readonly filePath?: string) {}
@@ -276,8 +281,49 @@ export class MemoryStorageAdapter implements StorageAdapter {
     }
     for (const edge of commit.changes.upsertEdges) writeEdge(t, edge, commit.connectorId);
     appendEvents(t, commit.events);
+    enqueue(t, commit.outbox ?? []);
     t.syncs.set(commit.syncState.syncId, structuredClone(commit.syncState));
     await this.persist();
+  }
+
+  // --- outbox and leases ---
+
+  async pendingOutbox(limit: number): Promise<OutboxMessage[]> {
+    const pending: OutboxMessage[] = [];
+    for (const t of this.tenants.values()) for (const m of t.outbox.values()) if (!m.sentAt) pending.push(m);
+    return pending.sort(compareOutbox).slice(0, limit);
+  }
+
+  async markOutboxSent(keys: readonly OutboxKey[], sentAt: string): Promise<void> {
+    for (const { tenantId, outboxId } of keys) {
+      const row = this.tenants.get(tenantId)?.outbox.get(outboxId);
+      if (row) row.sentAt = sentAt;
+    }
+    await this.persist();
+  }
+
+  async enqueueOutbox(tenantId: string, messages: readonly OutboxMessage[]): Promise<void> {
+    enqueue(this.tenant(tenantId), messages);
+    await this.persist();
+  }
+
+  async outboxStats(): Promise<{ pending: number; sent: number }> {
+    let pending = 0;
+    let sent = 0;
+    for (const t of this.tenants.values()) for (const m of t.outbox.values()) m.sentAt ? sent++ : pending++;
+    return { pending, sent };
+  }
+
+  async tryAcquireLease(key: string, owner: string, ttlMs: number): Promise<boolean> {
+    const now = Date.now();
+    const held = this.leases.get(key);
+    if (held && held.owner !== owner && held.expiresAt > now) return false;
+    this.leases.set(key, { owner, expiresAt: now + ttlMs });
+    return true;
+  }
+
+  async releaseLease(key: string, owner: string): Promise<void> {
+    if (this.leases.get(key)?.owner === owner) this.leases.delete(key);
   }
 
   async close(): Promise<void> {
@@ -300,7 +346,7 @@ export class MemoryStorageAdapter implements StorageAdapter {
       const snapshot = Object.fromEntries(
         [...this.tenants].map(([id, t]) => [
           id,
-          { nodes: [...t.nodes.values()], edges: [...t.edges.values()], events: t.events, syncs: [...t.syncs.values()] },
+          { nodes: [...t.nodes.values()], edges: [...t.edges.values()], events: t.events, syncs: [...t.syncs.values()], outbox: [...t.outbox.values()] },
         ]),
       );
       const tmp = `${file}.${process.pid}.tmp`;
@@ -313,7 +359,7 @@ export class MemoryStorageAdapter implements StorageAdapter {
   private async load(file: string): Promise<void> {
     const data = JSON.parse(await readFile(file, 'utf8')) as {
       version: number;
-      tenants: Record<string, { nodes: StoredNode[]; edges: StoredEdge[]; events: GraphEvent[]; syncs: SyncState[] }>;
+      tenants: Record<string, { nodes: StoredNode[]; edges: StoredEdge[]; events: GraphEvent[]; syncs: SyncState[]; outbox?: OutboxMessage[] }>;
     };
     for (const [id, saved] of Object.entries(data.tenants)) {
       const t = this.tenant(id);
@@ -321,6 +367,7 @@ export class MemoryStorageAdapter implements StorageAdapter {
       saved.edges.forEach((s) => writeEdge(t, s.edge, s.connectorId));
       appendEvents(t, saved.events);
       saved.syncs.forEach((s) => t.syncs.set(s.syncId, s));
+      saved.outbox?.forEach((m) => t.outbox.set(m.outboxId, m));
     }
   }
 }
@@ -348,6 +395,15 @@ function appendEvents(t: TenantState, events: GraphEvent[]): void {
     t.eventIds.add(e.eventId);
     t.events.push(structuredClone(e));
   }
+}
+
+/** Outbox rows are idempotent by id: re-writing a sync's rows adds nothing and unsends nothing. */
+function enqueue(t: TenantState, messages: readonly OutboxMessage[]): void {
+  for (const m of messages) if (!t.outbox.has(m.outboxId)) t.outbox.set(m.outboxId, structuredClone(m));
+}
+
+export function compareOutbox(a: OutboxMessage, b: OutboxMessage): number {
+  return cmp(a.createdAt, b.createdAt) || cmp(a.batchId, b.batchId) || a.position - b.position;
 }
 
 function index(map: Map<string, Set<string>>, key: string): Set<string> {

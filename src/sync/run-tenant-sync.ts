@@ -1,0 +1,175 @@
+import { collectTenantGraphs } from '../connector/run-connectors.ts';
+import type { ConnectorRunStats } from '../connector/run-connectors.ts';
+import type { ConnectorInstance } from '../connector/connectors-config.ts';
+import type { ProgressEvent } from '../connector/types.ts';
+import { syncCompletedEnvelope } from '../events/envelope.ts';
+import { toOutbox } from '../events/outbox-messages.ts';
+import { TOPICS } from '../events/topics.ts';
+import type { DiffResult, SyncError, SyncState } from '../model/index.ts';
+import type { StorageAdapter } from '../storage/StorageAdapter.ts';
+import { applyGraph } from './apply-graph.ts';
+import { overlayDelta } from './overlay-delta.ts';
+import { connectorSyncId, newSyncId } from './sync-ids.ts';
+
+export interface TenantSyncOptions {
+  mode: 'full' | 'incremental';
+  syncId?: string;
+  /** Whole-run limit (seed syncTimeoutSeconds, default 1 hour). */
+  timeoutMs?: number;
+  onProgress?: (event: ProgressEvent | { connectorId: string; phase: 'diff' | 'load' | 'post-sync'; message: string }) => void;
+  /** Identifies this process in the per-connector leases. */
+  owner?: string;
+}
+
+export interface ConnectorSyncOutcome {
+  connectorId: string;
+  syncId: string;
+  status: SyncState['status'] | 'skipped';
+  diff?: Omit<DiffResult, 'events'> & { events: number };
+  stats?: ConnectorRunStats;
+  error?: SyncError;
+}
+
+export interface TenantSyncReport {
+  tenantId: string;
+  syncId: string;
+  mode: TenantSyncOptions['mode'];
+  outcomes: ConnectorSyncOutcome[];
+  durationMs: number;
+}
+
+export class SyncTimeoutError extends Error {
+  override readonly name = 'SyncTimeoutError';
+}
+
+const leaseKey = (tenantId: string, connectorId: string) => `sync:${tenantId}:${connectorId}`;
+
+/**
+ * One sync of a tenant's connector instances (seed 003 "Connector Sync Lifecycle"): initialize
+ * (sync id, 'running' records, a lease per instance so one instance never runs twice at once,
+ * across processes), health check + extract + transform + resolve (collectTenantGraphs), then per
+ * connector diff + load (graph, events, outbox rows and the sync record in one commit), then
+ * post-sync (the record says completed / partial / failed; the outbox carries the
+ * sync-completed notice; the delta token is stored with the record).
+ *
+ * A connector that fails writes only its failed record: its stored graph is untouched. A commit
+ * that fails (the database went away) leaves the graph as it was; the record says failed if the
+ * database can still be reached, and the next run simply diffs again.
+ */
+export async function runTenantSync(
+  storage: StorageAdapter,
+  instances: readonly ConnectorInstance[],
+  options: TenantSyncOptions,
+): Promise<TenantSyncReport> {
+  const started = Date.now();
+  const runId = options.syncId ?? newSyncId();
+  const owner = options.owner ?? `sync-${process.pid}-${runId}`;
+  const timeoutMs = options.timeoutMs ?? 3_600_000;
+  const tenantId = instances[0]?.config.tenantId ?? '';
+  const say = options.onProgress ?? (() => {});
+  const outcomes: ConnectorSyncOutcome[] = [];
+
+  // 1–2. Initialize: leases and 'running' records.
+  const mine: ConnectorInstance[] = [];
+  for (const instance of instances) {
+    const id = instance.config.connectorId;
+    const syncId = connectorSyncId(runId, id);
+    if (!(await storage.tryAcquireLease(leaseKey(tenantId, id), owner, timeoutMs + 60_000))) {
+      outcomes.push({ connectorId: id, syncId, status: 'skipped', error: { type: 'ALREADY_RUNNING', message: `${id} is already syncing in another run` } });
+      continue;
+    }
+    mine.push(instance);
+    await storage.saveSyncState(tenantId, { syncId, tenantId, connectorId: id, mode: options.mode, status: 'running', startedAt: new Date().toISOString(), errors: [] });
+  }
+
+  try {
+    const deltaTokens: Record<string, string | undefined> = {};
+    if (options.mode === 'incremental') {
+      for (const i of mine) deltaTokens[i.config.connectorId] = (await lastCompleted(storage, tenantId, i.config.connectorId))?.deltaToken;
+    }
+    // 3–5. Health check, extract, transform, resolve — bounded by the sync timeout.
+    let timer: NodeJS.Timeout | undefined;
+    const collection = await Promise.race([
+      collectTenantGraphs(mine, { syncId: runId, mode: options.mode, deltaTokens, onProgress: say }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new SyncTimeoutError(`sync exceeded its ${Math.round(timeoutMs / 1000)} s timeout`)), timeoutMs);
+      }),
+    ]).finally(() => clearTimeout(timer));
+
+    // 6–8. Diff, load, post-sync — connector by connector, each its own atomic commit.
+    for (const instance of mine) {
+      const id = instance.config.connectorId;
+      const syncId = connectorSyncId(runId, id);
+      const stats = collection.connectors.find((c) => c.connectorId === id);
+      const graph = collection.graphs.find((g) => g.connectorId === id);
+      const errors: SyncError[] = (stats?.errors ?? []).map((e) => ({
+        type: e.type ?? 'PARTIAL',
+        message: e.message,
+        operation: e.operation,
+        ...(e.entitySourceId ? { entitySourceId: e.entitySourceId } : {}),
+      }));
+      if (!graph || !stats || stats.status === 'failed') {
+        const failure = stats?.failure ?? { type: 'UNKNOWN', message: 'the connector produced no graph' };
+        outcomes.push(await recordFailure(storage, tenantId, id, syncId, options.mode, [{ type: failure.type, message: failure.message }, ...errors], stats));
+        continue;
+      }
+      try {
+        say({ connectorId: id, phase: 'diff', message: 'comparing with the stored graph' });
+        const previous = await storage.getGraphForConnector(tenantId, id);
+        const current = stats.incremental ? overlayDelta(previous, { ...graph, syncId }) : { ...graph, syncId };
+        say({ connectorId: id, phase: 'load', message: 'committing changes, events and outbox' });
+        const diff = await applyGraph(storage, current, {
+          mode: options.mode,
+          previous,
+          errors,
+          ...(stats.deltaToken ? { deltaToken: stats.deltaToken } : {}),
+        });
+        const { events, ...counts } = diff;
+        outcomes.push({ connectorId: id, syncId, status: errors.length || diff.deletionsWithheld.some((w) => w.endsWith('incomplete_extraction')) ? 'partial' : 'completed', diff: { ...counts, events: events.length }, stats });
+        say({ connectorId: id, phase: 'post-sync', message: `${events.length} events queued for Kafka` });
+      } catch (error) {
+        outcomes.push(await recordFailure(storage, tenantId, id, syncId, options.mode, [{ type: 'LOAD_FAILED', message: (error as Error).message }], stats));
+      }
+    }
+  } catch (error) {
+    for (const instance of mine) {
+      const id = instance.config.connectorId;
+      if (outcomes.some((o) => o.connectorId === id)) continue;
+      const type = error instanceof SyncTimeoutError ? 'TIMEOUT' : 'SYNC_FAILED';
+      outcomes.push(await recordFailure(storage, tenantId, id, connectorSyncId(runId, id), options.mode, [{ type, message: (error as Error).message }]));
+    }
+  } finally {
+    for (const instance of mine) await storage.releaseLease(leaseKey(tenantId, instance.config.connectorId), owner).catch(() => {});
+  }
+  return { tenantId, syncId: runId, mode: options.mode, outcomes, durationMs: Date.now() - started };
+}
+
+async function lastCompleted(storage: StorageAdapter, tenantId: string, connectorId: string): Promise<SyncState | undefined> {
+  const recent = await storage.listSyncStates(tenantId, { connectorId, limit: 20 });
+  return recent.find((s) => s.status === 'completed' || s.status === 'partial');
+}
+
+/** Record a failed connector sync and announce it; never throws (the store itself may be down). */
+async function recordFailure(
+  storage: StorageAdapter,
+  tenantId: string,
+  connectorId: string,
+  syncId: string,
+  mode: SyncState['mode'],
+  errors: SyncError[],
+  stats?: ConnectorRunStats,
+): Promise<ConnectorSyncOutcome> {
+  const now = new Date().toISOString();
+  const record: SyncState = { syncId, tenantId, connectorId, mode, status: 'failed', startedAt: now, completedAt: now, errors };
+  try {
+    const existing = (await storage.listSyncStates(tenantId, { connectorId, limit: 5 })).find((s) => s.syncId === syncId);
+    if (existing) record.startedAt = existing.startedAt;
+    await storage.saveSyncState(tenantId, record);
+    await storage.enqueueOutbox(tenantId, [
+      toOutbox(syncCompletedEnvelope(record), TOPICS.syncsCompleted, `${tenantId}|${connectorId}`, { batchId: syncId, createdAt: now, position: 0 }),
+    ]);
+  } catch {
+    // The store is unreachable: the 'running' record stays behind and the report says failed.
+  }
+  return { connectorId, syncId, status: 'failed', error: errors[0]!, ...(stats ? { stats } : {}) };
+}
