@@ -1,10 +1,12 @@
-import { GraphQLError } from 'graphql';
-import type { GraphQLFormattedError } from 'graphql';
+import { graphql } from './graphql.ts';
+import type { GraphQLError as GraphQLErrorType, GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { z } from 'zod';
 import { ValidationError, issuesOf } from '../model/index.ts';
 import type { ValidationIssue } from '../model/index.ts';
 import { InvalidCursorError } from '../storage/event-order.ts';
+
+const { GraphQLError } = graphql;
 
 // The public error codes (extensions.code). Clients switch on these; nothing else leaves the API.
 // Error classes stay internal: formatError maps whatever was thrown to one of these codes, and an
@@ -70,8 +72,8 @@ export function createFormatError(log: (error: unknown) => void = () => {}) {
     const original = unwrapResolverError(error);
     const base = { message: formatted.message, ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
     // Our own errors, also when Apollo wrapped them (validation rules' errors arrive as originalError).
-    const own = [original, (error as GraphQLError | undefined)?.originalError].find(
-      (e): e is GraphQLError => e instanceof GraphQLError && isApiCode(e.extensions.code),
+    const own = [original, (error as GraphQLErrorType | undefined)?.originalError].find(
+      (e): e is GraphQLErrorType => e instanceof GraphQLError && isApiCode(e.extensions.code),
     );
     if (own) return { ...base, message: own.message, extensions: publicExtensions(own.extensions) };
     if (original instanceof ValidationError) {
@@ -79,6 +81,9 @@ export function createFormatError(log: (error: unknown) => void = () => {}) {
     }
     if (original instanceof InvalidCursorError) return { ...base, message: 'invalid cursor', extensions: { code: 'BAD_USER_INPUT' } };
     const code = formatted.extensions?.code;
+    if (code === 'GRAPHQL_PARSE_FAILED' && /contains more th\w+ \d+ tokens/.test(formatted.message)) {
+      return { ...base, extensions: { code: 'QUERY_TOO_COMPLEX' } };
+    }
     if (typeof code === 'string' && APOLLO_INPUT_CODES.has(code)) {
       return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
     }

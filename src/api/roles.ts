@@ -1,9 +1,11 @@
-import { Kind, defaultFieldResolver } from 'graphql';
+import { graphql } from './graphql.ts';
 import type { DocumentNode, GraphQLFieldResolver } from 'graphql';
 import { Role, roleAtLeast } from './auth/api-keys.ts';
 import type { ApiContext } from './context.ts';
 import { ApiError } from './errors.ts';
 import type { ResolverMap } from './resolvers/types.ts';
+
+const { Kind, defaultFieldResolver } = graphql;
 
 /** `Type.field` → the least role it needs, read from the @requires directives in the schema. */
 export function requiredRoles(typeDefs: DocumentNode): Map<string, Role> {

@@ -111,7 +111,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       try {
         text = await readBody(req, limits.maxBodyBytes);
       } catch (error) {
-        if (error instanceof BodyTooLarge) return sendJson(res, 413, errorBody('BAD_USER_INPUT', `request body over ${limits.maxBodyBytes} bytes`));
+        // The rest of the body is never read: close the connection rather than reuse it.
+        if (error instanceof BodyTooLarge) {
+          return sendJson(res, 413, errorBody('BAD_USER_INPUT', `request body over ${limits.maxBodyBytes} bytes`), { connection: 'close' });
+        }
         throw error;
       }
       const type = req.headers['content-type'] ?? '';

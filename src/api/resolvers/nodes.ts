@@ -1,10 +1,12 @@
-import { Kind } from 'graphql';
+import { graphql } from '../graphql.ts';
 import type { DocumentNode } from 'graphql';
 import type { NodeType, NormalizedEdge, NormalizedNode } from '../../model/index.ts';
 import type { ApiContext } from '../context.ts';
 import { NodeEdgesArgs, parseArgs } from '../inputs.ts';
 import { edgeKey } from '../loaders.ts';
 import type { Resolver, ResolverMap } from './types.ts';
+
+const { Kind } = graphql;
 
 /** The GraphQL object type of each node type. */
 export const NODE_TYPENAMES: Record<NodeType, string> = {

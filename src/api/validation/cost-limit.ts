@@ -1,4 +1,4 @@
-import { GraphQLError, Kind, getNamedType, getNullableType, isCompositeType, isInterfaceType, isListType, isObjectType } from 'graphql';
+import { graphql } from '../graphql.ts';
 import type {
   ASTVisitor,
   FieldNode,
@@ -10,6 +10,8 @@ import type {
 } from 'graphql';
 import { ApiError } from '../errors.ts';
 import { MAX_PAGE_SIZE } from '../limits.ts';
+
+const { GraphQLError, Kind, SchemaMetaFieldDef, TypeMetaFieldDef, getNamedType, getNullableType, isCompositeType, isInterfaceType, isListType, isObjectType } = graphql;
 
 export interface CostModel {
   /** Assumed length of a list field that takes no `first` (hops, owners, signals …). */
@@ -24,8 +26,8 @@ const DEFAULT_MODEL: CostModel = { defaultListSize: 10 };
  * validation runs before variables are known and is cached per document), the field's declared
  * default otherwise, `defaultListSize` for plain lists. A connection's own `edges` list is already
  * counted by its `first`. Aliases repeat fields, so each alias is paid for: alias amplification
- * is what this rule stops. Introspection fields cost 1 each, without multipliers, so a client's
- * schema fetch fits while a document repeating `__schema` many times does not.
+ * is what this rule stops. Introspection is costed the same way (its lists at `defaultListSize`):
+ * a client's schema fetch fits well under the limit, a document repeating `__schema` does not.
  */
 export function costOf(context: ValidationContext, set: SelectionSetNode, parent: GraphQLCompositeType, model: CostModel = DEFAULT_MODEL): number {
   const walk = (selections: SelectionSetNode, type: GraphQLCompositeType, seen: ReadonlySet<string>): number => {
@@ -50,11 +52,7 @@ export function costOf(context: ValidationContext, set: SelectionSetNode, parent
   const fieldCost = (field: FieldNode, parentType: GraphQLCompositeType, seen: ReadonlySet<string>): number => {
     const name = field.name.value;
     if (name === '__typename') return 0;
-    const definition = fieldDefinition(parentType, name);
-    if (name.startsWith('__') || parentType.name.startsWith('__')) {
-      const inner = definition ? getNamedType(definition.type) : undefined;
-      return 1 + (field.selectionSet && inner && isCompositeType(inner) ? walk(field.selectionSet, inner, seen) : 0);
-    }
+    const definition = name === '__schema' ? SchemaMetaFieldDef : name === '__type' ? TypeMetaFieldDef : fieldDefinition(parentType, name);
     if (!definition) return 1; // unknown fields are reported by graphql-js's own rules
     const inner = getNamedType(definition.type);
     if (!field.selectionSet || !isCompositeType(inner)) return 1;

@@ -1,6 +1,8 @@
-import { GraphQLError, Kind } from 'graphql';
+import { graphql } from '../graphql.ts';
 import type { ASTVisitor, SelectionSetNode, ValidationContext, ValidationRule } from 'graphql';
 import { ApiError } from '../errors.ts';
+
+const { GraphQLError, Kind } = graphql;
 
 const isIntrospection = (name: string) => name === '__schema' || name === '__type';
 
