@@ -1,6 +1,6 @@
 import neo4j from 'neo4j-driver';
 import type { Driver, ManagedTransaction, QueryResult, RecordShape } from 'neo4j-driver';
-import { toStorageError } from './map-error.ts';
+import { notWorthRetrying, toStorageError } from './map-error.ts';
 
 export interface ExecutorOptions {
   database: string;
@@ -85,9 +85,18 @@ export class Executor {
       defaultAccessMode: mode,
       ...(this.options.fetchSize ? { fetchSize: this.options.fetchSize } : {}),
     });
+    // The driver retries "transient" errors for up to 30 s; some are not worth it. Throwing a
+    // non-driver error from the work ends the retries at once.
+    const guarded: Work<T> = async (tx) => {
+      try {
+        return await work(tx);
+      } catch (error) {
+        throw notWorthRetrying(error) ? toStorageError(error, label.operation) : error;
+      }
+    };
     try {
       const config = this.config(label);
-      return await (mode === neo4j.session.READ ? session.executeRead(work, config) : session.executeWrite(work, config));
+      return await (mode === neo4j.session.READ ? session.executeRead(guarded, config) : session.executeWrite(guarded, config));
     } catch (error) {
       throw toStorageError(error, label.operation);
     } finally {

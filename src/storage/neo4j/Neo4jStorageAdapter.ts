@@ -9,6 +9,7 @@ import type {
   NormalizedEdge,
   NormalizedGraph,
   NormalizedNode,
+  OutboxMessage,
   PathQueryInput,
   SyncCommit,
   SyncState,
@@ -19,18 +20,22 @@ import { Neo4jStorageConfig } from './config.ts';
 import type { Neo4jStorageConfigInput } from './config.ts';
 import { render } from './cypher-files.ts';
 import { Executor } from './Executor.ts';
+import type { WorkLabel } from './Executor.ts';
 import { labelFor, NODE_LABEL } from './labels.ts';
-import { parseEdge, parseEvent, parseNode, parseSyncState, syncParams } from './rows.ts';
+import { parseEdge, parseEvent, parseNode, parseOutbox, parseSyncState, syncParams } from './rows.ts';
 import { applySchema } from './schema.ts';
 import { disableNagleFor, portOf } from './tcp-no-delay.ts';
 import {
   MANUAL_CONNECTOR,
   edgeRemovals,
+  edgeUpsertBatches,
   edgeUpserts,
   edgesForNode,
   eventAppends,
   nodeList,
+  nodeUpsertBatches,
   nodeUpserts,
+  outboxEnqueues,
   pathSearch,
   tombstoneEdgeRemovals,
 } from './statements.ts';
@@ -59,6 +64,7 @@ export class Neo4jStorageAdapter implements StorageAdapter {
   private constructor(
     private readonly executor: Executor,
     private readonly batchSize: number,
+    private readonly transactionRows: number,
   ) {}
 
   /** Connect, check the server answers, and create missing constraints and indexes. */
@@ -82,7 +88,7 @@ export class Neo4jStorageAdapter implements StorageAdapter {
       await driver.close();
       throw error;
     }
-    return new Neo4jStorageAdapter(executor, config.batchSize);
+    return new Neo4jStorageAdapter(executor, config.batchSize, config.transactionRows);
   }
 
   // --- graph operations ---
@@ -133,17 +139,13 @@ export class Neo4jStorageAdapter implements StorageAdapter {
   }
 
   /**
-   * Batches of `batchSize` rows, each batch its own transaction, so a million rows never need one
-   * huge transaction; commitSync is the all-or-nothing path. Every type is checked before the
-   * first batch is written.
+   * Batches of `batchSize` rows grouped by type, committed in transactions of about
+   * `transactionRows` rows, so a million rows never need one huge transaction; commitSync is the
+   * all-or-nothing path. Every type is checked before the first batch is written.
    */
   async bulkUpsertNodes(tenantId: string, nodes: NormalizedNode[], options?: WriteOptions): Promise<void> {
-    for (const type of new Set(nodes.map((n) => n.nodeType))) labelFor(type);
-    const connectorId = options?.connectorId ?? MANUAL_CONNECTOR;
-    for (let i = 0; i < nodes.length; i += this.batchSize) {
-      const statements = nodeUpserts(tenantId, nodes.slice(i, i + this.batchSize), connectorId, this.batchSize);
-      await this.executor.write({ operation: 'bulkUpsertNodes', tenantId }, (tx) => run(tx, statements));
-    }
+    const statements = nodeUpsertBatches(tenantId, nodes, options?.connectorId ?? MANUAL_CONNECTOR, this.batchSize);
+    await this.writeInTransactions({ operation: 'bulkUpsertNodes', tenantId }, statements);
   }
 
   async deleteNode(tenantId: string, nodeId: string): Promise<void> {
@@ -160,15 +162,10 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     await this.bulkUpsertEdges(tenantId, [edge], options);
   }
 
-  /** Batched like bulkUpsertNodes: one transaction per batch. */
+  /** Batched like bulkUpsertNodes. */
   async bulkUpsertEdges(tenantId: string, edges: NormalizedEdge[], options?: WriteOptions): Promise<void> {
-    // Builds (and so validates) every statement's type before writing: cheap next to the writes.
-    edgeUpserts(tenantId, [...new Map(edges.map((e) => [e.edgeType, e])).values()], MANUAL_CONNECTOR);
-    const connectorId = options?.connectorId ?? MANUAL_CONNECTOR;
-    for (let i = 0; i < edges.length; i += this.batchSize) {
-      const statements = edgeUpserts(tenantId, edges.slice(i, i + this.batchSize), connectorId, this.batchSize);
-      await this.executor.write({ operation: 'bulkUpsertEdges', tenantId }, (tx) => run(tx, statements));
-    }
+    const statements = edgeUpsertBatches(tenantId, edges, options?.connectorId ?? MANUAL_CONNECTOR, this.batchSize);
+    await this.writeInTransactions({ operation: 'bulkUpsertEdges', tenantId }, statements);
   }
 
   async deleteEdge(tenantId: string, edgeId: string): Promise<void> {
@@ -299,7 +296,7 @@ export class Neo4jStorageAdapter implements StorageAdapter {
 
   /**
    * One transaction: edge removals, node upserts (tombstones lose their edges), edge upserts,
-   * events, the sync record. Every statement is built, and so every label and type checked,
+   * events, outbox rows, the sync record. Every statement is built, and so every label and type checked,
    * before the transaction starts; any failure inside rolls all of it back.
    */
   async commitSync(tenantId: string, commit: SyncCommit): Promise<void> {
@@ -310,21 +307,73 @@ export class Neo4jStorageAdapter implements StorageAdapter {
       ...tombstoneEdgeRemovals(tenantId, changes.upsertNodes, this.batchSize),
       ...edgeUpserts(tenantId, changes.upsertEdges, connectorId, this.batchSize),
       ...eventAppends(tenantId, commit.events, this.batchSize),
+      ...outboxEnqueues(tenantId, commit.outbox ?? [], this.batchSize),
       { text: render('syncSave'), params: syncParams(tenantId, commit.syncState) },
     ];
     await this.executor.write({ operation: 'commitSync', tenantId }, (tx) => run(tx, statements));
   }
 
+  // --- outbox and leases (system-wide, not tenant-scoped: see OutboxStore) ---
+
+  async pendingOutbox(limit: number): Promise<OutboxMessage[]> {
+    const params = { limit: neo4j.int(Math.max(0, Math.floor(limit))) };
+    const rows = await this.executor.read({ operation: 'pendingOutbox' }, (tx) => jsonColumn(tx, { text: render('outboxPending'), params }));
+    return rows.map(parseOutbox);
+  }
+
+  async markOutboxSent(keys: readonly { tenantId: string; outboxId: string }[], sentAt: string): Promise<void> {
+    if (keys.length === 0) return;
+    const params = { keys: keys.map(({ tenantId, outboxId }) => ({ tenantId, outboxId })), sentAt };
+    await this.executor.write({ operation: 'markOutboxSent' }, (tx) => tx.run(render('outboxMarkSent'), params));
+  }
+
+  async enqueueOutbox(tenantId: string, messages: readonly OutboxMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const statements = outboxEnqueues(tenantId, messages, this.batchSize);
+    await this.executor.write({ operation: 'enqueueOutbox', tenantId }, (tx) => run(tx, statements));
+  }
+
+  async outboxStats(): Promise<{ pending: number; sent: number }> {
+    return this.executor.read({ operation: 'outboxStats' }, async (tx) => {
+      const record = (await tx.run(render('outboxStats'))).records[0];
+      return { pending: Number(record?.get('pending') ?? 0), sent: Number(record?.get('sent') ?? 0) };
+    });
+  }
+
+  async tryAcquireLease(key: string, owner: string, ttlMs: number): Promise<boolean> {
+    return this.executor.write({ operation: 'tryAcquireLease' }, async (tx) => {
+      await tx.run(render('leaseLock'), { key, owner });
+      const result = await tx.run(render('leaseAcquire'), { key, owner, ttlMs: neo4j.int(Math.max(0, Math.round(ttlMs))) });
+      return result.records[0]?.get('granted') === true;
+    });
+  }
+
+  async releaseLease(key: string, owner: string): Promise<void> {
+    await this.executor.write({ operation: 'releaseLease' }, (tx) => tx.run(render('leaseRelease'), { key, owner }));
+  }
+
   /** Remove everything a tenant stored, in server-side batches (tests and benchmarks clean up). */
   async purgeTenant(tenantId: string): Promise<void> {
-    for (const label of [NODE_LABEL, 'Event', 'SyncState']) {
+    for (const label of [NODE_LABEL, 'Event', 'SyncState', 'Outbox']) {
       await this.executor.autoCommit({ operation: 'purgeTenant', tenantId }, render('tenantPurge', { LABEL: label }), { tenantId });
     }
   }
 
-  /** The executor, for benchmarks that compare the adapter with bare statements on one server. */
-  get unsafeExecutor(): Executor {
-    return this.executor;
+  private async writeInTransactions(label: WorkLabel, statements: Iterable<Statement>): Promise<void> {
+    let pending: Statement[] = [];
+    let rows = 0;
+    const flush = async () => {
+      const batch = pending;
+      pending = [];
+      rows = 0;
+      await this.executor.write(label, (tx) => run(tx, batch));
+    };
+    for (const statement of statements) {
+      pending.push(statement);
+      rows += (statement.params.rows as unknown[] | undefined)?.length ?? 1;
+      if (rows >= this.transactionRows) await flush();
+    }
+    if (pending.length) await flush();
   }
 
   async close(): Promise<void> {

@@ -11,6 +11,8 @@ const Schema = z.object({
   /** Community edition has one database: neo4j. */
   database: z.string().min(1).default('neo4j'),
   batchSize: z.number().int().min(1).max(100_000).default(DEFAULT_BATCH_SIZE),
+  /** Bulk writes (not commitSync) commit about this many rows per transaction. */
+  transactionRows: z.number().int().min(1).max(1_000_000).default(20_000),
   fetchSize: z.number().int().min(1).max(1_000_000).default(10_000),
   transactionTimeoutMs: z.number().int().positive().optional(),
   /** Create missing constraints and indexes on connect (cypher/schema). */

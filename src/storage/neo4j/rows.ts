@@ -1,5 +1,5 @@
 import { IdentityNode, edgeContentHash, nodeContentHash } from '../../model/index.ts';
-import type { GraphEvent, NormalizedEdge, NormalizedNode, SyncState } from '../../model/index.ts';
+import type { GraphEvent, NormalizedEdge, NormalizedNode, OutboxMessage, SyncState } from '../../model/index.ts';
 import { FILTER_KEY } from '../node-filters.ts';
 
 // Row ↔ model. The whole entity travels as JSON (`json`) so reads give back exactly what was
@@ -91,7 +91,20 @@ export function syncParams(tenantId: string, state: SyncState) {
   };
 }
 
+export function outboxRow(message: OutboxMessage) {
+  const { sentAt, ...unsent } = message;
+  return {
+    outboxId: message.outboxId,
+    createdAt: message.createdAt,
+    batchId: message.batchId,
+    position: message.position,
+    sentAt: sentAt ?? null,
+    json: JSON.stringify(unsent),
+  };
+}
+
 export const parseNode = (json: string) => JSON.parse(json) as NormalizedNode;
 export const parseEdge = (json: string) => JSON.parse(json) as NormalizedEdge;
 export const parseEvent = (json: string) => JSON.parse(json) as GraphEvent;
 export const parseSyncState = (json: string) => JSON.parse(json) as SyncState;
+export const parseOutbox = (json: string) => JSON.parse(json) as OutboxMessage;

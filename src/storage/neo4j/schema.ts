@@ -21,6 +21,7 @@ export function schemaStatements(): string[] {
     ),
     ...statementsOf(render('schemaEvents')),
     ...statementsOf(render('schemaSyncStates')),
+    ...statementsOf(render('schemaOutbox')),
   ];
 }
 

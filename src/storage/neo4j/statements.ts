@@ -1,11 +1,11 @@
 import neo4j from 'neo4j-driver';
 import { MAX_PATH_DEPTH, NODE_TYPES } from '../../model/index.ts';
-import type { EdgeType, GraphEvent, NodeType, NormalizedEdge, NormalizedNode, PathQuery } from '../../model/index.ts';
+import type { EdgeType, GraphEvent, NodeType, NormalizedEdge, NormalizedNode, OutboxMessage, PathQuery } from '../../model/index.ts';
 import type { EdgeDirection } from '../StorageAdapter.ts';
 import { render } from './cypher-files.ts';
 import { filterPredicates } from './filters.ts';
 import { NODE_LABEL, NODE_TYPE_LABELS, labelFor, relationshipTypeFor } from './labels.ts';
-import { edgeRow, eventRow, nodeRow } from './rows.ts';
+import { edgeRow, eventRow, nodeRow, outboxRow } from './rows.ts';
 
 // Statement builders: pure functions from validated input to Cypher text and parameters, so the
 // generated Cypher is checked without a database (test/unit/storage-neo4j).
@@ -45,30 +45,37 @@ const ALL_TYPE_LABELS = NODE_TYPES.map((t) => `:${NODE_TYPE_LABELS[t]}`).join(''
  * any statement is built, so one bad type rejects the whole write.
  */
 export function nodeUpserts(tenantId: string, nodes: readonly NormalizedNode[], connectorId: string, batchSize = DEFAULT_BATCH_SIZE): Statement[] {
+  return [...nodeUpsertBatches(tenantId, nodes, connectorId, batchSize)];
+}
+
+/** nodeUpserts one statement at a time: a million rows never become parameters all at once. */
+export function nodeUpsertBatches(tenantId: string, nodes: readonly NormalizedNode[], connectorId: string, batchSize = DEFAULT_BATCH_SIZE): Iterable<Statement> {
   const byType = groupBy(nodes, (n) => n.nodeType as NodeType);
-  const labels = new Map([...byType.keys()].map((type) => [type, labelFor(type)]));
-  const statements: Statement[] = [];
-  for (const [type, list] of byType) {
-    const text = render('nodeUpsert', { LABEL: labels.get(type)!, ALL_TYPE_LABELS });
-    for (const batch of chunks(list, batchSize)) {
-      statements.push({ text, params: { tenantId, connectorId, rows: batch.map((n) => nodeRow(tenantId, n)) } });
+  const texts = new Map([...byType.keys()].map((type) => [type, render('nodeUpsert', { LABEL: labelFor(type), ALL_TYPE_LABELS })]));
+  return (function* () {
+    for (const [type, list] of byType) {
+      for (const batch of chunks(list, batchSize)) {
+        yield { text: texts.get(type)!, params: { tenantId, connectorId, rows: batch.map((n) => nodeRow(tenantId, n)) } };
+      }
     }
-  }
-  return statements;
+  })();
 }
 
 /** Edge upserts, one statement per relationship type and batch; unknown types rejected up front. */
 export function edgeUpserts(tenantId: string, edges: readonly NormalizedEdge[], connectorId: string, batchSize = DEFAULT_BATCH_SIZE): Statement[] {
+  return [...edgeUpsertBatches(tenantId, edges, connectorId, batchSize)];
+}
+
+export function edgeUpsertBatches(tenantId: string, edges: readonly NormalizedEdge[], connectorId: string, batchSize = DEFAULT_BATCH_SIZE): Iterable<Statement> {
   const byType = groupBy(edges, (e) => e.edgeType as EdgeType);
-  for (const type of byType.keys()) relationshipTypeFor(type);
-  const statements: Statement[] = [];
-  for (const [type, list] of byType) {
-    const text = render('edgeUpsert', { TYPE: type });
-    for (const batch of chunks(list, batchSize)) {
-      statements.push({ text, params: { tenantId, connectorId, rows: batch.map((e) => edgeRow(tenantId, e)) } });
+  const texts = new Map([...byType.keys()].map((type) => [type, render('edgeUpsert', { TYPE: relationshipTypeFor(type) })]));
+  return (function* () {
+    for (const [type, list] of byType) {
+      for (const batch of chunks(list, batchSize)) {
+        yield { text: texts.get(type)!, params: { tenantId, connectorId, rows: batch.map((e) => edgeRow(tenantId, e)) } };
+      }
     }
-  }
-  return statements;
+  })();
 }
 
 /**
@@ -96,6 +103,10 @@ export function eventAppends(tenantId: string, events: readonly GraphEvent[], ba
     text: render('eventAppend'),
     params: { tenantId, rows: batch.map((e) => eventRow(tenantId, e)) },
   }));
+}
+
+export function outboxEnqueues(tenantId: string, messages: readonly OutboxMessage[], batchSize = DEFAULT_BATCH_SIZE): Statement[] {
+  return chunks(messages, batchSize).map((batch) => ({ text: render('outboxEnqueue'), params: { tenantId, rows: batch.map(outboxRow) } }));
 }
 
 const EDGE_PATTERNS: Record<EdgeDirection, string> = { outgoing: '-[r]->', incoming: '<-[r]-', both: '-[r]-' };

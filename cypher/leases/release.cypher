@@ -1,0 +1,3 @@
+MATCH (l:Lease {key: $key})
+WHERE l.owner = $owner
+DELETE l
