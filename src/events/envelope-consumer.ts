@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import { Envelope } from './envelope.ts';
+import { ensureTopics } from './ensure-topics.ts';
 import { RecentIds } from './dedupe.ts';
 import type { SeenStore } from './dedupe.ts';
 import { DEFAULT_CONSUMER_RETRY, backoffBeforeTry } from './retry-policy.ts';
@@ -47,6 +48,7 @@ export class EnvelopeConsumer {
 
   async start(): Promise<void> {
     const { kafka, groupId, topics } = this.options;
+    await ensureTopics(kafka, [...topics, ...topics.map(dlqTopic)]);
     this.dlqProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     await this.dlqProducer.connect();
     this.consumer = kafka.consumer({ groupId });

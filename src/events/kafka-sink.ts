@@ -1,6 +1,8 @@
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import type { Producer } from 'kafkajs';
 import type { OutboxMessage } from '../model/index.ts';
+import { ensureTopics } from './ensure-topics.ts';
+import { TOPICS } from './topics.ts';
 
 export interface MessageSink {
   publish(messages: readonly OutboxMessage[]): Promise<void>;
@@ -25,11 +27,16 @@ export function kafkaClient(brokers: string[], clientId = 'authgraph'): Kafka {
  */
 export class KafkaSink implements MessageSink {
   private producer: Producer | undefined;
+  private topicsReady = false;
 
   constructor(private readonly kafka: Kafka) {}
 
   private async connected(): Promise<Producer> {
     if (!this.producer) {
+      if (!this.topicsReady) {
+        await ensureTopics(this.kafka, Object.values(TOPICS));
+        this.topicsReady = true;
+      }
       const producer = this.kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,
