@@ -11,6 +11,8 @@ export const ApiLimits = z.object({
   maxIntrospectionDepth: z.number().int().min(2).default(16),
   /** Estimated fields resolved, lists multiplied by their page size (see validation/cost-limit.ts). */
   maxCost: z.number().int().min(1).default(50_000),
+  /** Introspection fields per operation (a full schema fetch is about 230). */
+  maxIntrospectionFields: z.number().int().min(1).default(1_000),
   queryTimeoutMs: z.number().int().min(1).default(10_000),
   maxBodyBytes: z.number().int().min(1_024).default(1_000_000),
   /** graphql-js parser cap: a huge document is refused before it becomes a syntax tree. */

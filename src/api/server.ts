@@ -88,7 +88,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     includeStacktraceInErrorResponses: false,
     formatError: createFormatError(logError),
     parseOptions: { maxTokens: limits.maxTokens },
-    validationRules: [depthLimitRule(limits.maxDepth, limits.maxIntrospectionDepth), costLimitRule(limits.maxCost)],
+    validationRules: [depthLimitRule(limits.maxDepth, limits.maxIntrospectionDepth), costLimitRule(limits.maxCost, limits.maxIntrospectionFields)],
     allowBatchedHttpRequests: false,
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginDrainHttpServer({ httpServer })],
   });

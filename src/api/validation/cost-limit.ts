@@ -20,16 +20,27 @@ export interface CostModel {
 
 const DEFAULT_MODEL: CostModel = { defaultListSize: 10 };
 
+export interface Cost {
+  /** Estimated fields resolved, lists multiplied by their page size. */
+  cost: number;
+  /** Introspection fields selected, each counted once (fragments counted where spread). */
+  introspection: number;
+}
+
 /**
  * Estimated work of an operation: every field costs 1, and whatever is selected below a list is
- * multiplied by the list's size: `first` when given (capped at the page-size cap; a variable counts as the cap, since
- * validation runs before variables are known and is cached per document), the field's declared
- * default otherwise, `defaultListSize` for plain lists. A connection's own `edges` list is already
- * counted by its `first`. Aliases repeat fields, so each alias is paid for: alias amplification
- * is what this rule stops. Introspection is costed the same way (its lists at `defaultListSize`):
- * a client's schema fetch fits well under the limit, a document repeating `__schema` does not.
+ * multiplied by the list's size: `first` when given (capped at the page-size cap; a variable counts
+ * as the cap, since validation runs before variables are known and is cached per document), the
+ * field's declared default otherwise, `defaultListSize` for plain lists. A connection's own
+ * `edges` list is already counted by its `first`. Aliases repeat fields, so each alias is paid
+ * for: alias amplification is what this rule stops.
+ *
+ * Introspection is counted apart, one per field without multipliers: a client's full schema fetch
+ * is about 230 fields (with list multipliers it would be 50,000 and crowd out real queries), and
+ * a separate, small cap stops a document that repeats `__schema` under many aliases.
  */
-export function costOf(context: ValidationContext, set: SelectionSetNode, parent: GraphQLCompositeType, model: CostModel = DEFAULT_MODEL): number {
+export function costOf(context: ValidationContext, set: SelectionSetNode, parent: GraphQLCompositeType, model: CostModel = DEFAULT_MODEL): Cost {
+  let introspection = 0;
   const walk = (selections: SelectionSetNode, type: GraphQLCompositeType, seen: ReadonlySet<string>): number => {
     let total = 0;
     for (const s of selections.selections) {
@@ -53,6 +64,12 @@ export function costOf(context: ValidationContext, set: SelectionSetNode, parent
     const name = field.name.value;
     if (name === '__typename') return 0;
     const definition = name === '__schema' ? SchemaMetaFieldDef : name === '__type' ? TypeMetaFieldDef : fieldDefinition(parentType, name);
+    if (name.startsWith('__') || parentType.name.startsWith('__')) {
+      introspection += 1;
+      const inner = definition ? getNamedType(definition.type) : undefined;
+      if (field.selectionSet && inner && isCompositeType(inner)) walk(field.selectionSet, inner, seen);
+      return 0;
+    }
     if (!definition) return 1; // unknown fields are reported by graphql-js's own rules
     const inner = getNamedType(definition.type);
     if (!field.selectionSet || !isCompositeType(inner)) return 1;
@@ -72,24 +89,27 @@ export function costOf(context: ValidationContext, set: SelectionSetNode, parent
     return parentType.name.endsWith('Connection') ? 1 : model.defaultListSize;
   };
 
-  return walk(set, parent, new Set());
+  const cost = walk(set, parent, new Set());
+  return { cost, introspection };
 }
 
 function fieldDefinition(type: GraphQLCompositeType, name: string): GraphQLField<unknown, unknown> | undefined {
   return isObjectType(type) || isInterfaceType(type) ? type.getFields()[name] : undefined;
 }
 
-export function costLimitRule(maxCost: number, model?: CostModel): ValidationRule {
+export function costLimitRule(maxCost: number, maxIntrospection: number, model?: CostModel): ValidationRule {
   return (context: ValidationContext): ASTVisitor => ({
     OperationDefinition(operation) {
-      const root = operation.operation === 'query' ? context.getSchema().getQueryType() : context.getSchema().getRootType(operation.operation);
+      const root = context.getSchema().getRootType(operation.operation);
       if (!root) return false;
-      const cost = costOf(context, operation.selectionSet, root, model);
+      const { cost, introspection } = costOf(context, operation.selectionSet, root, model);
+      const report = (message: string, extra: Record<string, number>) =>
+        context.reportError(new GraphQLError(message, { nodes: [operation], originalError: new ApiError('QUERY_TOO_COMPLEX', message, extra) }));
       if (cost > maxCost) {
-        const message = `query cost ${cost} exceeds the limit of ${maxCost} (lists count as their page size; lower first or select less)`;
-        context.reportError(
-          new GraphQLError(message, { nodes: [operation], originalError: new ApiError('QUERY_TOO_COMPLEX', message, { cost, maxCost }) }),
-        );
+        report(`query cost ${cost} exceeds the limit of ${maxCost} (lists count as their page size; lower first or select less)`, { cost, maxCost });
+      }
+      if (introspection > maxIntrospection) {
+        report(`introspection selects ${introspection} fields, over the limit of ${maxIntrospection}`, { introspection, maxIntrospection });
       }
       return false;
     },
