@@ -23,6 +23,8 @@ import { Executor } from './Executor.ts';
 import type { WorkLabel } from './Executor.ts';
 import { labelFor, NODE_LABEL } from './labels.ts';
 import { parseEdge, parseEvent, parseNode, parseOutbox, parseSyncState, syncParams } from './rows.ts';
+import { readPreviousGraph } from './previous-graph.ts';
+import type { PreviousGraph } from './previous-graph.ts';
 import { applySchema } from './schema.ts';
 import { disableNagleFor, portOf } from './tcp-no-delay.ts';
 import {
@@ -292,6 +294,15 @@ export class Neo4jStorageAdapter implements StorageAdapter {
       evidenceCompleteness: last?.evidenceCompleteness ?? { sources: {} },
     };
     return { graph, nodeHashes, edgeHashes };
+  }
+
+  /**
+   * The stored graph to diff `current` against, read through the stored content hashes: only rows
+   * that changed or vanished are read in full (see previous-graph.ts). Pass the hashes on:
+   * `diffGraphs(previous, current, { previousNodeHashes: nodeHashes, previousEdgeHashes: edgeHashes })`.
+   */
+  async previousGraphFor(current: NormalizedGraph): Promise<PreviousGraph> {
+    return readPreviousGraph(this.executor, current);
   }
 
   /**

@@ -26,7 +26,9 @@ export interface NodeRow {
 }
 
 export function nodeRow(tenantId: string, node: NormalizedNode): NodeRow {
-  const props: Props = { tenantId, contentHash: nodeContentHash(node), json: JSON.stringify(node) };
+  // Only live nodes carry a hash: the connector index then holds exactly the live graph.
+  const props: Props = { tenantId, json: JSON.stringify(node) };
+  if (!node.deletedAt) props.contentHash = nodeContentHash(node);
   const top = node as unknown as Record<string, unknown>;
   for (const key of NODE_TOP_FIELDS) if (isScalar(top[key])) props[key] = top[key];
   const nulls: string[] = [];

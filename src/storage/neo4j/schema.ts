@@ -16,7 +16,12 @@ export function schemaStatements(): string[] {
     }),
     ...EDGE_TYPES.flatMap((type) =>
       statementsOf(
-        render('schemaEdgeType', { TYPE: type, KEY_NAME: `edge_${type.toLowerCase()}_key`, CONNECTOR_INDEX_NAME: `edge_${type.toLowerCase()}_connector` }),
+        render('schemaEdgeType', {
+          TYPE: type,
+          KEY_NAME: `edge_${type.toLowerCase()}_key`,
+          CONNECTOR_INDEX_NAME: `edge_${type.toLowerCase()}_connector_hash`,
+          OLD_CONNECTOR_INDEX_NAME: `edge_${type.toLowerCase()}_connector`,
+        }),
       ),
     ),
     ...statementsOf(render('schemaEvents')),
