@@ -2,8 +2,8 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 import type { ApiKeyStore } from './auth/api-keys.ts';
 import type { ApiContext } from './context.ts';
@@ -90,7 +90,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     parseOptions: { maxTokens: limits.maxTokens },
     validationRules: [depthLimitRule(limits.maxDepth, limits.maxIntrospectionDepth), costLimitRule(limits.maxCost, limits.maxIntrospectionFields)],
     allowBatchedHttpRequests: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginDrainHttpServer({ httpServer })],
+    // No cache hints are served (answers are per tenant and per key), and the cache-control
+    // plugin would otherwise wrap every field resolution.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginDrainHttpServer({ httpServer })],
   });
   await apollo.start();
 

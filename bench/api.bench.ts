@@ -1,0 +1,141 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { findExecutionChains } from '../src/analysis/execution-chains.ts';
+import { appendToKeysFile, issueApiKey } from '../src/api/auth/api-keys.ts';
+import type { NormalizedGraph } from '../src/model/index.ts';
+import { MemoryStorageAdapter } from '../src/storage/memory/MemoryStorageAdapter.ts';
+import { Neo4jStorageAdapter } from '../src/storage/neo4j/Neo4jStorageAdapter.ts';
+import { hr, intArg } from './report.ts';
+import { syntheticTenant } from './synthetic/tenant.ts';
+
+// GraphQL API benchmark: autocannon against `authgraph serve` (a separate process, as deployed) on
+// the synthetic tenant, asking executionChains for one identity (a typical one: the median chain
+// count among the first 100 identities that have chains) at 1, 16 and 64 concurrent clients.
+// Memory store always; Neo4j when NEO4J_URI (or the local services' bolt://127.0.0.1:7697) answers.
+// Targets: p99 < 50 ms at 16 clients on memory, < 100 ms on Neo4j. Client and server share this
+// machine's two cores, so the figures are a floor.
+//
+//   npm run bench:api -- [--nodes=100000] [--duration=10]
+
+const nodes = intArg('nodes', 100_000);
+const duration = intArg('duration', 10);
+const CONCURRENCY = [1, 16, 64];
+const TARGET_P99_AT_16 = { memory: 50, neo4j: 100 };
+const tenantId = `bench-api-${nodes}`;
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+const QUERY = `query Chains($to: ID!) {
+  executionChains(to: $to, first: 20) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node { id kind depth automation { id displayName } identity { id displayName }
+      hops { position edge { edgeType provenance { origin } } to { id displayName } } } }
+  }
+}`;
+
+hr(`GraphQL API benchmark: executionChains on a ${fmt(nodes)}-node synthetic tenant, ${duration} s per run`);
+const graph = syntheticTenant({ nodes, tenantId });
+const identity = await typicalIdentity(graph);
+console.log(`identity ${identity.id}: ${identity.chains} execution chains (the page asks for 20)`);
+
+const work = mkdtempSync(join(tmpdir(), 'authgraph-bench-api-'));
+const keysFile = join(work, 'keys.json');
+const { key, record } = issueApiKey({ tenantId, role: 'reader', label: 'bench' });
+await appendToKeysFile(keysFile, record);
+
+try {
+  // Memory: the embedded store, handed to the server as its state file.
+  const stateFile = join(work, 'state.json');
+  const memory = await MemoryStorageAdapter.open({ filePath: stateFile });
+  await loadGraph(memory, graph);
+  await memory.close();
+  await benchServer('memory', { AUTHGRAPH_STORE: 'memory', AUTHGRAPH_STATE_FILE: stateFile });
+
+  const uri = process.env.NEO4J_URI ?? 'bolt://127.0.0.1:7697';
+  const neo4j = await Neo4jStorageAdapter.connect({ uri }).catch(() => undefined);
+  if (!neo4j) {
+    console.log(`\nneo4j: not reachable at ${uri}; skipped (start it with: npm run services -- up)`);
+  } else {
+    // Loaded once per size and kept: a rerun reuses it (the sync record marks a finished load).
+    if (!(await neo4j.getLastSyncState(tenantId, graph.connectorId))) {
+      const started = Date.now();
+      await loadGraph(neo4j, graph);
+      console.log(`\nneo4j: loaded the tenant in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }
+    await neo4j.close();
+    await benchServer('neo4j', { AUTHGRAPH_STORE: 'neo4j', NEO4J_URI: uri });
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+async function loadGraph(storage: Pick<MemoryStorageAdapter, 'bulkUpsertNodes' | 'bulkUpsertEdges' | 'saveSyncState'>, g: NormalizedGraph) {
+  await storage.bulkUpsertNodes(g.tenantId, g.nodes, { connectorId: g.connectorId });
+  await storage.bulkUpsertEdges(g.tenantId, g.edges, { connectorId: g.connectorId });
+  await storage.saveSyncState(g.tenantId, { syncId: g.syncId, tenantId: g.tenantId, connectorId: g.connectorId, mode: 'full', status: 'completed', startedAt: g.transformedAt, completedAt: g.transformedAt, errors: [] });
+}
+
+async function typicalIdentity(g: NormalizedGraph): Promise<{ id: string; chains: number }> {
+  const store = MemoryStorageAdapter.create();
+  await loadGraph(store, g);
+  const found: { id: string; chains: number }[] = [];
+  for (const n of g.nodes) {
+    if (n.nodeType !== 'identity') continue;
+    const chains = (await findExecutionChains(store, g.tenantId, { to: n.nodeId })).length;
+    if (chains > 0) found.push({ id: n.nodeId, chains });
+    if (found.length === 100) break;
+  }
+  found.sort((a, b) => a.chains - b.chains);
+  return found[Math.floor(found.length / 2)]!;
+}
+
+async function benchServer(store: 'memory' | 'neo4j', env: Record<string, string>) {
+  const server = await startServe(env);
+  try {
+    const target = {
+      url: `${server.url}graphql`,
+      method: 'POST' as const,
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
+      body: JSON.stringify({ query: QUERY, variables: { to: identity.id } }),
+    };
+    const check = await fetch(target.url, { method: 'POST', headers: target.headers, body: target.body });
+    const answer = (await check.json()) as { data?: { executionChains?: { totalCount: number } }; errors?: unknown };
+    if (answer.data?.executionChains?.totalCount !== identity.chains) throw new Error(`unexpected answer: ${JSON.stringify(answer).slice(0, 300)}`);
+    await autocannon({ ...target, connections: 4, duration: 2 }); // warm-up: JIT, caches
+    console.log(`\n${store} (authgraph serve ${server.url}):`);
+    for (const connections of CONCURRENCY) {
+      const r = await autocannon({ ...target, connections, duration, timeout: 30 });
+      const failed = r.errors + r.timeouts + r.non2xx;
+      console.log(
+        `  ${store} executionChains c=${String(connections).padEnd(2)}  ${fmt(r.requests.average).padStart(6)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms${failed ? `  (${failed} failed)` : ''}`,
+      );
+      if (connections === 16) {
+        const limit = TARGET_P99_AT_16[store];
+        console.log(`  target: p99 < ${limit} ms at 16 clients → ${r.latency.p99 < limit && !failed ? 'met' : 'NOT met'}`);
+      }
+    }
+  } finally {
+    server.child.kill('SIGTERM');
+    await new Promise((r) => server.child.once('exit', r));
+  }
+}
+
+async function startServe(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0'], {
+    env: { ...process.env, AUTHGRAPH_API_KEYS_FILE: keysFile, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const deadline = Date.now() + 180_000;
+  while (!/playground at (http:\S+)/.test(out)) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`authgraph serve did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { child, url: /playground at (http:\S+)/.exec(out)![1]! };
+}
