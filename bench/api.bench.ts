@@ -126,7 +126,8 @@ async function benchServer(store: 'memory' | 'neo4j', env: Record<string, string
 
 async function startServe(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0'], {
-    env: { ...process.env, AUTHGRAPH_API_KEYS_FILE: keysFile, ...env },
+    // NODE_ENV=production as deployed: graphql-js then skips its development-only checks.
+    env: { ...process.env, NODE_ENV: 'production', AUTHGRAPH_API_KEYS_FILE: keysFile, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

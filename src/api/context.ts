@@ -1,5 +1,6 @@
 import type { Principal } from './auth/api-keys.ts';
 import type { Loaders } from './loaders.ts';
+import type { SyncLauncher } from './sync-launcher.ts';
 import type { TenantScope } from './tenant-scope.ts';
 
 /** What every resolver gets: who is calling, their tenant's storage, and this request's loaders. */
@@ -7,4 +8,6 @@ export interface ApiContext {
   principal: Principal;
   scope: TenantScope;
   loaders: Loaders;
+  /** Present when the server was given connector instances to sync. */
+  syncs?: SyncLauncher;
 }

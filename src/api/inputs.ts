@@ -8,6 +8,7 @@ import {
   NodeType,
   PathQuery,
   SourceSystem,
+  SyncMode,
 } from '../model/index.ts';
 import { FILTER_KEY } from '../storage/node-filters.ts';
 import { inputError } from './errors.ts';
@@ -119,4 +120,9 @@ export const EventsArgs = z.object({
 export const SyncsArgs = z.object({
   connectorId: Id.optional(),
   first: First.default(20),
+});
+
+export const TriggerSyncArgs = z.object({
+  connectorId: Id,
+  mode: SyncMode.default('full'),
 });

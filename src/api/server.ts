@@ -16,6 +16,8 @@ import { PLAYGROUND_CSP, playgroundHtml } from './playground/page.ts';
 import type { PlaygroundOptions } from './playground/page.ts';
 import { createResolvers } from './resolvers/index.ts';
 import { typeDefs } from './schema.ts';
+import { SharedResults, versioned } from './shared-results.ts';
+import type { SyncLauncher } from './sync-launcher.ts';
 import { TenantScope } from './tenant-scope.ts';
 import { costLimitRule } from './validation/cost-limit.ts';
 import { depthLimitRule } from './validation/depth-limit.ts';
@@ -29,6 +31,11 @@ export interface ApiServerOptions {
   /** 0 picks a free port (tests). */
   port?: number;
   playground?: PlaygroundOptions | false;
+  /**
+   * Lets operators start syncs (Mutation.triggerSync); without it every trigger is NOT_FOUND. Given
+   * the storage to write through, so the API sees those writes (shared-results.ts).
+   */
+  syncs?: (storage: StorageAdapter) => SyncLauncher;
   /** Unexpected errors (masked for the client) go here. */
   logError?: (error: unknown) => void;
 }
@@ -80,6 +87,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const limits = ApiLimits.parse(options.limits ?? {});
   const logError = options.logError ?? ((error: unknown) => console.error('[authgraph api] unexpected error:', error));
   const httpServer = createServer();
+  const store = versioned(options.storage);
+  const results = { cache: new SharedResults(), versionOf: store.versionOf };
+  const syncs = options.syncs?.(store.storage);
 
   const apollo = new ApolloServer<ApiContext>({
     typeDefs,
@@ -102,8 +112,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     if (!principal) {
       throw new ApiError('UNAUTHENTICATED', key ? 'the API key is not valid' : 'an API key is required: send it in the x-api-key header');
     }
-    const scope = new TenantScope(options.storage, principal.tenantId, AbortSignal.timeout(limits.queryTimeoutMs), limits.queryTimeoutMs);
-    return { principal, scope, loaders: createLoaders(scope) };
+    const scope = new TenantScope(store.storage, principal.tenantId, AbortSignal.timeout(limits.queryTimeoutMs), limits.queryTimeoutMs, results);
+    return { principal, scope, loaders: createLoaders(scope), ...(syncs ? { syncs } : {}) };
   };
 
   const graphql = async (req: IncomingMessage, res: ServerResponse, search: string) => {

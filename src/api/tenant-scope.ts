@@ -1,6 +1,7 @@
 import type { EventQueryInput, NodeType, PathQueryInput } from '../model/index.ts';
 import type { EdgeDirection, NodePageQuery, StorageAdapter } from '../storage/StorageAdapter.ts';
 import { timeoutError } from './errors.ts';
+import type { SharedResults } from './shared-results.ts';
 
 /**
  * The storage a request may use: the caller's tenant is fixed here, from the API key, so no
@@ -13,6 +14,7 @@ export class TenantScope {
     readonly tenantId: string,
     private readonly deadline: AbortSignal,
     private readonly timeoutMs: number,
+    private readonly results?: { cache: SharedResults; versionOf: (tenantId: string) => number | undefined },
   ) {}
 
   getNodes(nodeIds: readonly string[]) {
@@ -40,6 +42,18 @@ export class TenantScope {
   /** For analysis functions that take (storage, tenantId): the whole call runs under the deadline. */
   analyse<T>(fn: (storage: StorageAdapter, tenantId: string) => Promise<T>): Promise<T> {
     return this.guard(() => fn(this.storage, this.tenantId));
+  }
+
+  /**
+   * Like analyse, for answers worth sharing: identical concurrent requests compute once, and the
+   * answer is kept while the tenant's data is unchanged (see shared-results.ts). The key must name
+   * everything the answer depends on except the tenant, which is added here.
+   */
+  shared<T>(key: string, fn: (storage: StorageAdapter, tenantId: string) => Promise<T>): Promise<T> {
+    if (!this.results) return this.analyse(fn);
+    const { cache, versionOf } = this.results;
+    // Each request waits under its own deadline; the shared computation runs to its end.
+    return this.guard(() => cache.get(`${this.tenantId}\u0000${key}`, versionOf(this.tenantId), () => fn(this.storage, this.tenantId)));
   }
 
   private guard<T>(operation: () => Promise<T>): Promise<T> {

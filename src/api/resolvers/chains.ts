@@ -33,7 +33,8 @@ const executionChains: Resolver<unknown> = async (_parent, args, ctx) => {
     a.to ? expectNode(ctx, a.to, 'identity', 'to') : undefined,
     a.from ? expectNode(ctx, a.from, 'automation', 'from') : undefined,
   ]);
-  const chains = await ctx.scope.analyse((storage, tenantId) =>
+  const key = `executionChains ${a.to ?? ''} ${a.from ?? ''} ${a.maxDepth}`;
+  const chains = await ctx.scope.shared(key, (storage, tenantId) =>
     findExecutionChains(storage, tenantId, {
       ...(a.to ? { to: a.to } : {}),
       ...(a.from ? { from: a.from } : {}),
@@ -41,6 +42,7 @@ const executionChains: Resolver<unknown> = async (_parent, args, ctx) => {
       limit: MAX_CHAINS,
     }),
   );
+  // The list may be shared with other requests: read it, never change it.
   // Every hop's nodes are in hand: Edge.source / target resolve from the cache, not from storage.
   for (const c of chains) ctx.loaders.prime(c.nodes);
   return { ...keysetPage(chains, pathKey, 'chain', a.first, a.after), totalCount: chains.length };

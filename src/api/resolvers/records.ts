@@ -2,7 +2,7 @@ import type { GraphEvent, SyncState } from '../../model/index.ts';
 import { decodeEventCursor, encodeEventCursor, positionOf } from '../../storage/event-order.ts';
 import type { ApiContext } from '../context.ts';
 import { badInput, notFound } from '../errors.ts';
-import { ConnectorArgs, EventsArgs, SyncsArgs, parseArgs } from '../inputs.ts';
+import { ConnectorArgs, EventsArgs, SyncsArgs, TriggerSyncArgs, parseArgs } from '../inputs.ts';
 import { connection } from '../pagination.ts';
 import type { Resolver, ResolverMap } from './types.ts';
 
@@ -80,8 +80,17 @@ const connectors: Resolver<unknown> = async (_parent, _args, ctx) => {
     }));
 };
 
+const triggerSync: Resolver<unknown> = async (_parent, args, ctx) => {
+  const a = parseArgs(TriggerSyncArgs, args, 'triggerSync');
+  // The tenant is the key's: an instance of another tenant is as absent as one never configured.
+  const run = ctx.syncs?.start(ctx.principal.tenantId, a.connectorId, a.mode);
+  if (!run) throw notFound(`connector instance ${a.connectorId} (this server syncs only the instances it was started with)`);
+  return run;
+};
+
 export const recordResolvers: ResolverMap = {
   Query: { evidenceCompleteness, events, syncs, connectors },
+  Mutation: { triggerSync },
   GraphEvent: {
     id: (e: GraphEvent) => e.eventId,
     entity: (e: GraphEvent, _args: unknown, ctx: ApiContext) => ctx.loaders.node.load(e.entityId),

@@ -4,7 +4,10 @@ import { parseArgs } from 'node:util';
 import { ApiKeyStore, Role, appendToKeysFile, issueApiKey, parseKeysEnv, readKeysFile } from '../../api/auth/api-keys.ts';
 import { playgroundAssets } from '../../api/playground/bundle.ts';
 import { startApiServer } from '../../api/server.ts';
+import { connectorSyncLauncher } from '../../api/sync-launcher.ts';
+import { instancesFromConfig, loadConnectorsConfig } from '../../connector/connectors-config.ts';
 import { parseNormalizedGraphOrThrow } from '../../model/index.ts';
+import type { StorageAdapter } from '../../storage/StorageAdapter.ts';
 import { applyGraph } from '../../sync/apply-graph.ts';
 import { UsageError } from '../command.ts';
 import type { Command } from '../command.ts';
@@ -50,7 +53,7 @@ export const serveCommand: Command = {
   name: 'serve',
   summary: 'serve the GraphQL API and its playground on 127.0.0.1 (--demo loads the sample tenant and prints a reader key)',
   usage:
-    'authgraph serve [--port N (4000; 0 = any free port)] [--host 127.0.0.1] [--keys <file>] [--demo]\n' +
+    'authgraph serve [--port N (4000; 0 = any free port)] [--host 127.0.0.1] [--keys <file>] [--connectors <connectors.json>] [--demo]\n' +
     '       authgraph serve --issue-key <tenant>:<reader|operator|admin> [--keys <file>]   (prints a new key once, stores its hash)',
   async run(args, ctx) {
     const { values } = parseArgs({
@@ -61,6 +64,7 @@ export const serveCommand: Command = {
         keys: { type: 'string' },
         demo: { type: 'boolean' },
         'issue-key': { type: 'string' },
+        connectors: { type: 'string' },
       },
     });
     const keysFile = values.keys ?? process.env.AUTHGRAPH_API_KEYS_FILE ?? DEFAULT_KEYS_FILE;
@@ -102,7 +106,20 @@ export const serveCommand: Command = {
       ctx.err(`No API keys: every request will be refused. Issue one with: authgraph serve --issue-key <tenant>:reader`);
     }
 
-    const server = await startApiServer({ storage, keys, port, ...(values.host ? { host: values.host } : {}), playground: demo ?? {} });
+    // Operators may trigger syncs of these instances (Mutation.triggerSync); checked now, not mid-sync.
+    const connectorsFile = values.connectors ?? process.env.AUTHGRAPH_CONNECTORS_FILE;
+    const instances = connectorsFile ? instancesFromConfig(loadConnectorsConfig(connectorsFile)) : undefined;
+    const syncs = instances
+      ? (api: StorageAdapter) => connectorSyncLauncher(api, instances, (e) => ctx.err(`triggered sync failed: ${(e as Error).message}`))
+      : undefined;
+    const server = await startApiServer({
+      storage,
+      keys,
+      port,
+      ...(values.host ? { host: values.host } : {}),
+      playground: demo ?? {},
+      ...(syncs ? { syncs } : {}),
+    });
     // Bundle the playground now, so the first page load does not wait for it.
     playgroundAssets().catch((error: unknown) => ctx.err(`playground bundle failed: ${(error as Error).message}`));
     ctx.out(`Authgraph API on ${server.graphqlUrl} (${ctx.config.store} store); playground at ${server.url}`);

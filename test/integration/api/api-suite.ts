@@ -1,5 +1,7 @@
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectorSyncLauncher } from '../../../src/api/sync-launcher.ts';
+import { startDemoSources } from '../../../src/connector/demo-sources.ts';
 import type { StorageAdapter } from '../../../src/storage/StorageAdapter.ts';
 import { applyGraph } from '../../../src/sync/apply-graph.ts';
 import { SAMPLE_IDS, freshTenant, sampleTenant } from '../../support/sample-tenant.ts';
@@ -10,8 +12,8 @@ export interface ApiSuiteHarness {
   setup: () => Promise<StorageAdapter>;
 }
 
-const CHAINS = `query Chains($to: ID, $from: ID, $first: Int, $after: String) {
-  executionChains(to: $to, from: $from, first: $first, after: $after) {
+const CHAINS = `query Chains($to: ID, $from: ID, $first: Int, $after: String, $maxDepth: Int) {
+  executionChains(to: $to, from: $from, first: $first, after: $after, maxDepth: $maxDepth) {
     totalCount
     pageInfo { hasNextPage endCursor }
     edges {
@@ -103,7 +105,8 @@ export function defineApiSuite(name: string, harness: ApiSuiteHarness): void {
 
       it('a page of chains reads storage a fixed number of times, not once per hop', async () => {
         store.reset();
-        const r = await gql(CHAINS, { to: SAMPLE_IDS.graphPrincipal });
+        // maxDepth 6: a query no earlier test asked, so the chains are computed, not remembered.
+        const r = await gql(CHAINS, { to: SAMPLE_IDS.graphPrincipal, maxDepth: 6 });
         const hops = r.body.data!.executionChains.edges.flatMap((e: any) => e.node.hops).length;
         expect(hops).toBe(8);
         expect(Object.fromEntries(store.calls)).toEqual({ getNodes: 1, queryPaths: 1, getEdgesForNode: 1 });
@@ -269,6 +272,39 @@ export function defineApiSuite(name: string, harness: ApiSuiteHarness): void {
       });
     });
 
+    describe('triggerSync', () => {
+      it('lets an operator start a sync of their own instance and follow it in syncs', async () => {
+        const sources = await startDemoSources();
+        const tenantC = freshTenant('api-sync');
+        const instances = sources.instances.map((i) => ({ ...i, config: { ...i.config, tenantId: tenantC } }));
+        const syncing = await startTestApi(store.storage, undefined, (api) => connectorSyncLauncher(api, instances, () => {}));
+        const connectorId = instances[0]!.config.connectorId;
+        const trigger = `mutation($id: ID!) { triggerSync(connectorId: $id, mode: full) { runId connectorId mode startedAt } }`;
+        const call = (key: string, id = connectorId) => postGraphQL(syncing.server.graphqlUrl, trigger, { id }, key);
+        try {
+          expect(codesOf(await call(syncing.key(tenantC, 'reader')))).toEqual(['FORBIDDEN']);
+          expect(codesOf(await call(syncing.key(tenantA, 'operator')))).toEqual(['NOT_FOUND']);
+          expect(codesOf(await call(syncing.key(tenantC, 'operator'), 'no-such-connector'))).toEqual(['NOT_FOUND']);
+          const started = await call(syncing.key(tenantC, 'admin'));
+          expect(started.body.errors).toBeUndefined();
+          const run = started.body.data!.triggerSync;
+          expect(run).toMatchObject({ connectorId, mode: 'full' });
+          let status: string | undefined;
+          for (let i = 0; i < 300 && status !== 'completed' && status !== 'partial' && status !== 'failed'; i++) {
+            await new Promise((r) => setTimeout(r, 200));
+            const syncs = await postGraphQL(syncing.server.graphqlUrl, `{ syncs(connectorId: "${connectorId}") { syncId status } }`, {}, syncing.key(tenantC, 'operator'));
+            status = syncs.body.data!.syncs.find((x: any) => x.syncId.startsWith(run.runId))?.status;
+          }
+          expect(status).toBe('completed');
+          const nodes = await postGraphQL(syncing.server.graphqlUrl, `{ nodes(first: 1) { edges { node { id } } } }`, {}, syncing.key(tenantC, 'reader'));
+          expect(nodes.body.data!.nodes.edges).toHaveLength(1);
+        } finally {
+          await syncing.close();
+          await sources.close();
+        }
+      });
+    });
+
     describe('malformed and hostile queries', () => {
       it('refuses deep nesting, huge pages and unknown enums', async () => {
         const deep = `{ node(id: "${SAMPLE_IDS.businessRule}") { ${'edges { target { '.repeat(6)} id ${'} } '.repeat(6)} } }`;
@@ -308,7 +344,7 @@ export function defineApiSuite(name: string, harness: ApiSuiteHarness): void {
 
       it('masks unexpected errors: no stack trace, no Cypher, a stable code', async () => {
         store.failNext('queryPaths', new Error('Neo.ClientError.Statement.SyntaxError: MATCH (n:Node {tenantId: $tenantId}) RETURN n'));
-        const r = await gql(CHAINS, { to: SAMPLE_IDS.graphPrincipal });
+        const r = await gql(CHAINS, { to: SAMPLE_IDS.graphPrincipal, maxDepth: 5 });
         expect(codesOf(r)).toEqual(['INTERNAL_SERVER_ERROR']);
         expect(r.body.errors![0]!.message).toBe('internal server error');
         expect(r.text).not.toMatch(/MATCH|Neo\.|stacktrace|at .*\.ts/);
@@ -318,7 +354,7 @@ export function defineApiSuite(name: string, harness: ApiSuiteHarness): void {
         const slow = await startTestApi(store.storage, { queryTimeoutMs: 150 });
         try {
           store.delayNext('queryPaths', 1_000);
-          const r = await postGraphQL(slow.server.graphqlUrl, CHAINS, { to: SAMPLE_IDS.graphPrincipal }, slow.key(tenantA, 'reader'));
+          const r = await postGraphQL(slow.server.graphqlUrl, CHAINS, { to: SAMPLE_IDS.graphPrincipal, maxDepth: 4 }, slow.key(tenantA, 'reader'));
           expect(codesOf(r)).toEqual(['TIMEOUT']);
           expect(r.body.data).toBeNull();
         } finally {

@@ -3,6 +3,7 @@ import type { Role } from '../../../src/api/auth/api-keys.ts';
 import type { ApiLimitsInput } from '../../../src/api/limits.ts';
 import { startApiServer } from '../../../src/api/server.ts';
 import type { ApiServer } from '../../../src/api/server.ts';
+import type { SyncLauncher } from '../../../src/api/sync-launcher.ts';
 import type { StorageAdapter } from '../../../src/storage/StorageAdapter.ts';
 
 /**
@@ -72,10 +73,10 @@ export interface TestApi {
 }
 
 /** The real server on port 0 over the given storage, with keys issued on demand. */
-export async function startTestApi(storage: StorageAdapter, limits?: ApiLimitsInput): Promise<TestApi> {
+export async function startTestApi(storage: StorageAdapter, limits?: ApiLimitsInput, syncs?: (storage: StorageAdapter) => SyncLauncher): Promise<TestApi> {
   const keys = new ApiKeyStore();
   const issued = new Map<string, string>();
-  const server = await startApiServer({ storage, keys, port: 0, ...(limits ? { limits } : {}), logError: () => {} });
+  const server = await startApiServer({ storage, keys, port: 0, ...(limits ? { limits } : {}), ...(syncs ? { syncs } : {}), logError: () => {} });
   return {
     server,
     key(tenantId, role) {
