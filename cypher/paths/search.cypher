@@ -1,8 +1,8 @@
 // Simple paths (no node twice) from the start nodes over the allowed relationship types, up to
 // the depth cap, through live nodes of this tenant only. Ordered as the memory adapter's
 // depth-first walk yields them: start nodeId, then the edge ids along the path (a path before
-// its extensions). {{START}} and {{END}} are node patterns with fixed labels; {{REL_TYPES}} come
-// from EDGE_TYPES; {{MAX_DEPTH}} is an integer validated ≤ MAX_PATH_DEPTH.
+// its extensions). The slots hold node patterns with fixed labels, relationship types from
+// EDGE_TYPES and an integer depth validated ≤ MAX_PATH_DEPTH.
 MATCH {{START}}
 WHERE start.json IS NOT NULL AND start.deletedAt IS NULL{{START_FILTERS}}
 MATCH path = (start){{LEFT}}[:{{REL_TYPES}}*1..{{MAX_DEPTH}}]{{RIGHT}}{{END}}
@@ -12,4 +12,11 @@ WHERE all(r IN relationships(path) WHERE r.tenantId = $tenantId)
 WITH start, path
 ORDER BY start.nodeId, [r IN relationships(path) | r.edgeId]
 LIMIT $limit
-RETURN [n IN nodes(path) | n.json] AS nodes, [r IN relationships(path) | r.json] AS edges
+// Paths share most of their nodes and edges: send ids per path and each node and edge once.
+WITH collect(path) AS paths
+CALL { WITH paths UNWIND paths AS p UNWIND nodes(p) AS n WITH DISTINCT n RETURN collect(n.json) AS nodes }
+CALL { WITH paths UNWIND paths AS p UNWIND relationships(p) AS r WITH DISTINCT r RETURN collect(r.json) AS edges }
+RETURN [p IN paths | [n IN nodes(p) | n.nodeId]] AS pathNodeIds,
+  [p IN paths | [r IN relationships(p) | r.edgeId]] AS pathEdgeIds,
+  nodes,
+  edges

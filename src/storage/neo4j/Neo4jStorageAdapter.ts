@@ -23,6 +23,7 @@ import { Executor } from './Executor.ts';
 import type { WorkLabel } from './Executor.ts';
 import { labelFor, NODE_LABEL } from './labels.ts';
 import { parseEdge, parseEvent, parseNode, parseOutbox, parseSyncState, syncParams } from './rows.ts';
+import { anchoredPaths } from './path-expansion.ts';
 import { readPreviousGraph } from './previous-graph.ts';
 import type { PreviousGraph } from './previous-graph.ts';
 import { applySchema } from './schema.ts';
@@ -179,25 +180,25 @@ export class Neo4jStorageAdapter implements StorageAdapter {
 
   async queryPaths(tenantId: string, input: PathQueryInput): Promise<ExecutionPath[]> {
     const query = parseOrThrow(PathQuery, input, 'path query');
+    // From one node: fetch its neighbourhood and walk it here (path-expansion.ts). From every
+    // node of a type: one variable-length MATCH, ordered and limited on the server.
+    if (query.startNodeId !== undefined) return anchoredPaths(this.executor, tenantId, { ...query, startNodeId: query.startNodeId });
     const statement = pathSearch(tenantId, query);
-    const rows = await this.executor.read({ operation: 'queryPaths', tenantId }, async (tx) => {
-      const result = await tx.run(statement.text, statement.params);
-      return result.records.map((r) => ({ nodes: r.get('nodes') as string[], edges: r.get('edges') as string[] }));
-    });
-    // Paths share nodes and edges: parse each once.
-    const nodes = new Map<string, NormalizedNode>();
-    const edges = new Map<string, NormalizedEdge>();
-    const node = (json: string) => nodes.get(json) ?? (nodes.set(json, parseNode(json)), nodes.get(json)!);
-    const edge = (json: string) => edges.get(json) ?? (edges.set(json, parseEdge(json)), edges.get(json)!);
-    return rows.map((row) => {
-      const pathNodes = row.nodes.map(node);
+    const found = await this.executor.read({ operation: 'queryPaths', tenantId }, async (tx) => {
+      const record = (await tx.run(statement.text, statement.params)).records[0];
       return {
-        nodes: pathNodes,
-        edges: row.edges.map(edge),
-        depth: row.edges.length,
-        startNode: pathNodes[0]!,
-        endNode: pathNodes.at(-1)!,
+        pathNodeIds: (record?.get('pathNodeIds') ?? []) as string[][],
+        pathEdgeIds: (record?.get('pathEdgeIds') ?? []) as string[][],
+        nodes: (record?.get('nodes') ?? []) as string[],
+        edges: (record?.get('edges') ?? []) as string[],
       };
+    });
+    const nodes = new Map(found.nodes.map((json) => parseNode(json)).map((n) => [n.nodeId, n]));
+    const edges = new Map(found.edges.map((json) => parseEdge(json)).map((e) => [e.edgeId, e]));
+    return found.pathNodeIds.map((nodeIds, i) => {
+      const pathNodes = nodeIds.map((id) => nodes.get(id)!);
+      const pathEdges = found.pathEdgeIds[i]!.map((id) => edges.get(id)!);
+      return { nodes: pathNodes, edges: pathEdges, depth: pathEdges.length, startNode: pathNodes[0]!, endNode: pathNodes.at(-1)! };
     });
   }
 

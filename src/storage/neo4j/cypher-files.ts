@@ -29,6 +29,7 @@ const FILES = {
   syncSave: 'sync/save.cypher',
   syncList: 'sync/list.cypher',
   pathSearch: 'paths/search.cypher',
+  pathExpand: 'paths/expand.cypher',
   outboxEnqueue: 'outbox/enqueue.cypher',
   outboxPending: 'outbox/pending.cypher',
   outboxMarkSent: 'outbox/mark-sent.cypher',
