@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PathQuery } from '../../../src/model/index.ts';
 import type { NormalizedEdge, NormalizedNode } from '../../../src/model/index.ts';
 import { StorageError } from '../../../src/storage/errors.ts';
+import { expansionStep } from '../../../src/storage/neo4j/path-expansion.ts';
 import { edgeRemovals, edgeUpserts, eventAppends, nodeList, nodeUpserts, pathSearch } from '../../../src/storage/neo4j/statements.ts';
 
 // The generated Cypher, checked without a database (STYLE "Generated Cypher checked without a
@@ -124,46 +125,76 @@ describe('Neo4j statements', () => {
     `);
   });
 
-  it('builds a tenant-scoped, type-restricted, depth-capped path query', () => {
+  it('builds a tenant-scoped, type-restricted, depth-capped path query from every node of a type', () => {
     const query = PathQuery.parse({
-      startNodeId: identity.nodeId,
-      startNodeType: 'identity',
-      traverseEdgeTypes: ['AUTHENTICATES_AS', 'USES', 'INVOKES', 'CALLS', 'USES'],
-      endNodeType: 'automation',
-      endNodeFilters: { automationSubtype: ['business_rule', 'scheduled_job'], status: 'active' },
-      direction: 'incoming',
+      startNodeType: 'automation',
+      startNodeFilters: { automationSubtype: ['business_rule', 'scheduled_job'] },
+      traverseEdgeTypes: ['CALLS', 'INVOKES', 'USES', 'AUTHENTICATES_AS', 'CALLS'],
+      endNodeType: 'identity',
+      endNodeFilters: { status: 'active' },
       maxDepth: 8,
     });
     expect(pathSearch('tenant-a', query)).toMatchInlineSnapshot(`
       {
         "params": {
-          "e0": [
-            "business_rule",
-            "scheduled_job",
-          ],
-          "e1": "active",
+          "e0": "active",
           "limit": Integer {
             "high": 0,
             "low": 1000,
           },
-          "startNodeId": "entra_id:contoso:sp-1",
+          "s0": [
+            "business_rule",
+            "scheduled_job",
+          ],
           "tenantId": "tenant-a",
         },
-        "text": "MATCH (start:Node {tenantId: $tenantId, nodeId: $startNodeId})
+        "text": "MATCH (start:Automation {tenantId: $tenantId})
       WHERE start.json IS NOT NULL AND start.deletedAt IS NULL
-        AND start:Identity
-      MATCH path = (start)<-[:AUTHENTICATES_AS|USES|INVOKES|CALLS*1..8]-(end:Automation)
+        AND start.p_automationSubtype IN $s0
+      MATCH path = (start)-[:CALLS|INVOKES|USES|AUTHENTICATES_AS*1..8]->(end:Identity)
       WHERE all(r IN relationships(path) WHERE r.tenantId = $tenantId)
         AND all(n IN nodes(path) WHERE n.tenantId = $tenantId AND n.json IS NOT NULL AND n.deletedAt IS NULL)
         AND all(i IN range(1, length(path)) WHERE NOT nodes(path)[i] IN nodes(path)[0..i])
-        AND end.p_automationSubtype IN $e0
-        AND coalesce(end.status, end.p_status) = $e1
+        AND coalesce(end.status, end.p_status) = $e0
       WITH start, path
       ORDER BY start.nodeId, [r IN relationships(path) | r.edgeId]
       LIMIT $limit
-      RETURN [n IN nodes(path) | n.json] AS nodes, [r IN relationships(path) | r.json] AS edges",
+      WITH collect(path) AS paths
+      CALL { WITH paths UNWIND paths AS p UNWIND nodes(p) AS n WITH DISTINCT n RETURN collect(n.json) AS nodes }
+      CALL { WITH paths UNWIND paths AS p UNWIND relationships(p) AS r WITH DISTINCT r RETURN collect(r.json) AS edges }
+      RETURN [p IN paths | [n IN nodes(p) | n.nodeId]] AS pathNodeIds,
+        [p IN paths | [r IN relationships(p) | r.edgeId]] AS pathEdgeIds,
+        nodes,
+        edges",
       }
     `);
+  });
+
+  it('expands an anchored path search one level at a time, the end label only on the last level', () => {
+    const query = PathQuery.parse({
+      startNodeId: identity.nodeId,
+      traverseEdgeTypes: ['AUTHENTICATES_AS', 'USES', 'INVOKES', 'CALLS'],
+      endNodeType: 'automation',
+      direction: 'incoming',
+      maxDepth: 8,
+    });
+    expect(expansionStep('tenant-a', query, [identity.nodeId], false)).toMatchInlineSnapshot(`
+      {
+        "params": {
+          "nodeIds": [
+            "entra_id:contoso:sp-1",
+          ],
+          "tenantId": "tenant-a",
+        },
+        "text": "UNWIND $nodeIds AS nodeId
+      MATCH (from:Node {tenantId: $tenantId, nodeId: nodeId})<-[r:AUTHENTICATES_AS|USES|INVOKES|CALLS]-(next:Node)
+      WHERE r.tenantId = $tenantId AND next.tenantId = $tenantId AND next.json IS NOT NULL AND next.deletedAt IS NULL
+      WITH collect([nodeId, next.nodeId, r.json]) AS steps, collect(DISTINCT next) AS reached
+      RETURN steps, [n IN reached | n.json] AS nodes",
+      }
+    `);
+    expect(expansionStep('tenant-a', query, ['x'], true).text).toContain('AND next:Automation');
+    expect(() => expansionStep('t', { ...query, traverseEdgeTypes: ['CALLS]-() DETACH DELETE n //' as never] }, ['x'], false)).toThrow(/not one of EDGE_TYPES/);
   });
 
   it('pages nodes with filters on top-level and type-specific fields, JSON null included', () => {
