@@ -41,16 +41,38 @@ const compareKeys = (a: readonly string[], b: readonly string[]) => {
   return 0;
 };
 
-/** One page of `items` in key order, after the cursor's key. */
-export function keysetPage<T>(items: readonly T[], keyOf: (item: T) => string[], kind: string, first: number, after?: string): Connection<T> {
-  const afterKey = after === undefined ? undefined : decodeCursor(kind, after);
-  const keyed = items.map((item) => ({ item, key: keyOf(item) })).sort((a, b) => compareKeys(a.key, b.key));
-  const rest = afterKey ? keyed.filter((k) => compareKeys(k.key, afterKey) > 0) : keyed;
-  const page = rest.slice(0, first);
+export interface Keyed<T> {
+  item: T;
+  key: string[];
+}
+
+/** Items with their sort keys, in key order: what pageOf cuts pages from. */
+export function sortByKey<T>(items: readonly T[], keyOf: (item: T) => string[]): Keyed<T>[] {
+  return items.map((item) => ({ item, key: keyOf(item) })).sort((a, b) => compareKeys(a.key, b.key));
+}
+
+/** One page of key-sorted items: the first `first` whose key comes after the cursor's. */
+export function pageOf<T>(sorted: readonly Keyed<T>[], kind: string, first: number, after?: string): Connection<T> {
+  let start = 0;
+  if (after !== undefined) {
+    const afterKey = decodeCursor(kind, after);
+    let high = sorted.length;
+    while (start < high) {
+      const mid = (start + high) >>> 1;
+      if (compareKeys(sorted[mid]!.key, afterKey) > 0) high = mid;
+      else start = mid + 1;
+    }
+  }
+  const page = sorted.slice(start, start + first);
   return connection(
     page.map((k) => ({ cursor: encodeCursor(kind, k.key), node: k.item })),
-    rest.length > first,
+    start + first < sorted.length,
   );
+}
+
+/** One page of `items` in key order, after the cursor's key. */
+export function keysetPage<T>(items: readonly T[], keyOf: (item: T) => string[], kind: string, first: number, after?: string): Connection<T> {
+  return pageOf(sortByKey(items, keyOf), kind, first, after);
 }
 
 export function connection<T>(edges: { cursor: string; node: T }[], hasNextPage: boolean): Connection<T> {

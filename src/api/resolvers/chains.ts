@@ -5,13 +5,21 @@ import type { ApiContext } from '../context.ts';
 import { badInput, notFound } from '../errors.ts';
 import { ChainsArgs, PathsArgs, parseArgs } from '../inputs.ts';
 import { edgeKey } from '../loaders.ts';
-import { keysetPage } from '../pagination.ts';
+import { keysetPage, pageOf, sortByKey } from '../pagination.ts';
 import type { Resolver, ResolverMap } from './types.ts';
 
 /** Chains one executionChains call may return; pages are cut from these. */
 export const MAX_CHAINS = 1_000;
 
 const pathKey = (p: ExecutionPath) => [p.startNode.nodeId, p.edges.map((e) => e.edgeId).join('>')];
+
+// Chains are shared between requests, so their ids (a hash of the edges) are worth remembering.
+const chainIds = new WeakMap<ExecutionPath, string>();
+const idOf = (p: ExecutionPath) => {
+  let id = chainIds.get(p);
+  if (!id) chainIds.set(p, (id = chainId(p)));
+  return id;
+};
 
 interface Hop {
   position: number;
@@ -34,18 +42,20 @@ const executionChains: Resolver<unknown> = async (_parent, args, ctx) => {
     a.from ? expectNode(ctx, a.from, 'automation', 'from') : undefined,
   ]);
   const key = `executionChains ${a.to ?? ''} ${a.from ?? ''} ${a.maxDepth}`;
-  const chains = await ctx.scope.shared(key, (storage, tenantId) =>
-    findExecutionChains(storage, tenantId, {
+  // Shared with other requests (tenant-scope.ts shared): read it, never change it.
+  const sorted = await ctx.scope.shared(key, async (storage, tenantId) => {
+    const chains = await findExecutionChains(storage, tenantId, {
       ...(a.to ? { to: a.to } : {}),
       ...(a.from ? { from: a.from } : {}),
       maxDepth: a.maxDepth,
       limit: MAX_CHAINS,
-    }),
-  );
-  // The list may be shared with other requests: read it, never change it.
+    });
+    return sortByKey(chains, pathKey);
+  });
+  const page = pageOf(sorted, 'chain', a.first, a.after);
   // Every hop's nodes are in hand: Edge.source / target resolve from the cache, not from storage.
-  for (const c of chains) ctx.loaders.prime(c.nodes);
-  return { ...keysetPage(chains, pathKey, 'chain', a.first, a.after), totalCount: chains.length };
+  for (const edge of page.edges) ctx.loaders.prime(edge.node.nodes);
+  return { ...page, totalCount: sorted.length };
 };
 
 const paths: Resolver<unknown> = async (_parent, args, ctx) => {
@@ -58,7 +68,7 @@ const paths: Resolver<unknown> = async (_parent, args, ctx) => {
 export const chainResolvers: ResolverMap = {
   Query: { executionChains, paths },
   ExecutionChain: {
-    id: (p: ExecutionPath) => chainId(p),
+    id: (p: ExecutionPath) => idOf(p),
     kind: (p: ExecutionPath) => (p.edges.at(-1)?.edgeType === 'RUNS_AS' ? 'runs_as' : 'authenticates_as'),
     automation: (p: ExecutionPath) => p.startNode,
     identity: (p: ExecutionPath) => p.endNode,
