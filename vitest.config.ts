@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'connectors/**/*.test.ts'],
+    // Fault tests stop the shared servers: they run afterwards, alone (vitest.faults.config.ts).
+    exclude: ['test/faults/**', '**/node_modules/**'],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 180_000,

@@ -4,6 +4,7 @@ import { outboxMessagesForSync } from '../events/outbox-messages.ts';
 import type { JsonObject, SyncState } from '../model/index.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 import { auditRecordsToEvents } from './audit-events.ts';
+import { LeaseHeartbeat } from './lease-heartbeat.ts';
 import { checkRetention, lastSuccessfulSync } from './retention.ts';
 import { runTenantSync } from './run-tenant-sync.ts';
 import type { ConnectorSyncOutcome, TenantSyncOptions, TenantSyncReport } from './run-tenant-sync.ts';
@@ -66,8 +67,8 @@ async function auditRound(
 ): Promise<ConnectorSyncOutcome> {
   const { connector, config } = instance;
   const { tenantId, connectorId } = config;
-  const lease = `sync:${tenantId}:${connectorId}`;
-  if (!(await storage.tryAcquireLease(lease, owner, config.timeout * 1000 + 60_000))) {
+  const lease = await LeaseHeartbeat.acquire(storage, `sync:${tenantId}:${connectorId}`, owner, 30_000);
+  if (!lease) {
     return { connectorId, syncId, status: 'skipped', error: { type: 'ALREADY_RUNNING', message: `${connectorId} is already syncing` } };
   }
   const startedAt = now().toISOString();
@@ -122,6 +123,6 @@ async function auditRound(
     await storage.saveSyncState(tenantId, record).catch(() => {});
     return { connectorId, syncId, status: 'failed', error: record.errors[0]! };
   } finally {
-    await storage.releaseLease(lease, owner).catch(() => {});
+    await lease.release();
   }
 }

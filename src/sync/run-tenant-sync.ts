@@ -9,6 +9,7 @@ import type { DiffResult, SyncError, SyncState } from '../model/index.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 import { applyGraph } from './apply-graph.ts';
 import { overlayDelta } from './overlay-delta.ts';
+import { LeaseHeartbeat } from './lease-heartbeat.ts';
 import { connectorSyncId, newSyncId } from './sync-ids.ts';
 
 export interface TenantSyncOptions {
@@ -17,8 +18,10 @@ export interface TenantSyncOptions {
   /** Whole-run limit (seed syncTimeoutSeconds, default 1 hour). */
   timeoutMs?: number;
   onProgress?: (event: ProgressEvent | { connectorId: string; phase: 'diff' | 'load' | 'post-sync'; message: string }) => void;
-  /** Identifies this process in the per-connector leases. */
+  /** Identifies this run in the per-connector leases. */
   owner?: string;
+  /** Lease lifetime, renewed on a heartbeat while the run lasts (default 30 s). */
+  leaseTtlMs?: number;
 }
 
 export interface ConnectorSyncOutcome {
@@ -71,14 +74,18 @@ export async function runTenantSync(
 
   // 1–2. Initialize: leases and 'running' records.
   const mine: ConnectorInstance[] = [];
+  const leases: LeaseHeartbeat[] = [];
   for (const instance of instances) {
     const id = instance.config.connectorId;
     const syncId = connectorSyncId(runId, id);
-    if (!(await storage.tryAcquireLease(leaseKey(tenantId, id), owner, timeoutMs + 60_000))) {
+    const lease = await LeaseHeartbeat.acquire(storage, leaseKey(tenantId, id), owner, options.leaseTtlMs ?? 30_000);
+    if (!lease) {
       outcomes.push({ connectorId: id, syncId, status: 'skipped', error: { type: 'ALREADY_RUNNING', message: `${id} is already syncing in another run` } });
       continue;
     }
+    leases.push(lease);
     mine.push(instance);
+    await closeAbandonedRuns(storage, tenantId, id);
     await storage.saveSyncState(tenantId, { syncId, tenantId, connectorId: id, mode: options.mode, status: 'running', startedAt: new Date().toISOString(), errors: [] });
   }
 
@@ -139,9 +146,25 @@ export async function runTenantSync(
       outcomes.push(await recordFailure(storage, tenantId, id, connectorSyncId(runId, id), options.mode, [{ type, message: (error as Error).message }]));
     }
   } finally {
-    for (const instance of mine) await storage.releaseLease(leaseKey(tenantId, instance.config.connectorId), owner).catch(() => {});
+    for (const lease of leases) await lease.release();
   }
   return { tenantId, syncId: runId, mode: options.mode, outcomes, durationMs: Date.now() - started };
+}
+
+/**
+ * Holding the lease means nobody else is syncing this instance, so a record still 'running' was
+ * left by a process that died (or lost its database) mid-sync: close it as failed, with the reason.
+ */
+async function closeAbandonedRuns(storage: StorageAdapter, tenantId: string, connectorId: string): Promise<void> {
+  const recent = await storage.listSyncStates(tenantId, { connectorId, limit: 20 });
+  for (const stale of recent.filter((s) => s.status === 'running')) {
+    await storage.saveSyncState(tenantId, {
+      ...stale,
+      status: 'failed',
+      completedAt: new Date().toISOString(),
+      errors: [...stale.errors, { type: 'ABANDONED', message: 'the process running this sync stopped before it finished; nothing of it was committed' }],
+    });
+  }
 }
 
 async function lastCompleted(storage: StorageAdapter, tenantId: string, connectorId: string): Promise<SyncState | undefined> {

@@ -77,7 +77,7 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     const driver = neo4j.driver(
       config.uri,
       config.user ? neo4j.auth.basic(config.user, config.password ?? '') : undefined,
-      { disableLosslessIntegers: true, logging: { level: 'error', logger: () => {} } },
+      { disableLosslessIntegers: true, maxTransactionRetryTime: config.maxTransactionRetryTimeMs, logging: { level: 'error', logger: () => {} } },
     );
     const executor = new Executor(driver, {
       database: config.database,

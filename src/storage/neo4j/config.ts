@@ -15,6 +15,8 @@ const Schema = z.object({
   transactionRows: z.number().int().min(1).max(1_000_000).default(20_000),
   fetchSize: z.number().int().min(1).max(1_000_000).default(10_000),
   transactionTimeoutMs: z.number().int().positive().optional(),
+  /** How long the driver keeps retrying a unit of work on transient errors (driver default 30 s). */
+  maxTransactionRetryTimeMs: z.number().int().nonnegative().default(30_000),
   /** Create missing constraints and indexes on connect (cypher/schema). */
   applySchema: z.boolean().default(true),
 });
