@@ -75,7 +75,7 @@ export class EnvelopeConsumer {
     }
     if (await this.seen.has(envelope.eventId)) return;
     for (let attempt = 1; attempt <= this.retry.tries; attempt++) {
-      await sleep(backoffBeforeTry(this.retry, attempt));
+      if (attempt > 1) await sleep(backoffBeforeTry(this.retry, attempt));
       try {
         await this.options.handle(envelope, context);
         await this.seen.add(envelope.eventId);

@@ -1,4 +1,4 @@
-import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { CompressionTypes, Kafka, Partitioners, logLevel } from 'kafkajs';
 import type { Producer } from 'kafkajs';
 import type { OutboxMessage } from '../model/index.ts';
 import { ensureTopics } from './ensure-topics.ts';
@@ -55,17 +55,21 @@ export class KafkaSink implements MessageSink {
 
   async publish(messages: readonly OutboxMessage[]): Promise<void> {
     if (!messages.length) return;
-    const byTopic = new Map<string, OutboxMessage[]>();
-    for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
     const producer = await this.connected();
     try {
-      await producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, rows]) => ({
-          topic,
-          messages: rows.map((m) => ({ key: m.key, value: m.payload, headers: m.headers })),
-        })),
-      });
+      // Requests stay well under the broker's 1 MiB batch limit; chunks go out in order.
+      for (const chunk of chunksByBytes(messages, MAX_REQUEST_BYTES)) {
+        const byTopic = new Map<string, OutboxMessage[]>();
+        for (const m of chunk) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
+        await producer.sendBatch({
+          acks: -1,
+          compression: CompressionTypes.GZIP,
+          topicMessages: [...byTopic].map(([topic, rows]) => ({
+            topic,
+            messages: rows.map((m) => ({ key: m.key, value: m.payload, headers: m.headers })),
+          })),
+        });
+      }
     } catch (error) {
       // A broken connection is rebuilt on the next publish.
       await this.close();
@@ -78,4 +82,23 @@ export class KafkaSink implements MessageSink {
     this.producer = undefined;
     await producer?.disconnect().catch(() => {});
   }
+}
+
+/** Uncompressed bytes per produce request: compression makes the sent batch far smaller. */
+const MAX_REQUEST_BYTES = 768 * 1024;
+
+function* chunksByBytes(messages: readonly OutboxMessage[], maxBytes: number): Generator<OutboxMessage[]> {
+  let chunk: OutboxMessage[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size = m.payload.length + m.key.length + 64;
+    if (chunk.length && bytes + size > maxBytes) {
+      yield chunk;
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(m);
+    bytes += size;
+  }
+  if (chunk.length) yield chunk;
 }

@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { ensureServices } from '../scripts/services.mjs';
+import { EnvelopeConsumer } from '../src/events/envelope-consumer.ts';
+import { KafkaSink, kafkaClient } from '../src/events/kafka-sink.ts';
+import { relayOutbox } from '../src/events/outbox-relay.ts';
+import { TOPICS } from '../src/events/topics.ts';
+import { MemoryStorageAdapter } from '../src/storage/memory/MemoryStorageAdapter.ts';
+import type { StorageAdapter } from '../src/storage/StorageAdapter.ts';
+import { applyGraph } from '../src/sync/apply-graph.ts';
+import { hr, intArg, peakRssMiB, rate, timed } from './report.ts';
+import { mutateTenant, syntheticTenant } from './synthetic/tenant.ts';
+
+// A 1%-change sync of the synthetic tenant through the outbox to Kafka and out of a consumer:
+// events/s end to end and consumer lag at the end. Target: ≥ 20,000 events/s.
+//   npm run bench:events -- --nodes=1000000 [--store=neo4j]
+const nodes = intArg('nodes', 1_000_000);
+const useNeo4j = process.argv.includes('--store=neo4j');
+const services = process.env.KAFKA_BROKERS && (!useNeo4j || process.env.NEO4J_URI)
+  ? { kafkaBrokers: process.env.KAFKA_BROKERS, neo4jUri: process.env.NEO4J_URI ?? '' }
+  : await ensureServices({ services: useNeo4j ? ['neo4j', 'kafka'] : ['kafka'] });
+const brokers = services.kafkaBrokers.split(',');
+const tenantId = `bench-events-${randomBytes(3).toString('hex')}`;
+
+let storage: StorageAdapter;
+if (useNeo4j) {
+  const { Neo4jStorageAdapter } = await import('../src/storage/neo4j/Neo4jStorageAdapter.ts');
+  storage = await Neo4jStorageAdapter.connect({ uri: services.neo4jUri });
+} else {
+  storage = MemoryStorageAdapter.create();
+}
+
+hr(`events benchmark: ${nodes.toLocaleString('en-US')}-node tenant, 1% change, ${useNeo4j ? 'Neo4j' : 'memory'} store, Kafka ${brokers.join(',')}`);
+const base = syntheticTenant({ nodes, seed: 11, tenantId, connectorId: 'synthetic' });
+// The baseline is loaded without events (bulk), as after an initial import; only the change sync is measured.
+const load = await timed(async () => {
+  await storage.bulkUpsertNodes(tenantId, base.nodes, { connectorId: 'synthetic' });
+  await storage.bulkUpsertEdges(tenantId, base.edges, { connectorId: 'synthetic' });
+});
+console.log(`baseline bulk load: ${(load.ms / 1000).toFixed(1)} s`);
+const changed = mutateTenant(base, 0.01, 5, 'sync-bench-2');
+
+const sink = new KafkaSink(kafkaClient(brokers, 'bench-relay'));
+const kafka = new Kafka({ clientId: 'bench-consumer', brokers, logLevel: logLevel.NOTHING });
+let consumed = 0;
+let expected = Infinity;
+let allConsumed!: () => void;
+const done = new Promise<void>((resolve) => (allConsumed = resolve));
+const groupId = `bench-${randomBytes(4).toString('hex')}`;
+const consumer = new EnvelopeConsumer({
+  kafka,
+  groupId,
+  topics: [TOPICS.graphEvents, TOPICS.syncsCompleted],
+  fromBeginning: false,
+  handle: async (envelope) => {
+    if (envelope.tenantId !== tenantId) return;
+    if (++consumed >= expected) allConsumed();
+  },
+});
+await consumer.start();
+await new Promise((r) => setTimeout(r, 3_000)); // let the group settle before producing
+
+const t0 = performance.now();
+const sync = await timed(() => applyGraph(storage, changed));
+expected = sync.value.events.length + 1;
+const relay = await timed(() => relayOutbox(storage, sink, { batchSize: 5_000 }));
+await Promise.race([done, new Promise((r) => setTimeout(r, 120_000))]);
+const total = performance.now() - t0;
+const pipeline = total - sync.ms;
+
+const admin = kafka.admin();
+await admin.connect();
+let lag = 0;
+for (const topic of [TOPICS.graphEvents, TOPICS.syncsCompleted]) {
+  const ends = await admin.fetchTopicOffsets(topic);
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  for (const p of ends) {
+    const c = committed?.partitions.find((x) => x.partition === p.partition);
+    lag += Math.max(0, Number(p.high) - Math.max(0, Number(c?.offset ?? 0)));
+  }
+}
+await admin.disconnect();
+await consumer.stop();
+await sink.close();
+await storage.close();
+
+console.log(`change sync (diff + commit with outbox): ${(sync.ms / 1000).toFixed(2)} s, ${sync.value.events.length.toLocaleString('en-US')} events`);
+console.log(`relay publish: ${relay.value.published.toLocaleString('en-US')} messages in ${(relay.ms / 1000).toFixed(2)} s — ${rate(relay.value.published, relay.ms)}`);
+console.log(`consumed ${consumed.toLocaleString('en-US')} / ${expected.toLocaleString('en-US')} of this tenant's messages`);
+console.log(`outbox → Kafka → consumer: ${(pipeline / 1000).toFixed(2)} s — ${rate(expected, pipeline)} events`);
+console.log(`end to end incl. the sync: ${(total / 1000).toFixed(2)} s — ${rate(expected, total)} events`);
+console.log(`consumer lag at the end (all tenants, committed offsets): ${lag}`);
+console.log(`peak RSS: ${peakRssMiB().toLocaleString('en-US')} MiB`);
+console.log(`target ≥ 20,000 events/s (outbox → consumer): ${expected / (pipeline / 1000) >= 20_000 ? 'met' : 'NOT met'}`);
+process.exit(0);
