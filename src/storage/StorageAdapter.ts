@@ -19,6 +19,16 @@ export interface WriteOptions {
   connectorId?: string;
 }
 
+/**
+ * Reads as the graph stood at a moment (history issue). `asOf` is an ISO timestamp compared with
+ * the time each version became valid (the transformedAt of the sync that wrote it), so the answer
+ * is the state after every sync up to and including that moment. Absent: the current graph.
+ * Callers turn a sync id into its timestamp with resolveAsOf (src/storage/as-of.ts).
+ */
+export interface ReadAt {
+  asOf?: string;
+}
+
 export interface NodePageQuery {
   nodeType?: NodeType;
   /** Equality on top-level fields or `properties` fields; an array value means "one of". */
@@ -74,10 +84,10 @@ export interface LeaseStore {
 export interface StorageAdapter extends OutboxStore, LeaseStore {
   // --- Graph operations (seed 003) ---
   /** Returns tombstones too (status 'deleted'), so history stays readable. */
-  getNode(tenantId: string, nodeId: string): Promise<NormalizedNode | null>;
+  getNode(tenantId: string, nodeId: string, at?: ReadAt): Promise<NormalizedNode | null>;
   /** Live nodes only. */
-  getNodesByType(tenantId: string, nodeType: NodeType): Promise<NormalizedNode[]>;
-  getEdgesForNode(tenantId: string, nodeId: string, direction: EdgeDirection): Promise<NormalizedEdge[]>;
+  getNodesByType(tenantId: string, nodeType: NodeType, at?: ReadAt): Promise<NormalizedNode[]>;
+  getEdgesForNode(tenantId: string, nodeId: string, direction: EdgeDirection, at?: ReadAt): Promise<NormalizedEdge[]>;
   upsertNode(tenantId: string, node: NormalizedNode, options?: WriteOptions): Promise<void>;
   /** Tombstones the node (status 'deleted', deletedAt now) and removes its edges. */
   deleteNode(tenantId: string, nodeId: string): Promise<void>;
@@ -86,7 +96,7 @@ export interface StorageAdapter extends OutboxStore, LeaseStore {
 
   // --- Path queries ---
   /** Simple paths only, depth and count capped by the model (MAX_PATH_DEPTH, MAX_PATHS). */
-  queryPaths(tenantId: string, query: PathQueryInput): Promise<ExecutionPath[]>;
+  queryPaths(tenantId: string, query: PathQueryInput, at?: ReadAt): Promise<ExecutionPath[]>;
 
   // --- Events ---
   appendEvents(tenantId: string, events: GraphEvent[]): Promise<void>;
@@ -108,8 +118,8 @@ export interface StorageAdapter extends OutboxStore, LeaseStore {
   /** Insert or replace a sync record (e.g. 'running' at start, 'failed' on error). */
   saveSyncState(tenantId: string, state: SyncState): Promise<void>;
   listSyncStates(tenantId: string, options?: { connectorId?: string; limit?: number }): Promise<SyncState[]>;
-  getNodes(tenantId: string, nodeIds: readonly string[]): Promise<(NormalizedNode | null)[]>;
-  listNodes(tenantId: string, query: NodePageQuery): Promise<NodePage>;
+  getNodes(tenantId: string, nodeIds: readonly string[], at?: ReadAt): Promise<(NormalizedNode | null)[]>;
+  listNodes(tenantId: string, query: NodePageQuery, at?: ReadAt): Promise<NodePage>;
   /** Releases connections and flushes pending persistence. */
   close(): Promise<void>;
 }
