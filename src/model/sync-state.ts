@@ -38,6 +38,8 @@ export const SyncState = z.object({
   deltaToken: z.string().optional(),
   cursor: JsonObject.optional(),
   baselineTakenAt: DateTime.optional(),
+  /** The time what this sync wrote is valid from (its graph's transformedAt): asOf a sync means this. */
+  validAt: DateTime.optional(),
   /** The source instance this connector's ids are scoped by (kept so audit records map to node ids). */
   sourceScope: z.string().optional(),
   evidenceCompleteness: EvidenceCompletenessReport.optional(),

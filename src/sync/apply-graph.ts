@@ -45,6 +45,7 @@ export async function applyGraph(
     },
     errors: options.errors ?? [],
     evidenceCompleteness: graph.evidenceCompleteness,
+    validAt: graph.transformedAt,
     ...(options.mode === 'full' || !options.mode ? { baselineTakenAt: graph.transformedAt } : {}),
     ...(scopeOf(graph) ? { sourceScope: scopeOf(graph)! } : {}),
     ...(options.deltaToken ? { deltaToken: options.deltaToken } : {}),
