@@ -58,16 +58,21 @@ try {
   const uri = process.env.NEO4J_URI ?? 'bolt://127.0.0.1:7697';
   const neo4j = await Neo4jStorageAdapter.connect({ uri }).catch(() => undefined);
   if (!neo4j) {
-    console.log(`\nneo4j: not reachable at ${uri}; skipped (start it with: npm run services -- up)`);
+    console.log(`\nneo4j: not reachable at ${uri}; skipped (start it with: npm run services -- up neo4j)`);
   } else {
-    // Loaded once per size and kept: a rerun reuses it (the sync record marks a finished load).
-    if (!(await neo4j.getLastSyncState(tenantId, graph.connectorId))) {
-      const started = Date.now();
-      await loadGraph(neo4j, graph);
-      console.log(`\nneo4j: loaded the tenant in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    try {
+      // Loaded once per size and kept: a rerun reuses it (the sync record marks a finished load).
+      if (!(await neo4j.getLastSyncState(tenantId, graph.connectorId))) {
+        const started = Date.now();
+        await loadGraph(neo4j, graph);
+        console.log(`\nneo4j: loaded the tenant in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      }
+      await neo4j.close();
+      await benchServer('neo4j', { AUTHGRAPH_STORE: 'neo4j', NEO4J_URI: uri });
+    } catch (error) {
+      console.log(`\nneo4j: failed: ${(error as Error).message.split('\n')[0]}`);
+      process.exitCode = 1;
     }
-    await neo4j.close();
-    await benchServer('neo4j', { AUTHGRAPH_STORE: 'neo4j', NEO4J_URI: uri });
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

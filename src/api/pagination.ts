@@ -44,6 +44,8 @@ const compareKeys = (a: readonly string[], b: readonly string[]) => {
 export interface Keyed<T> {
   item: T;
   key: string[];
+  /** Filled on first use: a shared sorted list encodes each cursor once. */
+  cursor?: string;
 }
 
 /** Items with their sort keys, in key order: what pageOf cuts pages from. */
@@ -53,6 +55,7 @@ export function sortByKey<T>(items: readonly T[], keyOf: (item: T) => string[]):
 
 /** One page of key-sorted items: the first `first` whose key comes after the cursor's. */
 export function pageOf<T>(sorted: readonly Keyed<T>[], kind: string, first: number, after?: string): Connection<T> {
+  // One kind per list: the memoised cursors below are this kind's.
   let start = 0;
   if (after !== undefined) {
     const afterKey = decodeCursor(kind, after);
@@ -65,7 +68,7 @@ export function pageOf<T>(sorted: readonly Keyed<T>[], kind: string, first: numb
   }
   const page = sorted.slice(start, start + first);
   return connection(
-    page.map((k) => ({ cursor: encodeCursor(kind, k.key), node: k.item })),
+    page.map((k) => ({ cursor: (k.cursor ??= encodeCursor(kind, k.key)), node: k.item })),
     start + first < sorted.length,
   );
 }
