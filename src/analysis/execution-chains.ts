@@ -13,6 +13,8 @@ export interface ChainQuery {
   from?: string;
   maxDepth?: number;
   limit?: number;
+  /** Chains as the graph stood at this ISO time (resolveAsOf turns a sync id into one). */
+  asOf?: string;
 }
 
 /**
@@ -25,6 +27,7 @@ export interface ChainQuery {
 export async function findExecutionChains(storage: StorageAdapter, tenantId: string, query: ChainQuery): Promise<ExecutionPath[]> {
   const maxDepth = query.maxDepth ?? DEFAULT_CHAIN_DEPTH;
   const limit = query.limit ?? 1_000;
+  const at = query.asOf ? { asOf: query.asOf } : undefined;
   let paths: ExecutionPath[];
   if (query.to) {
     const backwards = await storage.queryPaths(tenantId, {
@@ -35,7 +38,7 @@ export async function findExecutionChains(storage: StorageAdapter, tenantId: str
       direction: 'incoming',
       maxDepth,
       limit: 5_000,
-    });
+    }, at);
     paths = backwards.map(reversePath);
     if (query.from) paths = paths.filter((p) => p.startNode.nodeId === query.from);
   } else if (query.from) {
@@ -46,7 +49,7 @@ export async function findExecutionChains(storage: StorageAdapter, tenantId: str
       endNodeType: 'identity',
       maxDepth,
       limit: 5_000,
-    });
+    }, at);
   } else {
     paths = await storage.queryPaths(tenantId, {
       startNodeType: 'automation',
@@ -54,7 +57,7 @@ export async function findExecutionChains(storage: StorageAdapter, tenantId: str
       endNodeType: 'identity',
       maxDepth,
       limit: 5_000,
-    });
+    }, at);
   }
   return maximalChains(paths.filter(isWellFormedChain)).slice(0, limit);
 }

@@ -9,17 +9,19 @@ export interface OwnershipReport extends OwnershipVerdict {
 
 /** The ownership verdict for one stored node, read through the StorageAdapter. */
 export async function ownershipOf(storage: StorageAdapter, tenantId: string, nodeId: string, asOf?: string): Promise<OwnershipReport | null> {
-  const node = await storage.getNode(tenantId, nodeId);
+  // As of a past moment, both the edges and "who was still active" are judged at that moment.
+  const at = asOf ? { asOf } : undefined;
+  const node = await storage.getNode(tenantId, nodeId, at);
   if (!node) return null;
-  const edges = (await storage.getEdgesForNode(tenantId, nodeId, 'outgoing')).filter((e) =>
+  const edges = (await storage.getEdgesForNode(tenantId, nodeId, 'outgoing', at)).filter((e) =>
     ['OWNED_BY', 'APPROVED_BY', 'CREATED_BY'].includes(e.edgeType),
   );
   const peopleIds = [...new Set(edges.map((e) => e.targetNodeId))];
   const parentEdges = (
-    await Promise.all(peopleIds.map((id) => storage.getEdgesForNode(tenantId, id, 'outgoing')))
+    await Promise.all(peopleIds.map((id) => storage.getEdgesForNode(tenantId, id, 'outgoing', at)))
   ).flat().filter((e) => e.edgeType === 'BELONGS_TO');
   const allIds = [...new Set([...peopleIds, ...parentEdges.map((e) => e.targetNodeId)])];
   const people = new Map<string, NormalizedNode>();
-  (await storage.getNodes(tenantId, allIds)).forEach((n) => n && people.set(n.nodeId, n));
+  (await storage.getNodes(tenantId, allIds, at)).forEach((n) => n && people.set(n.nodeId, n));
   return { node, ...deriveOwnership({ edges, people, parents: parentEdges, ...(asOf ? { asOf } : {}) }) };
 }

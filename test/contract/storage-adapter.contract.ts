@@ -4,6 +4,7 @@ import { ownershipOf } from '../../src/analysis/ownership-report.ts';
 import { canonicalJson } from '../../src/model/index.ts';
 import { diffGraphs } from '../../src/diff/index.ts';
 import type { GraphEvent, NormalizedGraph, OutboxMessage, SyncState } from '../../src/model/index.ts';
+import { resolveAsOf } from '../../src/storage/as-of.ts';
 import type { StorageAdapter } from '../../src/storage/StorageAdapter.ts';
 import { applyGraph } from '../../src/sync/apply-graph.ts';
 import { SAMPLE_IDS, freshTenant, sampleTenant } from '../support/sample-tenant.ts';
@@ -264,6 +265,79 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
         expect(payroll?.state).toBe('unattributed');
         expect(payroll?.signals.map((s) => s.kind)).toContain('maintainer_hint_ignored');
         expect(await ownershipOf(storage, tenantId, 'no:such:node')).toBeNull();
+      });
+    });
+
+    describe('history (as of a time or a sync)', () => {
+      const T1 = '2026-01-15T06:00:00.000Z';
+      const T2 = '2026-02-15T06:00:00.000Z';
+      const T3 = '2026-03-15T06:00:00.000Z';
+
+      /** Three syncs: the sample; then Payroll gone, the rule renamed, the profile→principal link cut; then the link back. */
+      const threeSyncs = async () => {
+        const tenantId = freshTenant('history');
+        const one = sampleTenant(tenantId, { syncId: 'h-1', transformedAt: T1 });
+        await applyGraph(storage, one);
+        // (Another AUTHENTICATES_AS edge stays, so the type is not emptied — which the diff would refuse.)
+        const uses = one.edges.find((e) => e.edgeType === 'AUTHENTICATES_AS' && e.sourceNodeId === SAMPLE_IDS.oauthProfile)!;
+        const two: NormalizedGraph = {
+          ...one,
+          syncId: 'h-2',
+          transformedAt: T2,
+          nodes: one.nodes
+            .filter((n) => n.nodeId !== SAMPLE_IDS.payrollPrincipal)
+            .map((n) => (n.nodeId === SAMPLE_IDS.businessRule ? { ...n, displayName: 'Sync incident to Graph (v2)' } : n)),
+          edges: one.edges.filter((e) => e.sourceNodeId !== SAMPLE_IDS.payrollPrincipal && e.edgeId !== uses.edgeId),
+        };
+        await applyGraph(storage, two);
+        const three: NormalizedGraph = { ...two, syncId: 'h-3', transformedAt: T3, edges: [...two.edges, uses] };
+        await applyGraph(storage, three);
+        return { tenantId, uses };
+      };
+
+      it('answers node reads as of each sync, tombstones included, and nothing before the first', async () => {
+        const { tenantId } = await threeSyncs();
+        const name = async (asOf?: string) => (await storage.getNode(tenantId, SAMPLE_IDS.businessRule, asOf ? { asOf } : undefined))?.displayName;
+        expect(await name('2026-01-01T00:00:00.000Z')).toBeUndefined();
+        expect(await name(T1)).toBe('Sync incident to Microsoft Graph');
+        expect(await name('2026-02-01T00:00:00.000Z')).toBe('Sync incident to Microsoft Graph');
+        expect(await name(T2)).toBe('Sync incident to Graph (v2)');
+        expect(await name()).toBe('Sync incident to Graph (v2)');
+        expect((await storage.getNode(tenantId, SAMPLE_IDS.payrollPrincipal, { asOf: T1 }))?.status).toBe('active');
+        expect((await storage.getNode(tenantId, SAMPLE_IDS.payrollPrincipal, { asOf: T2 }))?.status).toBe('deleted');
+        const identities = async (asOf: string) => (await storage.getNodesByType(tenantId, 'identity', { asOf })).map((n) => n.displayName).sort();
+        expect(await identities(T1)).toEqual(['Payroll-Connector', 'SN-Graph-Integration', 'svc_hr_integration']);
+        expect(await identities(T3)).toEqual(['SN-Graph-Integration', 'svc_hr_integration']);
+        const [rule] = await storage.getNodes(tenantId, [SAMPLE_IDS.businessRule], { asOf: T1 });
+        expect(rule?.displayName).toBe('Sync incident to Microsoft Graph');
+        const page = await storage.listNodes(tenantId, { nodeType: 'identity', first: 10 }, { asOf: T1 });
+        expect(page.nodes).toHaveLength(3);
+      });
+
+      it('answers edges and execution chains as of each sync', async () => {
+        const { tenantId, uses } = await threeSyncs();
+        const chainsAt = async (asOf?: string) => (await findExecutionChains(storage, tenantId, { to: SAMPLE_IDS.graphPrincipal, ...(asOf ? { asOf } : {}) })).length;
+        expect(await chainsAt(T1)).toBe(2);
+        expect(await chainsAt(T2)).toBe(0);
+        expect(await chainsAt(T3)).toBe(2);
+        expect(await chainsAt()).toBe(2);
+        const out = async (asOf: string) =>
+          (await storage.getEdgesForNode(tenantId, SAMPLE_IDS.oauthProfile, 'outgoing', { asOf })).filter((e) => e.edgeType === 'AUTHENTICATES_AS').map((e) => e.edgeId);
+        expect(await out(T1)).toEqual([uses.edgeId]);
+        expect(await out(T2)).toEqual([]);
+        expect(await out(T3)).toEqual([uses.edgeId]);
+        const payrollGrants = await storage.getEdgesForNode(tenantId, SAMPLE_IDS.payrollPrincipal, 'outgoing', { asOf: T1 });
+        expect(payrollGrants.map((e) => e.edgeType).sort()).toEqual(['CREATED_BY', 'GRANTS']);
+      });
+
+      it('resolves a sync id to the moment its data is valid from, and judges ownership then', async () => {
+        const { tenantId } = await threeSyncs();
+        expect(await resolveAsOf(storage, tenantId, 'h-2')).toBe(T2);
+        expect(await resolveAsOf(storage, tenantId, T3)).toBe(T3);
+        await expect(resolveAsOf(storage, tenantId, 'no-such-sync')).rejects.toThrow(/sync/);
+        const at1 = await ownershipOf(storage, tenantId, SAMPLE_IDS.payrollPrincipal, T1);
+        expect(at1?.state).toBe('unattributed');
+        expect((await ownershipOf(storage, tenantId, SAMPLE_IDS.graphPrincipal, T1))?.state).toBe('orphaned');
       });
     });
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { EventQuery, PathQuery, parseOrThrow } from '../../model/index.ts';
+import { EventQuery, PathQuery, edgeFingerprint, nodeFingerprint, parseOrThrow } from '../../model/index.ts';
 import type {
   EventQueryInput,
   ExecutionPath,
@@ -22,11 +22,13 @@ import type {
   EventPage,
   NodePage,
   OutboxKey,
+  ReadAt,
   NodePageQuery,
   StorageAdapter,
   WriteOptions,
 } from '../StorageAdapter.ts';
 import { searchPaths } from './path-search.ts';
+import { VersionLog } from './version-log.ts';
 
 interface StoredNode {
   node: NormalizedNode;
@@ -42,6 +44,12 @@ class TenantState {
   edges = new Map<string, StoredEdge>();
   outgoing = new Map<string, Set<string>>();
   incoming = new Map<string, Set<string>>();
+  // History: every version of every node and edge with its validity, and every edge ever seen by
+  // endpoint, for reads as of a past moment.
+  nodeLog = new VersionLog<NormalizedNode>();
+  edgeLog = new VersionLog<NormalizedEdge>();
+  everOutgoing = new Map<string, Set<string>>();
+  everIncoming = new Map<string, Set<string>>();
   events: GraphEvent[] = [];
   eventIds = new Set<string>();
   syncs = new Map<string, SyncState>();
@@ -50,6 +58,42 @@ class TenantState {
 
 const MANUAL_CONNECTOR = 'manual';
 const isLive = (n: NormalizedNode) => !n.deletedAt;
+const sameNode = (a: NormalizedNode, b: NormalizedNode) => a === b || nodeFingerprint(a) === nodeFingerprint(b);
+const sameEdge = (a: NormalizedEdge, b: NormalizedEdge) => a === b || edgeFingerprint(a) === edgeFingerprint(b);
+const iso = (time: string) => new Date(time).toISOString();
+
+/** The graph as one moment sees it: the live maps now, the version logs for a past moment. */
+interface GraphView {
+  node(id: string): NormalizedNode | undefined;
+  edge(id: string): NormalizedEdge | undefined;
+  edgeIds(nodeId: string, direction: 'outgoing' | 'incoming'): Iterable<string>;
+  nodes(): Iterable<NormalizedNode>;
+}
+
+function currentView(t: TenantState): GraphView {
+  return {
+    node: (id) => t.nodes.get(id)?.node,
+    edge: (id) => t.edges.get(id)?.edge,
+    edgeIds: (id, dir) => (dir === 'outgoing' ? t.outgoing : t.incoming).get(id) ?? [],
+    nodes: function* () {
+      for (const s of t.nodes.values()) yield s.node;
+    },
+  };
+}
+
+function pastView(t: TenantState, time: string): GraphView {
+  return {
+    node: (id) => t.nodeLog.at(id, time),
+    edge: (id) => t.edgeLog.at(id, time),
+    edgeIds: (id, dir) => (dir === 'outgoing' ? t.everOutgoing : t.everIncoming).get(id) ?? [],
+    nodes: function* () {
+      for (const id of t.nodeLog.ids()) {
+        const n = t.nodeLog.at(id, time);
+        if (n) yield n;
+      }
+    },
+  };
+}
 
 export interface MemoryStorageOptions {
   /** When set, state is loaded from and written to this JSON file so it survives restarts. */
@@ -88,26 +132,32 @@ export class MemoryStorageAdapter implements StorageAdapter {
 
   // --- graph operations ---
 
-  async getNode(tenantId: string, nodeId: string): Promise<NormalizedNode | null> {
-    return this.tenants.get(tenantId)?.nodes.get(nodeId)?.node ?? null;
+  /** The tenant's graph as of `at` (now when absent); undefined for an unknown tenant. */
+  private view(tenantId: string, at?: ReadAt): GraphView | undefined {
+    const t = this.tenants.get(tenantId);
+    if (!t) return undefined;
+    return at?.asOf ? pastView(t, iso(at.asOf)) : currentView(t);
   }
 
-  async getNodes(tenantId: string, nodeIds: readonly string[]): Promise<(NormalizedNode | null)[]> {
-    const t = this.tenants.get(tenantId);
-    return nodeIds.map((id) => t?.nodes.get(id)?.node ?? null);
+  async getNode(tenantId: string, nodeId: string, at?: ReadAt): Promise<NormalizedNode | null> {
+    return this.view(tenantId, at)?.node(nodeId) ?? null;
   }
 
-  async getNodesByType(tenantId: string, nodeType: NodeType): Promise<NormalizedNode[]> {
-    const t = this.tenants.get(tenantId);
-    if (!t) return [];
-    return [...t.nodes.values()].map((s) => s.node).filter((n) => n.nodeType === nodeType && isLive(n)).sort(byNodeId);
+  async getNodes(tenantId: string, nodeIds: readonly string[], at?: ReadAt): Promise<(NormalizedNode | null)[]> {
+    const v = this.view(tenantId, at);
+    return nodeIds.map((id) => v?.node(id) ?? null);
   }
 
-  async listNodes(tenantId: string, query: NodePageQuery): Promise<NodePage> {
-    const t = this.tenants.get(tenantId);
-    if (!t) return { nodes: [], hasNextPage: false };
-    const matching = [...t.nodes.values()]
-      .map((s) => s.node)
+  async getNodesByType(tenantId: string, nodeType: NodeType, at?: ReadAt): Promise<NormalizedNode[]> {
+    const v = this.view(tenantId, at);
+    if (!v) return [];
+    return [...v.nodes()].filter((n) => n.nodeType === nodeType && isLive(n)).sort(byNodeId);
+  }
+
+  async listNodes(tenantId: string, query: NodePageQuery, at?: ReadAt): Promise<NodePage> {
+    const v = this.view(tenantId, at);
+    if (!v) return { nodes: [], hasNextPage: false };
+    const matching = [...v.nodes()]
       .filter(
         (n) =>
           (query.includeDeleted || isLive(n)) &&
@@ -119,23 +169,27 @@ export class MemoryStorageAdapter implements StorageAdapter {
     return { nodes: matching.slice(0, query.first), hasNextPage: matching.length > query.first };
   }
 
-  async getEdgesForNode(tenantId: string, nodeId: string, direction: EdgeDirection): Promise<NormalizedEdge[]> {
-    const t = this.tenants.get(tenantId);
-    if (!t) return [];
+  async getEdgesForNode(tenantId: string, nodeId: string, direction: EdgeDirection, at?: ReadAt): Promise<NormalizedEdge[]> {
+    const v = this.view(tenantId, at);
+    if (!v) return [];
     const ids = new Set<string>();
-    if (direction !== 'incoming') t.outgoing.get(nodeId)?.forEach((id) => ids.add(id));
-    if (direction !== 'outgoing') t.incoming.get(nodeId)?.forEach((id) => ids.add(id));
-    return [...ids].map((id) => t.edges.get(id)!.edge).sort((a, b) => cmp(a.edgeId, b.edgeId));
+    if (direction !== 'incoming') for (const id of v.edgeIds(nodeId, 'outgoing')) ids.add(id);
+    if (direction !== 'outgoing') for (const id of v.edgeIds(nodeId, 'incoming')) ids.add(id);
+    return [...ids]
+      .map((id) => v.edge(id))
+      .filter((e): e is NormalizedEdge => !!e)
+      .sort((a, b) => cmp(a.edgeId, b.edgeId));
   }
 
   async upsertNode(tenantId: string, node: NormalizedNode, options?: WriteOptions): Promise<void> {
-    this.writeNode(this.tenant(tenantId), node, options?.connectorId);
+    this.writeNode(this.tenant(tenantId), node, nowIso(), options?.connectorId);
     await this.persist();
   }
 
   async bulkUpsertNodes(tenantId: string, nodes: NormalizedNode[], options?: WriteOptions): Promise<void> {
     const t = this.tenant(tenantId);
-    for (const node of nodes) this.writeNode(t, node, options?.connectorId);
+    const at = nowIso();
+    for (const node of nodes) this.writeNode(t, node, at, options?.connectorId);
     await this.persist();
   }
 
@@ -143,40 +197,42 @@ export class MemoryStorageAdapter implements StorageAdapter {
     const t = this.tenants.get(tenantId);
     const stored = t?.nodes.get(nodeId);
     if (!t || !stored) return;
-    stored.node = { ...stored.node, status: 'deleted', deletedAt: new Date().toISOString() } as NormalizedNode;
-    for (const id of [...(t.outgoing.get(nodeId) ?? []), ...(t.incoming.get(nodeId) ?? [])]) removeEdge(t, id);
+    const at = nowIso();
+    this.writeNode(t, { ...stored.node, status: 'deleted', deletedAt: at } as NormalizedNode, at, stored.connectorId);
+    for (const id of [...(t.outgoing.get(nodeId) ?? []), ...(t.incoming.get(nodeId) ?? [])]) removeEdge(t, id, at);
     await this.persist();
   }
 
   async upsertEdge(tenantId: string, edge: NormalizedEdge, options?: WriteOptions): Promise<void> {
-    writeEdge(this.tenant(tenantId), edge, options?.connectorId);
+    writeEdge(this.tenant(tenantId), edge, nowIso(), options?.connectorId);
     await this.persist();
   }
 
   async bulkUpsertEdges(tenantId: string, edges: NormalizedEdge[], options?: WriteOptions): Promise<void> {
     const t = this.tenant(tenantId);
-    for (const edge of edges) writeEdge(t, edge, options?.connectorId);
+    const at = nowIso();
+    for (const edge of edges) writeEdge(t, edge, at, options?.connectorId);
     await this.persist();
   }
 
   async deleteEdge(tenantId: string, edgeId: string): Promise<void> {
     const t = this.tenants.get(tenantId);
-    if (t) removeEdge(t, edgeId);
+    if (t) removeEdge(t, edgeId, nowIso());
     await this.persist();
   }
 
   // --- paths ---
 
-  async queryPaths(tenantId: string, input: PathQueryInput): Promise<ExecutionPath[]> {
+  async queryPaths(tenantId: string, input: PathQueryInput, at?: ReadAt): Promise<ExecutionPath[]> {
     const query = parseOrThrow(PathQuery, input, 'path query');
-    const t = this.tenants.get(tenantId);
-    if (!t) return [];
+    const v = this.view(tenantId, at);
+    if (!v) return [];
     const allowed = new Set<string>(query.traverseEdgeTypes);
     const forward = query.direction === 'outgoing';
     const starts = (
       query.startNodeId
-        ? [t.nodes.get(query.startNodeId)?.node].filter((n): n is NormalizedNode => !!n)
-        : [...t.nodes.values()].map((s) => s.node).filter((n) => n.nodeType === query.startNodeType)
+        ? [v.node(query.startNodeId)].filter((n): n is NormalizedNode => !!n)
+        : [...v.nodes()].filter((n) => n.nodeType === query.startNodeType)
     )
       .filter((n) => isLive(n) && (!query.startNodeType || n.nodeType === query.startNodeType))
       .filter((n) => matchesFilters(n, query.startNodeFilters))
@@ -187,11 +243,11 @@ export class MemoryStorageAdapter implements StorageAdapter {
       limit: query.limit,
       isEnd: (n) => (!query.endNodeType || n.nodeType === query.endNodeType) && matchesFilters(n, query.endNodeFilters),
       step: (nodeId) =>
-        [...((forward ? t.outgoing : t.incoming).get(nodeId) ?? [])]
-          .map((id) => t.edges.get(id)!.edge)
-          .filter((e) => allowed.has(e.edgeType))
+        [...v.edgeIds(nodeId, forward ? 'outgoing' : 'incoming')]
+          .map((id) => v.edge(id))
+          .filter((e): e is NormalizedEdge => !!e && allowed.has(e.edgeType))
           .sort((a, b) => cmp(a.edgeId, b.edgeId))
-          .map((edge) => ({ edge, next: t.nodes.get(forward ? edge.targetNodeId : edge.sourceNodeId)?.node }))
+          .map((edge) => ({ edge, next: v.node(forward ? edge.targetNodeId : edge.sourceNodeId) }))
           .filter((s): s is { edge: NormalizedEdge; next: NormalizedNode } => !!s.next && isLive(s.next)),
     });
   }
@@ -273,13 +329,15 @@ export class MemoryStorageAdapter implements StorageAdapter {
   async commitSync(tenantId: string, commit: SyncCommit): Promise<void> {
     // No await between the first write and the last: nothing else runs in between.
     const t = this.tenant(tenantId);
-    for (const id of commit.changes.removeEdgeIds) removeEdge(t, id);
+    // Everything this sync wrote is valid from the time of its data.
+    const at = iso(commit.syncState.validAt ?? commit.syncState.startedAt);
+    for (const id of commit.changes.removeEdgeIds) removeEdge(t, id, at);
     for (const node of commit.changes.upsertNodes) {
-      this.writeNode(t, node, commit.connectorId);
+      this.writeNode(t, node, at, commit.connectorId);
       // A tombstone keeps no edges: the diff lists them, this guards hand-made change sets.
-      if (node.deletedAt) for (const id of [...(t.outgoing.get(node.nodeId) ?? []), ...(t.incoming.get(node.nodeId) ?? [])]) removeEdge(t, id);
+      if (node.deletedAt) for (const id of [...(t.outgoing.get(node.nodeId) ?? []), ...(t.incoming.get(node.nodeId) ?? [])]) removeEdge(t, id, at);
     }
-    for (const edge of commit.changes.upsertEdges) writeEdge(t, edge, commit.connectorId);
+    for (const edge of commit.changes.upsertEdges) writeEdge(t, edge, at, commit.connectorId);
     appendEvents(t, commit.events);
     enqueue(t, commit.outbox ?? []);
     t.syncs.set(commit.syncState.syncId, structuredClone(commit.syncState));
@@ -326,15 +384,28 @@ export class MemoryStorageAdapter implements StorageAdapter {
     if (this.leases.get(key)?.owner === owner) this.leases.delete(key);
   }
 
+  /** How many versions history holds (growth follows changes, not syncs × graph size). */
+  historyStats(tenantId: string): { nodeVersions: number; edgeVersions: number; liveNodes: number; liveEdges: number } {
+    const t = this.tenants.get(tenantId);
+    return {
+      nodeVersions: t?.nodeLog.versionCount ?? 0,
+      edgeVersions: t?.edgeLog.versionCount ?? 0,
+      liveNodes: t?.nodes.size ?? 0,
+      liveEdges: t?.edges.size ?? 0,
+    };
+  }
+
   async close(): Promise<void> {
     await this.persisting;
   }
 
   // --- internals ---
 
-  private writeNode(t: TenantState, node: NormalizedNode, connectorId = MANUAL_CONNECTOR): void {
+  private writeNode(t: TenantState, node: NormalizedNode, at: string, connectorId = MANUAL_CONNECTOR): void {
     const existing = t.nodes.get(node.nodeId);
-    t.nodes.set(node.nodeId, { node: structuredClone(node), connectorId: existing && connectorId === MANUAL_CONNECTOR ? existing.connectorId : connectorId });
+    const copy = structuredClone(node);
+    t.nodes.set(node.nodeId, { node: copy, connectorId: existing && connectorId === MANUAL_CONNECTOR ? existing.connectorId : connectorId });
+    t.nodeLog.write(node.nodeId, copy, at, sameNode);
   }
 
   /** Serialised writes of the whole state; the rename makes each write all-or-nothing. */
@@ -346,7 +417,15 @@ export class MemoryStorageAdapter implements StorageAdapter {
       const snapshot = Object.fromEntries(
         [...this.tenants].map(([id, t]) => [
           id,
-          { nodes: [...t.nodes.values()], edges: [...t.edges.values()], events: t.events, syncs: [...t.syncs.values()], outbox: [...t.outbox.values()] },
+          {
+            nodes: [...t.nodes.values()],
+            edges: [...t.edges.values()],
+            events: t.events,
+            syncs: [...t.syncs.values()],
+            outbox: [...t.outbox.values()],
+            nodeLog: t.nodeLog.entries(),
+            edgeLog: t.edgeLog.entries(),
+          },
         ]),
       );
       const tmp = `${file}.${process.pid}.tmp`;
@@ -359,12 +438,36 @@ export class MemoryStorageAdapter implements StorageAdapter {
   private async load(file: string): Promise<void> {
     const data = JSON.parse(await readFile(file, 'utf8')) as {
       version: number;
-      tenants: Record<string, { nodes: StoredNode[]; edges: StoredEdge[]; events: GraphEvent[]; syncs: SyncState[]; outbox?: OutboxMessage[] }>;
+      tenants: Record<
+        string,
+        {
+          nodes: StoredNode[];
+          edges: StoredEdge[];
+          events: GraphEvent[];
+          syncs: SyncState[];
+          outbox?: OutboxMessage[];
+          nodeLog?: ReturnType<VersionLog<NormalizedNode>['entries']>;
+          edgeLog?: ReturnType<VersionLog<NormalizedEdge>['entries']>;
+        }
+      >;
     };
     for (const [id, saved] of Object.entries(data.tenants)) {
       const t = this.tenant(id);
       saved.nodes.forEach((s) => t.nodes.set(s.node.nodeId, s));
-      saved.edges.forEach((s) => writeEdge(t, s.edge, s.connectorId));
+      const loadedAt = nowIso();
+      saved.edges.forEach((s) => writeEdge(t, s.edge, loadedAt, s.connectorId));
+      // History comes back as it was saved (overriding the versions the line above just opened);
+      // a file from before history was kept starts its history now.
+      if (saved.nodeLog) t.nodeLog.restore(saved.nodeLog);
+      else saved.nodes.forEach((s) => t.nodeLog.write(s.node.nodeId, s.node, loadedAt, sameNode));
+      if (saved.edgeLog) {
+        t.edgeLog.restore(saved.edgeLog);
+        for (const [id, log] of saved.edgeLog) {
+          const e = log[0]!.value;
+          index(t.everOutgoing, e.sourceNodeId).add(id);
+          index(t.everIncoming, e.targetNodeId).add(id);
+        }
+      }
       appendEvents(t, saved.events);
       saved.syncs.forEach((s) => t.syncs.set(s.syncId, s));
       saved.outbox?.forEach((m) => t.outbox.set(m.outboxId, m));
@@ -372,21 +475,32 @@ export class MemoryStorageAdapter implements StorageAdapter {
   }
 }
 
-function writeEdge(t: TenantState, edge: NormalizedEdge, connectorId = MANUAL_CONNECTOR): void {
+function writeEdge(t: TenantState, edge: NormalizedEdge, at: string, connectorId = MANUAL_CONNECTOR): void {
   const existing = t.edges.get(edge.edgeId);
-  if (existing) removeEdge(t, edge.edgeId);
-  t.edges.set(edge.edgeId, { edge: structuredClone(edge), connectorId: existing && connectorId === MANUAL_CONNECTOR ? existing.connectorId : connectorId });
+  if (existing) unlinkEdge(t, existing.edge);
+  const copy = structuredClone(edge);
+  t.edges.set(edge.edgeId, { edge: copy, connectorId: existing && connectorId === MANUAL_CONNECTOR ? existing.connectorId : connectorId });
   index(t.outgoing, edge.sourceNodeId).add(edge.edgeId);
   index(t.incoming, edge.targetNodeId).add(edge.edgeId);
+  index(t.everOutgoing, edge.sourceNodeId).add(edge.edgeId);
+  index(t.everIncoming, edge.targetNodeId).add(edge.edgeId);
+  t.edgeLog.write(edge.edgeId, copy, at, sameEdge);
 }
 
-function removeEdge(t: TenantState, edgeId: string): void {
+function removeEdge(t: TenantState, edgeId: string, at: string): void {
   const stored = t.edges.get(edgeId);
   if (!stored) return;
-  t.edges.delete(edgeId);
-  t.outgoing.get(stored.edge.sourceNodeId)?.delete(edgeId);
-  t.incoming.get(stored.edge.targetNodeId)?.delete(edgeId);
+  unlinkEdge(t, stored.edge);
+  t.edgeLog.close(edgeId, at);
 }
+
+function unlinkEdge(t: TenantState, edge: NormalizedEdge): void {
+  t.edges.delete(edge.edgeId);
+  t.outgoing.get(edge.sourceNodeId)?.delete(edge.edgeId);
+  t.incoming.get(edge.targetNodeId)?.delete(edge.edgeId);
+}
+
+const nowIso = () => new Date().toISOString();
 
 /** Events are append-only and idempotent by id: a replayed sync adds nothing. */
 function appendEvents(t: TenantState, events: GraphEvent[]): void {
