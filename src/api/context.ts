@@ -1,4 +1,5 @@
 import type { Principal } from './auth/api-keys.ts';
+import type { Deadline } from './deadline.ts';
 import type { Loaders } from './loaders.ts';
 import type { SyncLauncher } from './sync-launcher.ts';
 import type { TenantScope } from './tenant-scope.ts';
@@ -8,6 +9,7 @@ export interface ApiContext {
   principal: Principal;
   scope: TenantScope;
   loaders: Loaders;
+  deadline: Deadline;
   /** Present when the server was given connector instances to sync. */
   syncs?: SyncLauncher;
 }

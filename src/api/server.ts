@@ -7,6 +7,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 import type { ApiKeyStore } from './auth/api-keys.ts';
 import type { ApiContext } from './context.ts';
+import { Deadline } from './deadline.ts';
 import { ApiError, createFormatError } from './errors.ts';
 import { ApiLimits } from './limits.ts';
 import type { ApiLimitsInput } from './limits.ts';
@@ -112,8 +113,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     if (!principal) {
       throw new ApiError('UNAUTHENTICATED', key ? 'the API key is not valid' : 'an API key is required: send it in the x-api-key header');
     }
-    const scope = new TenantScope(store.storage, principal.tenantId, AbortSignal.timeout(limits.queryTimeoutMs), limits.queryTimeoutMs, results);
-    return { principal, scope, loaders: createLoaders(scope), ...(syncs ? { syncs } : {}) };
+    const deadline = new Deadline(limits.queryTimeoutMs);
+    const scope = new TenantScope(store.storage, principal.tenantId, deadline, results);
+    return { principal, scope, loaders: createLoaders(scope), deadline, ...(syncs ? { syncs } : {}) };
   };
 
   const graphql = async (req: IncomingMessage, res: ServerResponse, search: string) => {
@@ -149,13 +151,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const late = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), limits.queryTimeoutMs + 1_000);
     });
+    let created: ApiContext | undefined;
     const response = await Promise.race([
       apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
-        context: () => context(headers),
+        context: async () => (created = await context(headers)),
       }),
       late,
-    ]).finally(() => clearTimeout(timer));
+    ]).finally(() => {
+      clearTimeout(timer);
+      created?.deadline.dispose();
+    });
     if (response === 'late') return sendJson(res, 503, errorBody('TIMEOUT', `the query did not finish within ${limits.queryTimeoutMs} ms`));
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.statusCode = response.status ?? 200;

@@ -1,6 +1,6 @@
 import type { EventQueryInput, NodeType, PathQueryInput } from '../model/index.ts';
 import type { EdgeDirection, NodePageQuery, StorageAdapter } from '../storage/StorageAdapter.ts';
-import { timeoutError } from './errors.ts';
+import type { Deadline } from './deadline.ts';
 import type { SharedResults } from './shared-results.ts';
 
 /**
@@ -12,8 +12,7 @@ export class TenantScope {
   constructor(
     private readonly storage: StorageAdapter,
     readonly tenantId: string,
-    private readonly deadline: AbortSignal,
-    private readonly timeoutMs: number,
+    private readonly deadline: Deadline,
     private readonly results?: { cache: SharedResults; versionOf: (tenantId: string) => number | undefined },
   ) {}
 
@@ -57,13 +56,6 @@ export class TenantScope {
   }
 
   private guard<T>(operation: () => Promise<T>): Promise<T> {
-    if (this.deadline.aborted) return Promise.reject(timeoutError(this.timeoutMs));
-    return new Promise<T>((resolve, reject) => {
-      const onTimeout = () => reject(timeoutError(this.timeoutMs));
-      this.deadline.addEventListener('abort', onTimeout, { once: true });
-      operation()
-        .then(resolve, reject)
-        .finally(() => this.deadline.removeEventListener('abort', onTimeout));
-    });
+    return this.deadline.race(operation);
   }
 }

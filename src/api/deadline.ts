@@ -1,0 +1,37 @@
+import { timeoutError } from './errors.ts';
+
+/**
+ * One request's time limit. A single timer, cleared when the request ends (a timer per request
+ * that outlived it would keep every finished request's state alive until it fired).
+ */
+export class Deadline {
+  private readonly waiting = new Set<() => void>();
+  private readonly timer: NodeJS.Timeout;
+  private expired = false;
+
+  constructor(readonly ms: number) {
+    this.timer = setTimeout(() => {
+      this.expired = true;
+      for (const fail of this.waiting) fail();
+      this.waiting.clear();
+    }, ms);
+    this.timer.unref();
+  }
+
+  /** The operation's result, or TIMEOUT if the deadline passes first (the result is then dropped). */
+  race<T>(operation: () => Promise<T>): Promise<T> {
+    if (this.expired) return Promise.reject(timeoutError(this.ms));
+    return new Promise<T>((resolve, reject) => {
+      const fail = () => reject(timeoutError(this.ms));
+      this.waiting.add(fail);
+      operation()
+        .then(resolve, reject)
+        .finally(() => this.waiting.delete(fail));
+    });
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.waiting.clear();
+  }
+}
