@@ -5,7 +5,9 @@ import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 import { UsageError } from './command.ts';
 import type { CliContext, Command } from './command.ts';
 import { demoCommand } from './commands/demo.ts';
+import { driftCommand } from './commands/drift.ts';
 import { eventsCommand } from './commands/events.ts';
+import { exportCommand } from './commands/export.ts';
 import { loadCommand } from './commands/load.ts';
 import { ownershipCommand } from './commands/ownership.ts';
 import { pathsCommand } from './commands/paths.ts';
@@ -13,8 +15,9 @@ import { serveCommand } from './commands/serve.ts';
 import { relayCommand } from './commands/relay.ts';
 import { syncCommand } from './commands/sync.ts';
 import { syncsCommand } from './commands/syncs.ts';
+import { verifyCommand } from './commands/verify.ts';
 
-export const COMMANDS: Command[] = [demoCommand, loadCommand, syncCommand, relayCommand, serveCommand, eventsCommand, pathsCommand, ownershipCommand, syncsCommand];
+export const COMMANDS: Command[] = [demoCommand, loadCommand, syncCommand, relayCommand, serveCommand, driftCommand, eventsCommand, pathsCommand, ownershipCommand, syncsCommand, exportCommand, verifyCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
