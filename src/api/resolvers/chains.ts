@@ -37,21 +37,22 @@ async function expectNode(ctx: ApiContext, id: string, type: NodeType, argument:
 
 const executionChains: Resolver<unknown> = async (_parent, args, ctx) => {
   const a = parseArgs(ChainsArgs, args, 'executionChains');
-  await Promise.all([
+  const key = `executionChains ${a.to ?? ''} ${a.from ?? ''} ${a.maxDepth}`;
+  // The argument checks run beside the search, not before it: one storage round trip less.
+  // The list is shared with other requests (tenant-scope.ts shared): read it, never change it.
+  const [sorted] = await Promise.all([
+    ctx.scope.shared(key, async (storage, tenantId) => {
+      const chains = await findExecutionChains(storage, tenantId, {
+        ...(a.to ? { to: a.to } : {}),
+        ...(a.from ? { from: a.from } : {}),
+        maxDepth: a.maxDepth,
+        limit: MAX_CHAINS,
+      });
+      return sortByKey(chains, pathKey);
+    }),
     a.to ? expectNode(ctx, a.to, 'identity', 'to') : undefined,
     a.from ? expectNode(ctx, a.from, 'automation', 'from') : undefined,
   ]);
-  const key = `executionChains ${a.to ?? ''} ${a.from ?? ''} ${a.maxDepth}`;
-  // Shared with other requests (tenant-scope.ts shared): read it, never change it.
-  const sorted = await ctx.scope.shared(key, async (storage, tenantId) => {
-    const chains = await findExecutionChains(storage, tenantId, {
-      ...(a.to ? { to: a.to } : {}),
-      ...(a.from ? { from: a.from } : {}),
-      maxDepth: a.maxDepth,
-      limit: MAX_CHAINS,
-    });
-    return sortByKey(chains, pathKey);
-  });
   const page = pageOf(sorted, 'chain', a.first, a.after);
   // Every hop's nodes are in hand: Edge.source / target resolve from the cache, not from storage.
   for (const edge of page.edges) ctx.loaders.prime(edge.node.nodes);

@@ -2,6 +2,7 @@ import type { DocumentNode } from 'graphql';
 import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 import { enforceRoles } from '../roles.ts';
 import { chainResolvers } from './chains.ts';
+import { evidenceResolvers } from './evidence.ts';
 import { edgeResolvers, nodeResolvers } from './nodes.ts';
 import { ownershipResolvers } from './ownership.ts';
 import { queryResolvers } from './query.ts';
@@ -26,6 +27,7 @@ export function createResolvers(typeDefs: DocumentNode): ResolverMap {
     chainResolvers,
     ownershipResolvers,
     recordResolvers,
+    evidenceResolvers,
   );
   return enforceRoles(typeDefs, { ...resolvers, DateTime: DateTimeResolver, JSONObject: JSONObjectResolver });
 }
