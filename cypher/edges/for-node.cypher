@@ -1,4 +1,5 @@
-// Edges of one node in one direction ({{PATTERN}} is -[r]->, <-[r]- or -[r]-), by edgeId.
+// Edges of one node in one direction ({{PATTERN}} is -[r:…]->, <-[r:…]- or -[r:…]-, with the
+// current relationship types only, so history relationships never show), by edgeId.
 MATCH (:Node {tenantId: $tenantId, nodeId: $nodeId}){{PATTERN}}()
 WHERE r.tenantId = $tenantId
 WITH DISTINCT r

@@ -1,4 +1,10 @@
 // Remove edges by id. Relationship indexes are per type, so this runs once per type.
+// History: the removed version is archived as a {{HISTORY_TYPE}} relationship valid
+// [validFrom, $at) — unless it began at $at or later, when it never stood.
 UNWIND $edgeIds AS edgeId
-MATCH ()-[r:{{TYPE}} {tenantId: $tenantId, edgeId: edgeId}]->()
+MATCH (a)-[r:{{TYPE}} {tenantId: $tenantId, edgeId: edgeId}]->(b)
+FOREACH (_ IN CASE WHEN r.validFrom < $at THEN [1] ELSE [] END |
+  CREATE (a)-[h:{{HISTORY_TYPE}}]->(b)
+  SET h = properties(r), h.validTo = $at
+)
 DELETE r

@@ -1,5 +1,8 @@
 // Upsert a batch of edges of one relationship type (one statement per type).
 // An end written before its node becomes a stub (no json) that the node's own upsert fills in.
+// History: the relationship holds its current version, valid from r.validFrom; a replaced or
+// removed version is archived as a {{HISTORY_TYPE}} relationship between the same nodes, valid
+// [validFrom, $at) (as nodes/upsert.cypher does for nodes).
 UNWIND $rows AS row
 MERGE (source:Node {tenantId: $tenantId, nodeId: row.sourceNodeId})
 MERGE (target:Node {tenantId: $tenantId, nodeId: row.targetNodeId})
@@ -7,12 +10,24 @@ WITH source, target, row
 // An edge id names one edge: if it joined other nodes before, that relationship goes.
 OPTIONAL MATCH (a)-[stale:{{TYPE}} {tenantId: $tenantId, edgeId: row.edgeId}]->(b)
 WHERE a <> source OR b <> target
+FOREACH (_ IN CASE WHEN stale.validFrom < $at THEN [1] ELSE [] END |
+  CREATE (a)-[h:{{HISTORY_TYPE}}]->(b)
+  SET h = properties(stale), h.validTo = $at
+)
 DELETE stale
 WITH source, target, row
 MERGE (source)-[r:{{TYPE}} {tenantId: $tenantId, edgeId: row.edgeId}]->(target)
-WITH r, row, r.connectorId AS previousConnector
+WITH source, target, r, row, r.connectorId AS previousConnector, r.contentHash AS previousHash, r.validFrom AS previousFrom
+FOREACH (_ IN CASE WHEN previousHash <> row.props.contentHash AND previousFrom < $at THEN [1] ELSE [] END |
+  CREATE (source)-[h:{{HISTORY_TYPE}}]->(target)
+  SET h = properties(r), h.validTo = $at
+)
 SET r = row.props
 SET r.connectorId = CASE
   WHEN $connectorId = 'manual' AND previousConnector IS NOT NULL THEN previousConnector
   ELSE $connectorId
+END,
+r.validFrom = CASE
+  WHEN previousFrom IS NOT NULL AND (previousHash = row.props.contentHash OR previousFrom >= $at) THEN previousFrom
+  ELSE $at
 END

@@ -15,15 +15,16 @@ import type {
   SyncState,
 } from '../../model/index.ts';
 import { decodeEventCursor, encodeEventCursor, positionOf } from '../event-order.ts';
-import type { EdgeDirection, EventPage, NodePage, NodePageQuery, StorageAdapter, WriteOptions } from '../StorageAdapter.ts';
+import type { EdgeDirection, EventPage, NodePage, NodePageQuery, ReadAt, StorageAdapter, WriteOptions } from '../StorageAdapter.ts';
+import { asOfTime, edgesForNodeAsOf, nodeListAsOf, nodesAsOf, typesAsOf } from './as-of-statements.ts';
 import { Neo4jStorageConfig } from './config.ts';
 import type { Neo4jStorageConfigInput } from './config.ts';
 import { render } from './cypher-files.ts';
 import { Executor } from './Executor.ts';
 import type { WorkLabel } from './Executor.ts';
-import { labelFor, NODE_LABEL } from './labels.ts';
+import { HISTORY_TYPE_PREFIX, labelFor, NODE_LABEL, NODE_VERSION_LABEL } from './labels.ts';
 import { parseEdge, parseEvent, parseNode, parseOutbox, parseSyncState, syncParams } from './rows.ts';
-import { anchoredPaths } from './path-expansion.ts';
+import { anchoredPaths, pathsAsOf } from './path-expansion.ts';
 import { readPreviousGraph } from './previous-graph.ts';
 import type { PreviousGraph } from './previous-graph.ts';
 import { applySchema } from './schema.ts';
@@ -44,6 +45,19 @@ import {
 } from './statements.ts';
 import type { Statement } from './statements.ts';
 
+/** History a tenant keeps (bench and tests): versions counted as the memory adapter counts them. */
+export interface HistoryStats {
+  /** Current nodes (tombstones included) and relationships. */
+  liveNodes: number;
+  liveEdges: number;
+  /** Archived versions only: NodeVersion nodes and HIST_<TYPE> relationships. */
+  archivedNodeVersions: number;
+  archivedEdgeVersions: number;
+  /** Every version, current ones included. */
+  nodeVersions: number;
+  edgeVersions: number;
+}
+
 /** What a connector owns in storage, with the content hashes stored beside each row. */
 export interface ConnectorSnapshot {
   graph: NormalizedGraph;
@@ -54,6 +68,10 @@ export interface ConnectorSnapshot {
 const run = async (tx: ManagedTransaction, statements: readonly Statement[]) => {
   for (const s of statements) await tx.run(s.text, s.params);
 };
+
+const nowIso = () => new Date().toISOString();
+/** The normalized asOf of a read, or undefined for the current graph. */
+const pastOf = (at: ReadAt | undefined) => (at?.asOf ? asOfTime(at.asOf) : undefined);
 
 const jsonColumn = async (tx: ManagedTransaction, statement: Statement): Promise<string[]> =>
   (await tx.run(statement.text, statement.params)).records.map((r) => r.get('json') as string);
@@ -96,14 +114,16 @@ export class Neo4jStorageAdapter implements StorageAdapter {
 
   // --- graph operations ---
 
-  async getNode(tenantId: string, nodeId: string): Promise<NormalizedNode | null> {
-    return (await this.getNodes(tenantId, [nodeId]))[0] ?? null;
+  async getNode(tenantId: string, nodeId: string, at?: ReadAt): Promise<NormalizedNode | null> {
+    return (await this.getNodes(tenantId, [nodeId], at))[0] ?? null;
   }
 
-  async getNodes(tenantId: string, nodeIds: readonly string[]): Promise<(NormalizedNode | null)[]> {
+  async getNodes(tenantId: string, nodeIds: readonly string[], at?: ReadAt): Promise<(NormalizedNode | null)[]> {
     if (nodeIds.length === 0) return [];
+    const asOf = pastOf(at);
+    const statement = asOf ? nodesAsOf(tenantId, nodeIds, asOf) : { text: render('nodeGetMany'), params: { tenantId, nodeIds: [...new Set(nodeIds)] } };
     const found = await this.executor.read({ operation: 'getNodes', tenantId }, async (tx) => {
-      const result = await tx.run(render('nodeGetMany'), { tenantId, nodeIds: [...new Set(nodeIds)] });
+      const result = await tx.run(statement.text, statement.params);
       return new Map(result.records.map((r) => [r.get('nodeId') as string, r.get('json') as string | null]));
     });
     return nodeIds.map((id) => {
@@ -112,27 +132,31 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     });
   }
 
-  async getNodesByType(tenantId: string, nodeType: NodeType): Promise<NormalizedNode[]> {
-    const text = render('nodeByType', { LABEL: labelFor(nodeType) });
-    const rows = await this.executor.read({ operation: 'getNodesByType', tenantId }, (tx) => jsonColumn(tx, { text, params: { tenantId } }));
+  async getNodesByType(tenantId: string, nodeType: NodeType, at?: ReadAt): Promise<NormalizedNode[]> {
+    const asOf = pastOf(at);
+    const statement = asOf ? nodeListAsOf(tenantId, { nodeType }, asOf) : { text: render('nodeByType', { LABEL: labelFor(nodeType) }), params: { tenantId } };
+    const rows = await this.executor.read({ operation: 'getNodesByType', tenantId }, (tx) => jsonColumn(tx, statement));
     return rows.map(parseNode);
   }
 
-  async listNodes(tenantId: string, query: NodePageQuery): Promise<NodePage> {
+  async listNodes(tenantId: string, query: NodePageQuery, at?: ReadAt): Promise<NodePage> {
     const first = Math.max(0, Math.floor(query.first));
-    const statement = nodeList(tenantId, {
+    const asOf = pastOf(at);
+    const listing = {
       ...(query.nodeType ? { nodeType: query.nodeType } : {}),
       ...(query.filters ? { filters: query.filters } : {}),
       ...(query.includeDeleted ? { includeDeleted: true } : {}),
       ...(query.after ? { after: query.after } : {}),
       limit: first + 1,
-    });
+    };
+    const statement = asOf ? nodeListAsOf(tenantId, listing, asOf) : nodeList(tenantId, listing);
     const rows = await this.executor.read({ operation: 'listNodes', tenantId }, (tx) => jsonColumn(tx, statement));
     return { nodes: rows.slice(0, first).map(parseNode), hasNextPage: rows.length > first };
   }
 
-  async getEdgesForNode(tenantId: string, nodeId: string, direction: EdgeDirection): Promise<NormalizedEdge[]> {
-    const statement = edgesForNode(tenantId, nodeId, direction);
+  async getEdgesForNode(tenantId: string, nodeId: string, direction: EdgeDirection, at?: ReadAt): Promise<NormalizedEdge[]> {
+    const asOf = pastOf(at);
+    const statement = asOf ? edgesForNodeAsOf(tenantId, nodeId, direction, asOf) : edgesForNode(tenantId, nodeId, direction);
     const rows = await this.executor.read({ operation: 'getEdgesForNode', tenantId }, (tx) => jsonColumn(tx, statement));
     return rows.map(parseEdge);
   }
@@ -147,7 +171,7 @@ export class Neo4jStorageAdapter implements StorageAdapter {
    * all-or-nothing path. Every type is checked before the first batch is written.
    */
   async bulkUpsertNodes(tenantId: string, nodes: NormalizedNode[], options?: WriteOptions): Promise<void> {
-    const statements = nodeUpsertBatches(tenantId, nodes, options?.connectorId ?? MANUAL_CONNECTOR, this.batchSize);
+    const statements = nodeUpsertBatches(tenantId, nodes, options?.connectorId ?? MANUAL_CONNECTOR, nowIso(), this.batchSize);
     await this.writeInTransactions({ operation: 'bulkUpsertNodes', tenantId }, statements);
   }
 
@@ -156,8 +180,9 @@ export class Neo4jStorageAdapter implements StorageAdapter {
       const result = await tx.run(render('nodeGetMany'), { tenantId, nodeIds: [nodeId] });
       const json = result.records[0]?.get('json') as string | null | undefined;
       if (!json) return;
-      const tombstone = { ...parseNode(json), status: 'deleted', deletedAt: new Date().toISOString() } as NormalizedNode;
-      await run(tx, [...nodeUpserts(tenantId, [tombstone], MANUAL_CONNECTOR), ...tombstoneEdgeRemovals(tenantId, [tombstone])]);
+      const at = nowIso();
+      const tombstone = { ...parseNode(json), status: 'deleted', deletedAt: at } as NormalizedNode;
+      await run(tx, [...nodeUpserts(tenantId, [tombstone], MANUAL_CONNECTOR, at), ...tombstoneEdgeRemovals(tenantId, [tombstone], at)]);
     });
   }
 
@@ -167,19 +192,22 @@ export class Neo4jStorageAdapter implements StorageAdapter {
 
   /** Batched like bulkUpsertNodes. */
   async bulkUpsertEdges(tenantId: string, edges: NormalizedEdge[], options?: WriteOptions): Promise<void> {
-    const statements = edgeUpsertBatches(tenantId, edges, options?.connectorId ?? MANUAL_CONNECTOR, this.batchSize);
+    const statements = edgeUpsertBatches(tenantId, edges, options?.connectorId ?? MANUAL_CONNECTOR, nowIso(), this.batchSize);
     await this.writeInTransactions({ operation: 'bulkUpsertEdges', tenantId }, statements);
   }
 
   async deleteEdge(tenantId: string, edgeId: string): Promise<void> {
-    const statements = edgeRemovals(tenantId, [edgeId], EDGE_TYPES);
+    const statements = edgeRemovals(tenantId, [edgeId], EDGE_TYPES, nowIso());
     await this.executor.write({ operation: 'deleteEdge', tenantId }, (tx) => run(tx, statements));
   }
 
   // --- paths ---
 
-  async queryPaths(tenantId: string, input: PathQueryInput): Promise<ExecutionPath[]> {
+  async queryPaths(tenantId: string, input: PathQueryInput, at?: ReadAt): Promise<ExecutionPath[]> {
     const query = parseOrThrow(PathQuery, input, 'path query');
+    // As of a past moment: level by level over current and history relationships (path-expansion.ts).
+    const asOf = pastOf(at);
+    if (asOf) return pathsAsOf(this.executor, tenantId, query, asOf);
     // From one node: fetch its neighbourhood and walk it here (path-expansion.ts). From every
     // node of a type: one variable-length MATCH, ordered and limited on the server.
     if (query.startNodeId !== undefined) return anchoredPaths(this.executor, tenantId, { ...query, startNodeId: query.startNodeId });
@@ -309,15 +337,17 @@ export class Neo4jStorageAdapter implements StorageAdapter {
   /**
    * One transaction: edge removals, node upserts (tombstones lose their edges), edge upserts,
    * events, outbox rows, the sync record. Every statement is built, and so every label and type checked,
-   * before the transaction starts; any failure inside rolls all of it back.
+   * before the transaction starts; any failure inside rolls all of it back. History is written by
+   * the same statements: what this sync wrote is valid from its data's time (validAt, else startedAt).
    */
   async commitSync(tenantId: string, commit: SyncCommit): Promise<void> {
     const { changes, connectorId } = commit;
+    const at = asOfTime(commit.syncState.validAt ?? commit.syncState.startedAt);
     const statements: Statement[] = [
-      ...edgeRemovals(tenantId, changes.removeEdgeIds, EDGE_TYPES, this.batchSize),
-      ...nodeUpserts(tenantId, changes.upsertNodes, connectorId, this.batchSize),
-      ...tombstoneEdgeRemovals(tenantId, changes.upsertNodes, this.batchSize),
-      ...edgeUpserts(tenantId, changes.upsertEdges, connectorId, this.batchSize),
+      ...edgeRemovals(tenantId, changes.removeEdgeIds, EDGE_TYPES, at, this.batchSize),
+      ...nodeUpserts(tenantId, changes.upsertNodes, connectorId, at, this.batchSize),
+      ...tombstoneEdgeRemovals(tenantId, changes.upsertNodes, at, this.batchSize),
+      ...edgeUpserts(tenantId, changes.upsertEdges, connectorId, at, this.batchSize),
       ...eventAppends(tenantId, commit.events, this.batchSize),
       ...outboxEnqueues(tenantId, commit.outbox ?? [], this.batchSize),
       { text: render('syncSave'), params: syncParams(tenantId, commit.syncState) },
@@ -364,9 +394,32 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     await this.executor.write({ operation: 'releaseLease' }, (tx) => tx.run(render('leaseRelease'), { key, owner }));
   }
 
+  /** How much history the tenant keeps beside its current graph (bench/drift-asof.bench.ts, tests). */
+  async historyStats(tenantId: string): Promise<HistoryStats> {
+    const all = typesAsOf(EDGE_TYPES);
+    const text = render('tenantHistoryStats', {
+      TYPES: all.filter((t) => !t.startsWith(HISTORY_TYPE_PREFIX)).join('|'),
+      HISTORY_TYPES: all.filter((t) => t.startsWith(HISTORY_TYPE_PREFIX)).join('|'),
+    });
+    const record = await this.executor.read({ operation: 'historyStats', tenantId }, async (tx) => (await tx.run(text, { tenantId })).records[0]);
+    const count = (key: string) => Number(record?.get(key) ?? 0);
+    const liveNodes = count('nodes');
+    const liveEdges = count('edges');
+    const archivedNodeVersions = count('archivedNodes');
+    const archivedEdgeVersions = count('archivedEdges');
+    return {
+      liveNodes,
+      liveEdges,
+      archivedNodeVersions,
+      archivedEdgeVersions,
+      nodeVersions: liveNodes + archivedNodeVersions,
+      edgeVersions: liveEdges + archivedEdgeVersions,
+    };
+  }
+
   /** Remove everything a tenant stored, in server-side batches (tests and benchmarks clean up). */
   async purgeTenant(tenantId: string): Promise<void> {
-    for (const label of [NODE_LABEL, 'Event', 'SyncState', 'Outbox']) {
+    for (const label of [NODE_LABEL, NODE_VERSION_LABEL, 'Event', 'SyncState', 'Outbox']) {
       await this.executor.autoCommit({ operation: 'purgeTenant', tenantId }, render('tenantPurge', { LABEL: label }), { tenantId });
     }
   }

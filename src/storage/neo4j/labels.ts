@@ -35,3 +35,17 @@ export function relationshipTypeFor(edgeType: string): EdgeType {
   }
   return edgeType as EdgeType;
 }
+
+/**
+ * History (cypher/README.md): archived node versions carry this label and no type label, so no
+ * current-graph MATCH on a type label ever sees them.
+ */
+export const NODE_VERSION_LABEL = 'NodeVersion';
+
+/** Closed versions of an edge live beside the current graph as `HIST_<EDGE_TYPE>` relationships. */
+export const HISTORY_TYPE_PREFIX = 'HIST_';
+
+/** The history relationship type for an edge type, e.g. CALLS → HIST_CALLS; checked as relationshipTypeFor. */
+export function historyTypeFor(edgeType: string): string {
+  return `${HISTORY_TYPE_PREFIX}${relationshipTypeFor(edgeType)}`;
+}

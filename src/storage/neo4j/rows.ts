@@ -26,9 +26,11 @@ export interface NodeRow {
 }
 
 export function nodeRow(tenantId: string, node: NormalizedNode): NodeRow {
-  // Only live nodes carry a hash: the connector index then holds exactly the live graph.
+  // Only live nodes carry a contentHash: the connector index then holds exactly the live graph.
+  // A tombstone keeps its hash apart, for history alone (a new version only when content changes).
   const props: Props = { tenantId, json: JSON.stringify(node) };
   if (!node.deletedAt) props.contentHash = nodeContentHash(node);
+  else props.tombstoneHash = nodeContentHash(node);
   const top = node as unknown as Record<string, unknown>;
   for (const key of NODE_TOP_FIELDS) if (isScalar(top[key])) props[key] = top[key];
   const nulls: string[] = [];

@@ -27,6 +27,7 @@ export function schemaStatements(): string[] {
     ...statementsOf(render('schemaEvents')),
     ...statementsOf(render('schemaSyncStates')),
     ...statementsOf(render('schemaOutbox')),
+    ...statementsOf(render('schemaHistory')),
   ];
 }
 

@@ -1,10 +1,10 @@
 import neo4j from 'neo4j-driver';
-import { MAX_PATH_DEPTH, NODE_TYPES } from '../../model/index.ts';
+import { EDGE_TYPES, MAX_PATH_DEPTH, NODE_TYPES } from '../../model/index.ts';
 import type { EdgeType, GraphEvent, NodeType, NormalizedEdge, NormalizedNode, OutboxMessage, PathQuery } from '../../model/index.ts';
 import type { EdgeDirection } from '../StorageAdapter.ts';
 import { render } from './cypher-files.ts';
 import { filterPredicates } from './filters.ts';
-import { NODE_LABEL, NODE_TYPE_LABELS, labelFor, relationshipTypeFor } from './labels.ts';
+import { NODE_LABEL, NODE_TYPE_LABELS, historyTypeFor, labelFor, relationshipTypeFor } from './labels.ts';
 import { edgeRow, eventRow, nodeRow, outboxRow } from './rows.ts';
 
 // Statement builders: pure functions from validated input to Cypher text and parameters, so the
@@ -42,60 +42,89 @@ const ALL_TYPE_LABELS = NODE_TYPES.map((t) => `:${NODE_TYPE_LABELS[t]}`).join(''
 
 /**
  * Node upserts, one statement per type label and batch. Labels are resolved for every node before
- * any statement is built, so one bad type rejects the whole write.
+ * any statement is built, so one bad type rejects the whole write. `at` (an ISO time) is when the
+ * written content becomes valid: a sync's validAt, or now for a write outside a sync (history).
  */
-export function nodeUpserts(tenantId: string, nodes: readonly NormalizedNode[], connectorId: string, batchSize = DEFAULT_BATCH_SIZE): Statement[] {
-  return [...nodeUpsertBatches(tenantId, nodes, connectorId, batchSize)];
+export function nodeUpserts(tenantId: string, nodes: readonly NormalizedNode[], connectorId: string, at: string, batchSize = DEFAULT_BATCH_SIZE): Statement[] {
+  return [...nodeUpsertBatches(tenantId, nodes, connectorId, at, batchSize)];
 }
 
 /** nodeUpserts one statement at a time: a million rows never become parameters all at once. */
-export function nodeUpsertBatches(tenantId: string, nodes: readonly NormalizedNode[], connectorId: string, batchSize = DEFAULT_BATCH_SIZE): Iterable<Statement> {
+export function nodeUpsertBatches(
+  tenantId: string,
+  nodes: readonly NormalizedNode[],
+  connectorId: string,
+  at: string,
+  batchSize = DEFAULT_BATCH_SIZE,
+): Iterable<Statement> {
   const byType = groupBy(nodes, (n) => n.nodeType as NodeType);
   const texts = new Map([...byType.keys()].map((type) => [type, render('nodeUpsert', { LABEL: labelFor(type), ALL_TYPE_LABELS })]));
   return (function* () {
     for (const [type, list] of byType) {
       for (const batch of chunks(list, batchSize)) {
-        yield { text: texts.get(type)!, params: { tenantId, connectorId, rows: batch.map((n) => nodeRow(tenantId, n)) } };
+        yield { text: texts.get(type)!, params: { tenantId, connectorId, at, rows: batch.map((n) => nodeRow(tenantId, n)) } };
       }
     }
   })();
 }
 
 /** Edge upserts, one statement per relationship type and batch; unknown types rejected up front. */
-export function edgeUpserts(tenantId: string, edges: readonly NormalizedEdge[], connectorId: string, batchSize = DEFAULT_BATCH_SIZE): Statement[] {
-  return [...edgeUpsertBatches(tenantId, edges, connectorId, batchSize)];
+export function edgeUpserts(tenantId: string, edges: readonly NormalizedEdge[], connectorId: string, at: string, batchSize = DEFAULT_BATCH_SIZE): Statement[] {
+  return [...edgeUpsertBatches(tenantId, edges, connectorId, at, batchSize)];
 }
 
-export function edgeUpsertBatches(tenantId: string, edges: readonly NormalizedEdge[], connectorId: string, batchSize = DEFAULT_BATCH_SIZE): Iterable<Statement> {
+export function edgeUpsertBatches(
+  tenantId: string,
+  edges: readonly NormalizedEdge[],
+  connectorId: string,
+  at: string,
+  batchSize = DEFAULT_BATCH_SIZE,
+): Iterable<Statement> {
   const byType = groupBy(edges, (e) => e.edgeType as EdgeType);
-  const texts = new Map([...byType.keys()].map((type) => [type, render('edgeUpsert', { TYPE: relationshipTypeFor(type) })]));
+  const texts = new Map(
+    [...byType.keys()].map((type) => [type, render('edgeUpsert', { TYPE: relationshipTypeFor(type), HISTORY_TYPE: historyTypeFor(type) })]),
+  );
   return (function* () {
     for (const [type, list] of byType) {
       for (const batch of chunks(list, batchSize)) {
-        yield { text: texts.get(type)!, params: { tenantId, connectorId, rows: batch.map((e) => edgeRow(tenantId, e)) } };
+        yield { text: texts.get(type)!, params: { tenantId, connectorId, at, rows: batch.map((e) => edgeRow(tenantId, e)) } };
       }
     }
   })();
 }
 
 /**
- * Edge removals by id. The id index is per relationship type and an id does not say its type, so
- * each batch is tried against every type; each try is one index seek per id.
+ * Edge removals by id, each removed version archived as closed at `at`. The id index is per
+ * relationship type and an id does not say its type, so each batch is tried against every type;
+ * each try is one index seek per id.
  */
-export function edgeRemovals(tenantId: string, edgeIds: readonly string[], types: readonly EdgeType[], batchSize = DEFAULT_BATCH_SIZE): Statement[] {
+export function edgeRemovals(
+  tenantId: string,
+  edgeIds: readonly string[],
+  types: readonly EdgeType[],
+  at: string,
+  batchSize = DEFAULT_BATCH_SIZE,
+): Statement[] {
   if (edgeIds.length === 0) return [];
   const statements: Statement[] = [];
   for (const type of types) {
-    const text = render('edgeRemoveById', { TYPE: relationshipTypeFor(type) });
-    for (const batch of chunks(edgeIds, batchSize)) statements.push({ text, params: { tenantId, edgeIds: batch } });
+    const text = render('edgeRemoveById', { TYPE: relationshipTypeFor(type), HISTORY_TYPE: historyTypeFor(type) });
+    for (const batch of chunks(edgeIds, batchSize)) statements.push({ text, params: { tenantId, edgeIds: batch, at } });
   }
   return statements;
 }
 
-/** Tombstones keep no edges. */
-export function tombstoneEdgeRemovals(tenantId: string, nodes: readonly NormalizedNode[], batchSize = DEFAULT_BATCH_SIZE): Statement[] {
+/**
+ * Tombstones keep no edges: one statement per edge type and batch, so the history relationships
+ * of a tombstoned node stay (a pattern over every type would take them too).
+ */
+export function tombstoneEdgeRemovals(tenantId: string, nodes: readonly NormalizedNode[], at: string, batchSize = DEFAULT_BATCH_SIZE): Statement[] {
   const ids = nodes.filter((n) => n.deletedAt).map((n) => n.nodeId);
-  return chunks(ids, batchSize).map((batch) => ({ text: render('nodeDropEdges'), params: { tenantId, nodeIds: batch } }));
+  if (ids.length === 0) return [];
+  return EDGE_TYPES.flatMap((type) => {
+    const text = render('nodeDropEdges', { TYPE: type, HISTORY_TYPE: historyTypeFor(type) });
+    return chunks(ids, batchSize).map((batch) => ({ text, params: { tenantId, nodeIds: batch, at } }));
+  });
 }
 
 export function eventAppends(tenantId: string, events: readonly GraphEvent[], batchSize = DEFAULT_BATCH_SIZE): Statement[] {
@@ -109,12 +138,24 @@ export function outboxEnqueues(tenantId: string, messages: readonly OutboxMessag
   return chunks(messages, batchSize).map((batch) => ({ text: render('outboxEnqueue'), params: { tenantId, rows: batch.map(outboxRow) } }));
 }
 
-const EDGE_PATTERNS: Record<EdgeDirection, string> = { outgoing: '-[r]->', incoming: '<-[r]-', both: '-[r]-' };
+const EDGE_PATTERNS: Record<EdgeDirection, (types: string) => string> = {
+  outgoing: (types) => `-[r:${types}]->`,
+  incoming: (types) => `<-[r:${types}]-`,
+  both: (types) => `-[r:${types}]-`,
+};
+
+/** `-[r:A|B]->` and the like for a direction; the types come from EDGE_TYPES (and history types). */
+export function edgePattern(direction: EdgeDirection, types: readonly string[]): string {
+  const pattern = Object.hasOwn(EDGE_PATTERNS, direction) ? EDGE_PATTERNS[direction] : undefined;
+  if (!pattern) throw new Error(`unknown edge direction ${String(direction)}`);
+  return pattern(types.join('|'));
+}
+
+/** The current edge types only: history relationships hang off the same nodes. */
+const CURRENT_TYPES = EDGE_TYPES.map(relationshipTypeFor);
 
 export function edgesForNode(tenantId: string, nodeId: string, direction: EdgeDirection): Statement {
-  const pattern = EDGE_PATTERNS[direction];
-  if (!pattern) throw new Error(`unknown edge direction ${String(direction)}`);
-  return { text: render('edgeForNode', { PATTERN: pattern }), params: { tenantId, nodeId } };
+  return { text: render('edgeForNode', { PATTERN: edgePattern(direction, CURRENT_TYPES) }), params: { tenantId, nodeId } };
 }
 
 export interface NodeListQuery {

@@ -28,6 +28,9 @@ const identity: NormalizedNode = {
   status: 'active',
   properties: { identitySubtype: 'service_principal', executionMode: 'autonomous', ownershipState: 'owned' },
 };
+/** When written content becomes valid (history): a sync's validAt. */
+const AT = '2026-01-15T06:00:00.000Z';
+
 const hasRole: NormalizedEdge = {
   edgeId: 'HAS_ROLE:1',
   edgeType: 'HAS_ROLE',
@@ -38,11 +41,12 @@ const hasRole: NormalizedEdge = {
 
 describe('Neo4j statements', () => {
   it('writes nodes as UNWIND batches, one statement per type label and batch', () => {
-    const statements = nodeUpserts('tenant-a', [role, identity, { ...identity, nodeId: 'entra_id:contoso:sp-2' }], 'entra', 2);
+    const statements = nodeUpserts('tenant-a', [role, identity, { ...identity, nodeId: 'entra_id:contoso:sp-2' }], 'entra', AT, 2);
     expect(statements.map((s) => s.params.rows as unknown[]).map((rows) => rows.length)).toEqual([1, 2]);
     expect(statements[0]).toMatchInlineSnapshot(`
       {
         "params": {
+          "at": "2026-01-15T06:00:00.000Z",
           "connectorId": "entra",
           "rows": [
             {
@@ -71,11 +75,20 @@ describe('Neo4j statements', () => {
         },
         "text": "UNWIND $rows AS row
       MERGE (n:Node {tenantId: $tenantId, nodeId: row.nodeId})
-      WITH n, row, n.connectorId AS previousConnector, n.nodeType AS previousType
+      WITH n, row, n.connectorId AS previousConnector, n.nodeType AS previousType, n.validFrom AS previousFrom,
+        coalesce(n.contentHash, n.tombstoneHash) AS previousHash, coalesce(row.props.contentHash, row.props.tombstoneHash) AS hash
+      FOREACH (_ IN CASE WHEN previousHash <> hash AND previousFrom < $at THEN [1] ELSE [] END |
+        CREATE (v:NodeVersion)
+        SET v = properties(n), v.validTo = $at
+      )
       SET n = row.props
       SET n.connectorId = CASE
         WHEN $connectorId = 'manual' AND previousConnector IS NOT NULL THEN previousConnector
         ELSE $connectorId
+      END,
+      n.validFrom = CASE
+        WHEN previousFrom IS NOT NULL AND (previousHash = hash OR previousFrom >= $at) THEN previousFrom
+        ELSE $at
       END
       FOREACH (_ IN CASE WHEN previousType <> row.props.nodeType THEN [1] ELSE [] END |
         REMOVE n:Identity:Automation:Connection:Credential:HumanIdentity:Role:Permission:Resource:ExecutionEvidence
@@ -86,10 +99,11 @@ describe('Neo4j statements', () => {
   });
 
   it('writes edges per relationship type, ends merged by key', () => {
-    const [statement] = edgeUpserts('tenant-a', [hasRole], 'entra');
+    const [statement] = edgeUpserts('tenant-a', [hasRole], 'entra', AT);
     expect(statement).toMatchInlineSnapshot(`
       {
         "params": {
+          "at": "2026-01-15T06:00:00.000Z",
           "connectorId": "entra",
           "rows": [
             {
@@ -112,14 +126,26 @@ describe('Neo4j statements', () => {
       WITH source, target, row
       OPTIONAL MATCH (a)-[stale:HAS_ROLE {tenantId: $tenantId, edgeId: row.edgeId}]->(b)
       WHERE a <> source OR b <> target
+      FOREACH (_ IN CASE WHEN stale.validFrom < $at THEN [1] ELSE [] END |
+        CREATE (a)-[h:HIST_HAS_ROLE]->(b)
+        SET h = properties(stale), h.validTo = $at
+      )
       DELETE stale
       WITH source, target, row
       MERGE (source)-[r:HAS_ROLE {tenantId: $tenantId, edgeId: row.edgeId}]->(target)
-      WITH r, row, r.connectorId AS previousConnector
+      WITH source, target, r, row, r.connectorId AS previousConnector, r.contentHash AS previousHash, r.validFrom AS previousFrom
+      FOREACH (_ IN CASE WHEN previousHash <> row.props.contentHash AND previousFrom < $at THEN [1] ELSE [] END |
+        CREATE (source)-[h:HIST_HAS_ROLE]->(target)
+        SET h = properties(r), h.validTo = $at
+      )
       SET r = row.props
       SET r.connectorId = CASE
         WHEN $connectorId = 'manual' AND previousConnector IS NOT NULL THEN previousConnector
         ELSE $connectorId
+      END,
+      r.validFrom = CASE
+        WHEN previousFrom IS NOT NULL AND (previousHash = row.props.contentHash OR previousFrom >= $at) THEN previousFrom
+        ELSE $at
       END",
       }
     `);
@@ -230,11 +256,11 @@ describe('Neo4j statements', () => {
   });
 
   it('tries an edge id against each type (the key index is per type) and appends events by id', () => {
-    expect(edgeRemovals('t', ['e1', 'e2'], ['CALLS', 'USES']).map((s) => s.text.split('\n')[1])).toEqual([
-      'MATCH ()-[r:CALLS {tenantId: $tenantId, edgeId: edgeId}]->()',
-      'MATCH ()-[r:USES {tenantId: $tenantId, edgeId: edgeId}]->()',
+    expect(edgeRemovals('t', ['e1', 'e2'], ['CALLS', 'USES'], AT).map((s) => s.text.split('\n')[1])).toEqual([
+      'MATCH (a)-[r:CALLS {tenantId: $tenantId, edgeId: edgeId}]->(b)',
+      'MATCH (a)-[r:USES {tenantId: $tenantId, edgeId: edgeId}]->(b)',
     ]);
-    expect(edgeRemovals('t', [], ['CALLS'])).toEqual([]);
+    expect(edgeRemovals('t', [], ['CALLS'], AT)).toEqual([]);
     const [append] = eventAppends('t', [
       {
         eventId: 'ev1',
@@ -259,15 +285,15 @@ describe('labels and relationship types outside the enums', () => {
 
   it('rejects a node type that is not in NODE_TYPES before building a statement', () => {
     const bad = { ...role, nodeType: evil } as unknown as NormalizedNode;
-    expect(() => nodeUpserts('t', [role, bad], 'c')).toThrow(StorageError);
-    expect(() => nodeUpserts('t', [role, bad], 'c')).toThrow(/not one of NODE_TYPES/);
+    expect(() => nodeUpserts('t', [role, bad], 'c', AT)).toThrow(StorageError);
+    expect(() => nodeUpserts('t', [role, bad], 'c', AT)).toThrow(/not one of NODE_TYPES/);
     expect(() => nodeList('t', { nodeType: evil as never, limit: 1 })).toThrow(/not one of NODE_TYPES/);
   });
 
   it('rejects an edge type that is not in EDGE_TYPES before building a statement', () => {
     const bad = { ...hasRole, edgeType: 'HAS_ROLE]->() DETACH DELETE x //' } as unknown as NormalizedEdge;
-    expect(() => edgeUpserts('t', [hasRole, bad], 'c')).toThrow(/not one of EDGE_TYPES/);
-    expect(() => edgeRemovals('t', ['e'], ['CALLS', 'X' as never])).toThrow(/not one of EDGE_TYPES/);
+    expect(() => edgeUpserts('t', [hasRole, bad], 'c', AT)).toThrow(/not one of EDGE_TYPES/);
+    expect(() => edgeRemovals('t', ['e'], ['CALLS', 'X' as never], AT)).toThrow(/not one of EDGE_TYPES/);
   });
 
   it('path queries repeat the checks zod made, since types and depth are written into the text', () => {
