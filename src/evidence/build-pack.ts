@@ -22,6 +22,7 @@ const POWERFUL_ACTIONS = new Set(['admin', 'delegate']);
 /** Before any sync record or event exists there is no moment to judge dates against. */
 const NO_TIME = '1970-01-01T00:00:00.000Z';
 
+const asOf = (resolved: string | undefined) => (resolved ? { asOf: resolved } : {});
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
@@ -100,7 +101,7 @@ async function selectChains(
   const when = resolved ? ` as of ${resolved}` : '';
   if ('chainId' in target) {
     // A chain id is a hash of its edges: find it among every (maximal) chain of the tenant.
-    const all = await findExecutionChains(view, tenantId, { maxDepth, limit: MAX_PATHS });
+    const all = await findExecutionChains(view, tenantId, { maxDepth, limit: MAX_PATHS, ...asOf(resolved) });
     const chain = all.find((c) => chainId(c) === target.chainId);
     if (!chain) {
       throw new EvidencePackError(
@@ -115,7 +116,7 @@ async function selectChains(
   if (node.nodeType !== 'identity') {
     throw new EvidencePackError('BAD_INPUT', `${target.identityId} is a ${node.nodeType}, not an identity`);
   }
-  const chains = await findExecutionChains(view, tenantId, { to: target.identityId, maxDepth, limit: MAX_PATHS });
+  const chains = await findExecutionChains(view, tenantId, { to: target.identityId, maxDepth, limit: MAX_PATHS, ...asOf(resolved) });
   return { subject: { kind: 'identity', identityId: target.identityId }, chains, subjectNode: node };
 }
 
