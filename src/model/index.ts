@@ -14,3 +14,4 @@ export * from './validate.ts';
 export * from './hash.ts';
 export * from './changes.ts';
 export * from './outbox.ts';
+export * from './drift.ts';

@@ -14,5 +14,5 @@ export async function resolveAsOf(storage: StorageAdapter, tenantId: string, asO
   if (DateTime.safeParse(asOf).success) return new Date(asOf).toISOString();
   const sync = (await storage.listSyncStates(tenantId, { limit: 10_000 })).find((s) => s.syncId === asOf);
   if (!sync) throw new UnknownAsOfError(`asOf must be an ISO timestamp or a known sync id; no sync ${asOf} in this tenant`);
-  return sync.validAt ?? sync.completedAt ?? sync.startedAt;
+  return new Date(sync.validAt ?? sync.completedAt ?? sync.startedAt).toISOString();
 }

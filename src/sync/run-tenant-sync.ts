@@ -9,6 +9,7 @@ import type { DiffResult, SyncError, SyncState } from '../model/index.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 import { applyGraph } from './apply-graph.ts';
 import { overlayDelta } from './overlay-delta.ts';
+import { latestValidAt, runDriftJob } from '../drift/drift-job.ts';
 import { LeaseHeartbeat } from './lease-heartbeat.ts';
 import { connectorSyncId, newSyncId } from './sync-ids.ts';
 
@@ -22,6 +23,8 @@ export interface TenantSyncOptions {
   owner?: string;
   /** Lease lifetime, renewed on a heartbeat while the run lasts (default 30 s). */
   leaseTtlMs?: number;
+  /** Run the drift job after the sync and queue new findings (default true). */
+  drift?: boolean;
 }
 
 export interface ConnectorSyncOutcome {
@@ -39,6 +42,8 @@ export interface TenantSyncReport {
   mode: TenantSyncOptions['mode'];
   outcomes: ConnectorSyncOutcome[];
   durationMs: number;
+  /** The post-sync drift job: findings since the previous sync, and how many were newly queued. */
+  drift?: { findings: number; published: number; error?: string };
 }
 
 export class SyncTimeoutError extends Error {
@@ -89,6 +94,8 @@ export async function runTenantSync(
     await storage.saveSyncState(tenantId, { syncId, tenantId, connectorId: id, mode: options.mode, status: 'running', startedAt: new Date().toISOString(), errors: [] });
   }
 
+  const previousValidAt = options.drift === false ? undefined : await latestValidAt(storage, tenantId).catch(() => undefined);
+  let drift: TenantSyncReport['drift'];
   try {
     const deltaTokens: Record<string, string | undefined> = {};
     if (options.mode === 'incremental') {
@@ -138,6 +145,18 @@ export async function runTenantSync(
         outcomes.push(await recordFailure(storage, tenantId, id, syncId, options.mode, [{ type: 'LOAD_FAILED', message: (error as Error).message }], stats));
       }
     }
+    // Post-sync drift job (seed: "trigger evaluator … generate evidence packs for new findings").
+    // A drift failure never fails the sync: it is reported, and the next run covers the window.
+    const validAt = await latestValidAt(storage, tenantId).catch(() => undefined);
+    if (previousValidAt && validAt && validAt !== previousValidAt) {
+      try {
+        const job = await runDriftJob(storage, tenantId, previousValidAt, validAt);
+        drift = { findings: job.report.findings.length, published: job.published };
+        say({ connectorId: '*', phase: 'post-sync', message: `drift: ${job.report.findings.length} finding(s), ${job.published} new` });
+      } catch (error) {
+        drift = { findings: 0, published: 0, error: (error as Error).message };
+      }
+    }
   } catch (error) {
     for (const instance of mine) {
       const id = instance.config.connectorId;
@@ -148,7 +167,7 @@ export async function runTenantSync(
   } finally {
     for (const lease of leases) await lease.release();
   }
-  return { tenantId, syncId: runId, mode: options.mode, outcomes, durationMs: Date.now() - started };
+  return { tenantId, syncId: runId, mode: options.mode, outcomes, durationMs: Date.now() - started, ...(drift ? { drift } : {}) };
 }
 
 /**

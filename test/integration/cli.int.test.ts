@@ -70,6 +70,18 @@ describe('authgraph CLI', () => {
     expect(owner.out).toContain('Alice Meyer');
   });
 
+  it('reports drift across the three sample syncs and queues findings once', async () => {
+    for (const f of ['tenant', 'tenant-sync2', 'tenant-sync3']) expect((await cli(['load', `fixtures/sample/${f}.json`])).code).toBe(0);
+    const drift = await cli(['drift', '--tenant', 'contoso', '--since', 'sample-sync-1', '--until', 'sample-sync-3', '--publish']);
+    expect(drift.code).toBe(0);
+    expect(drift.out).toContain('[CRITICAL] scope_expanded: SN-Graph-Integration gained AppRoleAssignment.ReadWrite.All with no re-approval');
+    expect(drift.out).toContain('[HIGH] credential_expired_in_use: Graph OAuth profile');
+    expect(drift.out).toContain('3 new finding(s) queued');
+    const again = await cli(['drift', '--tenant', 'contoso', '--since', 'sample-sync-1', '--until', 'sample-sync-3', '--publish']);
+    expect(again.out).toContain('0 new finding(s) queued');
+    expect((await cli(['drift', '--tenant', 'contoso'])).code).toBe(2);
+  });
+
   it('explains usage mistakes with exit code 2', async () => {
     expect((await cli(['paths', '--tenant', 'contoso'])).code).toBe(2);
     expect((await cli(['paths', '--tenant', 'contoso', '--to', 'x', '--max-depth', '99'])).err).toContain('capped at 10');

@@ -1,0 +1,273 @@
+import { chainId } from '../analysis/execution-chains.ts';
+import { ownershipOf } from '../analysis/ownership-report.ts';
+import type { DriftFinding, DriftReport, ExecutionPath, GraphEvent, JsonValue, NormalizedEdge, NormalizedNode } from '../model/index.ts';
+import { resolveAsOf } from '../storage/as-of.ts';
+import type { StorageAdapter } from '../storage/StorageAdapter.ts';
+import { DriftContext, chainSummary } from './drift-context.ts';
+import { findingId } from './finding-id.ts';
+
+export interface DriftOptions {
+  /** Start of the window: an ISO time or a sync id (exclusive). */
+  since: string;
+  /** End of the window: an ISO time or a sync id (inclusive); default now. */
+  until?: string;
+  /** credential_expiring looks this many days past the window's end (default 30). */
+  expiringWithinDays?: number;
+}
+
+const DAY_MS = 86_400_000;
+const SEVERITY_RANK = { low: 0, medium: 1, high: 2, critical: 3 } as const;
+const SCOPE_EDGES = new Set(['HAS_ROLE', 'GRANTS', 'MEMBER_OF']);
+const ms = (iso: string) => Date.parse(iso);
+
+/**
+ * Typed findings between two moments, computed from the stored events of the window and the
+ * subgraph they touch (read as of both ends), so the cost follows the size of the change.
+ * Credential expiry is the one time-driven check: it reads the tenant's credentials, a small type.
+ */
+export async function computeDrift(storage: StorageAdapter, tenantId: string, options: DriftOptions): Promise<DriftReport> {
+  const since = (await resolveAsOf(storage, tenantId, options.since))!;
+  const until = (await resolveAsOf(storage, tenantId, options.until)) ?? new Date().toISOString();
+  if (ms(until) < ms(since)) throw new RangeError(`drift window ends (${until}) before it starts (${since})`);
+  const ctx = new DriftContext(storage, tenantId, since, until);
+  const events = await eventsIn(storage, tenantId, since, until);
+  const findings: DriftFinding[] = [];
+  const push = (f: Omit<DriftFinding, 'tenantId'>) => findings.push({ tenantId, ...f });
+
+  // Which identities the change reaches, and their chains at both ends.
+  const touched = new Set<string>();
+  for (const e of events) {
+    touched.add(e.entityId);
+    if (e.targetEntityId) touched.add(e.targetEntityId);
+  }
+  const identities = new Set<string>();
+  for (const id of touched) for (const i of await ctx.identitiesReachedFrom(id)) identities.add(i);
+  const liveChains = new Map<string, ExecutionPath[]>();
+  for (const identity of [...identities].sort()) {
+    const before = await ctx.chainsTo(identity, since);
+    const after = await ctx.chainsTo(identity, until);
+    liveChains.set(identity, after);
+    const beforeIds = new Set(before.map(chainId));
+    const afterIds = new Set(after.map(chainId));
+    const cause = events.filter((e) => touchesChain(e, [...before, ...after])).map((e) => e.eventId);
+    for (const c of after.filter((c) => !beforeIds.has(chainId(c)))) {
+      push({ findingId: findingId(tenantId, 'chain_added', [chainId(c), ...cause]), type: 'chain_added', severity: 'high', summary: `new execution chain: ${chainSummary(c).hops.join(' → ')}`, entityIds: c.nodes.map((n) => n.nodeId), chainIds: [chainId(c)], eventIds: cause, before: null, after: chainSummary(c), observedAt: until });
+    }
+    for (const c of before.filter((c) => !afterIds.has(chainId(c)))) {
+      push({ findingId: findingId(tenantId, 'chain_removed', [chainId(c), ...cause]), type: 'chain_removed', severity: 'low', summary: `execution chain gone: ${chainSummary(c).hops.join(' → ')}`, entityIds: c.nodes.map((n) => n.nodeId), chainIds: [chainId(c)], eventIds: cause, before: chainSummary(c), after: null, observedAt: until });
+    }
+  }
+
+  await scopeExpansions(ctx, events, liveChains, push);
+  await ownershipChanges(ctx, events, liveChains, push);
+  await credentialFindings(ctx, events, liveChains, options.expiringWithinDays ?? 30, push);
+  crossSystemLinks(events, tenantId, push);
+
+  // Stable order: by time, type, severity (worst first), subject; the id breaks the last ties.
+  findings.sort(
+    (a, b) =>
+      ms(a.observedAt) - ms(b.observedAt) ||
+      a.type.localeCompare(b.type) ||
+      SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+      (a.entityIds[0] ?? '').localeCompare(b.entityIds[0] ?? '') ||
+      a.findingId.localeCompare(b.findingId),
+  );
+  return {
+    tenantId,
+    since,
+    until,
+    findings,
+    examined: { events: events.length, entities: touched.size, identities: identities.size, credentials: ctx.credentialsExamined },
+  };
+}
+
+async function eventsIn(storage: StorageAdapter, tenantId: string, since: string, until: string): Promise<GraphEvent[]> {
+  const out: GraphEvent[] = [];
+  let after: string | undefined;
+  do {
+    const page = await storage.queryEventPage(tenantId, { since, until, limit: 5_000, ...(after ? { after } : {}) });
+    out.push(...page.events.filter((e) => ms(e.timestamp) > ms(since)));
+    after = page.nextCursor;
+  } while (after);
+  return out;
+}
+
+const touchesChain = (e: GraphEvent, chains: ExecutionPath[]) =>
+  chains.some((c) => c.nodes.some((n) => n.nodeId === e.entityId) && (!e.targetEntityId || c.nodes.some((n) => n.nodeId === e.targetEntityId)));
+
+type Push = (f: Omit<DriftFinding, 'tenantId'>) => void;
+
+/** An identity on a live chain gained a role or permission, and no approval followed. */
+async function scopeExpansions(ctx: DriftContext, events: GraphEvent[], liveChains: Map<string, ExecutionPath[]>, push: Push): Promise<void> {
+  const grants = events.filter(
+    (e) =>
+      e.entityType === 'identity' &&
+      ((e.eventType === 'relationship_added' && e.relationshipType && SCOPE_EDGES.has(e.relationshipType)) || e.eventType === 'role_assigned' || e.eventType === 'permission_granted'),
+  );
+  for (const e of grants) {
+    const chains = liveChains.get(e.entityId) ?? (await ctx.chainsTo(e.entityId, ctx.until));
+    if (!chains.length) continue;
+    const edge = e.afterState as unknown as NormalizedEdge | null;
+    const grantedAt = edge?.since ?? e.timestamp;
+    const approvals = (await ctx.storage.getEdgesForNode(ctx.tenantId, e.entityId, 'outgoing', { asOf: ctx.until })).filter((a) => a.edgeType === 'APPROVED_BY');
+    const approved = approvals.some((a) => {
+      const when = (a.properties.createdAt as string | undefined) ?? a.since;
+      const covers = a.properties.approvedNodeIds;
+      return (!when || ms(when) >= ms(grantedAt)) && (!Array.isArray(covers) || (e.targetEntityId !== undefined && covers.includes(e.targetEntityId)));
+    });
+    if (approved) continue;
+    const target = e.targetEntityId ? await ctx.node(e.targetEntityId, ctx.until) : null;
+    const privileged = isPowerful(target);
+    const identity = await ctx.node(e.entityId, ctx.until);
+    push({
+      findingId: findingId(ctx.tenantId, 'scope_expanded', [e.entityId, e.targetEntityId ?? '', e.eventId]),
+      type: 'scope_expanded',
+      severity: privileged ? 'critical' : 'medium',
+      summary: `${identity?.displayName ?? e.entityId} gained ${target?.displayName ?? e.targetEntityId ?? 'a grant'} with no re-approval, and runs ${chains.length} execution chain(s)`,
+      entityIds: [e.entityId, ...(e.targetEntityId ? [e.targetEntityId] : [])],
+      chainIds: chains.map(chainId),
+      eventIds: [e.eventId],
+      before: null,
+      after: { grant: target?.displayName ?? e.targetEntityId ?? null, relationship: e.relationshipType ?? e.eventType, privileged, grantedAt, grantedBy: (edge?.properties.grantedBy as string | undefined) ?? null, approved: false },
+      observedAt: e.timestamp,
+    });
+  }
+}
+
+function isPowerful(node: NormalizedNode | null): boolean {
+  if (!node) return false;
+  if (node.nodeType === 'role') return node.properties.isPrivileged;
+  if (node.nodeType === 'permission') return node.properties.normalizedAction === 'admin' || node.properties.normalizedAction === 'delegate';
+  return false;
+}
+
+/** Owner edges that changed, and subjects whose ownership fell to orphaned (an owner left). */
+async function ownershipChanges(ctx: DriftContext, events: GraphEvent[], liveChains: Map<string, ExecutionPath[]>, push: Push): Promise<void> {
+  const ownerEvents = events.filter((e) => e.relationshipType === 'OWNED_BY' || e.eventType === 'owner_assigned' || e.eventType === 'owner_removed');
+  const subjects = new Set(ownerEvents.map((e) => e.entityId));
+  // People whose status changed: everything they own (or approved) is a subject too.
+  for (const e of events.filter((x) => x.entityType === 'human_identity' && x.eventType !== 'relationship_added' && x.eventType !== 'relationship_removed')) {
+    for (const asOf of [ctx.since, ctx.until]) {
+      for (const edge of await ctx.storage.getEdgesForNode(ctx.tenantId, e.entityId, 'incoming', { asOf })) {
+        if (edge.edgeType === 'OWNED_BY' || edge.edgeType === 'APPROVED_BY') subjects.add(edge.sourceNodeId);
+      }
+    }
+  }
+  for (const subject of [...subjects].sort()) {
+    const before = await ownershipOf(ctx.storage, ctx.tenantId, subject, ctx.since);
+    const after = await ownershipOf(ctx.storage, ctx.tenantId, subject, ctx.until);
+    const chains = liveChains.get(subject) ?? [];
+    const cause = events.filter((e) => e.entityId === subject || (after?.owners.some((o) => o.nodeId === e.entityId) ?? false) || (before?.owners.some((o) => o.nodeId === e.entityId) ?? false)).map((e) => e.eventId);
+    const owners = (r: typeof before) => (r ? r.owners.filter((o) => o.via === 'OWNED_BY').map((o) => ({ nodeId: o.nodeId, name: o.displayName, active: o.active })) : []);
+    const ownerIds = (r: typeof before) => owners(r).map((o) => o.nodeId).sort().join(',');
+    if (ownerEvents.some((e) => e.entityId === subject) && ownerIds(before) !== ownerIds(after)) {
+      push({
+        findingId: findingId(ctx.tenantId, 'owner_changed', [subject, ...cause]),
+        type: 'owner_changed',
+        severity: chains.length ? 'medium' : 'low',
+        summary: `owners of ${after?.node.displayName ?? subject} changed: ${owners(before).map((o) => o.name).join(', ') || 'none'} → ${owners(after).map((o) => o.name).join(', ') || 'none'}`,
+        entityIds: [subject],
+        chainIds: chains.map(chainId),
+        eventIds: cause,
+        before: owners(before) as JsonValue,
+        after: owners(after) as JsonValue,
+        observedAt: ctx.until,
+      });
+    }
+    if (after?.state === 'orphaned' && before?.state !== 'orphaned') {
+      push({
+        findingId: findingId(ctx.tenantId, 'became_orphaned', [subject, ...cause]),
+        type: 'became_orphaned',
+        severity: after.node.nodeType === 'identity' && chains.length ? 'high' : 'medium',
+        summary: `${after.node.displayName} became orphaned: ${after.owners.filter((o) => !o.active).map((o) => `${o.displayName} (${o.inactiveReason})`).join(', ')}`,
+        entityIds: [subject, ...after.owners.map((o) => o.nodeId)],
+        chainIds: chains.map(chainId),
+        eventIds: cause,
+        before: { state: before?.state ?? null },
+        after: { state: after.state, owners: owners(after) as JsonValue },
+        observedAt: ctx.until,
+      });
+    }
+  }
+}
+
+/** New credentials, and credentials expiring soon or already expired while a live chain uses them. */
+async function credentialFindings(
+  ctx: DriftContext,
+  events: GraphEvent[],
+  liveChains: Map<string, ExecutionPath[]>,
+  withinDays: number,
+  push: Push,
+): Promise<void> {
+  const chainsThrough = async (credential: NormalizedNode): Promise<ExecutionPath[]> => {
+    const out = await ctx.storage.getEdgesForNode(ctx.tenantId, credential.nodeId, 'outgoing', { asOf: ctx.until });
+    const found: ExecutionPath[] = [];
+    for (const e of out.filter((x) => x.edgeType === 'AUTHENTICATES_AS')) {
+      const chains = liveChains.get(e.targetNodeId) ?? (await ctx.chainsTo(e.targetNodeId, ctx.until));
+      found.push(...chains.filter((c) => c.nodes.some((n) => n.nodeId === credential.nodeId)));
+    }
+    return found;
+  };
+  for (const e of events.filter((x) => x.entityType === 'credential' && (x.eventType === 'created' || x.eventType === 'credential_created'))) {
+    const credential = await ctx.node(e.entityId, ctx.until);
+    if (!credential) continue;
+    const identities = (await ctx.storage.getEdgesForNode(ctx.tenantId, e.entityId, 'outgoing', { asOf: ctx.until })).filter((x) => x.edgeType === 'AUTHENTICATES_AS').map((x) => x.targetNodeId);
+    push({
+      findingId: findingId(ctx.tenantId, 'credential_added', [e.entityId, e.eventId]),
+      type: 'credential_added',
+      severity: identities.some((i) => (liveChains.get(i) ?? []).length) ? 'medium' : 'low',
+      summary: `new credential ${credential.displayName}`,
+      entityIds: [e.entityId, ...identities],
+      chainIds: [],
+      eventIds: [e.eventId],
+      before: null,
+      after: credential.nodeType === 'credential' ? { credentialSubtype: credential.properties.credentialSubtype, expiresAt: credential.properties.expiresAt ?? null } : null,
+      observedAt: e.timestamp,
+    });
+  }
+  const horizon = ms(ctx.until) + withinDays * DAY_MS;
+  const credentials = await ctx.storage.getNodesByType(ctx.tenantId, 'credential', { asOf: ctx.until });
+  ctx.credentialsExamined = credentials.length;
+  for (const c of credentials) {
+    if (c.nodeType !== 'credential' || !c.properties.expiresAt) continue;
+    const expires = ms(c.properties.expiresAt);
+    if (expires > horizon) continue;
+    const chains = await chainsThrough(c);
+    const expired = expires <= ms(ctx.until);
+    if (expired && !chains.length) continue; // expired and unused: nothing runs on it
+    const type = expired ? 'credential_expired_in_use' : 'credential_expiring';
+    push({
+      findingId: findingId(ctx.tenantId, type, [c.nodeId, c.properties.expiresAt]),
+      type,
+      severity: expired ? 'high' : chains.length ? 'medium' : 'low',
+      summary: expired
+        ? `${c.displayName} expired on ${c.properties.expiresAt} but ${chains.length} live execution chain(s) still use it`
+        : `${c.displayName} expires on ${c.properties.expiresAt}${chains.length ? `; ${chains.length} execution chain(s) use it` : ''}`,
+      entityIds: [c.nodeId],
+      chainIds: chains.map(chainId),
+      eventIds: [],
+      before: null,
+      after: { expiresAt: c.properties.expiresAt, daysLeft: Math.floor((expires - ms(ctx.until)) / DAY_MS) },
+      observedAt: ctx.until,
+    });
+  }
+}
+
+/** A new cross-system authentication link (AUTHENTICATES_TO). */
+function crossSystemLinks(events: GraphEvent[], tenantId: string, push: Push): void {
+  for (const e of events.filter((x) => x.eventType === 'relationship_added' && x.relationshipType === 'AUTHENTICATES_TO')) {
+    const edge = e.afterState as unknown as NormalizedEdge;
+    push({
+      findingId: findingId(tenantId, 'cross_system_link_added', [e.edgeId ?? e.eventId]),
+      type: 'cross_system_link_added',
+      severity: 'medium',
+      summary: `new cross-system link ${e.entityId} → ${e.targetEntityId}`,
+      entityIds: [e.entityId, e.targetEntityId ?? ''],
+      chainIds: [],
+      eventIds: [e.eventId],
+      before: null,
+      after: (edge?.properties.evidenceReferences as unknown as JsonValue) ?? null,
+      observedAt: e.timestamp,
+    });
+  }
+}

@@ -1,0 +1,61 @@
+import { CHAIN_EDGE_TYPES, chainId, findExecutionChains } from '../analysis/execution-chains.ts';
+import type { ExecutionPath, NormalizedNode } from '../model/index.ts';
+import type { StorageAdapter } from '../storage/StorageAdapter.ts';
+
+/**
+ * Reads for one drift computation, cached: the chains ending at an identity and the nodes, each
+ * as of the window's start and end. Everything drift looks at goes through here, so its cost is
+ * the number of distinct things the change touches.
+ */
+export class DriftContext {
+  private readonly chains = new Map<string, Promise<ExecutionPath[]>>();
+  private readonly nodes = new Map<string, Promise<NormalizedNode | null>>();
+  credentialsExamined = 0;
+
+  constructor(
+    readonly storage: StorageAdapter,
+    readonly tenantId: string,
+    readonly since: string,
+    readonly until: string,
+  ) {}
+
+  chainsTo(identityId: string, asOf: string): Promise<ExecutionPath[]> {
+    const key = `${asOf}|${identityId}`;
+    let found = this.chains.get(key);
+    if (!found) this.chains.set(key, (found = findExecutionChains(this.storage, this.tenantId, { to: identityId, asOf })));
+    return found;
+  }
+
+  node(id: string, asOf: string): Promise<NormalizedNode | null> {
+    const key = `${asOf}|${id}`;
+    let found = this.nodes.get(key);
+    if (!found) this.nodes.set(key, (found = this.storage.getNode(this.tenantId, id, { asOf })));
+    return found;
+  }
+
+  /** Identities an entity leads to along chain edges (itself, if it is one), at either end of the window. */
+  async identitiesReachedFrom(entityId: string): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const asOf of [this.since, this.until]) {
+      const node = await this.node(entityId, asOf);
+      if (!node || node.deletedAt) continue;
+      if (node.nodeType === 'identity') {
+        found.add(node.nodeId);
+        continue;
+      }
+      const paths = await this.storage.queryPaths(
+        this.tenantId,
+        { startNodeId: entityId, traverseEdgeTypes: CHAIN_EDGE_TYPES, endNodeType: 'identity', maxDepth: 8, limit: 200 },
+        { asOf },
+      );
+      for (const p of paths) found.add(p.endNode.nodeId);
+    }
+    return found;
+  }
+}
+
+export const chainSummary = (c: ExecutionPath) => ({
+  chainId: chainId(c),
+  hops: c.nodes.map((n) => n.displayName),
+  edges: c.edges.map((e) => e.edgeType),
+});

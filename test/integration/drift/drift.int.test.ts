@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { computeDrift } from '../../../src/drift/compute-drift.ts';
+import { publishFindings } from '../../../src/drift/publish-findings.ts';
+import { Envelope } from '../../../src/events/envelope.ts';
+import { TOPICS } from '../../../src/events/topics.ts';
+import { MemoryStorageAdapter } from '../../../src/storage/memory/MemoryStorageAdapter.ts';
+import { applyGraph } from '../../../src/sync/apply-graph.ts';
+import { loadSampleHistory, sampleSyncs } from '../../support/sample-history.ts';
+import { SAMPLE_IDS, freshTenant } from '../../support/sample-tenant.ts';
+
+const PROFILE = SAMPLE_IDS.oauthProfile;
+const SP = SAMPLE_IDS.graphPrincipal;
+const PRIV_ROLE = 'entra_id:72f988bf-86f1-41af-91ab-2d7cd011db47:role-privroleadmin';
+const APP_ROLE_PERM = 'entra_id:72f988bf-86f1-41af-91ab-2d7cd011db47:perm-06b708a9';
+const NEW_SECRET = 'entra_id:72f988bf-86f1-41af-91ab-2d7cd011db47:key-8b1d';
+const SECRET = 'entra_id:72f988bf-86f1-41af-91ab-2d7cd011db47:key-2f6c';
+
+const brief = (r: Awaited<ReturnType<typeof computeDrift>>) => r.findings.map((f) => [f.type, f.severity, f.entityIds[0]]);
+
+describe('drift detection on the sample tenant (scope drift and credential expiry)', () => {
+  it('sync 1 → 2: two unapproved grants to the chained principal, and its OAuth profile about to expire', async () => {
+    const storage = MemoryStorageAdapter.create();
+    const tenantId = freshTenant('drift');
+    await loadSampleHistory(storage, tenantId, 2);
+    const report = await computeDrift(storage, tenantId, { since: 'sample-sync-1', until: 'sample-sync-2' });
+    // Ordered by time, then type: the window's end is also when both grants became visible.
+    expect(brief(report)).toEqual([
+      ['credential_expiring', 'medium', PROFILE],
+      ['credential_expiring', 'low', SECRET], // expires too, but no chain runs on it
+      ['scope_expanded', 'critical', SP],
+      ['scope_expanded', 'critical', SP],
+    ]);
+    const [, , role, perm] = report.findings;
+    expect(role!.entityIds).toEqual([SP, PRIV_ROLE]);
+    expect(perm!.entityIds).toEqual([SP, APP_ROLE_PERM]);
+    expect(role!.chainIds).toHaveLength(2);
+    expect(role!.eventIds).toHaveLength(1);
+    expect(role!.after).toMatchObject({ grant: 'Privileged Role Administrator', privileged: true, approved: false });
+    expect(report.findings[0]!.after).toEqual({ expiresAt: '2026-02-01T00:00:00Z', daysLeft: 9 });
+    expect(report.findings[0]!.chainIds).toHaveLength(2);
+  });
+
+  it('sync 1 → 3: the approved role drops out, the unapproved permission stays, the profile is expired in use, a secret was added', async () => {
+    const storage = MemoryStorageAdapter.create();
+    const tenantId = freshTenant('drift');
+    await loadSampleHistory(storage, tenantId);
+    const report = await computeDrift(storage, tenantId, { since: 'sample-sync-1', until: 'sample-sync-3' });
+    expect(brief(report)).toEqual([
+      ['scope_expanded', 'critical', SP],
+      ['credential_added', 'medium', NEW_SECRET], // it authenticates as a principal that chains run as
+      ['credential_expired_in_use', 'high', PROFILE],
+    ]);
+    expect(report.findings[0]!.entityIds).toEqual([SP, APP_ROLE_PERM]);
+    // Its cost follows the change: the events of the window and what they touch.
+    expect(report.examined.events).toBeLessThan(20);
+    expect(report.examined.identities).toBe(1);
+  });
+
+  it('sync 2 → 3 and a window with no change', async () => {
+    const storage = MemoryStorageAdapter.create();
+    const tenantId = freshTenant('drift');
+    await loadSampleHistory(storage, tenantId);
+    const twoThree = await computeDrift(storage, tenantId, { since: 'sample-sync-2', until: 'sample-sync-3' });
+    expect(brief(twoThree)).toEqual([
+      ['credential_added', 'medium', NEW_SECRET],
+      ['credential_expired_in_use', 'high', PROFILE],
+    ]);
+    const quiet = await computeDrift(storage, tenantId, { since: 'sample-sync-3', until: '2026-02-05T07:00:00.000Z', expiringWithinDays: 1 });
+    expect(quiet.examined.events).toBe(0);
+    expect(brief(quiet)).toEqual([['credential_expired_in_use', 'high', PROFILE]]);
+  });
+
+  it('finds new chains, lost chains and orphaning from owner changes', async () => {
+    const storage = MemoryStorageAdapter.create();
+    const tenantId = freshTenant('drift');
+    const [one] = sampleSyncs(tenantId);
+    await applyGraph(storage, one!);
+    // Sync 2: the nightly job stops calling GraphClient (its chain is gone); Carol, owner of the
+    // HR flow and its integration user, leaves.
+    const two = {
+      ...one!,
+      syncId: 's2',
+      transformedAt: '2026-03-01T00:00:00.000Z',
+      nodes: one!.nodes.map((n) =>
+        n.nodeId === 'servicenow:contoso.service-now.com:u-carol' && n.nodeType === 'human_identity'
+          ? { ...n, status: 'disabled' as const, properties: { ...n.properties, accountEnabled: false, departedAt: '2026-02-28T00:00:00.000Z' } }
+          : n,
+      ),
+      edges: one!.edges.filter((e) => !(e.edgeType === 'CALLS' && e.sourceNodeId === SAMPLE_IDS.scheduledJob)),
+    };
+    await applyGraph(storage, two);
+    const report = await computeDrift(storage, tenantId, { since: one!.syncId, until: 's2' });
+    const types = report.findings.map((f) => [f.type, f.entityIds[0]]);
+    expect(types).toContainEqual(['chain_removed', SAMPLE_IDS.scheduledJob]);
+    expect(types).toContainEqual(['became_orphaned', SAMPLE_IDS.hrIntegrationUser]);
+    expect(types).toContainEqual(['became_orphaned', SAMPLE_IDS.flow]);
+    // And back: the chain returns in sync 3.
+    await applyGraph(storage, { ...one!, syncId: 's3', transformedAt: '2026-04-01T00:00:00.000Z', nodes: two.nodes });
+    const back = await computeDrift(storage, tenantId, { since: 's2', until: 's3' });
+    expect(back.findings.filter((f) => f.type === 'chain_added').map((f) => f.entityIds[0])).toEqual([SAMPLE_IDS.scheduledJob]);
+  });
+
+  it('publishes findings through the outbox once: a rerun queues nothing new', async () => {
+    const storage = MemoryStorageAdapter.create();
+    const tenantId = freshTenant('drift');
+    await loadSampleHistory(storage, tenantId);
+    const report = await computeDrift(storage, tenantId, { since: 'sample-sync-1', until: 'sample-sync-3' });
+    expect(await publishFindings(storage, report)).toBe(3);
+    const again = await computeDrift(storage, tenantId, { since: 'sample-sync-1', until: 'sample-sync-3' });
+    expect(again.findings.map((f) => f.findingId)).toEqual(report.findings.map((f) => f.findingId));
+    expect(await publishFindings(storage, again)).toBe(0);
+    const rows = (await storage.pendingOutbox(10_000)).filter((m) => m.topic === TOPICS.driftFindings);
+    expect(rows).toHaveLength(3);
+    expect(rows.map((m) => Envelope.parse(JSON.parse(m.payload)).kind)).toEqual(['drift_finding', 'drift_finding', 'drift_finding']);
+  });
+
+  it('rejects a window that ends before it starts, and unknown sync ids', async () => {
+    const storage = MemoryStorageAdapter.create();
+    const tenantId = freshTenant('drift');
+    await loadSampleHistory(storage, tenantId);
+    await expect(computeDrift(storage, tenantId, { since: 'sample-sync-3', until: 'sample-sync-1' })).rejects.toThrow(/before it starts/);
+    await expect(computeDrift(storage, tenantId, { since: 'nope' })).rejects.toThrow(/sync nope/);
+  });
+});
