@@ -21,7 +21,7 @@ const tombstone: NormalizedNode = {
   displayName: 'Gone',
   status: 'deleted',
   deletedAt: '2026-01-20T00:00:00.000Z',
-  properties: { identitySubtype: 'service_principal' },
+  properties: { identitySubtype: 'service_principal', executionMode: 'autonomous', ownershipState: 'orphaned' },
 };
 
 describe('Neo4j statements as of a moment', () => {
