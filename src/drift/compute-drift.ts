@@ -69,7 +69,7 @@ export async function computeDrift(storage: StorageAdapter, tenantId: string, op
       ms(a.observedAt) - ms(b.observedAt) ||
       a.type.localeCompare(b.type) ||
       SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
-      (a.entityIds[0] ?? '').localeCompare(b.entityIds[0] ?? '') ||
+      a.entityIds.join('\u0000').localeCompare(b.entityIds.join('\u0000')) ||
       a.findingId.localeCompare(b.findingId),
   );
   return {
