@@ -30,7 +30,7 @@ describe('drift detection on the sample tenant (scope drift and credential expir
       ['scope_expanded', 'critical', SP],
       ['scope_expanded', 'critical', SP],
     ]);
-    const [, , role, perm] = report.findings;
+    const [, , perm, role] = report.findings;
     expect(role!.entityIds).toEqual([SP, PRIV_ROLE]);
     expect(perm!.entityIds).toEqual([SP, APP_ROLE_PERM]);
     expect(role!.chainIds).toHaveLength(2);
