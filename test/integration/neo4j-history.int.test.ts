@@ -18,7 +18,8 @@ import { SAMPLE_IDS, sampleTenant } from '../support/sample-tenant.ts';
 import { neo4jUri, uniqueTenant } from '../support/services.ts';
 
 const json = (items: unknown[]) => items.map((i) => canonicalJson(i));
-const pathKeys = (paths: ExecutionPath[]) => paths.map((p) => p.edges.map((e) => e.edgeId).join('>'));
+/** Paths as compared: the edge ids and every node as it stood (json), in order. */
+const pathKeys = (paths: ExecutionPath[]) => paths.map((p) => `${p.edges.map((e) => e.edgeId).join('>')} ${json(p.nodes).join(' ')}`);
 const day = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 86_400_000).toISOString();
 
 describe('Neo4j history', () => {
@@ -41,16 +42,27 @@ describe('Neo4j history', () => {
   it('answers every read as the memory adapter does, as of each sync, between syncs and now', async () => {
     const tenantId = tenant('history-parity');
     const memory = MemoryStorageAdapter.create();
-    // Four syncs a day apart: renames, deletions and new nodes (mutateTenant); changed edge
-    // properties; then a deleted node back with its edges.
+    // Four syncs a day apart: renames, deletions and new nodes (mutateTenant), and a credential on
+    // chains deleted for good; changed edge properties; then a deleted node back with its edges.
     const one = syntheticTenant({ nodes: 250, seed: 5, tenantId, transformedAt: day(0) });
-    const two = mutateTenant(one, 0.05, 3, 'p-2');
+    const onChains = one.nodes.find(
+      (n) =>
+        n.nodeType === 'credential' &&
+        one.edges.some((e) => e.edgeType === 'USES' && e.targetNodeId === n.nodeId) &&
+        one.edges.some((e) => e.edgeType === 'AUTHENTICATES_AS' && e.sourceNodeId === n.nodeId),
+    )!;
+    const mutated = mutateTenant(one, 0.05, 3, 'p-2');
+    const two: NormalizedGraph = {
+      ...mutated,
+      nodes: mutated.nodes.filter((n) => n.nodeId !== onChains.nodeId),
+      edges: mutated.edges.filter((e) => e.sourceNodeId !== onChains.nodeId && e.targetNodeId !== onChains.nodeId),
+    };
     const three: NormalizedGraph = {
       ...mutateTenant(two, 0.05, 4, 'p-3'),
       transformedAt: day(2),
     };
     three.edges = three.edges.map((e, i) => (i % 25 === 0 ? { ...e, properties: { note: `changed ${i}` } } : e));
-    const gone = one.nodes.find((n) => !three.nodes.some((m) => m.nodeId === n.nodeId))!;
+    const gone = one.nodes.find((n) => n !== onChains && !three.nodes.some((m) => m.nodeId === n.nodeId))!;
     const four: NormalizedGraph = {
       ...three,
       syncId: 'p-4',
@@ -64,7 +76,10 @@ describe('Neo4j history', () => {
     }
 
     const sampleIds = [gone.nodeId, ...one.nodes.filter((_, i) => i % 23 === 0).map((n) => n.nodeId)];
-    const identities = one.nodes.filter((n) => n.nodeType === 'identity').map((n) => n.nodeId);
+    const identities = [
+      one.edges.find((e) => e.edgeType === 'AUTHENTICATES_AS' && e.sourceNodeId === onChains.nodeId)!.targetNodeId,
+      ...one.nodes.filter((n) => n.nodeType === 'identity').map((n) => n.nodeId),
+    ];
     const moments: (string | undefined)[] = [day(-1), day(0), '2026-01-01T12:00:00.000Z', day(1), day(2), '2026-01-03T01:02:03+01:00', day(3), day(10), undefined];
     const seen: string[] = [];
     for (const asOf of moments) {
