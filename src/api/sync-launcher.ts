@@ -1,5 +1,5 @@
 import type { ConnectorInstance } from '../connector/connectors-config.ts';
-import type { SyncMode } from '../model/index.ts';
+import type { SourceSystem, SyncMode } from '../model/index.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 import { runAuditLogSync } from '../sync/audit-log-sync.ts';
 import { runTenantSync } from '../sync/run-tenant-sync.ts';
@@ -15,6 +15,8 @@ export interface SyncRun {
 
 /** Starts syncs for the API (Mutation.triggerSync). */
 export interface SyncLauncher {
+  /** The tenant's instances this server can sync. */
+  configured(tenantId: string): { connectorId: string; sourceSystem: SourceSystem }[];
   /** Starts a sync of the tenant's configured instance; null when this tenant has no such instance. */
   start(tenantId: string, connectorId: string, mode: SyncMode): SyncRun | null;
 }
@@ -31,6 +33,10 @@ export function connectorSyncLauncher(
   logError: (error: unknown) => void,
 ): SyncLauncher {
   return {
+    configured: (tenantId) =>
+      instances
+        .filter((i) => i.config.tenantId === tenantId)
+        .map((i) => ({ connectorId: i.config.connectorId, sourceSystem: i.connector.sourceSystem })),
     start(tenantId, connectorId, mode) {
       const instance = instances.find((i) => i.config.tenantId === tenantId && i.config.connectorId === connectorId);
       if (!instance) return null;

@@ -65,19 +65,26 @@ const syncs: Resolver<unknown> = async (_parent, args, ctx) => {
   return ctx.scope.listSyncStates({ ...(a.connectorId ? { connectorId: a.connectorId } : {}), limit: a.first });
 };
 
-// No connector registry exists yet: the connector instances are the ones sync records name.
+// The tenant's connector instances: those this server was configured to sync (their type comes
+// from the connector registry through the config) and those its sync records name.
 const connectors: Resolver<unknown> = async (_parent, _args, ctx) => {
   const states = await ctx.scope.listSyncStates({ limit: SYNC_SCAN });
   const byConnector = new Map<string, SyncState[]>();
   for (const s of states) byConnector.set(s.connectorId, [...(byConnector.get(s.connectorId) ?? []), s]);
-  return [...byConnector.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([id, list]) => ({
-      id,
-      syncCount: list.length,
-      lastSync: list[0]!,
-      evidenceCompleteness: list.map(completenessOf).find((c) => c !== null) ?? null,
-    }));
+  const configured = new Map((ctx.syncs?.configured(ctx.principal.tenantId) ?? []).map((c) => [c.connectorId, c]));
+  return [...new Set([...byConnector.keys(), ...configured.keys()])]
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map((id) => {
+      const list = byConnector.get(id) ?? [];
+      return {
+        id,
+        sourceSystem: configured.get(id)?.sourceSystem ?? null,
+        configured: configured.has(id),
+        syncCount: list.length,
+        lastSync: list[0] ?? null,
+        evidenceCompleteness: list.map(completenessOf).find((c) => c !== null) ?? null,
+      };
+    });
 };
 
 const triggerSync: Resolver<unknown> = async (_parent, args, ctx) => {

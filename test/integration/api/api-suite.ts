@@ -165,7 +165,7 @@ export function defineApiSuite(name: string, harness: ApiSuiteHarness): void {
       it('reports evidence completeness from the latest sync, and the connectors seen', async () => {
         const r = await gql(`{
           evidenceCompleteness(connectorId: "sample") { connectorId syncId complete sources { key sourceTable status recordCount notes } }
-          connectors { id syncCount lastSync { syncId status } evidenceCompleteness { complete } }
+          connectors { id configured syncCount lastSync { syncId status } evidenceCompleteness { complete } }
         }`);
         expect(r.body.errors).toBeUndefined();
         expect(r.body.data!.evidenceCompleteness).toEqual({
@@ -177,7 +177,7 @@ export function defineApiSuite(name: string, harness: ApiSuiteHarness): void {
             { key: 'syslog_transaction', sourceTable: 'syslog_transaction', status: 'unavailable_no_access', recordCount: null, notes: '403 for the integration account' },
           ],
         });
-        expect(r.body.data!.connectors).toEqual([{ id: 'sample', syncCount: 1, lastSync: { syncId: 'sample-sync-1', status: 'completed' }, evidenceCompleteness: { complete: false } }]);
+        expect(r.body.data!.connectors).toEqual([{ id: 'sample', configured: false, syncCount: 1, lastSync: { syncId: 'sample-sync-1', status: 'completed' }, evidenceCompleteness: { complete: false } }]);
         expect(codesOf(await gql(`{ evidenceCompleteness(connectorId: "nope") { complete } }`))).toEqual(['NOT_FOUND']);
       });
     });
@@ -282,6 +282,12 @@ export function defineApiSuite(name: string, harness: ApiSuiteHarness): void {
         const trigger = `mutation($id: ID!) { triggerSync(connectorId: $id, mode: full) { runId connectorId mode startedAt } }`;
         const call = (key: string, id = connectorId) => postGraphQL(syncing.server.graphqlUrl, trigger, { id }, key);
         try {
+          const listed = await postGraphQL(syncing.server.graphqlUrl, `{ connectors { id sourceSystem configured syncCount lastSync { syncId } } }`, {}, syncing.key(tenantC, 'reader'));
+          expect(listed.body.data!.connectors).toEqual(
+            instances
+              .map((i) => ({ id: i.config.connectorId, sourceSystem: i.connector.sourceSystem, configured: true, syncCount: 0, lastSync: null }))
+              .sort((a, b) => (a.id < b.id ? -1 : 1)),
+          );
           expect(codesOf(await call(syncing.key(tenantC, 'reader')))).toEqual(['FORBIDDEN']);
           expect(codesOf(await call(syncing.key(tenantA, 'operator')))).toEqual(['NOT_FOUND']);
           expect(codesOf(await call(syncing.key(tenantC, 'operator'), 'no-such-connector'))).toEqual(['NOT_FOUND']);
