@@ -1,3 +1,4 @@
+import { EventQuery } from '../../model/index.ts';
 import type { GraphEvent, SyncState } from '../../model/index.ts';
 import { decodeEventCursor, encodeEventCursor, positionOf } from '../../storage/event-order.ts';
 import type { ApiContext } from '../context.ts';
@@ -53,7 +54,9 @@ const events: Resolver<unknown> = async (_parent, args, ctx) => {
       throw badInput('invalid cursor: pass an endCursor or edge cursor from this query');
     }
   }
-  const page = await ctx.scope.queryEventPage({ ...a.filter, limit: a.first, ...(a.after ? { after: a.after } : {}) });
+  // The storage query is the seed's EventQuery (src/model), checked as such before it is run.
+  const query = parseArgs(EventQuery, { ...a.filter, limit: a.first, ...(a.after ? { after: a.after } : {}) }, 'events');
+  const page = await ctx.scope.queryEventPage(query);
   return connection(
     page.events.map((e) => ({ cursor: encodeEventCursor(positionOf(e)), node: e })),
     page.nextCursor !== undefined,
