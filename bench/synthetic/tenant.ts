@@ -111,11 +111,21 @@ function makeEdges(byType: Map<NodeType, NormalizedNode[]>, rand: () => number, 
   // The chain backbone: every connection uses a credential that authenticates as an identity.
   connections!.forEach((c) => add('USES', c, pick(rand, credentials!)));
   credentials!.forEach((c) => add('AUTHENTICATES_AS', c, pick(rand, identities!)));
+  // Call graphs are shallow, as on real instances: entry points (business rules, jobs, flows) call
+  // a script include or two, script includes invoke outbound connections and rarely each other.
+  const includes = automations!.filter((a) => a.nodeType === 'automation' && a.properties.automationSubtype === 'script_include');
   for (const a of automations!) {
     const r = rand();
-    if (r < 0.3) add('CALLS', a, pick(rand, automations!));
-    else if (r < 0.6) add('INVOKES', a, pick(rand, connections!));
-    else if (r < 0.7) add('RUNS_AS', a, pick(rand, identities!));
+    if (a.nodeType === 'automation' && a.properties.automationSubtype === 'script_include') {
+      if (r < 0.6) add('INVOKES', a, pick(rand, connections!));
+      else if (r < 0.65) add('CALLS', a, pick(rand, includes));
+    } else {
+      if (r < 0.5) {
+        add('CALLS', a, pick(rand, includes));
+        if (rand() < 0.3) add('CALLS', a, pick(rand, includes));
+      } else if (r < 0.7) add('INVOKES', a, pick(rand, connections!));
+      else if (r < 0.8) add('RUNS_AS', a, pick(rand, identities!));
+    }
     add('OWNED_BY', a, pick(rand, humans!));
     add('TRIGGERS_ON', a, pick(rand, resources!));
   }
@@ -128,9 +138,8 @@ function makeEdges(byType: Map<NodeType, NormalizedNode[]>, rand: () => number, 
   evidence!.forEach((e) => add('EXECUTES_ON', e, pick(rand, resources!)));
   // Fill up to the target fan-out with more ownership, role and call edges.
   const fillers: [EdgeType, NormalizedNode[], NormalizedNode[]][] = [
-    ['CALLS', automations!, automations!],
-    ['INVOKES', automations!, connections!],
     ['MEMBER_OF', humans!, roles!],
+    ['OWNED_BY', automations!, humans!],
     ['EXECUTES_ON', evidence!, resources!],
     ['APPROVED_BY', identities!, humans!],
   ];

@@ -91,7 +91,11 @@ export function maximalChains(paths: ExecutionPath[]): ExecutionPath[] {
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+const chainIds = new WeakMap<ExecutionPath, string>();
+
 /** Stable id of a chain, derived from its edges: the same chain always has the same id. */
 export function chainId(p: ExecutionPath): string {
-  return `chain:${shortHash(pathKey(p), 24)}`;
+  let id = chainIds.get(p);
+  if (!id) chainIds.set(p, (id = `chain:${shortHash(pathKey(p), 24)}`));
+  return id;
 }

@@ -1,4 +1,4 @@
-import { chainId } from '../analysis/execution-chains.ts';
+import { CHAIN_EDGE_TYPES, chainId } from '../analysis/execution-chains.ts';
 import { ownershipOf } from '../analysis/ownership-report.ts';
 import type { DriftFinding, DriftReport, ExecutionPath, GraphEvent, JsonValue, NormalizedEdge, NormalizedNode } from '../model/index.ts';
 import { resolveAsOf } from '../storage/as-of.ts';
@@ -18,6 +18,7 @@ export interface DriftOptions {
 const DAY_MS = 86_400_000;
 const SEVERITY_RANK = { low: 0, medium: 1, high: 2, critical: 3 } as const;
 const SCOPE_EDGES = new Set(['HAS_ROLE', 'GRANTS', 'MEMBER_OF']);
+const CHAIN_EDGES = new Set<string>(CHAIN_EDGE_TYPES);
 const ms = (iso: string) => Date.parse(iso);
 
 /**
@@ -34,14 +35,29 @@ export async function computeDrift(storage: StorageAdapter, tenantId: string, op
   const findings: DriftFinding[] = [];
   const push = (f: Omit<DriftFinding, 'tenantId'>) => findings.push({ tenantId, ...f });
 
-  // Which identities the change reaches, and their chains at both ends.
+  // Which entities the change touches, and which identities a chain-edge change reaches: a chain
+  // changes only where one of its edges was added or removed, so only identities reachable from
+  // the far end of such an edge need their chains compared (property updates never move chains).
   const touched = new Set<string>();
   for (const e of events) {
     touched.add(e.entityId);
     if (e.targetEntityId) touched.add(e.targetEntityId);
   }
+  const chainEdgeEnds = new Set<string>();
+  for (const e of events) {
+    if ((e.eventType === 'relationship_added' || e.eventType === 'relationship_removed') && e.relationshipType && CHAIN_EDGES.has(e.relationshipType) && e.targetEntityId) {
+      chainEdgeEnds.add(e.targetEntityId);
+    }
+  }
   const identities = new Set<string>();
-  for (const id of touched) for (const i of await ctx.identitiesReachedFrom(id)) identities.add(i);
+  for (const id of [...chainEdgeEnds].sort()) for (const i of await ctx.identitiesReachedFrom(id)) identities.add(i);
+  const eventsByEntity = new Map<string, GraphEvent[]>();
+  for (const e of events) eventsByEntity.set(e.entityId, [...(eventsByEntity.get(e.entityId) ?? []), e]);
+  /** The window's events about this chain: on one of its nodes, and (for an edge) to another. */
+  const causeOf = (c: ExecutionPath): string[] => {
+    const onChain = new Set(c.nodes.map((n) => n.nodeId));
+    return c.nodes.flatMap((n) => eventsByEntity.get(n.nodeId) ?? []).filter((e) => !e.targetEntityId || onChain.has(e.targetEntityId)).map((e) => e.eventId);
+  };
   const liveChains = new Map<string, ExecutionPath[]>();
   for (const identity of [...identities].sort()) {
     const before = await ctx.chainsTo(identity, since);
@@ -49,11 +65,12 @@ export async function computeDrift(storage: StorageAdapter, tenantId: string, op
     liveChains.set(identity, after);
     const beforeIds = new Set(before.map(chainId));
     const afterIds = new Set(after.map(chainId));
-    const cause = events.filter((e) => touchesChain(e, [...before, ...after])).map((e) => e.eventId);
     for (const c of after.filter((c) => !beforeIds.has(chainId(c)))) {
+      const cause = causeOf(c);
       push({ findingId: findingId(tenantId, 'chain_added', [chainId(c), ...cause]), type: 'chain_added', severity: 'high', summary: `new execution chain: ${chainSummary(c).hops.join(' → ')}`, entityIds: c.nodes.map((n) => n.nodeId), chainIds: [chainId(c)], eventIds: cause, before: null, after: chainSummary(c), observedAt: until });
     }
     for (const c of before.filter((c) => !afterIds.has(chainId(c)))) {
+      const cause = causeOf(c);
       push({ findingId: findingId(tenantId, 'chain_removed', [chainId(c), ...cause]), type: 'chain_removed', severity: 'low', summary: `execution chain gone: ${chainSummary(c).hops.join(' → ')}`, entityIds: c.nodes.map((n) => n.nodeId), chainIds: [chainId(c)], eventIds: cause, before: chainSummary(c), after: null, observedAt: until });
     }
   }
@@ -91,9 +108,6 @@ async function eventsIn(storage: StorageAdapter, tenantId: string, since: string
   } while (after);
   return out;
 }
-
-const touchesChain = (e: GraphEvent, chains: ExecutionPath[]) =>
-  chains.some((c) => c.nodes.some((n) => n.nodeId === e.entityId) && (!e.targetEntityId || c.nodes.some((n) => n.nodeId === e.targetEntityId)));
 
 type Push = (f: Omit<DriftFinding, 'tenantId'>) => void;
 

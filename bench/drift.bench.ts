@@ -1,0 +1,74 @@
+import { findExecutionChains } from '../src/analysis/execution-chains.ts';
+import { computeDrift } from '../src/drift/compute-drift.ts';
+import type { NormalizedGraph, SyncState } from '../src/model/index.ts';
+import { MemoryStorageAdapter } from '../src/storage/memory/MemoryStorageAdapter.ts';
+import type { StorageAdapter } from '../src/storage/StorageAdapter.ts';
+import { applyGraph } from '../src/sync/apply-graph.ts';
+import { hr, intArg, peakRssMiB, percentile, timed } from './report.ts';
+import { mutateTenant, syntheticTenant } from './synthetic/tenant.ts';
+
+// Drift after a 1%-change sync of the synthetic tenant, against recomputing every chain from
+// scratch at both ends (target: drift ≤ 5% of that), and chain query latency as of the old sync
+// against the current graph (target: p99 ≤ 2×).   npm run bench:drift -- --nodes=1000000 [--store=neo4j]
+const nodes = intArg('nodes', 1_000_000);
+const samples = intArg('samples', 200);
+const useNeo4j = process.argv.includes('--store=neo4j');
+const tenantId = `bench-drift-${Date.now().toString(36)}`;
+
+let storage: StorageAdapter;
+if (useNeo4j) {
+  const { ensureServices } = await import('../scripts/services.mjs');
+  const uri = process.env.NEO4J_URI ?? (await ensureServices({ services: ['neo4j'] })).neo4jUri;
+  const { Neo4jStorageAdapter } = await import('../src/storage/neo4j/Neo4jStorageAdapter.ts');
+  storage = await Neo4jStorageAdapter.connect({ uri });
+} else {
+  storage = MemoryStorageAdapter.create();
+}
+
+hr(`drift benchmark: ${nodes.toLocaleString('en-US')} nodes, 1% change, ${useNeo4j ? 'Neo4j' : 'memory'} store`);
+const base: NormalizedGraph = syntheticTenant({ nodes, seed: 21, tenantId, connectorId: 'synthetic', syncId: 'drift-base', transformedAt: '2026-01-01T00:00:00.000Z' });
+// The baseline is committed as one sync without events (as after an initial import), valid from T0.
+const baseline: SyncState = { syncId: 'drift-base', tenantId, connectorId: 'synthetic', mode: 'full', status: 'completed', startedAt: base.transformedAt, completedAt: base.transformedAt, validAt: base.transformedAt, errors: [] };
+const load = await timed(() => storage.commitSync(tenantId, { connectorId: 'synthetic', changes: { upsertNodes: base.nodes, upsertEdges: base.edges, removeEdgeIds: [] }, events: [], syncState: baseline }));
+console.log(`baseline: ${(load.ms / 1000).toFixed(1)} s`);
+const changed = mutateTenant(base, 0.01, 9, 'drift-next');
+const sync = await timed(() => applyGraph(storage, changed));
+console.log(`1%-change sync: ${(sync.ms / 1000).toFixed(1)} s, ${sync.value.events.length.toLocaleString('en-US')} events`);
+
+const drift = await timed(() => computeDrift(storage, tenantId, { since: 'drift-base', until: 'drift-next' }));
+const counts = new Map<string, number>();
+for (const f of drift.value.findings) counts.set(f.type, (counts.get(f.type) ?? 0) + 1);
+console.log(`drift: ${(drift.ms / 1000).toFixed(2)} s — ${drift.value.findings.length} findings (${[...counts].map(([t, n]) => `${t} ${n}`).join(', ')}); examined ${JSON.stringify(drift.value.examined)}`);
+
+// From scratch: every identity's chains, as of both ends.
+const identities = await storage.getNodesByType(tenantId, 'identity');
+const scratch = await timed(async () => {
+  let chains = 0;
+  for (const asOf of [base.transformedAt, changed.transformedAt]) {
+    for (const identity of identities) chains += (await findExecutionChains(storage, tenantId, { to: identity.nodeId, asOf })).length;
+  }
+  return chains;
+});
+console.log(`recompute every chain at both ends: ${(scratch.ms / 1000).toFixed(2)} s (${scratch.value.toLocaleString('en-US')} chains over ${identities.length.toLocaleString('en-US')} identities)`);
+console.log(`drift / recompute: ${((drift.ms / scratch.ms) * 100).toFixed(2)}% (target ≤ 5%)`);
+
+// Chain query latency for single identities: as of the old sync against now.
+const sample = identities.filter((_, i) => i % Math.max(1, Math.floor(identities.length / samples)) === 0).slice(0, samples);
+const latencies = async (asOf?: string) => {
+  const out: number[] = [];
+  for (const identity of sample) {
+    const t = performance.now();
+    await findExecutionChains(storage, tenantId, { to: identity.nodeId, ...(asOf ? { asOf } : {}) });
+    out.push(performance.now() - t);
+  }
+  return out.sort((a, b) => a - b);
+};
+await latencies(); // warm-up
+const now = await latencies();
+const old = await latencies(base.transformedAt);
+const p = (xs: number[], q: number) => percentile(xs, q).toFixed(2);
+console.log(`chain query, current: p50 ${p(now, 50)} ms, p99 ${p(now, 99)} ms; as of the old sync: p50 ${p(old, 50)} ms, p99 ${p(old, 99)} ms`);
+console.log(`as-of / current p99: ${(percentile(old, 99) / percentile(now, 99)).toFixed(2)}× (target ≤ 2×)`);
+if (storage instanceof MemoryStorageAdapter) console.log(`history: ${JSON.stringify(storage.historyStats(tenantId))}`);
+console.log(`peak RSS: ${peakRssMiB().toLocaleString('en-US')} MiB`);
+await storage.close();
