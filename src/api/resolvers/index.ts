@@ -1,7 +1,8 @@
 import type { DocumentNode } from 'graphql';
-import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
+import { DateTimeResolver, JSONObjectResolver, JSONResolver } from 'graphql-scalars';
 import { enforceRoles } from '../roles.ts';
 import { chainResolvers } from './chains.ts';
+import { driftResolvers } from './drift.ts';
 import { evidenceResolvers } from './evidence.ts';
 import { edgeResolvers, nodeResolvers } from './nodes.ts';
 import { ownershipResolvers } from './ownership.ts';
@@ -28,6 +29,7 @@ export function createResolvers(typeDefs: DocumentNode): ResolverMap {
     ownershipResolvers,
     recordResolvers,
     evidenceResolvers,
+    driftResolvers,
   );
-  return enforceRoles(typeDefs, { ...resolvers, DateTime: DateTimeResolver, JSONObject: JSONObjectResolver });
+  return enforceRoles(typeDefs, { ...resolvers, DateTime: DateTimeResolver, JSONObject: JSONObjectResolver, JSON: JSONResolver });
 }

@@ -122,3 +122,26 @@ describe('drift detection on the sample tenant (scope drift and credential expir
     await expect(computeDrift(storage, tenantId, { since: 'nope' })).rejects.toThrow(/sync nope/);
   });
 });
+
+describe('GraphQL drift', () => {
+  it('answers the same findings as the library, for the caller tenant only, and validates its input', async () => {
+    const { startTestApi, postGraphQL, codesOf } = await import('../api/support.ts');
+    const storage = MemoryStorageAdapter.create();
+    const tenantId = freshTenant('drift-api');
+    await loadSampleHistory(storage, tenantId);
+    const api = await startTestApi(storage);
+    try {
+      const query = 'query D($since: String!, $until: String) { drift(since: $since, until: $until) { since until findings { findingId type severity entityIds chainIds eventIds after observedAt } examined { events identities } } }';
+      const r = await postGraphQL(api.server.graphqlUrl, query, { since: 'sample-sync-1', until: 'sample-sync-3' }, api.key(tenantId, 'reader'));
+      expect(r.body.errors).toBeUndefined();
+      const expected = await computeDrift(storage, tenantId, { since: 'sample-sync-1', until: 'sample-sync-3' });
+      expect(r.body.data!.drift.findings.map((f: { findingId: string }) => f.findingId)).toEqual(expected.findings.map((f) => f.findingId));
+      expect(r.body.data!.drift.findings[0]).toMatchObject({ type: 'scope_expanded', severity: 'critical' });
+      // Another tenant's key sees its own (empty) history: the sync id is unknown there.
+      expect(codesOf(await postGraphQL(api.server.graphqlUrl, query, { since: 'sample-sync-1' }, api.key(freshTenant('other'), 'reader')))).toEqual(['BAD_USER_INPUT']);
+      expect(codesOf(await postGraphQL(api.server.graphqlUrl, query, { since: 'sample-sync-3', until: 'sample-sync-1' }, api.key(tenantId, 'reader')))).toEqual(['BAD_USER_INPUT']);
+    } finally {
+      await api.close();
+    }
+  });
+});
