@@ -1,5 +1,6 @@
 import { loadAppConfig } from '../config/app-config.ts';
 import { ValidationError } from '../model/index.ts';
+import { UnknownAsOfError } from '../storage/as-of.ts';
 import { openStorage } from '../storage/open-storage.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 import { UsageError } from './command.ts';
@@ -46,7 +47,7 @@ export async function main(argv: string[], io = { out: console.log, err: console
       io.err(`${(error as Error).message}\nusage: ${command.usage}`);
       return 2;
     }
-    if (error instanceof ValidationError) {
+    if (error instanceof ValidationError || error instanceof UnknownAsOfError) {
       io.err(error.message);
       return 1;
     }

@@ -80,6 +80,14 @@ describe('authgraph CLI', () => {
     const again = await cli(['drift', '--tenant', 'contoso', '--since', 'sample-sync-1', '--until', 'sample-sync-3', '--publish']);
     expect(again.out).toContain('0 new finding(s) queued');
     expect((await cli(['drift', '--tenant', 'contoso'])).code).toBe(2);
+    // The same reads as of an earlier sync: Dana's approval (sync 3) is not there yet in sync 2.
+    const now = await cli(['ownership', SAMPLE_IDS.graphPrincipal, '--tenant', 'contoso']);
+    const then = await cli(['ownership', SAMPLE_IDS.graphPrincipal, '--tenant', 'contoso', '--as-of', 'sample-sync-2']);
+    expect(now.out).toContain('Dana Whitfield');
+    expect(then.out).not.toContain('Dana Whitfield');
+    expect((await cli(['paths', '--tenant', 'contoso', '--to', SAMPLE_IDS.graphPrincipal, '--as-of', '2026-01-01T00:00:00Z'])).out).toContain('0 chain(s)');
+    expect((await cli(['paths', '--tenant', 'contoso', '--to', SAMPLE_IDS.graphPrincipal, '--as-of', 'sample-sync-1'])).out).toContain('2 chain(s)');
+    expect((await cli(['ownership', SAMPLE_IDS.graphPrincipal, '--tenant', 'contoso', '--as-of', 'nope'])).code).toBe(1);
   });
 
   it('explains usage mistakes with exit code 2', async () => {
