@@ -107,10 +107,9 @@ describe('delivery faults', () => {
     const eventsBefore = await storage.queryEvents(tenantId, { limit: 10_000 });
 
     // A much bigger second snapshot; kill Neo4j (SIGKILL, a crash) while it is being written.
-    const big = syntheticTenant({ nodes: 40_000, seed: 3, tenantId });
+    const big = syntheticTenant({ nodes: 15_000, seed: 3, tenantId });
     source.graph = { ...source.graph, nodes: [...source.graph.nodes, ...big.nodes], edges: [...source.graph.edges, ...big.edges] };
     let killed = false;
-    const t0 = Date.now();
     const second = await runTenantSync(storage, [instance], {
       mode: 'full',
       syncId: 'second',
@@ -126,7 +125,6 @@ describe('delivery faults', () => {
       },
     });
     expect(killed).toBe(true);
-    console.log('second run took', Date.now() - t0, 'ms');
     expect(second.outcomes[0]).toMatchObject({ status: 'failed', error: { type: 'LOAD_FAILED' } });
 
     await ensureServices({ services: ['neo4j'] });
@@ -150,7 +148,7 @@ describe('delivery faults', () => {
       ['first.static', 'completed'],
     ]);
     expect(records.find((r) => r.syncId === 'second.static')?.errors.map((e) => e.type)).toContain('ABANDONED');
-  });
+  }, 480_000); // a crashed Neo4j recovers its logs on start: slow on a busy two-core machine
 
   it('the same snapshot synced twice produces no events and publishes only the sync notices', async () => {
     const tenantId = freshTenant('twice');
