@@ -297,14 +297,17 @@ function defineService(name, spec) {
 const SERVICES = {
   neo4j: defineService('neo4j', {
     processMarker: 'Launcher.java',
-    startTimeoutMs: 120_000,
+    // After a crash Neo4j replays its logs before it answers: give a busy machine time.
+    startTimeoutMs: 300_000,
     address: (cfg) => cfg.neo4jUri,
     healthy: (cfg) => neo4jHealthy(cfg.neo4jUri),
     prepare: async () => {},
     warmUp: async () => {},
     javaArgs(cfg) {
       return [
-        '-Xmx1g',
+        // A sync commits its graph changes, events and outbox rows in one transaction: the heap
+        // must hold a large sync's transaction state (see the Launcher's transaction limit).
+        '-Xmx3g',
         '-XX:+ExitOnOutOfMemoryError',
         ...NEO4J_ADD_OPENS,
         '-cp',

@@ -2,7 +2,7 @@
 // Docker. Java 17 runs this one file from source (no build step):
 //
 //   java --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
-//        --add-opens=java.base/java.io=ALL-UNNAMED -Xmx1g \
+//        --add-opens=java.base/java.io=ALL-UNNAMED -Xmx3g \
 //        -cp '.services/neo4j/lib/*' services/neo4j/Launcher.java <homeDir> <boltPort> [logsDir]
 //
 // scripts/services.mjs starts, checks and stops it; use that rather than this file directly.
@@ -37,6 +37,9 @@ public class Launcher {
                 .setConfig(GraphDatabaseSettings.auth_enabled, false)
                 // Modest memory: the machine has two cores and runs Kafka and the tests beside it.
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(512))
+                // One sync is one transaction (graph changes, events, outbox rows together): allow
+                // it up to 2 GiB of transaction state instead of the default 70% of a small heap.
+                .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, ByteUnit.gibiBytes(2))
                 .setConfig(GraphDatabaseSettings.logs_directory, logs)
                 // Transaction logs otherwise preallocate 256 MB per database (neo4j and system):
                 // half a GB of disk for a few test nodes.
