@@ -142,12 +142,14 @@ describe('delivery faults', () => {
     expect(retry.outcomes[0]?.status).toBe('completed');
     expect(retry.outcomes[0]?.diff?.nodesCreated).toBe(big.nodes.length);
     const records = await storage.listSyncStates(tenantId, { connectorId: 'static' });
-    expect(records.map((r) => [r.syncId, r.status])).toEqual([
+    expect(records.map((r) => [r.syncId, r.status]).sort()).toEqual([
+      ['first.static', 'completed'],
       ['retry.static', 'completed'],
       ['second.static', 'failed'],
-      ['first.static', 'completed'],
     ]);
-    expect(records.find((r) => r.syncId === 'second.static')?.errors.map((e) => e.type)).toContain('ABANDONED');
+    // Recorded failed by the run itself if the store answered in time, else closed as abandoned
+    // by the retry, which found it still 'running' under a lapsed lease.
+    expect(records.find((r) => r.syncId === 'second.static')?.errors.map((e) => e.type)).toEqual(expect.arrayContaining([expect.stringMatching(/^(ABANDONED|LOAD_FAILED)$/)]));
   }, 480_000); // a crashed Neo4j recovers its logs on start: slow on a busy two-core machine
 
   it('the same snapshot synced twice produces no events and publishes only the sync notices', async () => {
