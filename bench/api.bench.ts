@@ -27,7 +27,6 @@ const nodes = intArg('nodes', 100_000);
 const duration = intArg('duration', 10);
 const CONCURRENCY = [1, 16, 64];
 const TARGET_P99_AT_16 = { memory: 50, neo4j: 100 };
-const tenantId = `bench-api-${nodes}`;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 const QUERY = `query Chains($to: ID!) {
@@ -43,15 +42,17 @@ hr(`GraphQL API benchmark: executionChains on a ${fmt(nodes)}-node synthetic ten
 const work = mkdtempSync(join(tmpdir(), 'authgraph-bench-api-'));
 const keysFile = join(work, 'keys.json');
 const stateFile = join(work, 'state.json');
-const { key, record } = issueApiKey({ tenantId, role: 'reader', label: 'bench' });
-await appendToKeysFile(keysFile, record);
+let key = '';
 const uri = process.env.NEO4J_URI ?? 'bolt://127.0.0.1:7697';
 
 try {
   // Every store is filled first and the graph let go before any load is sent: this process is the
   // client, and a client collecting a 100k-node heap would add its own pauses to the latencies.
-  const { identities, neo4jReady } = await prepare();
+  const { identities, neo4jReady, tenantId } = await prepare();
   (globalThis as { gc?: () => void }).gc?.();
+  const issued = issueApiKey({ tenantId, role: 'reader', label: 'bench' });
+  await appendToKeysFile(keysFile, issued.record);
+  key = issued.key;
   for (const [label, identity] of Object.entries(identities)) {
     console.log(`\n${label} identity ${identity.id}: ${identity.chains} execution chains (a page is 20)`);
     await benchServer('memory', identity, { AUTHGRAPH_STORE: 'memory', AUTHGRAPH_STATE_FILE: stateFile });
@@ -66,10 +67,11 @@ interface Target {
   chains: number;
 }
 
-async function prepare(): Promise<{ identities: Record<'typical' | 'heaviest', Target>; neo4jReady: boolean }> {
-  const generated = syntheticTenant({ nodes, tenantId });
-  // The sync id names the data, so a kept Neo4j copy from an older generator is replaced.
-  const graph = { ...generated, syncId: `bench-${shortHash(generated.edges.map((e) => e.edgeId).join('\n'), 16)}` };
+async function prepare(): Promise<{ identities: Record<'typical' | 'heaviest', Target>; neo4jReady: boolean; tenantId: string }> {
+  const generated = syntheticTenant({ nodes });
+  // The tenant id names the data, so a kept Neo4j copy is reused only while the generator is unchanged.
+  const tenantId = `bench-api-${nodes}-${shortHash(generated.edges.map((e) => e.edgeId).join('\n'), 12)}`;
+  const graph = { ...generated, tenantId };
   const identities = await pickIdentities(graph);
   // Memory: the embedded store, handed to the server as its state file.
   const memory = await MemoryStorageAdapter.open({ filePath: stateFile });
@@ -79,22 +81,20 @@ async function prepare(): Promise<{ identities: Record<'typical' | 'heaviest', T
   const neo4j = await Neo4jStorageAdapter.connect({ uri }).catch(() => undefined);
   if (!neo4j) {
     console.log(`neo4j: not reachable at ${uri}; skipped (start it with: npm run services -- up neo4j)`);
-    return { identities, neo4jReady: false };
+    return { identities, neo4jReady: false, tenantId };
   }
   try {
-    // Loaded once and kept: a rerun reuses it (the sync record marks a finished load of this data).
-    const last = await neo4j.getLastSyncState(tenantId, graph.connectorId);
-    if (last?.syncId !== graph.syncId) {
-      if (last) await neo4j.purgeTenant(tenantId);
+    // Loaded once and kept: a rerun reuses it (the sync record marks a finished load).
+    if (!(await neo4j.getLastSyncState(tenantId, graph.connectorId))) {
       const started = Date.now();
       await loadGraph(neo4j, graph);
       console.log(`neo4j: loaded the tenant in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
-    return { identities, neo4jReady: true };
+    return { identities, neo4jReady: true, tenantId };
   } catch (error) {
     console.log(`neo4j: load failed: ${(error as Error).message.split('\n')[0]}`);
     process.exitCode = 1;
-    return { identities, neo4jReady: false };
+    return { identities, neo4jReady: false, tenantId };
   } finally {
     await neo4j.close();
   }
