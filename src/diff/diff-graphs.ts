@@ -1,4 +1,4 @@
-import { EDGE_ENDPOINTS, EDGE_TYPES, NODE_TYPES, edgeContentHash, edgeFingerprint, nodeContentHash, nodeFingerprint } from '../model/index.ts';
+import { EDGE_ENDPOINTS, EDGE_TYPES, NODE_TYPES, edgeContentHash, nodeContentHash, sameEdgeContent, sameNodeContent } from '../model/index.ts';
 import type {
   DiffResult,
   EdgeType,
@@ -64,7 +64,7 @@ export function diffGraphs(previous: StoredGraph, current: NormalizedGraph, opti
       continue;
     }
     const storedHash = options.previousNodeHashes?.get(node.nodeId);
-    const same = storedHash ? storedHash === nodeContentHash(node) : nodeFingerprint(before) === nodeFingerprint(node);
+    const same = storedHash ? storedHash === nodeContentHash(node) : sameNodeContent(before, node);
     if (!same) {
       const changed = changedNodeProperties(before, node);
       if (changed.length) changes.push({ kind: 'updated', before, after: node, changed });
@@ -92,9 +92,9 @@ export function diffGraphs(previous: StoredGraph, current: NormalizedGraph, opti
       continue;
     }
     const storedHash = options.previousEdgeHashes?.get(edge.edgeId);
-    const same = storedHash ? storedHash === edgeContentHash(edge) : edgeFingerprint(before) === edgeFingerprint(edge);
+    const same = storedHash ? storedHash === edgeContentHash(edge) : sameEdgeContent(before, edge);
     if (!same) {
-      // Fingerprints also differ on mere key order: report only real property changes.
+      // Report only real property changes (a stored hash also differs on mere key order).
       const changed = changedEdgeProperties(before, edge);
       if (changed.length) changes.push({ kind: 'edge_removed', edge: before, changed }, { kind: 'edge_added', edge, changed });
     }

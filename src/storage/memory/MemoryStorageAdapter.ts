@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { EventQuery, PathQuery, edgeFingerprint, nodeFingerprint, parseOrThrow } from '../../model/index.ts';
+import { EventQuery, PathQuery, parseOrThrow, sameEdgeContent, sameNodeContent } from '../../model/index.ts';
 import type {
   EventQueryInput,
   ExecutionPath,
@@ -58,8 +58,8 @@ class TenantState {
 
 const MANUAL_CONNECTOR = 'manual';
 const isLive = (n: NormalizedNode) => !n.deletedAt;
-const sameNode = (a: NormalizedNode, b: NormalizedNode) => a === b || nodeFingerprint(a) === nodeFingerprint(b);
-const sameEdge = (a: NormalizedEdge, b: NormalizedEdge) => a === b || edgeFingerprint(a) === edgeFingerprint(b);
+const sameNode = sameNodeContent;
+const sameEdge = sameEdgeContent;
 const iso = (time: string) => new Date(time).toISOString();
 
 /** The graph as one moment sees it: the live maps now, the version logs for a past moment. */
