@@ -37,7 +37,9 @@ export function parseArgs<S extends z.ZodType>(schema: S, args: unknown, what: s
 }
 
 export const NodeArgs = z.object({ id: Id });
-export const OwnershipArgs = z.object({ nodeId: Id });
+/** A moment to read the graph at: an ISO timestamp or a sync id (resolved against storage). */
+export const AsOf = z.string().min(1).max(200);
+export const OwnershipArgs = z.object({ nodeId: Id, asOf: AsOf.nullish() });
 export const ConnectorArgs = z.object({ connectorId: Id });
 
 const NodeFilter = z.preprocess(
@@ -71,6 +73,7 @@ export const ChainsArgs = z.object({
   maxDepth: z.number().int().min(1).max(MAX_PATH_DEPTH, `maxDepth is capped at ${MAX_PATH_DEPTH}`).default(8),
   first: First.default(20),
   after: Cursor.optional(),
+  asOf: AsOf.nullish(),
 });
 
 /** How many paths one paths() call may search for; pages are cut from these. */

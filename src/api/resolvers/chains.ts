@@ -6,6 +6,7 @@ import { badInput, notFound } from '../errors.ts';
 import { ChainsArgs, PathsArgs, parseArgs } from '../inputs.ts';
 import { edgeKey } from '../loaders.ts';
 import { keysetPage, pageOf, sortByKey } from '../pagination.ts';
+import { resolveApiAsOf } from './as-of.ts';
 import type { Resolver, ResolverMap } from './types.ts';
 
 /** Chains one executionChains call may return; pages are cut from these. */
@@ -37,7 +38,8 @@ async function expectNode(ctx: ApiContext, id: string, type: NodeType, argument:
 
 const executionChains: Resolver<unknown> = async (_parent, args, ctx) => {
   const a = parseArgs(ChainsArgs, args, 'executionChains');
-  const key = `executionChains ${a.to ?? ''} ${a.from ?? ''} ${a.maxDepth}`;
+  const asOf = await resolveApiAsOf(ctx, a.asOf);
+  const key = `executionChains ${a.to ?? ''} ${a.from ?? ''} ${a.maxDepth} ${asOf ?? ''}`;
   // The argument checks run beside the search, not before it: one storage round trip less.
   // The list is shared with other requests (tenant-scope.ts shared): read it, never change it.
   const [sorted] = await Promise.all([
@@ -47,6 +49,7 @@ const executionChains: Resolver<unknown> = async (_parent, args, ctx) => {
         ...(a.from ? { from: a.from } : {}),
         maxDepth: a.maxDepth,
         limit: MAX_CHAINS,
+        ...(asOf ? { asOf } : {}),
       });
       return sortByKey(chains, pathKey);
     }),

@@ -4,11 +4,13 @@ import type { OwnerSummary } from '../../resolve/ownership.ts';
 import type { ApiContext } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { OwnershipArgs, parseArgs } from '../inputs.ts';
+import { resolveApiAsOf } from './as-of.ts';
 import type { Resolver, ResolverMap } from './types.ts';
 
 const ownership: Resolver<unknown> = async (_parent, args, ctx) => {
-  const { nodeId } = parseArgs(OwnershipArgs, args, 'ownership');
-  const report = await ctx.scope.analyse((storage, tenantId) => ownershipOf(storage, tenantId, nodeId));
+  const { nodeId, asOf } = parseArgs(OwnershipArgs, args, 'ownership');
+  const at = await resolveApiAsOf(ctx, asOf);
+  const report = await ctx.scope.analyse((storage, tenantId) => ownershipOf(storage, tenantId, nodeId, at));
   if (!report) throw notFound(`node ${nodeId}`);
   return report;
 };

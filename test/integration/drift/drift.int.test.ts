@@ -145,3 +145,27 @@ describe('GraphQL drift', () => {
     }
   });
 });
+
+describe('GraphQL reads as of a sync', () => {
+  it('answers ownership and execution chains as the graph stood at a sync or time', async () => {
+    const { startTestApi, postGraphQL, codesOf } = await import('../api/support.ts');
+    const storage = MemoryStorageAdapter.create();
+    const tenantId = freshTenant('asof-api');
+    await loadSampleHistory(storage, tenantId);
+    const api = await startTestApi(storage);
+    const key = api.key(tenantId, 'reader');
+    try {
+      const owners = 'query O($id: ID!, $asOf: String) { ownership(nodeId: $id, asOf: $asOf) { state owners { displayName via } } }';
+      const now = await postGraphQL(api.server.graphqlUrl, owners, { id: SP }, key);
+      const then = await postGraphQL(api.server.graphqlUrl, owners, { id: SP, asOf: 'sample-sync-2' }, key);
+      expect(now.body.data!.ownership.owners.map((o: { displayName: string }) => o.displayName)).toContain('Dana Whitfield');
+      expect(then.body.data!.ownership.owners.map((o: { displayName: string }) => o.displayName)).not.toContain('Dana Whitfield');
+      const chains = 'query C($to: ID!, $asOf: String) { executionChains(to: $to, asOf: $asOf) { totalCount } }';
+      expect((await postGraphQL(api.server.graphqlUrl, chains, { to: SP, asOf: 'sample-sync-1' }, key)).body.data!.executionChains.totalCount).toBe(2);
+      expect((await postGraphQL(api.server.graphqlUrl, chains, { to: SP, asOf: '2026-01-01T00:00:00Z' }, key)).body.data!.executionChains.totalCount).toBe(0);
+      expect(codesOf(await postGraphQL(api.server.graphqlUrl, chains, { to: SP, asOf: 'no-such-sync' }, key))).toEqual(['BAD_USER_INPUT']);
+    } finally {
+      await api.close();
+    }
+  });
+});
