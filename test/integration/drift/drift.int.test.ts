@@ -4,6 +4,9 @@ import { publishFindings } from '../../../src/drift/publish-findings.ts';
 import { Envelope } from '../../../src/events/envelope.ts';
 import { TOPICS } from '../../../src/events/topics.ts';
 import { MemoryStorageAdapter } from '../../../src/storage/memory/MemoryStorageAdapter.ts';
+import { Neo4jStorageAdapter } from '../../../src/storage/neo4j/Neo4jStorageAdapter.ts';
+import type { StorageAdapter } from '../../../src/storage/StorageAdapter.ts';
+import { neo4jUri } from '../../support/services.ts';
 import { applyGraph } from '../../../src/sync/apply-graph.ts';
 import { loadSampleHistory, sampleSyncs } from '../../support/sample-history.ts';
 import { SAMPLE_IDS, freshTenant } from '../../support/sample-tenant.ts';
@@ -16,6 +19,30 @@ const NEW_SECRET = 'entra_id:72f988bf-86f1-41af-91ab-2d7cd011db47:key-8b1d';
 const SECRET = 'entra_id:72f988bf-86f1-41af-91ab-2d7cd011db47:key-2f6c';
 
 const brief = (r: Awaited<ReturnType<typeof computeDrift>>) => r.findings.map((f) => [f.type, f.severity, f.entityIds[0]]);
+
+// The same findings from both adapters: drift reads only through the StorageAdapter.
+describe.each([
+  ['memory', async (): Promise<StorageAdapter> => MemoryStorageAdapter.create()],
+  ['neo4j', async (): Promise<StorageAdapter> => Neo4jStorageAdapter.connect({ uri: neo4jUri() })],
+])('drift on the sample history: %s', (_name, open) => {
+  it('finds the unapproved grant, the new secret and the expired profile still in use (sync 1 → 3)', async () => {
+    const storage = await open();
+    try {
+      const tenantId = freshTenant('drift');
+      await loadSampleHistory(storage, tenantId);
+      const report = await computeDrift(storage, tenantId, { since: 'sample-sync-1', until: 'sample-sync-3' });
+      expect(brief(report)).toEqual([
+        ['scope_expanded', 'critical', SP],
+        ['credential_added', 'medium', NEW_SECRET],
+        ['credential_expired_in_use', 'high', PROFILE],
+      ]);
+      const early = await computeDrift(storage, tenantId, { since: 'sample-sync-1', until: 'sample-sync-2' });
+      expect(early.findings.map((f) => f.type)).toEqual(['credential_expiring', 'credential_expiring', 'scope_expanded', 'scope_expanded']);
+    } finally {
+      await storage.close();
+    }
+  });
+});
 
 describe('drift detection on the sample tenant (scope drift and credential expiry)', () => {
   it('sync 1 → 2: two unapproved grants to the chained principal, and its OAuth profile about to expire', async () => {
