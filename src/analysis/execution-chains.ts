@@ -28,36 +28,20 @@ export async function findExecutionChains(storage: StorageAdapter, tenantId: str
   const maxDepth = query.maxDepth ?? DEFAULT_CHAIN_DEPTH;
   const limit = query.limit ?? 1_000;
   const at = query.asOf ? { asOf: query.asOf } : undefined;
+  const search = { traverseEdgeTypes: CHAIN_EDGE_TYPES, maxDepth, limit: 5_000 };
   let paths: ExecutionPath[];
   if (query.to) {
-    const backwards = await storage.queryPaths(tenantId, {
-      startNodeId: query.to,
-      startNodeType: 'identity',
-      traverseEdgeTypes: CHAIN_EDGE_TYPES,
-      endNodeType: 'automation',
-      direction: 'incoming',
-      maxDepth,
-      limit: 5_000,
-    }, at);
+    // Walk back from the identity: far fewer paths than forward from every automation.
+    const backwards = await storage.queryPaths(
+      tenantId,
+      { ...search, startNodeId: query.to, startNodeType: 'identity', endNodeType: 'automation', direction: 'incoming' },
+      at,
+    );
     paths = backwards.map(reversePath);
     if (query.from) paths = paths.filter((p) => p.startNode.nodeId === query.from);
-  } else if (query.from) {
-    paths = await storage.queryPaths(tenantId, {
-      startNodeId: query.from,
-      startNodeType: 'automation',
-      traverseEdgeTypes: CHAIN_EDGE_TYPES,
-      endNodeType: 'identity',
-      maxDepth,
-      limit: 5_000,
-    }, at);
   } else {
-    paths = await storage.queryPaths(tenantId, {
-      startNodeType: 'automation',
-      traverseEdgeTypes: CHAIN_EDGE_TYPES,
-      endNodeType: 'identity',
-      maxDepth,
-      limit: 5_000,
-    }, at);
+    const start = query.from ? { startNodeId: query.from } : {};
+    paths = await storage.queryPaths(tenantId, { ...search, ...start, startNodeType: 'automation', endNodeType: 'identity' }, at);
   }
   return maximalChains(paths.filter(isWellFormedChain)).slice(0, limit);
 }

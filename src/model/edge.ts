@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DateTime, JsonValue, NonEmpty } from './common.ts';
-import { EdgeType, OwnershipState } from './enums.ts';
+import { EdgeType, NODE_TYPES, OwnershipState } from './enums.ts';
 import type { NodeType } from './enums.ts';
 
 // Proof of a cross-system link (seed 003, AUTHENTICATES_TO): issuer and target instance are
@@ -74,17 +74,7 @@ export type NormalizedEdge = z.infer<typeof NormalizedEdge>;
 
 // Which node types each edge type may join (seed 003 comments on NormalizedEdgeType). Checked when
 // both ends are in the same graph; cross-connector ends are checked at resolve time.
-const ANY: readonly NodeType[] = [
-  'identity',
-  'automation',
-  'connection',
-  'credential',
-  'human_identity',
-  'role',
-  'permission',
-  'resource',
-  'execution_evidence',
-];
+const ANY: readonly NodeType[] = NODE_TYPES;
 export const EDGE_ENDPOINTS: Record<EdgeType, { from: readonly NodeType[]; to: readonly NodeType[] }> = {
   OWNED_BY: { from: ANY, to: ['human_identity'] },
   HAS_ROLE: { from: ['identity', 'human_identity', 'credential'], to: ['role'] },
