@@ -14,11 +14,12 @@ import { ownershipCommand } from './commands/ownership.ts';
 import { pathsCommand } from './commands/paths.ts';
 import { serveCommand } from './commands/serve.ts';
 import { relayCommand } from './commands/relay.ts';
+import { scheduleCommand } from './commands/schedule.ts';
 import { syncCommand } from './commands/sync.ts';
 import { syncsCommand } from './commands/syncs.ts';
 import { verifyCommand } from './commands/verify.ts';
 
-export const COMMANDS: Command[] = [demoCommand, loadCommand, syncCommand, relayCommand, serveCommand, driftCommand, eventsCommand, pathsCommand, ownershipCommand, syncsCommand, exportCommand, verifyCommand];
+export const COMMANDS: Command[] = [demoCommand, loadCommand, syncCommand, scheduleCommand, relayCommand, serveCommand, driftCommand, eventsCommand, pathsCommand, ownershipCommand, syncsCommand, exportCommand, verifyCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

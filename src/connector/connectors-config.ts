@@ -25,6 +25,8 @@ export const ConnectorInstanceConfig = z
     rateLimitConfig: RateLimitConfigSchema.optional(),
     apiCallTimeoutMs: z.number().int().positive().optional(),
     maxPartialErrors: z.number().int().nonnegative().optional(),
+    /** Cron expression for `authgraph schedule` (5 fields, or 6 with seconds). */
+    schedule: z.string().min(1).optional(),
   })
   .strict();
 export type ConnectorInstanceConfig = z.infer<typeof ConnectorInstanceConfig>;
