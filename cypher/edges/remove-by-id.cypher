@@ -1,4 +1,5 @@
-// Remove edges by id. Relationship indexes are per type, so this runs once per type.
+// Remove edges by id from one relationship type (the id index is per type); returns the ids it
+// found (src/storage/neo4j/edge-removal.ts tries an id's own type first).
 // History: the removed version is archived as a {{HISTORY_TYPE}} relationship valid
 // [validFrom, $at) — unless it began at $at or later, when it never stood.
 UNWIND $edgeIds AS edgeId
@@ -8,3 +9,4 @@ FOREACH (_ IN CASE WHEN r.validFrom < $at THEN [1] ELSE [] END |
   SET h = properties(r), h.validTo = $at
 )
 DELETE r
+RETURN edgeId

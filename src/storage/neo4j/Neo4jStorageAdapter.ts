@@ -20,6 +20,7 @@ import { asOfTime, edgesForNodeAsOf, nodeListAsOf, nodesAsOf, typesAsOf } from '
 import { Neo4jStorageConfig } from './config.ts';
 import type { Neo4jStorageConfigInput } from './config.ts';
 import { render } from './cypher-files.ts';
+import { removeEdgesById } from './edge-removal.ts';
 import { Executor } from './Executor.ts';
 import type { WorkLabel } from './Executor.ts';
 import { HISTORY_TYPE_PREFIX, labelFor, NODE_LABEL, NODE_VERSION_LABEL } from './labels.ts';
@@ -31,7 +32,6 @@ import { applySchema } from './schema.ts';
 import { disableNagleFor, portOf } from './tcp-no-delay.ts';
 import {
   MANUAL_CONNECTOR,
-  edgeRemovals,
   edgeUpsertBatches,
   edgeUpserts,
   edgesForNode,
@@ -197,8 +197,8 @@ export class Neo4jStorageAdapter implements StorageAdapter {
   }
 
   async deleteEdge(tenantId: string, edgeId: string): Promise<void> {
-    const statements = edgeRemovals(tenantId, [edgeId], EDGE_TYPES, nowIso());
-    await this.executor.write({ operation: 'deleteEdge', tenantId }, (tx) => run(tx, statements));
+    const at = nowIso();
+    await this.executor.write({ operation: 'deleteEdge', tenantId }, (tx) => removeEdgesById(tx, tenantId, [edgeId], at));
   }
 
   // --- paths ---
@@ -335,7 +335,7 @@ export class Neo4jStorageAdapter implements StorageAdapter {
   }
 
   /**
-   * One transaction: edge removals, node upserts (tombstones lose their edges), edge upserts,
+   * One transaction: edge removals (edge-removal.ts), node upserts (tombstones lose their edges), edge upserts,
    * events, outbox rows, the sync record. Every statement is built, and so every label and type checked,
    * before the transaction starts; any failure inside rolls all of it back. History is written by
    * the same statements: what this sync wrote is valid from its data's time (validAt, else startedAt).
@@ -344,7 +344,6 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     const { changes, connectorId } = commit;
     const at = asOfTime(commit.syncState.validAt ?? commit.syncState.startedAt);
     const statements: Statement[] = [
-      ...edgeRemovals(tenantId, changes.removeEdgeIds, EDGE_TYPES, at, this.batchSize),
       ...nodeUpserts(tenantId, changes.upsertNodes, connectorId, at, this.batchSize),
       ...tombstoneEdgeRemovals(tenantId, changes.upsertNodes, at, this.batchSize),
       ...edgeUpserts(tenantId, changes.upsertEdges, connectorId, at, this.batchSize),
@@ -352,7 +351,10 @@ export class Neo4jStorageAdapter implements StorageAdapter {
       ...outboxEnqueues(tenantId, commit.outbox ?? [], this.batchSize),
       { text: render('syncSave'), params: syncParams(tenantId, commit.syncState) },
     ];
-    await this.executor.write({ operation: 'commitSync', tenantId }, (tx) => run(tx, statements));
+    await this.executor.write({ operation: 'commitSync', tenantId }, async (tx) => {
+      await removeEdgesById(tx, tenantId, changes.removeEdgeIds, at, this.batchSize);
+      await run(tx, statements);
+    });
   }
 
   // --- outbox and leases (system-wide, not tenant-scoped: see OutboxStore) ---
