@@ -90,31 +90,40 @@ function chainEnds(graph: NormalizedGraph, count: number): string[] {
   return Array.from({ length: Math.min(count, ends.length) }, () => ends[Math.floor(rand() * ends.length)]!);
 }
 
+// --existing=<tenantId> reuses a tenant an earlier `--keep` run loaded with this size and seed:
+// no ceiling, no load (give --full-load-s=<seconds> from that run for the ratios).
+const existing = process.argv.find((a) => a.startsWith('--existing='))?.split('=')[1];
+const previousLoadS = Number(process.argv.find((a) => a.startsWith('--full-load-s='))?.split('=')[1] ?? NaN);
+const phases = new Set((process.argv.find((a) => a.startsWith('--phases='))?.split('=')[1] ?? 'load,sync,chains').split(','));
+
 for (const size of sizes) {
-  const tenantId = `bench-${size}-${Date.now().toString(36)}`;
+  const tenantId = existing ?? `bench-${size}-${Date.now().toString(36)}`;
   hr(`Neo4j adapter: ${fmt(size)} nodes (${uri}, batches of ${fmt(batchSize)})`);
   let graph = syntheticTenant({ nodes: size, seed: 42, tenantId });
   const nodeCount = graph.nodes.length;
   const edgeCount = graph.edges.length;
-  console.log(`synthetic tenant: ${fmt(nodeCount)} nodes, ${fmt(edgeCount)} edges`);
+  console.log(`synthetic tenant: ${fmt(nodeCount)} nodes, ${fmt(edgeCount)} edges${existing ? ` (already loaded as ${existing})` : ''}`);
 
-  const ceiling = await bareCreate(`ceiling-${tenantId}`, graph);
-  const ceilingMs = ceiling.nodesMs + ceiling.edgesMs;
-  console.log(
-    `ceiling, bare UNWIND CREATE: ${rate(nodeCount, ceiling.nodesMs)} nodes, ${rate(edgeCount, ceiling.edgesMs)} relationships (${secs(ceilingMs)})`,
-  );
+  let loadMs = previousLoadS * 1000;
+  if (!existing && phases.has('load')) {
+    const ceiling = await bareCreate(`ceiling-${tenantId}`, graph);
+    const ceilingMs = ceiling.nodesMs + ceiling.edgesMs;
+    console.log(
+      `ceiling, bare UNWIND CREATE: ${rate(nodeCount, ceiling.nodesMs)} nodes, ${rate(edgeCount, ceiling.edgesMs)} relationships (${secs(ceilingMs)})`,
+    );
 
-  const loadNodes = await timed(() => storage.bulkUpsertNodes(tenantId, graph.nodes, { connectorId: graph.connectorId }));
-  const loadEdges = await timed(() => storage.bulkUpsertEdges(tenantId, graph.edges, { connectorId: graph.connectorId }));
-  await storage.saveSyncState(tenantId, syncState(graph));
-  const loadMs = loadNodes.ms + loadEdges.ms;
-  console.log(
-    `full load, adapter bulk path: ${rate(nodeCount, loadNodes.ms)} nodes, ${rate(edgeCount, loadEdges.ms)} relationships (${secs(loadMs)}) → ` +
-      `${Math.round((ceilingMs / loadMs) * 100)}% of the ceiling (nodes ${Math.round((ceiling.nodesMs / loadNodes.ms) * 100)}%, ` +
-      `relationships ${Math.round((ceiling.edgesMs / loadEdges.ms) * 100)}%) [target ≥ 50%]`,
-  );
+    const loadNodes = await timed(() => storage.bulkUpsertNodes(tenantId, graph.nodes, { connectorId: graph.connectorId }));
+    const loadEdges = await timed(() => storage.bulkUpsertEdges(tenantId, graph.edges, { connectorId: graph.connectorId }));
+    await storage.saveSyncState(tenantId, syncState(graph));
+    loadMs = loadNodes.ms + loadEdges.ms;
+    console.log(
+      `full load, adapter bulk path: ${rate(nodeCount, loadNodes.ms)} nodes, ${rate(edgeCount, loadEdges.ms)} relationships (${secs(loadMs)}) → ` +
+        `${Math.round((ceilingMs / loadMs) * 100)}% of the ceiling (nodes ${Math.round((ceiling.nodesMs / loadNodes.ms) * 100)}%, ` +
+        `relationships ${Math.round((ceiling.edgesMs / loadEdges.ms) * 100)}%) [target ≥ 50%]`,
+    );
+  }
 
-  if (size <= applyMax) {
+  if (!existing && phases.has('load') && size <= applyMax) {
     // One commitSync holds every node, edge and event of the first sync: bounded by the server's
     // transaction memory (dbms.memory.transaction.total.max), not by time.
     const other = `${tenantId}-apply`;
@@ -131,63 +140,71 @@ for (const size of sizes) {
     await storage.purgeTenant(other);
   }
 
-  // 1%-change sync, as the sync engine runs it today: getGraphForConnector, diff, commitSync.
-  let second: NormalizedGraph | undefined = mutateTenant(graph, 0.01, 7, 'sync-2');
-  graph = undefined as unknown as NormalizedGraph; // let the first graph go: 1M nodes are GBs
-  const viaApply = await timed(() => applyGraph(storage, second!).then((r) => r, (e: unknown) => e as Error));
-  if (viaApply.value instanceof Error) {
-    console.log(`1% sync, applyGraph: failed after ${secs(viaApply.ms)}: ${viaApply.value.message.slice(0, 240)}`);
-  } else {
-    const r = viaApply.value;
+  // The graph the chain queries pick identities from (the last one synced). Only one of the
+  // million-node graphs is kept alive at a time.
+  let third: NormalizedGraph | undefined = phases.has('sync') ? undefined : graph;
+  if (phases.has('sync')) {
+    // 1%-change sync, as the sync engine runs it today: getGraphForConnector, diff, commitSync.
+    let second: NormalizedGraph | undefined = mutateTenant(graph, 0.01, 7, 'sync-2');
+    graph = undefined as unknown as NormalizedGraph; // let the first graph go: 1M nodes are GBs
+    const viaApply = await timed(() => applyGraph(storage, second!).then((r) => r, (e: unknown) => e as Error));
+    if (viaApply.value instanceof Error) {
+      console.log(`1% sync, applyGraph: failed after ${secs(viaApply.ms)}: ${viaApply.value.message.slice(0, 240)}`);
+    } else {
+      const r = viaApply.value;
+      console.log(
+        `1% sync, applyGraph: ${secs(viaApply.ms)} (+${r.nodesCreated} ~${r.nodesUpdated} -${r.nodesDeleted} nodes, ` +
+          `+${r.edgesCreated} -${r.edgesRemoved} edges, ${fmt(r.events.length)} events) → ${(loadMs / viaApply.ms).toFixed(1)}× faster than the full load [target ≥ 20×]`,
+      );
+    }
+
+    // The same sync shape reading the stored graph through the content hashes (previousGraphFor):
+    // only changed rows are read in full, and the diff hashes one side.
+    third = mutateTenant(second!, 0.01, 8, 'sync-3');
+    second = undefined;
+    const read = await timed(() => storage.previousGraphFor(third!));
+    const diff = await timed(() =>
+      diffGraphs(read.value.previous, third!, { previousNodeHashes: read.value.nodeHashes, previousEdgeHashes: read.value.edgeHashes }),
+    );
+    const { changes, result } = diff.value;
+    const commit = await timed(() =>
+      storage
+        .commitSync(tenantId, { connectorId: third!.connectorId, changes, events: result.events, syncState: syncState(third!) })
+        .then(() => undefined, (e: unknown) => e as Error),
+    );
+    const hashedMs = read.ms + diff.ms + commit.ms;
+    const stored = read.value.nodeHashes.size + read.value.edgeHashes.size;
     console.log(
-      `1% sync, applyGraph: ${secs(viaApply.ms)} (+${r.nodesCreated} ~${r.nodesUpdated} -${r.nodesDeleted} nodes, ` +
-        `+${r.edgesCreated} -${r.edgesRemoved} edges, ${fmt(r.events.length)} events) → ${(loadMs / viaApply.ms).toFixed(1)}× faster than the full load [target ≥ 20×]`,
+      `1% sync, stored hashes: ${secs(hashedMs)} = read ${secs(read.ms)} (${fmt(stored)} ids and hashes, ${rate(stored, read.ms)}) + ` +
+        `diff ${secs(diff.ms)} + commit ${secs(commit.ms)} (${fmt(changes.upsertNodes.length)} nodes, ${fmt(changes.upsertEdges.length)} + ${fmt(changes.removeEdgeIds.length)} edges, ` +
+        `${fmt(result.events.length)} events${commit.value ? `, FAILED: ${commit.value.message.slice(0, 200)}` : ''}) → ` +
+        `${(loadMs / hashedMs).toFixed(1)}× faster than the full load; storage alone (read + commit) ${(loadMs / (read.ms + commit.ms)).toFixed(1)}×`,
+    );
+
+  }
+
+  if (phases.has('chains')) {
+    const ends = chainEnds(third!, queries);
+    third = undefined;
+    for (const id of ends.slice(0, 10)) await findExecutionChains(storage, tenantId, { to: id }); // warm-up
+    const latencies: number[] = [];
+    let chains = 0;
+    for (const id of ends) {
+      const q = await timed(() => findExecutionChains(storage, tenantId, { to: id }));
+      latencies.push(q.ms);
+      chains += q.value.length;
+    }
+    latencies.sort((a, b) => a - b);
+    console.log(
+      `execution chains ending at one identity: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, ` +
+        `max ${latencies.at(-1)?.toFixed(1)} ms over ${fmt(latencies.length)} identities (${(chains / Math.max(1, latencies.length)).toFixed(1)} chains each) [target p99 < 50 ms]`,
     );
   }
-
-  // The same sync shape reading the stored graph through the content hashes (previousGraphFor):
-  // only changed rows are read in full, and the diff hashes one side.
-  let third: NormalizedGraph | undefined = mutateTenant(second, 0.01, 8, 'sync-3');
-  second = undefined;
-  const read = await timed(() => storage.previousGraphFor(third!));
-  const diff = await timed(() =>
-    diffGraphs(read.value.previous, third!, { previousNodeHashes: read.value.nodeHashes, previousEdgeHashes: read.value.edgeHashes }),
-  );
-  const { changes, result } = diff.value;
-  const commit = await timed(() =>
-    storage
-      .commitSync(tenantId, { connectorId: third!.connectorId, changes, events: result.events, syncState: syncState(third!) })
-      .then(() => undefined, (e: unknown) => e as Error),
-  );
-  const hashedMs = read.ms + diff.ms + commit.ms;
-  const stored = read.value.nodeHashes.size + read.value.edgeHashes.size;
-  console.log(
-    `1% sync, stored hashes: ${secs(hashedMs)} = read ${secs(read.ms)} (${fmt(stored)} ids and hashes, ${rate(stored, read.ms)}) + ` +
-      `diff ${secs(diff.ms)} + commit ${secs(commit.ms)} (${fmt(changes.upsertNodes.length)} nodes, ${fmt(changes.upsertEdges.length)} + ${fmt(changes.removeEdgeIds.length)} edges, ` +
-      `${fmt(result.events.length)} events${commit.value ? `, FAILED: ${commit.value.message.slice(0, 200)}` : ''}) → ` +
-      `${(loadMs / hashedMs).toFixed(1)}× faster than the full load; storage alone (read + commit) ${(loadMs / (read.ms + commit.ms)).toFixed(1)}×`,
-  );
-
-  const ends = chainEnds(third, queries);
-  third = undefined;
-  for (const id of ends.slice(0, 10)) await findExecutionChains(storage, tenantId, { to: id }); // warm-up
-  const latencies: number[] = [];
-  let chains = 0;
-  for (const id of ends) {
-    const q = await timed(() => findExecutionChains(storage, tenantId, { to: id }));
-    latencies.push(q.ms);
-    chains += q.value.length;
-  }
-  latencies.sort((a, b) => a - b);
-  console.log(
-    `execution chains ending at one identity: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, ` +
-      `max ${latencies.at(-1)?.toFixed(1)} ms over ${fmt(latencies.length)} identities (${(chains / Math.max(1, latencies.length)).toFixed(1)} chains each) [target p99 < 50 ms]`,
-  );
   console.log(`peak RSS of the benchmark process: ${fmt(peakRssMiB())} MiB`);
 
   // Clean-up only now: a large delete right before a measured load would slow that load.
   await bare.autoCommit({ operation: 'bench.purge' }, render('tenantPurge', { LABEL: 'BenchNode' }), { tenantId: `ceiling-${tenantId}` });
-  if (!process.argv.includes('--keep')) await storage.purgeTenant(tenantId);
+  if (!process.argv.includes('--keep') && !existing) await storage.purgeTenant(tenantId);
 }
 
 await storage.close();
