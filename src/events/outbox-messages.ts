@@ -2,6 +2,7 @@ import type { GraphEvent, OutboxMessage, SyncState } from '../model/index.ts';
 import { graphEventEnvelope, syncCompletedEnvelope } from './envelope.ts';
 import type { Envelope } from './envelope.ts';
 import { TOPICS } from './topics.ts';
+import { cloudEventHeaders } from './cloudevents.ts';
 
 /**
  * Outbox rows for one sync: every graph event keyed by tenant and entity (one entity's events stay
@@ -30,6 +31,11 @@ export function toOutbox(
     topic,
     key,
     payload: JSON.stringify(envelope),
-    headers: { 'x-event-id': envelope.eventId, 'x-idempotency-key': envelope.idempotencyKey, 'x-schema-version': String(envelope.schemaVersion) },
+    headers: {
+      'x-event-id': envelope.eventId,
+      'x-idempotency-key': envelope.idempotencyKey,
+      'x-schema-version': String(envelope.schemaVersion),
+      ...cloudEventHeaders(envelope),
+    },
   };
 }
