@@ -3,6 +3,7 @@ import type { SourceSystem, SyncMode } from '../model/index.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 import { runAuditLogSync } from '../sync/audit-log-sync.ts';
 import { runTenantSync } from '../sync/run-tenant-sync.ts';
+import type { TenantSyncOptions } from '../sync/run-tenant-sync.ts';
 import { newSyncId } from '../sync/sync-ids.ts';
 
 /** A sync the API started. Its sync records' ids begin with runId; follow them with Query.syncs. */
@@ -31,6 +32,7 @@ export function connectorSyncLauncher(
   storage: StorageAdapter,
   instances: readonly ConnectorInstance[],
   logError: (error: unknown) => void,
+  observe: Pick<TenantSyncOptions, 'log' | 'metrics'> = {},
 ): SyncLauncher {
   return {
     configured: (tenantId) =>
@@ -43,8 +45,8 @@ export function connectorSyncLauncher(
       const runId = newSyncId();
       const run =
         mode === 'audit_log'
-          ? runAuditLogSync(storage, [instance], { syncId: runId })
-          : runTenantSync(storage, [instance], { mode, syncId: runId });
+          ? runAuditLogSync(storage, [instance], { syncId: runId, ...observe })
+          : runTenantSync(storage, [instance], { mode, syncId: runId, ...observe });
       run.catch(logError);
       return { runId, connectorId, mode, startedAt: new Date().toISOString() };
     },

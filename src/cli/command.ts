@@ -1,4 +1,5 @@
 import type { AppConfig } from '../config/app-config.ts';
+import type { LogFormat, Logger } from '../observability/logger.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 
 export interface CliContext {
@@ -7,12 +8,16 @@ export interface CliContext {
   storage: () => Promise<StorageAdapter>;
   out: (text: string) => void;
   err: (text: string) => void;
+  /** The process's logger (stderr; --log-level / AUTHGRAPH_LOG_LEVEL). */
+  log: Logger;
 }
 
 export interface Command {
   name: string;
   summary: string;
   usage: string;
+  /** Long-running services log JSON lines for collectors; other commands log pretty text. */
+  logFormat?: LogFormat;
   /** Returns the process exit code. */
   run(args: string[], ctx: CliContext): Promise<number>;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseOrThrow } from '../model/index.ts';
+import { LOG_LEVELS } from '../observability/logger.ts';
 
 // Process configuration, read once from the environment and validated: a wrong value stops the
 // process with a message naming the variable, instead of failing somewhere later.
@@ -11,6 +12,10 @@ const AppConfig = z.object({
   NEO4J_USER: z.string().optional(),
   NEO4J_PASSWORD: z.string().optional(),
   KAFKA_BROKERS: z.string().regex(/^[^,\s]+(,[^,\s]+)*$/, 'KAFKA_BROKERS is a comma-separated host:port list').optional(),
+  /** Overridden by --log-level. */
+  AUTHGRAPH_LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
+  /** json (servers and relays by default) or pretty (other commands by default). */
+  AUTHGRAPH_LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 });
 export type AppConfig = z.infer<typeof AppConfig> & { store: 'memory' | 'neo4j' };
 

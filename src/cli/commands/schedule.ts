@@ -4,11 +4,13 @@ import { SyncScheduler } from '../../sync/scheduler.ts';
 import { UsageError } from '../command.ts';
 import type { Command } from '../command.ts';
 import { formatReport } from './sync.ts';
+import { errorFields } from '../../observability/logger.ts';
 
 export const scheduleCommand: Command = {
   name: 'schedule',
   summary: 'run each connector instance of a config file on its cron schedule until stopped',
   usage: 'authgraph schedule --config <connectors.json>   (instances need a "schedule" cron expression)',
+  logFormat: 'json',
   async run(args, ctx) {
     const { values } = parseArgs({ args, options: { config: { type: 'string' } } });
     if (!values.config) throw new UsageError('give --config <connectors.json>');
@@ -18,8 +20,11 @@ export const scheduleCommand: Command = {
       .filter((c) => c.enabled && c.schedule)
       .map((c) => ({ instance: instances.find((i) => i.config.connectorId === c.connectorId)!, schedule: c.schedule! }));
     if (!entries.length) throw new UsageError('no enabled connector instance in the config has a "schedule"');
-    const scheduler = new SyncScheduler(await ctx.storage(), entries, (id, report, error) =>
-      report ? ctx.out(formatReport(report)) : ctx.err(`[${id}] scheduled sync failed: ${(error as Error).message}`),
+    const scheduler = new SyncScheduler(
+      await ctx.storage(),
+      entries,
+      (id, report, error) => (report ? ctx.out(formatReport(report)) : ctx.log.error({ connectorId: id, ...errorFields(error) }, 'scheduled sync failed')),
+      { log: ctx.log },
     );
     scheduler.start();
     ctx.err(`scheduling ${entries.map((e) => `${e.instance.config.connectorId} (${e.schedule})`).join(', ')}; Ctrl-C stops`);

@@ -24,11 +24,12 @@ export const syncCommand: Command = {
     try {
       const instances: ConnectorInstance[] = demo ? demo.instances : instancesFromConfig(loadConnectorsConfig(values.config!));
       const storage = await ctx.storage();
-      const progress = (e: { connectorId: string; phase: string; message: string }) => ctx.err(`[${e.connectorId}] ${e.phase}: ${e.message}`);
+      // Phases, retries and outcomes go to the log (stderr); the report to stdout.
+      const log = ctx.log;
       const report =
         mode === 'audit-log'
-          ? await runAuditLogSync(storage, instances, { onProgress: progress })
-          : await runTenantSync(storage, instances, { mode, onProgress: progress });
+          ? await runAuditLogSync(storage, instances, { log })
+          : await runTenantSync(storage, instances, { mode, log });
       ctx.out(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
       return report.outcomes.some((o) => o.status === 'failed') ? 1 : 0;
     } finally {
