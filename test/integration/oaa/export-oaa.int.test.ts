@@ -74,8 +74,8 @@ describe.each([
 describe('authgraph export oaa', () => {
   it('writes the payload file and says what it left out; bad input exits with usage', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'authgraph-oaa-'));
-    process.env.AUTHGRAPH_STATE_FILE = join(dir, 'state.json');
-    process.env.AUTHGRAPH_STORE = 'memory';
+    process.env.AUTHGRAPH_DB = join(dir, 'authgraph.db');
+    process.env.AUTHGRAPH_STORE = 'sqlite';
     const out: string[] = [];
     const err: string[] = [];
     const io = { out: (s: string) => out.push(s), err: (s: string) => err.push(s) };
