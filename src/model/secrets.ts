@@ -21,7 +21,7 @@ export const REDACTED = '[REDACTED]';
 
 /** Deep copy with every secret-named field replaced by a marker. */
 export function redactSecrets<T>(value: T): T {
-  if (Array.isArray(value)) return value.map((v) => redactSecrets(v)) as T;
+  if (Array.isArray(value)) return (value as unknown[]).map((v) => redactSecrets(v)) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {

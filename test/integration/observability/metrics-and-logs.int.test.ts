@@ -103,7 +103,14 @@ describe('metrics and logs after a sync and a relay run', () => {
     const logged = records();
     const retries = logged.filter((r) => r.msg.startsWith('retrying'));
     expect(retries).toHaveLength(2);
-    expect(retries[0]).toMatchObject({ level: LEVEL.warn, tenantId: report.tenantId, syncId: report.syncId, connectorId: 'entra-contoso', errorType: 'RATE_LIMITED', status: 429 });
+    expect(retries[0]).toMatchObject({
+      level: LEVEL.warn,
+      tenantId: report.tenantId,
+      syncId: report.syncId,
+      connectorId: 'entra-contoso',
+      errorType: 'RATE_LIMITED',
+      status: 429,
+    });
     const done = logged.filter((r) => r.msg === 'connector sync completed');
     expect(done.map((r) => r.connectorId).sort()).toEqual(['entra-contoso', 'servicenow-contoso']);
     expect(done[0]).toMatchObject({ tenantId: report.tenantId, syncId: report.syncId });
@@ -127,7 +134,10 @@ describe('metrics and logs after a sync and a relay run', () => {
     const server = await startMetricsServer(metrics, { port: 0 });
     const { log, records } = capturedLogger('info');
     // Port 1 refuses connections: a real kafkajs client, really failing.
-    const sink = new SwitchableSink(new KafkaSink(kafkaClient(kafkaBrokers(), 'authgraph-test-metrics')), new KafkaSink(kafkaClient(['127.0.0.1:1'], 'authgraph-test-down')));
+    const sink = new SwitchableSink(
+      new KafkaSink(kafkaClient(kafkaBrokers(), 'authgraph-test-metrics')),
+      new KafkaSink(kafkaClient(['127.0.0.1:1'], 'authgraph-test-down')),
+    );
     const loop = new OutboxRelayLoop(storage, sink, { intervalMs: 100, log, metrics });
     try {
       loop.start();
