@@ -187,6 +187,37 @@ describe('diff rules, one at a time', () => {
     expect(after([sp, flow, alice, role, res, res2]).entitiesToEvaluate).toEqual(['sp2']);
   });
 
+  it('names what changed in sorted order, top-level fields beside properties', () => {
+    const next = graph(
+      [{ ...alice, status: 'disabled', properties: { ...alice.properties, accountEnabled: false } } as NormalizedNode, sp, flow, role, res],
+      previous.edges,
+    );
+    expect(diffGraphs(previous, next).result.events[0]!.changedProperties).toEqual(['properties.accountEnabled', 'status']);
+    const regranted = { ...hasRole, since: AT, properties: { grantedBy: 'bob' } } as NormalizedEdge;
+    const edges = diffGraphs(previous, graph(previous.nodes, [regranted, runsAs, ownedBy])).result.events;
+    expect(edges.map((e) => e.changedProperties)).toEqual([
+      ['properties.grantedBy', 'since'],
+      ['properties.grantedBy', 'since'],
+    ]);
+  });
+
+  it('lists withheld deletions sorted, whatever order the store returned them in', () => {
+    const before = { nodes: previous.nodes, edges: [ownedBy, runsAs, hasRole] };
+    const scope = { completeNodeTypes: [], completeEdgeTypes: [] } as unknown as NormalizedGraph['extractionScope'];
+    const { result } = diffGraphs(before, graph([sp], [], { extractionScope: scope }));
+    expect(result.deletionsWithheld).toEqual([
+      'edge:HAS_ROLE:incomplete_extraction',
+      'edge:OWNED_BY:incomplete_extraction',
+      'edge:RUNS_AS:incomplete_extraction',
+      'node:automation:incomplete_extraction',
+      'node:human_identity:incomplete_extraction',
+      'node:identity:incomplete_extraction',
+      'node:resource:incomplete_extraction',
+      'node:role:incomplete_extraction',
+    ]);
+    expect(result.events).toEqual([]);
+  });
+
   it('names the entity type of an edge event from the graphs, else from the edge type', () => {
     const dangling = edge('INVOKES', 'ghost-automation', 'ghost-connection');
     const { result } = diffGraphs(previous, graph(previous.nodes, [...previous.edges, dangling, edge('HAS_ROLE', 'alice', 'role')]));
