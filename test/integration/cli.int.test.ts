@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { tooLargeToLoad } from '../../src/cli/commands/load.ts';
 import { main } from '../../src/cli/main.ts';
 import { SAMPLE_IDS } from '../support/sample-tenant.ts';
 
@@ -88,6 +89,21 @@ describe('authgraph CLI', () => {
     expect((await cli(['paths', '--tenant', 'contoso', '--to', SAMPLE_IDS.graphPrincipal, '--as-of', '2026-01-01T00:00:00Z'])).out).toContain('0 chain(s)');
     expect((await cli(['paths', '--tenant', 'contoso', '--to', SAMPLE_IDS.graphPrincipal, '--as-of', 'sample-sync-1'])).out).toContain('2 chain(s)');
     expect((await cli(['ownership', SAMPLE_IDS.graphPrincipal, '--tenant', 'contoso', '--as-of', 'nope'])).code).toBe(1);
+  });
+
+  it('refuses a graph file too large for this process before reading it, and changes nothing', async () => {
+    // A sparse file: 700 MiB on paper, nothing on disk.
+    const huge = join(dir, 'huge.json');
+    writeFileSync(huge, '');
+    truncateSync(huge, 700 * 2 ** 20);
+    const refused = await cli(['load', huge]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/700 MiB.*split it into one graph file per connector.*nothing was changed/);
+    expect((await cli(['syncs', '--tenant', 'contoso'])).out).not.toContain('sample-sync');
+    const GiB = 2 ** 30;
+    expect(tooLargeToLoad(20 * 2 ** 20, 4 * GiB)).toBeUndefined();
+    expect(tooLargeToLoad(400 * 2 ** 20, 2 * GiB)).toMatch(/NODE_OPTIONS=--max-old-space-size=3072/);
+    expect(tooLargeToLoad(400 * 2 ** 20, 4 * GiB)).toBeUndefined();
   });
 
   it('explains usage mistakes with exit code 2', async () => {
