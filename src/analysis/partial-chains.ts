@@ -1,6 +1,6 @@
 import type { ChainStopReason, ExecutionPath, NormalizedNode } from '../model/index.ts';
 import type { ReadAt, StorageAdapter } from '../storage/StorageAdapter.ts';
-import { DEFAULT_CHAIN_DEPTH, maximalChains, readAt } from './execution-chains.ts';
+import { DEFAULT_CHAIN_DEPTH, maximalChains, readAt, reversePath } from './execution-chains.ts';
 import type { ChainQuery } from './execution-chains.ts';
 
 // Chains that stop short of an identity (issue 12): an automation reaches a connection that has
@@ -58,6 +58,25 @@ export async function findPartialPaths(storage: StorageAdapter, tenantId: string
   }
   const partial = maximalChains([...toConnections, ...toCredentials].filter((p) => stops.has(p.endNode.nodeId)));
   return partial.map((path) => ({ path, stop: stops.get(path.endNode.nodeId)! }));
+}
+
+/**
+ * The maximal partial paths that stop at one connection or credential (none when it is no stop),
+ * walking back from it: drift compares these at both ends of a window.
+ */
+export async function findPartialPathsEndingAt(storage: StorageAdapter, tenantId: string, nodeId: string, asOf?: string): Promise<PartialPath[]> {
+  const at = asOf ? { asOf } : undefined;
+  const node = await storage.getNode(tenantId, nodeId, at);
+  if (!node || node.deletedAt || (node.nodeType !== 'connection' && node.nodeType !== 'credential')) return [];
+  const stop = await stopAt(storage, tenantId, node, at, lazy(() => matchCandidates(storage, tenantId, at)));
+  if (!stop) return [];
+  const traverse = node.nodeType === 'connection' ? (['CALLS', 'INVOKES'] as const) : (['CALLS', 'INVOKES', 'USES'] as const);
+  const back = await storage.queryPaths(
+    tenantId,
+    { startNodeId: nodeId, traverseEdgeTypes: [...traverse], endNodeType: 'automation', direction: 'incoming', maxDepth: DEFAULT_CHAIN_DEPTH, limit: 5_000 },
+    at,
+  );
+  return maximalChains(back.map(reversePath)).map((path) => ({ path, stop }));
 }
 
 /** Why a chain stops at this node, or null when it goes on (a connection USES a credential, a credential AUTHENTICATES_AS someone). */
