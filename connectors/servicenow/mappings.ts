@@ -48,7 +48,8 @@ export const TABLES: TableSpec[] = [
   { table: 'sys_hub_flow', required: false, fields: ['sys_id', 'name', 'internal_name', 'active', 'status', 'run_as', 'sys_created_by', 'sys_created_on', 'sys_updated_on'] },
   { table: 'sys_rest_message', required: false, fields: ['sys_id', 'name', 'rest_endpoint', 'authentication_type', 'oauth2_profile', 'description', 'sys_created_on', 'sys_updated_on'] },
   { table: 'sys_rest_message_fn', required: false, fields: ['sys_id', 'rest_message', 'function_name', 'http_method', 'rest_endpoint', 'authentication_type', 'oauth2_profile'] },
-  { table: 'oauth_entity', required: false, fields: ['sys_id', 'name', 'client_id', 'type', 'token_url', 'active', 'default_grant_type', 'sys_created_on', 'sys_updated_on'] },
+  // `user`: the OAuth Application User an inbound client (type "client") runs as.
+  { table: 'oauth_entity', required: false, fields: ['sys_id', 'name', 'client_id', 'type', 'token_url', 'active', 'default_grant_type', 'user', 'sys_created_on', 'sys_updated_on'] },
   { table: 'oauth_entity_profile', required: false, fields: ['sys_id', 'name', 'oauth_entity', 'grant_type', 'is_default', 'sys_created_on'] },
   // X.509 certificates for mutual TLS / JWT signing: their expiry is a classic integration outage.
   { table: 'sys_certificate', required: false, fields: ['sys_id', 'name', 'type', 'format', 'expires', 'valid_from', 'active', 'subject_common_name', 'sys_created_on'] },

@@ -76,6 +76,9 @@ export const CredentialProperties = z.object({
     'oauth_provider',
     'oauth_profile',
     'client_secret',
+    // An inbound OAuth client registration (ServiceNow oauth_entity of type "client"): an outside
+    // app presents its client id and runs as the registration's application user.
+    'oauth_client',
   ]),
   expiresAt: DateTime.optional(),
   lastUsedAt: DateTime.optional(),
