@@ -100,7 +100,7 @@ export function transformServiceNow(raw: RawExtraction, options: ServiceNowTrans
       sourceId: `sys_user_role/${r.sourceId}/permission`,
       displayName: `${name} role`,
       status: 'active',
-      properties: { permissionName: `${name} role`, normalizedAction: mapped.action, scope: mapped.scope, mappingBasis: mapped.basis },
+      properties: { permissionName: `${name} role`, normalizedAction: mapped.action, scope: mapped.scope, mappingBasis: mapped.basis, mapped: mapped.mapped },
     });
     b.edge('GRANTS', role.nodeId, perm.nodeId, `sys_user_role/${r.sourceId}`);
     for (const table of mapped.scope.split(',')) {

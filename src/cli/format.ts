@@ -2,6 +2,7 @@ import type { DiffResult, ExecutionPath, NormalizedNode } from '../model/index.t
 import type { ChainVerdict } from '../analysis/chain-verdicts.ts';
 import { verdictId } from '../analysis/chain-verdicts.ts';
 import type { OwnershipReport } from '../analysis/ownership-report.ts';
+import { actionLabel } from '../resolve/permission-action.ts';
 
 // Plain-text rendering for the terminal. Kept apart from the commands so every command prints
 // chains, counts and verdicts the same way.
@@ -43,8 +44,7 @@ export function formatVerdict(v: ChainVerdict): string {
 /** "Directory.ReadWrite.All (admin on directory)"; a guessed action says so. */
 export function formatPermission(node: NormalizedNode): string {
   if (node.nodeType !== 'permission') return node.displayName;
-  const p = node.properties;
-  return `${node.displayName} (${p.mapped === false ? `unmapped — assumed ${p.normalizedAction}` : p.normalizedAction} on ${p.scope})`;
+  return `${node.displayName} (${actionLabel(node.properties)} on ${node.properties.scope})`;
 }
 
 export function formatDiffCounts(result: DiffResult): string {

@@ -6,6 +6,7 @@ import { MAX_PATHS, canonicalJson, findSecretPaths, redactSecrets } from '../mod
 import type { NormalizedEdge, NormalizedNode, SyncState } from '../model/index.ts';
 import { UnknownAsOfError, resolveAsOf } from '../storage/as-of.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
+import { actionLabel } from '../resolve/permission-action.ts';
 import { EvidencePackError } from './errors.ts';
 import { PACK_FORMAT } from './pack.ts';
 import type { EvidencePack, PackChain, PackGrant, PackHistory, PackOwnership, PackPrivileges, PackSubject, PackTime } from './pack.ts';
@@ -174,10 +175,8 @@ async function packChain(view: StorageAdapter, tenantId: string, verdict: ChainV
   };
 }
 
-/** A guessed action is never shown as a fact: "unmapped — assumed admin". */
-function permissionDetail(p: { normalizedAction: string; mapped?: unknown }): string {
-  return p.mapped === false ? `normalizedAction: ${p.normalizedAction} (unmapped — assumed ${p.normalizedAction})` : `normalizedAction: ${p.normalizedAction}`;
-}
+/** A guessed action is never shown as a fact: "normalizedAction: unmapped — assumed admin". */
+const permissionDetail = (p: { normalizedAction: string }) => `normalizedAction: ${actionLabel(p)}`;
 
 /** Seed 003: AUTHENTICATES_AS is structural; the proof sits on the AUTHENTICATES_TO edge beside it. */
 async function crossSystemLink(view: StorageAdapter, tenantId: string, edge: NormalizedEdge): Promise<NormalizedEdge | null> {

@@ -95,7 +95,7 @@ describe('Entra ID: scope drift', () => {
       expect.arrayContaining([
         expect.objectContaining({ permissionName: 'Application.Read.All', normalizedAction: 'read' }),
         expect.objectContaining({ permissionName: 'Application.ReadWrite.All', normalizedAction: 'admin', mappingBasis: 'table' }),
-        expect.objectContaining({ permissionName: 'Mail.Send', normalizedAction: 'execute', mappingBasis: 'rule_3' }),
+        expect.objectContaining({ permissionName: 'Mail.Send', normalizedAction: 'execute', mappingBasis: 'table', mapped: true }),
       ]),
     );
     expect(granted).toHaveLength(3);

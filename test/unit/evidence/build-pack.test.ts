@@ -184,7 +184,7 @@ describe('buildEvidencePack', () => {
       ['latent', false, VERDICT_IDS.latentInclude],
     ]);
     const guessed = identityPack.privileges[0]!.grants.find((g) => g.displayName === 'Directory.ReadWrite.All')!;
-    expect(guessed).toMatchObject({ mapped: false, detail: 'normalizedAction: admin (unmapped — assumed admin)' });
+    expect(guessed).toMatchObject({ mapped: false, detail: 'normalizedAction: unmapped — assumed admin' });
     expect(identityPack.privileges[0]!.grants.filter((g) => g.nodeType === 'role').every((g) => g.mapped === null)).toBe(true);
   });
 });
