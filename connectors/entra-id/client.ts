@@ -23,7 +23,8 @@ export function graphApi(config: ConnectorConfig, settings: EntraSettings): Grap
     tokenUrl: `${src.authorityUrl}/${cred.directoryTenantId}/oauth2/v2.0/token`,
     clientId: cred.clientId,
     clientSecret: secret,
-    scope: `${new URL(src.graphBaseUrl).origin === 'https://graph.microsoft.com' ? 'https://graph.microsoft.com' : src.graphBaseUrl}/.default`,
+    // Never `<graphBaseUrl>/.default`: Entra knows only its clouds' Graph resources (config.ts).
+    scope: src.graphScope,
     http: () => http,
   });
   http = httpClientFor(config, { name: 'entra_id', allowedOrigins: [src.graphBaseUrl, src.authorityUrl], auth });
