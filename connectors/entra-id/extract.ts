@@ -23,7 +23,8 @@ const SPECS: Record<string, CollectionSpec> = {
   signIns: { name: 'signIns', required: false, timestampField: 'createdDateTime', classify: classifyGraphError },
 };
 
-const USER_FIELDS = 'id,displayName,userPrincipalName,mail,accountEnabled,employeeLeaveDateTime,department,jobTitle,createdDateTime,userType';
+/** Every user field the transform reads: Graph's default set for users leaves most of them out. */
+export const USER_FIELDS = 'id,displayName,userPrincipalName,mail,accountEnabled,employeeLeaveDateTime,department,jobTitle,createdDateTime,userType';
 
 export async function extractEntra(config: ConnectorConfig, settings: EntraSettings, options: ExtractOptions): Promise<RawExtraction> {
   const started = Date.now();
