@@ -1,5 +1,6 @@
 import type { Principal } from './auth/api-keys.ts';
 import type { Deadline } from './deadline.ts';
+import type { HeavyWorkGate } from './heavy-work.ts';
 import type { Loaders } from './loaders.ts';
 import type { SyncLauncher } from './sync-launcher.ts';
 import type { TenantScope } from './tenant-scope.ts';
@@ -10,6 +11,8 @@ export interface ApiContext {
   scope: TenantScope;
   loaders: Loaders;
   deadline: Deadline;
+  /** The concurrency cap for expensive fields (heavy-work.ts). */
+  heavy?: HeavyWorkGate;
   /** Present when the server was given connector instances to sync. */
   syncs?: SyncLauncher;
 }

@@ -9,12 +9,15 @@ import type { ApiKeyStore } from './auth/api-keys.ts';
 import type { ApiContext } from './context.ts';
 import { Deadline } from './deadline.ts';
 import { ApiError, createFormatError } from './errors.ts';
+import { HeavyWorkGate } from './heavy-work.ts';
+import { isAllowedHost } from './host-check.ts';
 import { ApiLimits } from './limits.ts';
 import type { ApiLimitsInput } from './limits.ts';
 import { createLoaders } from './loaders.ts';
 import { playgroundAssets } from './playground/bundle.ts';
 import { PLAYGROUND_CSP, playgroundHtml } from './playground/page.ts';
 import type { PlaygroundOptions } from './playground/page.ts';
+import { RateLimiter } from './rate-limit.ts';
 import { createResolvers } from './resolvers/index.ts';
 import { typeDefs } from './schema.ts';
 import { SharedResults, versioned } from './shared-results.ts';
@@ -91,6 +94,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const store = versioned(options.storage);
   const results = { cache: new SharedResults(), versionOf: store.versionOf };
   const syncs = options.syncs?.(store.storage);
+  const rates = new RateLimiter(limits.rateLimit);
+  const heavy = new HeavyWorkGate(limits.maxConcurrentHeavy, limits.maxConcurrentHeavyPerKey);
 
   const apollo = new ApolloServer<ApiContext>({
     typeDefs,
@@ -115,10 +120,22 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     }
     const deadline = new Deadline(limits.queryTimeoutMs);
     const scope = new TenantScope(store.storage, principal.tenantId, deadline, results);
-    return { principal, scope, loaders: createLoaders(scope), deadline, ...(syncs ? { syncs } : {}) };
+    return { principal, scope, loaders: createLoaders(scope), deadline, heavy, ...(syncs ? { syncs } : {}) };
   };
 
   const graphql = async (req: IncomingMessage, res: ServerResponse, search: string) => {
+    // Per-caller token bucket, before the body is even read: a key's own id, or the remote address
+    // when no valid key is presented (so guessing keys is limited as well).
+    const keyHeader = req.headers['x-api-key'];
+    const auth = req.headers.authorization;
+    const presented = typeof keyHeader === 'string' ? keyHeader : auth?.toLowerCase().startsWith('bearer ') ? auth.slice(7).trim() : undefined;
+    const caller = options.keys.authenticate(presented);
+    const decision = rates.take(caller ? `key:${caller.keyId}` : `addr:${req.socket.remoteAddress ?? 'unknown'}`);
+    if (!decision.allowed) {
+      return sendJson(res, 429, errorBody('RATE_LIMITED', `too many requests for this API key; retry in ${decision.retryAfterSeconds} s`), {
+        'retry-after': String(decision.retryAfterSeconds),
+      });
+    }
     let body: unknown;
     if (req.method === 'POST') {
       let text: string;
@@ -176,6 +193,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const playground = options.playground;
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    // /healthz reveals nothing and is asked by probes under any name.
+    if (url.pathname !== '/healthz' && !isAllowedHost(req.headers.host, limits.allowedHosts)) {
+      return sendJson(res, 421, errorBody('FORBIDDEN', `this server does not answer for host ${JSON.stringify(req.headers.host ?? '')}; configure it in AUTHGRAPH_API_ALLOWED_HOSTS`));
+    }
     const route = async () => {
       if (url.pathname === '/graphql') return graphql(req, res, url.search);
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, errorBody('BAD_USER_INPUT', 'method not allowed'));

@@ -1,4 +1,6 @@
-import type { DocumentNode } from 'graphql';
+import type { DocumentNode, GraphQLFieldResolver } from 'graphql';
+import type { ApiContext } from '../context.ts';
+import { HEAVY_FIELD_WEIGHTS } from '../validation/cost-limit.ts';
 import { DateTimeResolver, JSONObjectResolver, JSONResolver } from 'graphql-scalars';
 import { enforceRoles } from '../roles.ts';
 import { chainResolvers } from './chains.ts';
@@ -31,5 +33,19 @@ export function createResolvers(typeDefs: DocumentNode): ResolverMap {
     evidenceResolvers,
     driftResolvers,
   );
-  return enforceRoles(typeDefs, { ...resolvers, DateTime: DateTimeResolver, JSONObject: JSONObjectResolver, JSON: JSONResolver });
+  return enforceRoles(typeDefs, { ...capHeavyFields(resolvers), DateTime: DateTimeResolver, JSONObject: JSONObjectResolver, JSON: JSONResolver });
+}
+
+/** The expensive fields run through the server's concurrency cap (heavy-work.ts). */
+function capHeavyFields(resolvers: ResolverMap): ResolverMap {
+  const out: ResolverMap = { ...resolvers };
+  for (const coordinate of Object.keys(HEAVY_FIELD_WEIGHTS)) {
+    const [typeName, fieldName] = coordinate.split('.') as [string, string];
+    const fields = { ...((out[typeName] as Record<string, GraphQLFieldResolver<unknown, ApiContext>> | undefined) ?? {}) };
+    const inner = fields[fieldName];
+    if (!inner) continue;
+    fields[fieldName] = (parent, args, ctx, info) => (ctx.heavy ? ctx.heavy.run(ctx.principal.keyId, ctx.deadline, async () => inner(parent, args, ctx, info)) : inner(parent, args, ctx, info));
+    out[typeName] = fields;
+  }
+  return out;
 }

@@ -9,6 +9,7 @@ import { instancesFromConfig, loadConnectorsConfig } from '../../connector/conne
 import { parseNormalizedGraphOrThrow } from '../../model/index.ts';
 import type { StorageAdapter } from '../../storage/StorageAdapter.ts';
 import { applyGraph } from '../../sync/apply-graph.ts';
+import { apiLimitsFromConfig } from '../../config/app-config.ts';
 import { UsageError } from '../command.ts';
 import type { Command } from '../command.ts';
 
@@ -87,7 +88,7 @@ export const serveCommand: Command = {
       ...(process.env.AUTHGRAPH_API_KEYS ? parseKeysEnv(process.env.AUTHGRAPH_API_KEYS) : []),
     ]);
 
-    let demo: { apiKey: string; defaultQuery: string } | undefined;
+    let demo: { defaultQuery: string } | undefined;
     if (values.demo) {
       const sample = parseNormalizedGraphOrThrow(JSON.parse(await readFile(SAMPLE, 'utf8')));
       const existing = await storage.listNodes(sample.tenantId, { first: 1, includeDeleted: true });
@@ -99,8 +100,10 @@ export const serveCommand: Command = {
       const { key, record } = issueApiKey({ tenantId: sample.tenantId, role: 'reader', label: 'demo' });
       keys.add(record);
       const identity = sample.nodes.find((n) => n.nodeType === 'identity' && n.displayName === 'SN-Graph-Integration');
-      demo = { apiKey: key, defaultQuery: demoQuery(identity?.nodeId ?? '') };
-      ctx.out(`Demo reader key for tenant "${sample.tenantId}" (shown once; valid until this server stops):\n${key}`);
+      // The key is printed here, for the person at this terminal, and never sent to a page: a page
+      // from another site reaching this port (DNS rebinding) must find nothing to take.
+      demo = { defaultQuery: demoQuery(identity?.nodeId ?? '') };
+      ctx.out(`Demo reader key for tenant "${sample.tenantId}" (shown once; valid until this server stops; paste it into the playground):\n${key}`);
     }
     if (keys.size === 0) {
       ctx.err(`No API keys: every request will be refused. Issue one with: authgraph serve --issue-key <tenant>:reader`);
@@ -116,6 +119,7 @@ export const serveCommand: Command = {
       storage,
       keys,
       port,
+      limits: apiLimitsFromConfig(ctx.config),
       ...(values.host ? { host: values.host } : {}),
       playground: demo ?? {},
       ...(syncs ? { syncs } : {}),
