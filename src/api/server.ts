@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { MAX_JSON_DEPTH, findTooDeep, formatPath, tooDeepMessage } from '../model/index.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 import type { ApiKeyStore } from './auth/api-keys.ts';
 import type { ApiContext } from './context.ts';
@@ -159,6 +160,20 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         body = text;
       }
     }
+    // Depth cap on JSON inputs, measured before graphql-js, the JSON scalars or zod walk them
+    // recursively. A body is at most four levels above a JSON argument's value (body, variables,
+    // input object, its JSON field), and the value itself may nest MAX_JSON_DEPTH (inputs.ts).
+    const variablesParam = req.method === 'GET' ? new URLSearchParams(search).get('variables') : null;
+    let inputs: unknown = body;
+    if (variablesParam) {
+      try {
+        inputs = { variables: JSON.parse(variablesParam) as unknown };
+      } catch {
+        inputs = undefined; // Apollo reports the malformed parameter
+      }
+    }
+    const deep = findTooDeep(inputs, MAX_JSON_DEPTH + 4);
+    if (deep) return sendJson(res, 400, errorBody('BAD_USER_INPUT', `${formatPath(deep.path)}: ${tooDeepMessage(MAX_JSON_DEPTH)}`));
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);

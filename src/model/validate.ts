@@ -2,7 +2,11 @@ import type { z } from 'zod';
 import { EDGE_ENDPOINTS } from './edge.ts';
 import { NormalizedGraph } from './graph.ts';
 import { remapLegacyGraph } from './legacy.ts';
-import { findSecretPaths } from './secrets.ts';
+import { MAX_JSON_DEPTH, findTooDeep, tooDeepMessage } from './json-depth.ts';
+import { findSecrets } from './secrets.ts';
+
+/** Levels of a graph document above its property values: graph, nodes, node, properties. */
+const GRAPH_LEVELS = 4;
 
 export interface ValidationIssue {
   path: string;
@@ -47,11 +51,15 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, wha
  * fields, unique ids, and edge endpoints of the types the schema allows.
  */
 export function parseNormalizedGraph(input: unknown): Parsed<NormalizedGraph> {
+  // Depth first, before anything recursive walks the input: a graph file is four levels
+  // (graph, nodes, node, properties) above the property values, which may nest MAX_JSON_DEPTH.
+  const deep = findTooDeep(input, MAX_JSON_DEPTH + GRAPH_LEVELS);
+  if (deep) return { ok: false, issues: [{ path: formatPath(deep.path), message: tooDeepMessage(MAX_JSON_DEPTH) }] };
   const remapped = remapLegacyGraph(input);
   const parsed = parseWith(NormalizedGraph, remapped);
-  const secretIssues = findSecretPaths(remapped).map((p) => ({
-    path: formatPath(p),
-    message: 'secret material must never enter the graph; remove this field',
+  const secretIssues = findSecrets(remapped).map((f) => ({
+    path: formatPath(f.path),
+    message: `secret material must never enter the graph (${f.reason}); remove this field`,
   }));
   if (!parsed.ok) return { ok: false, issues: [...parsed.issues, ...secretIssues] };
   const issues = [...secretIssues, ...integrityIssues(parsed.value)];
