@@ -3,6 +3,7 @@ import { EDGE_ENDPOINTS } from './edge.ts';
 import { NormalizedGraph } from './graph.ts';
 import { remapLegacyGraph } from './legacy.ts';
 import { MAX_JSON_DEPTH, findTooDeep, tooDeepMessage } from './json-depth.ts';
+import { makeEdgeId, makeNodeId } from './ids.ts';
 import { findSecrets } from './secrets.ts';
 
 /** Levels of a graph document above its property values: graph, nodes, node, properties. */
@@ -72,10 +73,17 @@ function integrityIssues(graph: NormalizedGraph): ValidationIssue[] {
   graph.nodes.forEach((n, i) => {
     if (typeOf.has(n.nodeId)) issues.push({ path: `nodes[${i}].nodeId`, message: `duplicate nodeId ${n.nodeId}` });
     typeOf.set(n.nodeId, n.nodeType);
+    // Ids follow from their parts (DESIGN decision 2): an id that does not is a different node
+    // under a borrowed name, and would overwrite it.
+    const derived = makeNodeId(n.sourceSystem, n.sourceScope, n.sourceId);
+    if (n.nodeId !== derived) issues.push({ path: `nodes[${i}].nodeId`, message: `nodeId ${n.nodeId} does not match its parts (sourceSystem, sourceScope, sourceId → ${derived})` });
   });
   const edgeIds = new Set<string>();
   graph.edges.forEach((e, i) => {
     if (edgeIds.has(e.edgeId)) issues.push({ path: `edges[${i}].edgeId`, message: `duplicate edgeId ${e.edgeId}` });
+    // An edge whose ends changed under the same id would otherwise keep its old ends in storage.
+    const derived = makeEdgeId(e.edgeType, e.sourceNodeId, e.targetNodeId);
+    if (e.edgeId !== derived) issues.push({ path: `edges[${i}].edgeId`, message: `edgeId ${e.edgeId} does not match its parts (edgeType, sourceNodeId, targetNodeId → ${derived})` });
     edgeIds.add(e.edgeId);
     const allowed = EDGE_ENDPOINTS[e.edgeType];
     const from = typeOf.get(e.sourceNodeId);

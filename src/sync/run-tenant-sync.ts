@@ -7,7 +7,7 @@ import { toOutbox } from '../events/outbox-messages.ts';
 import { TOPICS } from '../events/topics.ts';
 import type { DiffResult, SyncError, SyncState } from '../model/index.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
-import { applyGraph } from './apply-graph.ts';
+import { applyGraph, withoutDanglingEdges } from './apply-graph.ts';
 import { overlayDelta } from './overlay-delta.ts';
 import { latestValidAt, runDriftJob } from '../drift/drift-job.ts';
 import { LeaseHeartbeat } from './lease-heartbeat.ts';
@@ -110,7 +110,9 @@ export async function runTenantSync(
       }),
     ]).finally(() => clearTimeout(timer));
 
-    // 6–8. Diff, load, post-sync — connector by connector, each its own atomic commit.
+    // 6–8. Diff, load, post-sync — connector by connector, each its own atomic commit. A
+    // cross-system edge may point at a node another connector of this run commits later.
+    const runNodeIds = new Set(collection.graphs.flatMap((g) => g.nodes.map((n) => n.nodeId)));
     for (const instance of mine) {
       const id = instance.config.connectorId;
       const syncId = connectorSyncId(runId, id);
@@ -130,12 +132,16 @@ export async function runTenantSync(
       try {
         say({ connectorId: id, phase: 'diff', message: 'comparing with the stored graph' });
         const previous = await storage.getGraphForConnector(tenantId, id);
-        const current = stats.incremental ? overlayDelta(previous, { ...graph, syncId }) : { ...graph, syncId };
+        const overlaid = stats.incremental ? overlayDelta(previous, { ...graph, syncId }) : { ...graph, syncId };
+        // Dangling edges are refused here, so this outcome and the sync record agree (apply-graph.ts).
+        const { graph: current, warnings } = await withoutDanglingEdges(storage, overlaid, runNodeIds);
+        errors.push(...warnings);
         say({ connectorId: id, phase: 'load', message: 'committing changes, events and outbox' });
         const diff = await applyGraph(storage, current, {
           mode: options.mode,
           previous,
           errors,
+          runNodeIds,
           ...(stats.deltaToken ? { deltaToken: stats.deltaToken } : {}),
         });
         const { events, ...counts } = diff;
