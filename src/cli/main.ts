@@ -60,6 +60,20 @@ export async function main(argv: string[], io = { out: console.log, err: console
 }
 
 // Run when executed directly (tsx src/cli/main.ts …), not when imported by tests.
+/**
+ * `authgraph events | head`: once the reader has what it wants it closes the pipe, and the next
+ * write fails with EPIPE. That is the reader's choice, not a failure: stop quietly, as Unix tools do.
+ */
+export function exitQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0);
+      throw error;
+    });
+  }
+}
+
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/cli/main.ts')) {
+  exitQuietlyOnClosedPipe();
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { MAX_JSON_DEPTH, findSecrets, findTooDeep, formatPath, tooDeepMessage } from '../model/index.ts';
 import { parseConnectorConfig, RateLimitConfigSchema } from './config.ts';
@@ -25,8 +26,21 @@ export const ConnectorInstanceConfig = z
     rateLimitConfig: RateLimitConfigSchema.optional(),
     apiCallTimeoutMs: z.number().int().positive().optional(),
     maxPartialErrors: z.number().int().nonnegative().optional(),
-    /** Cron expression for `authgraph schedule` (5 fields, or 6 with seconds). */
-    schedule: z.string().min(1).optional(),
+    /**
+     * Cron expression for `authgraph schedule` (5 fields, or 6 with seconds). Checked wherever the
+     * config is read (sync, serve, schedule), so a typo is found before the day it should fire.
+     */
+    schedule: z
+      .string()
+      .min(1)
+      .superRefine((value, ctx) => {
+        try {
+          CronExpressionParser.parse(value);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: `invalid cron schedule "${value}": ${(error as Error).message}` });
+        }
+      })
+      .optional(),
   })
   .strict()
   .superRefine(rejectInlineSecrets);

@@ -50,7 +50,8 @@ export class SyncTimeoutError extends Error {
   override readonly name = 'SyncTimeoutError';
 }
 
-const leaseKey = (tenantId: string, connectorId: string) => `sync:${tenantId}:${connectorId}`;
+/** The lease one connector instance's runs take turns on (API triggers take it before starting). */
+export const syncLeaseKey = (tenantId: string, connectorId: string) => `sync:${tenantId}:${connectorId}`;
 
 /**
  * One sync of a tenant's connector instances (seed 003 "Connector Sync Lifecycle"): initialize
@@ -83,7 +84,7 @@ export async function runTenantSync(
   for (const instance of instances) {
     const id = instance.config.connectorId;
     const syncId = connectorSyncId(runId, id);
-    const lease = await LeaseHeartbeat.acquire(storage, leaseKey(tenantId, id), owner, options.leaseTtlMs ?? 30_000);
+    const lease = await LeaseHeartbeat.acquire(storage, syncLeaseKey(tenantId, id), owner, options.leaseTtlMs ?? 30_000);
     if (!lease) {
       outcomes.push({ connectorId: id, syncId, status: 'skipped', error: { type: 'ALREADY_RUNNING', message: `${id} is already syncing in another run` } });
       continue;
