@@ -1,3 +1,5 @@
+import type { AuditAction } from '../audit/audit-envelope.ts';
+import type { AuditTrail } from '../audit/audit-trail.ts';
 import type { Principal } from './auth/api-keys.ts';
 import type { Deadline } from './deadline.ts';
 import type { HeavyWorkGate } from './heavy-work.ts';
@@ -11,6 +13,10 @@ export interface ApiContext {
   scope: TenantScope;
   loaders: Loaders;
   deadline: Deadline;
+  /** This request's audit trail (one conversation and trace id for every record it writes). */
+  audit: AuditTrail;
+  /** Records an action, never failing the request (an audit write that fails is logged). */
+  note: (action: AuditAction) => Promise<void>;
   /** The concurrency cap for expensive fields (heavy-work.ts). */
   heavy?: HeavyWorkGate;
   /** Present when the server was given connector instances to sync. */

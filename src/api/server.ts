@@ -10,6 +10,10 @@ import type { ApiKeyStore } from './auth/api-keys.ts';
 import type { ApiContext } from './context.ts';
 import { Deadline } from './deadline.ts';
 import { ApiError, createFormatError } from './errors.ts';
+import { newAuditOrigin, SYSTEM_TENANT, traceIdOf } from '../audit/audit-envelope.ts';
+import type { AuditAction } from '../audit/audit-envelope.ts';
+import { AuditTrail } from '../audit/audit-trail.ts';
+import { auditRefusalsPlugin } from './audit-plugin.ts';
 import { HeavyWorkGate } from './heavy-work.ts';
 import { isAllowedHost } from './host-check.ts';
 import { ApiLimits } from './limits.ts';
@@ -43,6 +47,8 @@ export interface ApiServerOptions {
   syncs?: (storage: StorageAdapter) => SyncLauncher;
   /** Unexpected errors (masked for the client) go here. */
   logError?: (error: unknown) => void;
+  /** Where the audit trail is written; the storage's own outbox unless told otherwise. */
+  audit?: AuditTrail;
 }
 
 export interface ApiServer {
@@ -54,6 +60,7 @@ export interface ApiServer {
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+const API_SERVICE = 'authgraph-api';
 
 /** The key from `x-api-key`, or from `Authorization: Bearer …`. */
 function presentedKey(headers: HeaderMap): string | undefined {
@@ -96,6 +103,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const results = { cache: new SharedResults(), versionOf: store.versionOf };
   const syncs = options.syncs?.(store.storage);
   const rates = new RateLimiter(limits.rateLimit);
+  const auditBase = options.audit ?? new AuditTrail(store.storage, newAuditOrigin('API', API_SERVICE));
+  /** Per request: one conversation and trace (the caller's W3C traceparent when it sent one). */
+  const auditFor = (headers: { get(name: string): string | undefined }) => {
+    const audit = auditBase.withOrigin(newAuditOrigin('API', API_SERVICE, traceIdOf(headers.get('traceparent'))));
+    const note = (action: AuditAction) => audit.record(action).then(() => undefined, logError);
+    return { audit, note };
+  };
+  // A refused caller is recorded once a minute, not once a request: a flood must not become one.
+  const rateAudited = new Map<string, number>();
   const heavy = new HeavyWorkGate(limits.maxConcurrentHeavy, limits.maxConcurrentHeavyPerKey);
 
   const apollo = new ApolloServer<ApiContext>({
@@ -109,19 +125,30 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     allowBatchedHttpRequests: false,
     // No cache hints are served (answers are per tenant and per key), and the cache-control
     // plugin would otherwise wrap every field resolution.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginDrainHttpServer({ httpServer })],
+    plugins: [auditRefusalsPlugin(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginDrainHttpServer({ httpServer })],
   });
   await apollo.start();
 
   const context = async (headers: HeaderMap): Promise<ApiContext> => {
     const key = presentedKey(headers);
     const principal = options.keys.authenticate(key);
+    const { audit, note } = auditFor(headers);
     if (!principal) {
+      if (key) {
+        const claimed = options.keys.claimedBy(key);
+        await note({
+          tenantId: claimed?.tenantId ?? SYSTEM_TENANT,
+          eventType: 'API_KEY_REFUSED',
+          severity: 'WARN',
+          businessKeys: claimed ? { keyId: claimed.keyId } : {},
+          extra: { reason: claimed ? 'the secret part does not match the key id' : 'no key with this id, or not an Authgraph key' },
+        });
+      }
       throw new ApiError('UNAUTHENTICATED', key ? 'the API key is not valid' : 'an API key is required: send it in the x-api-key header');
     }
     const deadline = new Deadline(limits.queryTimeoutMs);
     const scope = new TenantScope(store.storage, principal.tenantId, deadline, results);
-    return { principal, scope, loaders: createLoaders(scope), deadline, heavy, ...(syncs ? { syncs } : {}) };
+    return { principal, scope, loaders: createLoaders(scope), deadline, heavy, audit, note, ...(syncs ? { syncs } : {}) };
   };
 
   const graphql = async (req: IncomingMessage, res: ServerResponse, search: string) => {
@@ -133,6 +160,19 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const caller = options.keys.authenticate(presented);
     const decision = rates.take(caller ? `key:${caller.keyId}` : `addr:${req.socket.remoteAddress ?? 'unknown'}`);
     if (!decision.allowed) {
+      const who = caller ? `key:${caller.keyId}` : `addr:${req.socket.remoteAddress ?? 'unknown'}`;
+      if ((rateAudited.get(who) ?? 0) < Date.now() - 60_000) {
+        rateAudited.set(who, Date.now());
+        if (rateAudited.size > 10_000) rateAudited.clear();
+        const { note } = auditFor({ get: (name) => req.headers[name] as string | undefined });
+        await note({
+          tenantId: caller?.tenantId ?? SYSTEM_TENANT,
+          eventType: 'QUERY_REFUSED_RATE',
+          severity: 'WARN',
+          businessKeys: caller ? { keyId: caller.keyId, role: caller.role } : {},
+          extra: { retryAfterSeconds: decision.retryAfterSeconds, perSecond: limits.rateLimit.perSecond, burst: limits.rateLimit.burst },
+        });
+      }
       return sendJson(res, 429, errorBody('RATE_LIMITED', `too many requests for this API key; retry in ${decision.retryAfterSeconds} s`), {
         'retry-after': String(decision.retryAfterSeconds),
       });

@@ -3,6 +3,7 @@ import type { ApiContext } from '../context.ts';
 import { HEAVY_FIELD_WEIGHTS } from '../validation/cost-limit.ts';
 import { DateTimeResolver, JSONObjectResolver, JSONResolver } from 'graphql-scalars';
 import { enforceRoles } from '../roles.ts';
+import { auditResolvers } from './audit.ts';
 import { chainResolvers } from './chains.ts';
 import { driftResolvers } from './drift.ts';
 import { evidenceResolvers } from './evidence.ts';
@@ -32,6 +33,7 @@ export function createResolvers(typeDefs: DocumentNode): ResolverMap {
     recordResolvers,
     evidenceResolvers,
     driftResolvers,
+    auditResolvers,
   );
   return enforceRoles(typeDefs, { ...capHeavyFields(resolvers), DateTime: DateTimeResolver, JSONObject: JSONObjectResolver, JSON: JSONResolver });
 }

@@ -96,13 +96,22 @@ const triggerSync: Resolver<unknown> = async (_parent, args, ctx) => {
   const a = parseArgs(TriggerSyncArgs, args, 'triggerSync');
   // The tenant is the key's: an instance of another tenant is as absent as one never configured.
   let run: SyncRun | null | undefined;
+  const keys = { keyId: ctx.principal.keyId, connectorId: a.connectorId, mode: a.mode };
+  const refused = (reason: string) => ctx.note({ tenantId: ctx.principal.tenantId, eventType: 'SYNC_TRIGGER_REFUSED', severity: 'WARN', businessKeys: keys, extra: { reason } });
   try {
     run = await ctx.syncs?.start(ctx.principal.tenantId, a.connectorId, a.mode);
   } catch (error) {
-    if (error instanceof SyncAlreadyRunningError) throw new ApiError('CONFLICT', error.message);
+    if (error instanceof SyncAlreadyRunningError) {
+      await refused(error.message);
+      throw new ApiError('CONFLICT', error.message);
+    }
     throw error;
   }
-  if (!run) throw notFound(`connector instance ${a.connectorId} (this server syncs only the instances it was started with)`);
+  if (!run) {
+    await refused('no such connector instance on this server');
+    throw notFound(`connector instance ${a.connectorId} (this server syncs only the instances it was started with)`);
+  }
+  await ctx.note({ tenantId: ctx.principal.tenantId, eventType: 'SYNC_TRIGGERED', severity: 'INFO', businessKeys: { ...keys, runId: run.runId }, extra: { startedAt: run.startedAt } });
   return run;
 };
 

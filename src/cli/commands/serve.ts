@@ -76,6 +76,7 @@ export const serveCommand: Command = {
       if (!tenantId || !parsedRole.success) throw new UsageError('--issue-key takes <tenant>:<reader|operator|admin>');
       const { key, record } = issueApiKey({ tenantId, role: parsedRole.data });
       await appendToKeysFile(keysFile, record);
+      await ctx.note({ tenantId, eventType: 'API_KEY_ISSUED', severity: 'INFO', businessKeys: { keyId: record.id, role: record.role }, extra: { keysFile } });
       ctx.out(`API key ${record.id} (${record.role}, tenant ${record.tenantId}) stored as a hash in ${keysFile}.`);
       ctx.out(`The key, shown this once:\n${key}`);
       return 0;
@@ -99,6 +100,7 @@ export const serveCommand: Command = {
       // Lives only as long as this process: only its hash is kept, in memory.
       const { key, record } = issueApiKey({ tenantId: sample.tenantId, role: 'reader', label: 'demo' });
       keys.add(record);
+      await ctx.note({ tenantId: sample.tenantId, eventType: 'API_KEY_ISSUED', severity: 'INFO', businessKeys: { keyId: record.id, role: record.role }, extra: { label: 'demo', lifetime: 'until this server stops' } });
       const identity = sample.nodes.find((n) => n.nodeType === 'identity' && n.displayName === 'SN-Graph-Integration');
       // The key is printed here, for the person at this terminal, and never sent to a page: a page
       // from another site reaching this port (DNS rebinding) must find nothing to take.

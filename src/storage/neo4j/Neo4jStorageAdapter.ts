@@ -15,7 +15,7 @@ import type {
   SyncState,
 } from '../../model/index.ts';
 import { decodeEventCursor, encodeEventCursor, positionOf } from '../event-order.ts';
-import type { EdgeDirection, EventPage, NodePage, NodePageQuery, ReadAt, StorageAdapter, WriteOptions } from '../StorageAdapter.ts';
+import type { EdgeDirection, EventPage, NodePage, NodePageQuery, OutboxListQuery, ReadAt, StorageAdapter, WriteOptions } from '../StorageAdapter.ts';
 import { asOfTime, edgesForNodeAsOf, nodeListAsOf, nodesAsOf, typesAsOf } from './as-of-statements.ts';
 import { Neo4jStorageConfig } from './config.ts';
 import type { Neo4jStorageConfigInput } from './config.ts';
@@ -375,6 +375,23 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     if (messages.length === 0) return;
     const statements = outboxEnqueues(tenantId, messages, this.batchSize);
     await this.executor.write({ operation: 'enqueueOutbox', tenantId }, (tx) => run(tx, statements));
+  }
+
+  async listOutbox(tenantId: string, query: OutboxListQuery): Promise<OutboxMessage[]> {
+    const params = {
+      tenantId,
+      topic: query.topic,
+      limit: neo4j.int(Math.max(0, Math.floor(query.limit))),
+      beforeCreatedAt: query.before?.createdAt ?? null,
+      beforeOutboxId: query.before?.outboxId ?? null,
+    };
+    return this.executor.read({ operation: 'listOutbox', tenantId }, async (tx) => {
+      const result = await tx.run(render('outboxList'), params);
+      return result.records.map((r) => {
+        const sentAt = r.get('sentAt') as string | null;
+        return { ...parseOutbox(r.get('json') as string), ...(sentAt ? { sentAt } : {}) };
+      });
+    });
   }
 
   async outboxStats(): Promise<{ pending: number; sent: number }> {
