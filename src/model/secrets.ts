@@ -43,8 +43,23 @@ export function nameWords(name: string): string[] {
     .filter(Boolean);
 }
 
+// Field names repeat endlessly (every event, node and payload has the same few hundred), so each
+// name is judged once. Bounded: a stream of distinct names (hostile input) only resets the cache.
+const judged = new Map<string, boolean>();
+const MAX_JUDGED = 50_000;
+
 /** True for a field name that holds credential material (see the word lists above). */
 export function isSecretName(name: string): boolean {
+  let verdict = judged.get(name);
+  if (verdict === undefined) {
+    verdict = judgeName(name);
+    if (judged.size >= MAX_JUDGED) judged.clear();
+    judged.set(name, verdict);
+  }
+  return verdict;
+}
+
+function judgeName(name: string): boolean {
   const words = nameWords(name);
   if (words.length === 0) return false;
   const last = words.at(-1)!;
