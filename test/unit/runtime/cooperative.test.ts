@@ -19,7 +19,7 @@ describe('cooperative work under a deadline', () => {
     const started = performance.now();
     await expect(runWithDeadline(150, () => busyLoop(5_000))).rejects.toBeInstanceOf(DeadlineExceededError);
     clearInterval(timer);
-    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(performance.now() - started).toBeLessThan(3_000); // far below the 5 s the loop would run
     expect(ticks).toBeGreaterThan(5); // the loop gave the event loop back
   });
 
