@@ -156,7 +156,8 @@ function assemble(
   const { tenantId, syncId, connectorId } = current;
   const events: GraphEvent[] = [];
   const evaluate = new Set<string>();
-  const out: GraphChangeSet = { upsertNodes: [], upsertEdges: [], removeEdgeIds: [] };
+  const newEdgeIds = new Set<string>();
+  const out: GraphChangeSet = { upsertNodes: [], upsertEdges: [], removeEdgeIds: [], newEdgeIds };
   const counts = { nodesCreated: 0, nodesUpdated: 0, nodesDeleted: 0, edgesCreated: 0, edgesUpdated: 0, edgesRemoved: 0 };
   const typeOf = (id: string, edgeType: EdgeType): NodeType =>
     ctx.currNodes.get(id)?.nodeType ?? ctx.prevNodes.get(id)?.nodeType ?? EDGE_ENDPOINTS[edgeType].from[0]!;
@@ -204,7 +205,10 @@ function assemble(
         if (added) {
           out.upsertEdges.push(c.edge);
           if (c.changed) counts.edgesUpdated++;
-          else counts.edgesCreated++;
+          else {
+            counts.edgesCreated++;
+            newEdgeIds.add(c.edge.edgeId);
+          }
         } else {
           out.removeEdgeIds.push(c.edge.edgeId);
           if (!c.changed) counts.edgesRemoved++;

@@ -153,6 +153,18 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
         expect((await storage.getNode(tenantId, SAMPLE_IDS.payrollPrincipal))?.deletedAt).toBeUndefined();
       });
 
+      it('writes an edge the diff calls new once even if another connector stored it, and one whose end is not stored yet', async () => {
+        const { tenantId, graph } = await loadSample();
+        const shared = graph.edges[0]!;
+        const source = graph.nodes.find((n) => n.nodeType === 'automation')!;
+        const toGhost = { edgeId: `APPROVED_BY:${source.nodeId}:custom:ghost:h-1`, edgeType: 'APPROVED_BY' as const, sourceNodeId: source.nodeId, targetNodeId: 'custom:ghost:h-1', properties: {} };
+        // A second connector's first sync: to its diff both edges are new.
+        await commitChanges(storage, tenantId, { upsertEdges: [shared, toGhost], newEdgeIds: new Set([shared.edgeId, toGhost.edgeId]) }, { connectorId: 'second' });
+        const sharedNow = (await storage.getEdgesForNode(tenantId, shared.sourceNodeId, 'outgoing')).filter((e) => e.edgeId === shared.edgeId);
+        expect(sharedNow).toEqual([shared]);
+        expect(await storage.getEdges(tenantId, [toGhost.edgeId])).toEqual([toGhost]);
+      });
+
       it('an empty extraction deletes nothing', async () => {
         const { tenantId, graph } = await loadSample();
         const empty = await applyGraph(storage, { ...graph, syncId: 'sample-empty', nodes: [], edges: [] });

@@ -22,6 +22,7 @@ const FILES = {
   nodeForConnector: 'nodes/for-connector.cypher',
   nodeHashesForConnector: 'nodes/hashes-for-connector.cypher',
   edgeUpsert: 'edges/upsert.cypher',
+  edgeCreate: 'edges/create.cypher',
   edgeRemoveById: 'edges/remove-by-id.cypher',
   edgeForNode: 'edges/for-node.cypher',
   edgeForNodeAsOf: 'edges/for-node-as-of.cypher',
