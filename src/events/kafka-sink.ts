@@ -64,6 +64,11 @@ export class KafkaSink implements MessageSink {
     return this.producer;
   }
 
+  /** Connect ahead of the first publish (a long-running relay stays connected between drains). */
+  async connect(): Promise<void> {
+    await this.connected();
+  }
+
   async publish(messages: readonly OutboxMessage[]): Promise<void> {
     if (!messages.length) return;
     const producer = await this.connected();
