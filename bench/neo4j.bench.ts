@@ -174,7 +174,8 @@ for (const size of sizes) {
         .then(() => undefined, (e: unknown) => e as Error),
     );
     const hashedMs = read.ms + diff.ms + commit.ms;
-    const stored = (read.value.diffOptions.previousNodeHashes?.size ?? 0) + (read.value.diffOptions.previousEdgeHashes?.size ?? 0);
+    const prev = read.value.previous;
+    const stored = 'nodeHashes' in prev ? prev.nodeHashes.size + prev.edgeHashes.size : prev.nodes.length + prev.edges.length;
     console.log(
       `1% sync, stored hashes: ${secs(hashedMs)} = read ${secs(read.ms)} (${fmt(stored)} ids and hashes, ${rate(stored, read.ms)}) + ` +
         `diff ${secs(diff.ms)} + commit ${secs(commit.ms)} (${fmt(changes.upsertNodes.length)} nodes, ${fmt(changes.upsertEdges.length)} + ${fmt(changes.removeEdgeIds.length)} edges, ` +

@@ -1,6 +1,6 @@
 import type { ManagedTransaction } from 'neo4j-driver';
 import type { NodeType, NormalizedEdge, NormalizedNode } from '../../model/index.ts';
-import { edgeCreateBatches, edgeUpserts } from './statements.ts';
+import { edgeCreateBatches, edgeUpserts, missingEdges } from './statements.ts';
 
 // Edges a sync writes. MERGE (edges/upsert.cypher) has to look for the edge, for a stale edge with
 // the same id between other nodes, and for a version to archive: on a first sync or a full load
@@ -29,7 +29,11 @@ export async function writeEdges(
   if (created.length) {
     const byId = new Map(created.map((e) => [e.edgeId, e]));
     for (const statement of edgeCreateBatches(tenantId, created, typeOf, connectorId, at, batchSize)) {
-      for (const record of (await tx.run(statement.text, statement.params)).records) merged.push(byId.get(record.get('edgeId') as string)!);
+      const rows = statement.params.rows as { edgeId: string }[];
+      const count = Number((await tx.run(statement.text, statement.params)).records[0]?.get('created') ?? 0);
+      if (count === rows.length) continue;
+      const missing = missingEdges(tenantId, statement.type, rows.map((r) => r.edgeId));
+      for (const record of (await tx.run(missing.text, missing.params)).records) merged.push(byId.get(record.get('edgeId') as string)!);
     }
   }
   for (const statement of edgeUpserts(tenantId, merged, connectorId, at, batchSize)) await tx.run(statement.text, statement.params);

@@ -97,7 +97,7 @@ export function edgeUpsertBatches(
  * Creates of edges known to be new (edges/create.cypher), one statement per relationship type,
  * pair of endpoint labels and batch. An end's label is its node type when `typeOf` knows it (the
  * nodes written in the same commit), else the one type the edge type allows there, else `Node`.
- * Each statement returns the ids of rows it could not create (see the Cypher file).
+ * Each statement returns how many rows it created; missingEdges finds the rest (see the Cypher).
  */
 export function edgeCreateBatches(
   tenantId: string,
@@ -106,7 +106,7 @@ export function edgeCreateBatches(
   connectorId: string,
   at: string,
   batchSize = DEFAULT_BATCH_SIZE,
-): Iterable<Statement> {
+): Iterable<Statement & { type: EdgeType }> {
   const endLabel = (nodeId: string, allowed: readonly NodeType[]) => {
     const type = typeOf(nodeId) ?? (allowed.length === 1 ? allowed[0] : undefined);
     return type ? labelFor(type) : NODE_LABEL;
@@ -120,10 +120,22 @@ export function edgeCreateBatches(
       const [type, sourceLabel, targetLabel] = key.split('|') as [string, string, string];
       const text = render('edgeCreate', { TYPE: relationshipTypeFor(type), SOURCE_LABEL: sourceLabel, TARGET_LABEL: targetLabel });
       for (const batch of chunks(list, batchSize)) {
-        yield { text, params: { tenantId, connectorId, at, rows: batch.map((e) => edgeRow(tenantId, e)) } };
+        // Connector and validity go in each row's props: one SET, as in the bare CREATE.
+        const rows = batch.map((e) => {
+          const row = edgeRow(tenantId, e);
+          row.props.connectorId = connectorId;
+          row.props.validFrom = at;
+          return row;
+        });
+        yield { text, params: { tenantId, rows }, type: relationshipTypeFor(type) };
       }
     }
   })();
+}
+
+/** Which of `edgeIds` (of one type) are not stored: edges/create.cypher's misses. */
+export function missingEdges(tenantId: string, type: EdgeType, edgeIds: readonly string[]): Statement {
+  return { text: render('edgeMissing', { TYPE: relationshipTypeFor(type) }), params: { tenantId, edgeIds } };
 }
 
 /**

@@ -105,13 +105,15 @@ describe('Neo4j statements', () => {
     const statements = [...edgeCreateBatches('tenant-a', [hasRole, approvedBy, unknownEnd], typeOf, 'entra', AT)];
     // The known node type, else the only type the edge allows there (APPROVED_BY → human), else Node.
     expect(statements.map((s) => s.text.split('\n').slice(1, 3).join(' '))).toEqual([
-      'OPTIONAL MATCH (source:Identity {tenantId: $tenantId, nodeId: row.sourceNodeId}) OPTIONAL MATCH (target:Role {tenantId: $tenantId, nodeId: row.targetNodeId})',
-      'OPTIONAL MATCH (source:Identity {tenantId: $tenantId, nodeId: row.sourceNodeId}) OPTIONAL MATCH (target:HumanIdentity {tenantId: $tenantId, nodeId: row.targetNodeId})',
-      'OPTIONAL MATCH (source:Node {tenantId: $tenantId, nodeId: row.sourceNodeId}) OPTIONAL MATCH (target:HumanIdentity {tenantId: $tenantId, nodeId: row.targetNodeId})',
+      'MATCH (source:Identity {tenantId: $tenantId, nodeId: row.sourceNodeId}) MATCH (target:Role {tenantId: $tenantId, nodeId: row.targetNodeId})',
+      'MATCH (source:Identity {tenantId: $tenantId, nodeId: row.sourceNodeId}) MATCH (target:HumanIdentity {tenantId: $tenantId, nodeId: row.targetNodeId})',
+      'MATCH (source:Node {tenantId: $tenantId, nodeId: row.sourceNodeId}) MATCH (target:HumanIdentity {tenantId: $tenantId, nodeId: row.targetNodeId})',
     ]);
     expect(statements[0]!.text).toContain('CREATE (source)-[r:HAS_ROLE]->(target)');
     expect(statements[0]!.text).not.toContain('MERGE');
     expect(statements.map((s) => (s.params.rows as { edgeId: string }[]).map((r) => r.edgeId))).toEqual([['HAS_ROLE:1'], ['APPROVED_BY:1'], ['APPROVED_BY:2']]);
+    // Connector and validity travel in the row, so the create is one SET like the bare ceiling.
+    expect((statements[0]!.params.rows as { props: Record<string, unknown> }[])[0]!.props).toMatchObject({ connectorId: 'entra', validFrom: AT, edgeId: 'HAS_ROLE:1' });
   });
 
   it('writes edges per relationship type, ends merged by key', () => {
