@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { EventQuery, PathQuery, parseOrThrow, sameEdgeContent, sameNodeContent } from '../../model/index.ts';
+import { EventQuery, PathQuery, PostureQuery, parseOrThrow, sameEdgeContent, sameNodeContent } from '../../model/index.ts';
 import type {
   EventQueryInput,
   ExecutionPath,
@@ -12,6 +12,7 @@ import type {
   NormalizedNode,
   OutboxMessage,
   PathQueryInput,
+  PostureCounts,
   SyncCommit,
   SyncState,
 } from '../../model/index.ts';
@@ -28,6 +29,7 @@ import type {
   WriteOptions,
 } from '../StorageAdapter.ts';
 import { searchPaths } from './path-search.ts';
+import { postureOf } from './posture.ts';
 import { VersionLog } from './version-log.ts';
 
 interface StoredNode {
@@ -63,7 +65,7 @@ const sameEdge = sameEdgeContent;
 const iso = (time: string) => new Date(time).toISOString();
 
 /** The graph as one moment sees it: the live maps now, the version logs for a past moment. */
-interface GraphView {
+export interface GraphView {
   node(id: string): NormalizedNode | undefined;
   edge(id: string): NormalizedEdge | undefined;
   edgeIds(nodeId: string, direction: 'outgoing' | 'incoming'): Iterable<string>;
@@ -250,6 +252,12 @@ export class MemoryStorageAdapter implements StorageAdapter {
           .map((edge) => ({ edge, next: v.node(forward ? edge.targetNodeId : edge.sourceNodeId) }))
           .filter((s): s is { edge: NormalizedEdge; next: NormalizedNode } => !!s.next && isLive(s.next)),
     });
+  }
+
+  async postureCounts(tenantId: string, input: PostureQuery, at?: ReadAt): Promise<PostureCounts> {
+    const query = parseOrThrow(PostureQuery, input, 'posture query');
+    // An unknown tenant is an empty graph: every count 0.
+    return postureOf(this.view(tenantId, at) ?? currentView(new TenantState()), query);
   }
 
   // --- events ---

@@ -1,0 +1,113 @@
+import { CHAIN_EDGE_TYPES, DEFAULT_CHAIN_DEPTH } from '../../analysis/execution-chains.ts';
+import { OWNERSHIP_STATES } from '../../model/index.ts';
+import type { NormalizedNode, PostureCounts, PostureEntry, PostureQuery } from '../../model/index.ts';
+import type { GraphView } from './MemoryStorageAdapter.ts';
+
+// StorageAdapter.postureCounts for the memory store: one walk over the view's indexes. Chains are
+// counted, never collected, so the work is the number of chain hops, not of chains × length.
+
+const CHAIN_TYPES = new Set<string>(CHAIN_EDGE_TYPES);
+const live = (n: NormalizedNode | undefined): n is NormalizedNode => !!n && !n.deletedAt;
+
+export function postureOf(view: GraphView, query: PostureQuery): PostureCounts {
+  const identitiesByOwnership = Object.fromEntries(OWNERSHIP_STATES.map((s) => [s, 0])) as PostureCounts['identitiesByOwnership'];
+  const automations: NormalizedNode[] = [];
+  for (const n of view.nodes()) {
+    if (!live(n)) continue;
+    if (n.nodeType === 'identity') identitiesByOwnership[n.properties.ownershipState]++;
+    else if (n.nodeType === 'automation') automations.push(n);
+  }
+
+  const chainsTo = new Map<string, number>();
+  const chainsVia = new Map<string, number>();
+  let chains = 0;
+  const onPath = new Set<string>();
+  const bump = (map: Map<string, number>, id: string) => map.set(id, (map.get(id) ?? 0) + 1);
+
+  /** Live chain-type edges out of a node, with the live node each reaches. */
+  const steps = (nodeId: string) => {
+    const out: { type: string; next: NormalizedNode }[] = [];
+    for (const id of view.edgeIds(nodeId, 'outgoing')) {
+      const e = view.edge(id);
+      if (!e || !CHAIN_TYPES.has(e.edgeType)) continue;
+      const next = view.node(e.targetNodeId);
+      if (live(next)) out.push({ type: e.edgeType, next });
+    }
+    return out;
+  };
+  /** A chain from `start` is folded into a longer one when a live automation off the path calls it. */
+  const calledFromOutside = (start: string) => {
+    for (const id of view.edgeIds(start, 'incoming')) {
+      const e = view.edge(id);
+      if (e?.edgeType === 'CALLS' && !onPath.has(e.sourceNodeId) && live(view.node(e.sourceNodeId))) return true;
+    }
+    return false;
+  };
+
+  const walk = (start: string, node: NormalizedNode, depth: number, credential: string | undefined) => {
+    if (depth > 0 && node.nodeType === 'identity') {
+      // Only a simple path can be extended at the front, and only within the depth cap.
+      if (depth === DEFAULT_CHAIN_DEPTH || !calledFromOutside(start)) {
+        chains++;
+        bump(chainsTo, node.nodeId);
+        if (credential) bump(chainsVia, credential);
+      }
+      return; // an identity ends a chain
+    }
+    if (depth === DEFAULT_CHAIN_DEPTH) return;
+    for (const { type, next } of steps(node.nodeId)) {
+      if (onPath.has(next.nodeId)) continue;
+      onPath.add(next.nodeId);
+      walk(start, next, depth + 1, type === 'AUTHENTICATES_AS' ? node.nodeId : credential);
+      onPath.delete(next.nodeId);
+    }
+  };
+  for (const a of automations) {
+    onPath.add(a.nodeId);
+    walk(a.nodeId, a, 0, undefined);
+    onPath.delete(a.nodeId);
+  }
+
+  const privileged: PostureEntry[] = [];
+  for (const [nodeId, n] of chainsTo) if (isPrivileged(view, nodeId)) privileged.push({ nodeId, chains: n });
+  privileged.sort((a, b) => b.chains - a.chains || cmp(a.nodeId, b.nodeId));
+
+  const now = Date.parse(query.now);
+  const soon = Date.parse(query.expiringBefore);
+  const expired: PostureEntry[] = [];
+  const expiring: PostureEntry[] = [];
+  for (const [nodeId, n] of chainsVia) {
+    const c = view.node(nodeId);
+    if (c?.nodeType !== 'credential') continue;
+    const expiresAt = c.properties.expiresAt;
+    const at = expiresAt ? Date.parse(expiresAt) : undefined;
+    const entry = { nodeId, chains: n, ...(expiresAt ? { expiresAt } : {}) };
+    if (c.status === 'expired' || (at !== undefined && at < now)) expired.push(entry);
+    else if (at !== undefined && at < soon) expiring.push(entry);
+  }
+  expired.sort(byExpiry);
+  expiring.sort(byExpiry);
+  const list = (entries: PostureEntry[]) => ({ count: entries.length, top: entries.slice(0, query.top) });
+  return {
+    identitiesByOwnership,
+    chainsByKind: { full: chains },
+    privilegedReachable: list(privileged),
+    credentialsExpired: list(expired),
+    credentialsExpiring: list(expiring),
+  };
+}
+
+function isPrivileged(view: GraphView, identityId: string): boolean {
+  for (const id of view.edgeIds(identityId, 'outgoing')) {
+    const e = view.edge(id);
+    if (!e || (e.edgeType !== 'HAS_ROLE' && e.edgeType !== 'MEMBER_OF')) continue;
+    const role = view.node(e.targetNodeId);
+    if (live(role) && role.nodeType === 'role' && role.properties.isPrivileged) return true;
+  }
+  return false;
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** Soonest expiry first; a credential with no expiresAt (expired by status) last; then nodeId. */
+const byExpiry = (a: PostureEntry, b: PostureEntry) =>
+  (a.expiresAt ? Date.parse(a.expiresAt) : Infinity) - (b.expiresAt ? Date.parse(b.expiresAt) : Infinity) || cmp(a.nodeId, b.nodeId);
