@@ -6,6 +6,7 @@ import { driftResolvers } from './drift.ts';
 import { evidenceResolvers } from './evidence.ts';
 import { edgeResolvers, nodeResolvers } from './nodes.ts';
 import { ownershipResolvers } from './ownership.ts';
+import { postureResolvers } from './posture.ts';
 import { queryResolvers } from './query.ts';
 import { recordResolvers } from './records.ts';
 import type { ResolverMap } from './types.ts';
@@ -30,6 +31,7 @@ export function createResolvers(typeDefs: DocumentNode): ResolverMap {
     recordResolvers,
     evidenceResolvers,
     driftResolvers,
+    postureResolvers,
   );
   return enforceRoles(typeDefs, { ...resolvers, DateTime: DateTimeResolver, JSONObject: JSONObjectResolver, JSON: JSONResolver });
 }

@@ -38,6 +38,7 @@ describe('schema.graphql against the model', () => {
       ['EvidenceSourceStatus', model.EvidenceSourceStatus.shape.status.options],
       ['EdgeOrigin', model.EdgeProvenance.shape.origin.options],
       ['ApiRole', ROLES],
+      ['ChainVerdictKind', model.CHAIN_VERDICT_KINDS],
     ];
     for (const [name, values] of pairs) expect(enumValues(name), name).toEqual([...values]);
   });
