@@ -74,6 +74,7 @@ export const chainResolvers: ResolverMap = {
   ExecutionChain: {
     id: (p: ExecutionPath) => idOf(p),
     kind: (p: ExecutionPath) => (p.edges.at(-1)?.edgeType === 'RUNS_AS' ? 'runs_as' : 'authenticates_as'),
+    verdict: () => 'full',
     automation: (p: ExecutionPath) => p.startNode,
     identity: (p: ExecutionPath) => p.endNode,
     hops: (p: ExecutionPath): Hop[] => p.edges.map((edge, i) => ({ position: i, from: p.nodes[i]!, edge, to: p.nodes[i + 1]! })),

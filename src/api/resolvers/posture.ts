@@ -17,6 +17,7 @@ const PostureArgs = z.object({
 });
 
 const DAY_MS = 86_400_000;
+const TIMELINE = 50;
 
 /** When a sync's data is valid from (resolveAsOf's rule), so "the last sync at t" matches reads at t. */
 const validFrom = (s: SyncState) => new Date(s.validAt ?? s.completedAt ?? s.startedAt).toISOString();
@@ -59,6 +60,11 @@ const posture: Resolver<unknown> = async (_parent, args, ctx: ApiContext) => {
     credentialsExpired: withNodes(counts.credentialsExpired),
     credentialsExpiring: withNodes(counts.credentialsExpiring),
     connectors,
+    timeline: states
+      .filter((s) => !asOf || validFrom(s) <= asOf)
+      .sort((x, y) => (validFrom(y) < validFrom(x) ? -1 : validFrom(y) > validFrom(x) ? 1 : 0))
+      .slice(0, TIMELINE)
+      .map((s) => ({ ...s, validAt: validFrom(s) })),
   };
 };
 
