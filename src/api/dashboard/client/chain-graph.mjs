@@ -52,8 +52,20 @@ export function chainElements(chains) {
     laneTop.set(lane, top);
     top += laneRows.get(lane) * ROW + LANE_GAP;
   }
+  // Two invisible spacers per lane stretch every lane over all columns, so lanes read as rows.
+  const lastColumn = Math.max(0, ...placed.map((p) => p.column));
+  const spacers = lanes.flatMap((lane) =>
+    [0, lastColumn].map((column, i) => ({
+      group: 'nodes',
+      data: { id: `spacer:${lane}:${i}`, parent: `lane:${lane}`, spacer: true },
+      position: { x: column * COLUMN, y: laneTop.get(lane) },
+      classes: 'spacer',
+      selectable: false,
+    })),
+  );
   return [
     ...lanes.map((lane) => ({ group: 'nodes', data: { id: `lane:${lane}`, label: lane.replace('_', ' '), lane: true }, classes: 'lane', selectable: false })),
+    ...spacers,
     ...placed.map(({ node, column, row }) => ({
       group: 'nodes',
       data: { id: node.id, parent: `lane:${node.sourceSystem}`, label: node.displayName, nodeType: node.nodeType, colour: TYPE_COLOURS[node.nodeType] ?? '#555' },
@@ -71,7 +83,6 @@ export function drawChains(container, chains, onSelect) {
     container,
     elements: chainElements(chains),
     layout: { name: 'preset', padding: 24 },
-    wheelSensitivity: 0.3,
     boxSelectionEnabled: false,
     autoungrabify: true,
     style: [
@@ -124,10 +135,11 @@ export function drawChains(container, chains, onSelect) {
           'text-rotation': 'autorotate',
         },
       },
+      { selector: 'node.spacer', style: { opacity: 0, width: 1, height: 1, label: '', events: 'no' } },
       { selector: ':selected', style: { 'border-width': 4, 'border-color': '#f59e0b', 'line-color': '#f59e0b', 'target-arrow-color': '#f59e0b' } },
       { selector: '.highlight', style: { 'border-width': 3, 'border-color': '#dc2626', 'line-color': '#dc2626', 'target-arrow-color': '#dc2626' } },
     ],
   });
-  cy.on('tap', 'node[!lane], edge', (event) => onSelect(event.target.id(), event.target.isEdge() ? 'edge' : 'node'));
+  cy.on('tap', 'node[!lane][!spacer], edge', (event) => onSelect(event.target.id(), event.target.isEdge() ? 'edge' : 'node'));
   return cy;
 }

@@ -9,16 +9,15 @@ import { CHAINS, CREDENTIAL_TARGETS, NODE, NODES } from './queries.mjs';
 // what is shown; Actions export the evidence pack of what is on screen.
 
 const PICKABLE = ['identity', 'automation', 'credential'];
-const CHAIN_PAGE = 50;
 
 const through = (chain, id) => chain.hops.some((hop) => hop.from.id === id || hop.to.id === id);
 const isPrivileged = (chain) => chain.identity.edges.some((e) => e.target?.isPrivileged);
 
 /** Every chain through a node, as of the app's moment. */
 async function chainsThrough(node, asOf) {
-  const run = (vars) => gql(CHAINS, { ...vars, asOf, first: CHAIN_PAGE }).then((d) => d.executionChains);
+  const run = (vars) => gql(CHAINS, { ...vars, asOf }).then((d) => d.executionChains);
   if (node.nodeType === 'identity') {
-    lastQueries.set('explorer', { query: CHAINS, variables: { to: node.id, asOf, first: CHAIN_PAGE } });
+    lastQueries.set('explorer', { query: CHAINS, variables: { to: node.id, asOf } });
     const page = await run({ to: node.id });
     return { chains: page.edges.map((e) => e.node), total: page.totalCount };
   }
@@ -26,13 +25,13 @@ async function chainsThrough(node, asOf) {
   // chains that pass through it.
   let identities;
   if (node.nodeType === 'automation') {
-    lastQueries.set('explorer', { query: CHAINS, variables: { from: node.id, asOf, first: CHAIN_PAGE } });
+    lastQueries.set('explorer', { query: CHAINS, variables: { from: node.id, asOf } });
     const from = await run({ from: node.id });
     identities = new Set(from.edges.map((e) => e.node.identity.id));
   } else {
     const { node: n } = await gql(CREDENTIAL_TARGETS, { id: node.id });
     identities = new Set(n.edges.map((e) => e.targetNodeId));
-    lastQueries.set('explorer', { query: CHAINS, variables: { to: [...identities][0] ?? null, asOf, first: CHAIN_PAGE } });
+    lastQueries.set('explorer', { query: CHAINS, variables: { to: [...identities][0] ?? null, asOf } });
   }
   const pages = await Promise.all([...identities].map((to) => run({ to })));
   const byId = new Map();

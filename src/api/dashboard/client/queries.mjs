@@ -41,14 +41,18 @@ export const NODE = `query NodeById($id: ID!) { node(id: $id) { id nodeType disp
 
 const NODE_FIELDS = `id nodeType sourceSystem sourceScope displayName status properties`;
 
-/** Every chain ending at an identity (to) or starting at an automation (from), with each hop's evidence. */
-export const CHAINS = `query Chains($to: ID, $from: ID, $asOf: String, $first: Int) {
-  executionChains(to: $to, from: $from, asOf: $asOf, first: $first) {
+/**
+ * Every chain ending at an identity (to) or starting at an automation (from), with each hop's
+ * evidence. The page size is written in the document: the API prices a variable `first` at the cap.
+ */
+export const CHAIN_PAGE = 40;
+export const CHAINS = `query Chains($to: ID, $from: ID, $asOf: String) {
+  executionChains(to: $to, from: $from, asOf: $asOf, first: 40) {
     totalCount
     edges {
       node {
         id kind verdict depth
-        identity { id ownershipState edges(types: [HAS_ROLE, MEMBER_OF], first: 20) { target { ... on Role { id displayName isPrivileged } } } }
+        identity { id ownershipState edges(types: [HAS_ROLE, MEMBER_OF], first: 10) { target { ... on Role { id displayName isPrivileged } } } }
         hops {
           position
           from { ${NODE_FIELDS} }
