@@ -66,7 +66,7 @@ function connectorsCard(connectors) {
       ? h('p', { class: 'muted' }, 'No sync had completed by then.')
       : h(
           'table',
-          { class: 'table', dataset: { metric: 'connectors' } },
+          { class: 'table connectors' },
           h('thead', {}, h('tr', {}, ['Connector', 'Last sync', 'Status', 'Evidence', 'Sources'].map((t) => h('th', { scope: 'col' }, t)))),
           h(
             'tbody',
