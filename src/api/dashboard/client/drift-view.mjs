@@ -1,6 +1,6 @@
 import { gql, lastQueries } from './api.mjs';
 import { fill, fmtNumber, fmtTime, h, propertyList } from './dom.mjs';
-import { DRIFT, POSTURE } from './queries.mjs';
+import { DRIFT, TIMELINE } from './queries.mjs';
 
 // Drift timeline: for every sync after the first, the drift findings between it and the sync
 // before (Query.drift), counted by type and severity; a sync opens its findings, a finding its
@@ -9,7 +9,7 @@ import { DRIFT, POSTURE } from './queries.mjs';
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 
 export async function renderDrift(root, app) {
-  const timeline = app.timeline ?? (await gql(POSTURE, { top: 0 })).posture.timeline;
+  const timeline = app.timeline ?? (await gql(TIMELINE)).posture.timeline;
   app.setTimeline(timeline);
   const syncs = [...timeline].reverse(); // oldest first
   const pairs = syncs.slice(1).map((s, i) => ({ since: syncs[i], until: s }));

@@ -6,7 +6,7 @@ import { errorBox, fill, fmtTime, h } from './dom.mjs';
 import { renderDrift } from './drift-view.mjs';
 import { renderExplorer } from './explorer-view.mjs';
 import { renderPosture } from './posture-view.mjs';
-import { EVIDENCE_PACK, VIEWER } from './queries.mjs';
+import { EVIDENCE_PACK, TIMELINE, VIEWER } from './queries.mjs';
 import './dashboard.css';
 
 const VIEWS = {
@@ -202,6 +202,8 @@ async function start() {
   readHash();
   renderShell();
   await renderView();
+  // The moments for the as-of control, once the first view is on screen.
+  if (!app.timeline) gql(TIMELINE).then((d) => app.timeline ?? app.setTimeline(d.posture.timeline), () => {});
 }
 
 start();

@@ -11,7 +11,8 @@ export async function renderPosture(root, app) {
   const days = app.state.expiringWithinDays;
   const vars = { asOf: app.state.asOf, expiringWithinDays: days, top: LIST_TOP };
   const { posture } = await gql(POSTURE, vars, 'posture');
-  app.setTimeline(posture.timeline);
+  // As of a past sync the timeline stops there; the as-of control keeps offering every sync.
+  if (!app.state.asOf) app.setTimeline(posture.timeline);
   const list = h('section', { class: 'card list', id: 'posture-list', 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Choose a number to see the list behind it.'));
   const metric = (key, value, label, open) =>
     h('button', { class: 'metric', type: 'button', dataset: { metric: key }, onclick: () => open(list), 'aria-label': `${label}: ${value}. Show the list.` }, h('span', { class: 'value' }, fmtNumber(value)), h('span', { class: 'label' }, label));

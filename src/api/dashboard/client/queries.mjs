@@ -22,6 +22,9 @@ export const POSTURE = `query Posture($asOf: String, $expiringWithinDays: Int, $
   }
 }`;
 
+/** Every sync of the tenant (the moments the as-of control offers), newest first. */
+export const TIMELINE = `query Timeline { posture(top: 0) { timeline { syncId connectorId status validAt } } }`;
+
 export const NODES = `query Nodes($type: NodeType, $filter: NodeFilter, $first: Int, $after: String, $asOf: String) {
   nodes(type: $type, filter: $filter, first: $first, after: $after, asOf: $asOf) {
     pageInfo { hasNextPage endCursor }
