@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CHAIN_VERDICT_KINDS, DateTime, MAX_POSTURE_TOP, OWNERSHIP_STATES } from '../../model/index.ts';
-import type { NormalizedNode, PostureEntry, SyncState } from '../../model/index.ts';
+import type { NormalizedNode, PostureCounts, PostureEntry, SyncState } from '../../model/index.ts';
 import type { ApiContext } from '../context.ts';
 import { AsOf, parseArgs } from '../inputs.ts';
 import { resolveApiAsOf } from './as-of.ts';
@@ -22,50 +22,72 @@ const TIMELINE = 50;
 /** When a sync's data is valid from (resolveAsOf's rule), so "the last sync at t" matches reads at t. */
 const validFrom = (s: SyncState) => new Date(s.validAt ?? s.completedAt ?? s.startedAt).toISOString();
 
-const posture: Resolver<unknown> = async (_parent, args, ctx: ApiContext) => {
+interface PostureParent {
+  at: string;
+  asOfSyncId: string | null;
+  expiringWithinDays: number;
+  /** Computed on first use: a request for the timeline alone costs no chain count. */
+  counts: () => Promise<PostureCounts>;
+  listed: () => Promise<Map<string, NormalizedNode>>;
+  states: () => Promise<SyncState[]>;
+}
+
+const once = <T>(fn: () => Promise<T>): (() => Promise<T>) => {
+  let p: Promise<T> | undefined;
+  return () => (p ??= fn());
+};
+
+const posture: Resolver<unknown> = async (_parent, args, ctx: ApiContext): Promise<PostureParent> => {
   const a = parseArgs(PostureArgs, args, 'posture');
   const asOf = await resolveApiAsOf(ctx, a.asOf);
   const at = asOf ?? new Date().toISOString();
+  const read = asOf ? { asOf } : undefined;
   const query = { now: at, expiringBefore: new Date(Date.parse(at) + a.expiringWithinDays * DAY_MS).toISOString(), top: a.top };
-  const [counts, states] = await Promise.all([
-    ctx.scope.analyse((storage, tenantId) => storage.postureCounts(tenantId, query, asOf ? { asOf } : undefined)),
-    ctx.scope.listSyncStates({ limit: SYNC_SCAN }),
-  ]);
-  const lists = [counts.privilegedReachable, counts.credentialsExpired, counts.credentialsExpiring];
-  const ids = [...new Set(lists.flatMap((l) => l.top.map((e) => e.nodeId)))];
-  const nodes = new Map<string, NormalizedNode>();
-  if (ids.length) {
-    const found = await ctx.scope.analyse((storage, tenantId) => storage.getNodes(tenantId, ids, asOf ? { asOf } : undefined));
-    for (const n of found) if (n) nodes.set(n.nodeId, n);
-  }
-  const withNodes = (l: { count: number; top: PostureEntry[] }) => ({ count: l.count, top: l.top.map((e) => ({ ...e, node: nodes.get(e.nodeId) ?? null })) });
-
-  // Newest first already (listSyncStates); as of a moment, only the syncs whose data was in by then.
-  const byConnector = new Map<string, SyncState[]>();
-  for (const s of states) {
-    if (asOf && validFrom(s) > asOf) continue;
-    byConnector.set(s.connectorId, [...(byConnector.get(s.connectorId) ?? []), s]);
-  }
-  const connectors = [...byConnector.entries()]
-    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
-    .map(([connectorId, list]) => ({ connectorId, lastSync: list[0] ?? null, evidenceCompleteness: list.map(completenessOf).find((c) => c !== null) ?? null }));
-
-  return {
-    at,
-    asOfSyncId: a.asOf && !DateTime.safeParse(a.asOf).success ? a.asOf : null,
-    expiringWithinDays: a.expiringWithinDays,
-    identitiesByOwnership: OWNERSHIP_STATES.map((state) => ({ state, count: counts.identitiesByOwnership[state] })),
-    chainsByKind: CHAIN_VERDICT_KINDS.map((kind) => ({ kind, count: counts.chainsByKind[kind] })),
-    privilegedReachable: withNodes(counts.privilegedReachable),
-    credentialsExpired: withNodes(counts.credentialsExpired),
-    credentialsExpiring: withNodes(counts.credentialsExpiring),
-    connectors,
-    timeline: states
-      .filter((s) => !asOf || validFrom(s) <= asOf)
-      .sort((x, y) => (validFrom(y) < validFrom(x) ? -1 : validFrom(y) > validFrom(x) ? 1 : 0))
-      .slice(0, TIMELINE)
-      .map((s) => ({ ...s, validAt: validFrom(s) })),
-  };
+  const counts = once(() => ctx.scope.analyse((storage, tenantId) => storage.postureCounts(tenantId, query, read)));
+  // The listed nodes as they stood then, in one read.
+  const listed = once(async () => {
+    const c = await counts();
+    const ids = [...new Set([c.privilegedReachable, c.credentialsExpired, c.credentialsExpiring].flatMap((l) => l.top.map((e) => e.nodeId)))];
+    const nodes = new Map<string, NormalizedNode>();
+    if (ids.length) for (const n of await ctx.scope.analyse((storage, tenantId) => storage.getNodes(tenantId, ids, read))) if (n) nodes.set(n.nodeId, n);
+    return nodes;
+  });
+  // Newest first; as of a moment, only the syncs whose data was in by then.
+  const states = once(async () => (await ctx.scope.listSyncStates({ limit: SYNC_SCAN })).filter((s) => !asOf || validFrom(s) <= asOf));
+  return { at, asOfSyncId: a.asOf && !DateTime.safeParse(a.asOf).success ? a.asOf : null, expiringWithinDays: a.expiringWithinDays, counts, listed, states };
 };
 
-export const postureResolvers: ResolverMap = { Query: { posture } };
+const list = (key: 'privilegedReachable' | 'credentialsExpired' | 'credentialsExpiring') => async (p: PostureParent) => {
+  const [c, nodes] = await Promise.all([p.counts(), p.listed()]);
+  const l = c[key];
+  return { count: l.count, top: l.top.map((e: PostureEntry) => ({ ...e, node: nodes.get(e.nodeId) ?? null })) };
+};
+
+export const postureResolvers: ResolverMap = {
+  Query: { posture },
+  Posture: {
+    identitiesByOwnership: async (p: PostureParent) => {
+      const c = await p.counts();
+      return OWNERSHIP_STATES.map((state) => ({ state, count: c.identitiesByOwnership[state] }));
+    },
+    chainsByKind: async (p: PostureParent) => {
+      const c = await p.counts();
+      return CHAIN_VERDICT_KINDS.map((kind) => ({ kind, count: c.chainsByKind[kind] }));
+    },
+    privilegedReachable: list('privilegedReachable'),
+    credentialsExpired: list('credentialsExpired'),
+    credentialsExpiring: list('credentialsExpiring'),
+    connectors: async (p: PostureParent) => {
+      const byConnector = new Map<string, SyncState[]>();
+      for (const s of await p.states()) byConnector.set(s.connectorId, [...(byConnector.get(s.connectorId) ?? []), s]);
+      return [...byConnector.entries()]
+        .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+        .map(([connectorId, l]) => ({ connectorId, lastSync: l[0] ?? null, evidenceCompleteness: l.map(completenessOf).find((c) => c !== null) ?? null }));
+    },
+    timeline: async (p: PostureParent) =>
+      [...(await p.states())]
+        .sort((x, y) => (validFrom(y) < validFrom(x) ? -1 : validFrom(y) > validFrom(x) ? 1 : 0))
+        .slice(0, TIMELINE)
+        .map((s) => ({ ...s, validAt: validFrom(s) })),
+  },
+};

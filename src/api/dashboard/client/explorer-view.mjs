@@ -188,6 +188,7 @@ function pickerPanel(app) {
     }
   };
   type.addEventListener('change', () => load());
-  load();
+  // The browse list waits for the chains: they are what the analyst came for.
+  addEventListener('authgraph:rendered', () => load(), { once: true });
   return h('aside', { class: 'picker card' }, h('h2', {}, 'Pick'), h('form', { onsubmit: find }, type, text, h('button', { type: 'submit' }, 'Show chains')), message, browse);
 }
