@@ -15,6 +15,7 @@ const READS = new Set([
   'getNodes',
   'getNodesByType',
   'listNodes',
+  'postureCounts',
   'getEdgesForNode',
   'queryPaths',
   'queryEvents',

@@ -16,6 +16,7 @@ export const NEXT_SYNC = 'synthetic-next';
 
 export interface SyntheticDashboard {
   server: ApiServer;
+  storage: MemoryStorageAdapter;
   /** An operator key of the synthetic tenant. */
   key: string;
   close(): Promise<void>;
@@ -34,6 +35,7 @@ export async function startSyntheticDashboard(nodes: number, fraction = 0.01): P
   const server = await startApiServer({ storage, keys: new ApiKeyStore([record]), port: 0, playground: false });
   return {
     server,
+    storage,
     key,
     close: async () => {
       await server.close();

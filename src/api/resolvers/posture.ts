@@ -40,10 +40,13 @@ const once = <T>(fn: () => Promise<T>): (() => Promise<T>) => {
 const posture: Resolver<unknown> = async (_parent, args, ctx: ApiContext): Promise<PostureParent> => {
   const a = parseArgs(PostureArgs, args, 'posture');
   const asOf = await resolveApiAsOf(ctx, a.asOf);
-  const at = asOf ?? new Date().toISOString();
+  // Now is taken to the minute, so the same dashboard opened twice in a minute is one computation
+  // (tenant-scope.ts shared: kept while the tenant's data is unchanged).
+  const at = asOf ?? new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
   const read = asOf ? { asOf } : undefined;
   const query = { now: at, expiringBefore: new Date(Date.parse(at) + a.expiringWithinDays * DAY_MS).toISOString(), top: a.top };
-  const counts = once(() => ctx.scope.analyse((storage, tenantId) => storage.postureCounts(tenantId, query, read)));
+  const key = `posture ${asOf ?? ''} ${query.now} ${query.expiringBefore} ${query.top}`;
+  const counts = once(() => ctx.scope.shared(key, (storage, tenantId) => storage.postureCounts(tenantId, query, read)));
   // The listed nodes as they stood then, in one read.
   const listed = once(async () => {
     const c = await counts();

@@ -24,17 +24,6 @@ export function postureOf(view: GraphView, query: PostureQuery): PostureCounts {
   const onPath = new Set<string>();
   const bump = (map: Map<string, number>, id: string) => map.set(id, (map.get(id) ?? 0) + 1);
 
-  /** Live chain-type edges out of a node, with the live node each reaches. */
-  const steps = (nodeId: string) => {
-    const out: { type: string; next: NormalizedNode }[] = [];
-    for (const id of view.edgeIds(nodeId, 'outgoing')) {
-      const e = view.edge(id);
-      if (!e || !CHAIN_TYPES.has(e.edgeType)) continue;
-      const next = view.node(e.targetNodeId);
-      if (live(next)) out.push({ type: e.edgeType, next });
-    }
-    return out;
-  };
   /** A chain from `start` is folded into a longer one when a live automation off the path calls it. */
   const calledFromOutside = (start: string) => {
     for (const id of view.edgeIds(start, 'incoming')) {
@@ -55,10 +44,13 @@ export function postureOf(view: GraphView, query: PostureQuery): PostureCounts {
       return; // an identity ends a chain
     }
     if (depth === DEFAULT_CHAIN_DEPTH) return;
-    for (const { type, next } of steps(node.nodeId)) {
-      if (onPath.has(next.nodeId)) continue;
+    for (const id of view.edgeIds(node.nodeId, 'outgoing')) {
+      const e = view.edge(id);
+      if (!e || !CHAIN_TYPES.has(e.edgeType) || onPath.has(e.targetNodeId)) continue;
+      const next = view.node(e.targetNodeId);
+      if (!live(next)) continue;
       onPath.add(next.nodeId);
-      walk(start, next, depth + 1, type === 'AUTHENTICATES_AS' ? node.nodeId : credential);
+      walk(start, next, depth + 1, e.edgeType === 'AUTHENTICATES_AS' ? node.nodeId : credential);
       onPath.delete(next.nodeId);
     }
   };
