@@ -53,7 +53,7 @@ const untilStopped = () =>
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'serve the GraphQL API and its playground on 127.0.0.1 (--demo loads the sample tenant and prints a reader key)',
+  summary: 'serve the GraphQL API, its playground and the analyst dashboard (/dashboard) on 127.0.0.1 (--demo loads the sample tenant and prints a reader key)',
   usage:
     'authgraph serve [--port N (4000; 0 = any free port)] [--host 127.0.0.1] [--keys <file>] [--connectors <connectors.json>] [--demo]\n' +
     '       authgraph serve --issue-key <tenant>:<reader|operator|admin> [--keys <file>]   (prints a new key once, stores its hash)',
