@@ -152,9 +152,23 @@ describe.skipIf(!existsSync(CHROMIUM))('the analyst dashboard over authgraph ser
     await waitForView(page, 'explorer');
     expect(await page.locator('#chain-table').innerText()).toContain('No chain passes the filters');
 
-    // Readers may not export evidence packs; the page says so.
-    await page.locator('fieldset.filters select').first().selectOption('');
+    await page.locator('fieldset.filters select').first().selectOption({ index: 0 });
     await waitForView(page, 'explorer');
+    expect(await page.locator('#chain-table tr[data-chain-id]').count()).toBe(chains.totalCount);
+
+    // Through a credential and through a script include: the same two chains (they share both);
+    // through the flow, its RUNS_AS chain alone. A link (the address) moves the explorer.
+    const explore = async (id: string, name: string) => {
+      await page.goto(`${served.url}dashboard#explorer?node=${encodeURIComponent(id)}`);
+      await page.waitForSelector(`#view[data-ready="true"] .explorer-main h2:has-text("Chains through ${name}")`);
+      return { count: (await metrics(page))['explorer.chains'], rows: await page.locator('#chain-table tr[data-chain-id]').count() };
+    };
+    expect(await explore(SAMPLE_IDS.oauthProfile, 'Graph OAuth profile')).toEqual({ count: chains.totalCount, rows: chains.totalCount });
+    expect(await explore(SAMPLE_IDS.scriptInclude, 'GraphClient')).toEqual({ count: chains.totalCount, rows: chains.totalCount });
+    expect(await explore(SAMPLE_IDS.flow, 'HR onboarding flow')).toEqual({ count: 1, rows: 1 });
+    await explore(SAMPLE_IDS.graphPrincipal, 'SN-Graph-Integration');
+
+    // Readers may not export evidence packs; the page says so.
     await page.click('.actions button');
     await expect.poll(() => page.locator('#action-status').innerText()).toContain('operator');
     expect(pageErrors).toEqual([]);

@@ -78,7 +78,14 @@ function renderLogin(message) {
   const submit = async (e) => {
     e.preventDefault();
     apiKey.set(input.value.trim());
-    await start();
+    await // A link or the address bar changing the view (app.go replaces the hash without this event).
+addEventListener('hashchange', () => {
+  if (!app.viewer) return;
+  readHash();
+  renderView();
+});
+
+start();
   };
   fill(
     root,
@@ -205,5 +212,12 @@ async function start() {
   // The moments for the as-of control, once the first view is on screen.
   if (!app.timeline) gql(TIMELINE).then((d) => app.timeline ?? app.setTimeline(d.posture.timeline), () => {});
 }
+
+// A link or the address bar changing the view (app.go replaces the hash without this event).
+addEventListener('hashchange', () => {
+  if (!app.viewer) return;
+  readHash();
+  renderView();
+});
 
 start();
