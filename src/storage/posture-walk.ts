@@ -1,22 +1,28 @@
-import { CHAIN_EDGE_TYPES, DEFAULT_CHAIN_DEPTH } from '../../analysis/execution-chains.ts';
-import { OWNERSHIP_STATES } from '../../model/index.ts';
-import type { NormalizedNode, PostureCounts, PostureEntry, PostureQuery } from '../../model/index.ts';
-import type { GraphView } from './MemoryStorageAdapter.ts';
+import { CHAIN_EDGE_TYPES, DEFAULT_CHAIN_DEPTH } from '../analysis/execution-chains.ts';
+import { OWNERSHIP_STATES } from '../model/index.ts';
+import type { NormalizedEdge, NormalizedNode, PostureCounts, PostureEntry, PostureQuery } from '../model/index.ts';
 
-// StorageAdapter.postureCounts for the memory store: one walk over the view's indexes. Chains are
-// counted, never collected, so the work is the number of chain hops, not of chains × length.
+// StorageAdapter.postureCounts for the stores that hold the graph in this process (memory, the
+// embedded SQLite file): one walk over the store's own indexes. Chains are counted, never
+// collected, so the work is the number of chain hops, not of chains × length. Neo4j runs the same
+// definition in Cypher (cypher/posture/).
+
+/** The graph at one moment, as the walk reads it. */
+export interface PostureGraph {
+  /** Every node of the type (tombstones may be included: the walk skips them). */
+  nodesOfType(type: 'automation' | 'identity'): Iterable<NormalizedNode>;
+  node(id: string): NormalizedNode | null | undefined;
+  /** Edges at a node in one direction. */
+  edges(nodeId: string, direction: 'outgoing' | 'incoming'): Iterable<NormalizedEdge>;
+}
 
 const CHAIN_TYPES = new Set<string>(CHAIN_EDGE_TYPES);
-const live = (n: NormalizedNode | undefined): n is NormalizedNode => !!n && !n.deletedAt;
+const live = (n: NormalizedNode | null | undefined): n is NormalizedNode => !!n && !n.deletedAt;
 
-export function postureOf(view: GraphView, query: PostureQuery): PostureCounts {
+export function postureOf(view: PostureGraph, query: PostureQuery): PostureCounts {
   const identitiesByOwnership = Object.fromEntries(OWNERSHIP_STATES.map((s) => [s, 0])) as PostureCounts['identitiesByOwnership'];
-  const automations: NormalizedNode[] = [];
-  for (const n of view.nodes()) {
-    if (!live(n)) continue;
-    if (n.nodeType === 'identity') identitiesByOwnership[n.properties.ownershipState]++;
-    else if (n.nodeType === 'automation') automations.push(n);
-  }
+  for (const n of view.nodesOfType('identity')) if (live(n) && n.nodeType === 'identity') identitiesByOwnership[n.properties.ownershipState]++;
+  const automations = [...view.nodesOfType('automation')].filter(live);
 
   const chainsTo = new Map<string, number>();
   const chainsVia = new Map<string, number>();
@@ -26,9 +32,8 @@ export function postureOf(view: GraphView, query: PostureQuery): PostureCounts {
 
   /** A chain from `start` is folded into a longer one when a live automation off the path calls it. */
   const calledFromOutside = (start: string) => {
-    for (const id of view.edgeIds(start, 'incoming')) {
-      const e = view.edge(id);
-      if (e?.edgeType === 'CALLS' && !onPath.has(e.sourceNodeId) && live(view.node(e.sourceNodeId))) return true;
+    for (const e of view.edges(start, 'incoming')) {
+      if (e.edgeType === 'CALLS' && !onPath.has(e.sourceNodeId) && live(view.node(e.sourceNodeId))) return true;
     }
     return false;
   };
@@ -44,9 +49,8 @@ export function postureOf(view: GraphView, query: PostureQuery): PostureCounts {
       return; // an identity ends a chain
     }
     if (depth === DEFAULT_CHAIN_DEPTH) return;
-    for (const id of view.edgeIds(node.nodeId, 'outgoing')) {
-      const e = view.edge(id);
-      if (!e || !CHAIN_TYPES.has(e.edgeType) || onPath.has(e.targetNodeId)) continue;
+    for (const e of view.edges(node.nodeId, 'outgoing')) {
+      if (!CHAIN_TYPES.has(e.edgeType) || onPath.has(e.targetNodeId)) continue;
       const next = view.node(e.targetNodeId);
       if (!live(next)) continue;
       onPath.add(next.nodeId);
@@ -89,10 +93,9 @@ export function postureOf(view: GraphView, query: PostureQuery): PostureCounts {
   };
 }
 
-function isPrivileged(view: GraphView, identityId: string): boolean {
-  for (const id of view.edgeIds(identityId, 'outgoing')) {
-    const e = view.edge(id);
-    if (!e || (e.edgeType !== 'HAS_ROLE' && e.edgeType !== 'MEMBER_OF')) continue;
+function isPrivileged(view: PostureGraph, identityId: string): boolean {
+  for (const e of view.edges(identityId, 'outgoing')) {
+    if (e.edgeType !== 'HAS_ROLE' && e.edgeType !== 'MEMBER_OF') continue;
     const role = view.node(e.targetNodeId);
     if (live(role) && role.nodeType === 'role' && role.properties.isPrivileged) return true;
   }
