@@ -30,12 +30,19 @@ WHERE all(r IN relationships(p) WHERE r.tenantId = $tenantId AND ($asOf IS NULL 
           WHERE v.validFrom <= $asOf AND $asOf < v.validTo AND v.json IS NOT NULL AND v.deletedAt IS NULL
         }))
   })
-// The credential of the chain is the one its AUTHENTICATES_AS hop leaves from.
-WITH i, CASE WHEN type(last(relationships(p))) IN ['AUTHENTICATES_AS', 'HIST_AUTHENTICATES_AS'] THEN nodes(p)[-2] END AS k, count(*) AS chains
-WITH collect({i: i, k: k, chains: chains}) AS rows
+// The kind: latent when the start is library code ($calledOnly, src/analysis/entry-points.ts),
+// else by the last hop. The credential of the chain is the one its AUTHENTICATES_AS hop leaves from.
+WITH i, p, (a.sourceSystem + ':' + aState.p_automationSubtype) IN $calledOnly AS latent
+WITH i, latent,
+  CASE WHEN latent THEN 'latent' WHEN type(last(relationships(p))) IN ['RUNS_AS', 'HIST_RUNS_AS'] THEN 'runs_as' ELSE 'authenticates_as' END AS kind,
+  CASE WHEN type(last(relationships(p))) IN ['AUTHENTICATES_AS', 'HIST_AUTHENTICATES_AS'] THEN nodes(p)[-2] END AS k
+WITH i, k, kind, latent, count(*) AS chains
+WITH collect({i: i, k: k, kind: kind, latent: latent, chains: chains}) AS rows
+// The ranked lists follow execution chains only: a latent path runs nowhere.
 CALL {
   WITH rows
   UNWIND rows AS row
+  WITH row WHERE NOT row.latent
   WITH row.i AS i, sum(row.chains) AS chains
   WHERE EXISTS {
     MATCH (i)-[r:{{ROLE_TYPES}}]->(role:Role)
@@ -53,6 +60,7 @@ CALL {
 CALL {
   WITH rows
   UNWIND rows AS row
+  WITH row WHERE NOT row.latent
   WITH row.k AS k, sum(row.chains) AS chains
   WHERE k IS NOT NULL
   WITH k, chains, CASE WHEN $asOf IS NULL OR k.validFrom <= $asOf THEN k ELSE COLLECT {
@@ -67,5 +75,5 @@ CALL {
   WITH [c IN found WHERE c.expired] AS expired, [c IN found WHERE NOT c.expired] AS expiring
   RETURN size(expired) AS expiredCount, expired[0..$top] AS expiredTop, size(expiring) AS expiringCount, expiring[0..$top] AS expiringTop
 }
-RETURN reduce(total = 0, row IN rows | total + row.chains) AS chains,
+RETURN [kind IN ['authenticates_as', 'runs_as', 'latent'] | [kind, reduce(total = 0, row IN rows | total + CASE WHEN row.kind = kind THEN row.chains ELSE 0 END)]] AS chainsByKind,
   privilegedCount, privilegedTop, expiredCount, expiredTop, expiringCount, expiringTop

@@ -15,4 +15,5 @@ export * from './hash.ts';
 export * from './changes.ts';
 export * from './outbox.ts';
 export * from './drift.ts';
+export * from './chains.ts';
 export * from './posture.ts';

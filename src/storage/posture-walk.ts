@@ -26,7 +26,10 @@ export function postureOf(view: PostureGraph, query: PostureQuery): PostureCount
 
   const chainsTo = new Map<string, number>();
   const chainsVia = new Map<string, number>();
-  let chains = 0;
+  const chainsByKind: PostureCounts['chainsByKind'] = { authenticates_as: 0, runs_as: 0, latent: 0 };
+  const calledOnly = new Set(query.calledOnly);
+  let entryPoint = true;
+  let lastHop = '';
   const onPath = new Set<string>();
   const bump = (map: Map<string, number>, id: string) => map.set(id, (map.get(id) ?? 0) + 1);
 
@@ -42,9 +45,12 @@ export function postureOf(view: PostureGraph, query: PostureQuery): PostureCount
     if (depth > 0 && node.nodeType === 'identity') {
       // Only a simple path can be extended at the front, and only within the depth cap.
       if (depth === DEFAULT_CHAIN_DEPTH || !calledFromOutside(start)) {
-        chains++;
-        bump(chainsTo, node.nodeId);
-        if (credential) bump(chainsVia, credential);
+        if (!entryPoint) chainsByKind.latent++;
+        else {
+          chainsByKind[lastHop === 'RUNS_AS' ? 'runs_as' : 'authenticates_as']++;
+          bump(chainsTo, node.nodeId);
+          if (credential) bump(chainsVia, credential);
+        }
       }
       return; // an identity ends a chain
     }
@@ -54,11 +60,13 @@ export function postureOf(view: PostureGraph, query: PostureQuery): PostureCount
       const next = view.node(e.targetNodeId);
       if (!live(next)) continue;
       onPath.add(next.nodeId);
+      lastHop = e.edgeType;
       walk(start, next, depth + 1, e.edgeType === 'AUTHENTICATES_AS' ? node.nodeId : credential);
       onPath.delete(next.nodeId);
     }
   };
   for (const a of automations) {
+    entryPoint = !(a.nodeType === 'automation' && calledOnly.has(`${a.sourceSystem}:${a.properties.automationSubtype}`));
     onPath.add(a.nodeId);
     walk(a.nodeId, a, 0, undefined);
     onPath.delete(a.nodeId);
@@ -86,7 +94,7 @@ export function postureOf(view: PostureGraph, query: PostureQuery): PostureCount
   const list = (entries: PostureEntry[]) => ({ count: entries.length, top: entries.slice(0, query.top) });
   return {
     identitiesByOwnership,
-    chainsByKind: { full: chains },
+    chainsByKind,
     privilegedReachable: list(privileged),
     credentialsExpired: list(expired),
     credentialsExpiring: list(expiring),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findExecutionChains } from '../../src/analysis/execution-chains.ts';
+import { findChainVerdicts, verdictId } from '../../src/analysis/chain-verdicts.ts';
+import { findExecutionChains, findPathsToIdentities } from '../../src/analysis/execution-chains.ts';
 import { ownershipOf } from '../../src/analysis/ownership-report.ts';
 import { canonicalJson } from '../../src/model/index.ts';
 import { diffGraphs } from '../../src/diff/index.ts';
@@ -8,12 +9,14 @@ import { resolveAsOf } from '../../src/storage/as-of.ts';
 import type { StorageAdapter } from '../../src/storage/StorageAdapter.ts';
 import { applyGraph } from '../../src/sync/apply-graph.ts';
 import { syntheticTenant } from '../../bench/synthetic/tenant.ts';
+import { calledOnlyStarts, isEntryPoint } from '../../src/analysis/entry-points.ts';
 import { readPreviousGraph } from '../../src/sync/previous-graph.ts';
 import { edgeContentHash, nodeContentHash } from '../../src/model/index.ts';
 import type { NormalizedNode } from '../../src/model/index.ts';
 import { loadSampleHistory } from '../support/sample-history.ts';
 import { commitChanges } from '../support/hand-writes.ts';
 import { SAMPLE_IDS, freshTenant, sampleTenant } from '../support/sample-tenant.ts';
+import { VERDICT_IDS, verdictTenant } from '../support/verdict-tenant.ts';
 
 export interface AdapterHarness {
   setup: () => Promise<StorageAdapter>;
@@ -293,10 +296,45 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
         expect(fromFlow.map((c) => c.edges.map((e) => e.edgeType))).toEqual([['RUNS_AS']]);
       });
 
+      it('gives every chain verdict: entry-point chains, a latent path, both partial kinds with their stop, inbound OAuth', async () => {
+        const tenantId = freshTenant();
+        await applyGraph(storage, verdictTenant(tenantId));
+        const all = await findChainVerdicts(storage, tenantId, {});
+        const summary = all.map((v) => [v.kind, v.path.nodes.map((n) => n.displayName).join(' > '), v.stop?.reason ?? null]);
+        expect(summary).toEqual([
+          ['inbound_oauth', 'Payroll-Connector > svc_hr_integration', null],
+          ['authenticates_as', 'Sync incident to Microsoft Graph > GraphClient > Microsoft Graph API > Graph OAuth profile > SN-Graph-Integration', null],
+          ['authenticates_as', 'Nightly directory export > GraphClient > Microsoft Graph API > Graph OAuth profile > SN-Graph-Integration', null],
+          ['partial', 'Nightly CRM sync > CRM API > CRM OAuth profile', 'stops_at_credential'],
+          ['runs_as', 'HR onboarding flow > svc_hr_integration', null],
+          ['latent', 'LegacyGraphClient > Microsoft Graph API > Graph OAuth profile > SN-Graph-Integration', null],
+          ['partial', 'Push incident to vendor > Vendor API', 'stops_at_connection'],
+        ]);
+        const crm = all.find((v) => v.stop?.reason === 'stops_at_credential')!;
+        expect(crm.stop).toEqual({
+          reason: 'stops_at_credential',
+          nodeId: VERDICT_IDS.crmProfile,
+          detail: `client id ${VERDICT_IDS.crmClientId} matches no identity: searched the appId of 2 identities (entra_id:72f988bf-86f1-41af-91ab-2d7cd011db47), case-insensitively; a deleted app or another tenant's app`,
+          searched: { field: 'clientId', value: VERDICT_IDS.crmClientId, against: 'appId', candidates: 2, scopes: ['entra_id:72f988bf-86f1-41af-91ab-2d7cd011db47'] },
+        });
+        const vendor = all.find((v) => v.stop?.reason === 'stops_at_connection')!;
+        expect(vendor.stop).toMatchObject({ nodeId: VERDICT_IDS.vendorApi, detail: expect.stringContaining('basic auth') });
+        expect(all.filter((v) => !v.entryPoint).map((v) => v.path.startNode.nodeId)).toEqual([VERDICT_IDS.latentInclude]);
+        // Execution chains proper leave the latent path out; a `to` query finds no partial chain.
+        expect((await findExecutionChains(storage, tenantId, { to: SAMPLE_IDS.graphPrincipal })).map((c) => c.startNode.nodeId)).toEqual([SAMPLE_IDS.businessRule, SAMPLE_IDS.scheduledJob]);
+        const toUser = await findChainVerdicts(storage, tenantId, { to: SAMPLE_IDS.hrIntegrationUser });
+        expect(toUser.map((v) => v.kind)).toEqual(['inbound_oauth', 'runs_as']);
+        const fromJob = await findChainVerdicts(storage, tenantId, { from: VERDICT_IDS.crmJob, kinds: ['partial'] });
+        expect(fromJob.map(verdictId)).toEqual([verdictId(crm)]);
+        expect(await findChainVerdicts(storage, tenantId, { kinds: ['latent'] })).toHaveLength(1);
+      });
+
       it('honours maxDepth, end filters, direction and the depth cap', async () => {
         const { tenantId } = await loadSample();
-        const shallow = await findExecutionChains(storage, tenantId, { to: SAMPLE_IDS.graphPrincipal, maxDepth: 3 });
+        // Within 3 hops only the script include's path reaches the principal: library code, so no execution chain.
+        const shallow = await findPathsToIdentities(storage, tenantId, { to: SAMPLE_IDS.graphPrincipal, maxDepth: 3 });
         expect(shallow.map((c) => c.startNode.nodeId)).toEqual([SAMPLE_IDS.scriptInclude]);
+        expect(await findExecutionChains(storage, tenantId, { to: SAMPLE_IDS.graphPrincipal, maxDepth: 3 })).toEqual([]);
         const admins = await storage.queryPaths(tenantId, {
           startNodeType: 'identity',
           traverseEdgeTypes: ['GRANTS'],
@@ -451,13 +489,13 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
       // Posture (dashboard aggregates): computed by the store, checked against the fixture's story
       // and against the chains findExecutionChains lists one by one.
       const posture = (tenantId: string, now: string, asOf?: string, top = 10) =>
-        storage.postureCounts(tenantId, { now, expiringBefore: new Date(Date.parse(now) + 30 * 86_400_000).toISOString(), top }, asOf ? { asOf } : undefined);
+        storage.postureCounts(tenantId, { calledOnly: calledOnlyStarts(), now, expiringBefore: new Date(Date.parse(now) + 30 * 86_400_000).toISOString(), top }, asOf ? { asOf } : undefined);
 
       it('counts posture as of each sync: chains, privileged identities they reach, ownership', async () => {
         const { tenantId } = await threeSyncs();
         const at1 = await posture(tenantId, T1, T1);
         // Two chains to SN-Graph-Integration and HR onboarding flow → RUNS_AS → svc_hr_integration.
-        expect(at1.chainsByKind).toEqual({ full: 3 });
+        expect(at1.chainsByKind).toEqual({ authenticates_as: 2, runs_as: 1, latent: 0 });
         expect(at1.identitiesByOwnership).toEqual({ owned: 1, orphaned: 1, unattributed: 1, disputed: 0 });
         expect(at1.privilegedReachable).toEqual({
           count: 2,
@@ -468,16 +506,22 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
         });
         // Sync 2 cut the profile → principal link and deleted Payroll; sync 3 put the link back.
         const at2 = await posture(tenantId, T2, T2);
-        expect(at2.chainsByKind).toEqual({ full: 1 });
+        expect(at2.chainsByKind).toEqual({ authenticates_as: 0, runs_as: 1, latent: 0 });
         expect(at2.identitiesByOwnership).toEqual({ owned: 1, orphaned: 1, unattributed: 0, disputed: 0 });
         expect(at2.privilegedReachable).toEqual({ count: 1, top: [{ nodeId: SAMPLE_IDS.hrIntegrationUser, chains: 1 }] });
         const now = await posture(tenantId, T3);
         expect(now).toEqual(await posture(tenantId, T3, T3));
-        expect(now.chainsByKind).toEqual({ full: 3 });
-        expect((await posture(tenantId, T1, '2026-01-01T00:00:00.000Z')).chainsByKind).toEqual({ full: 0 });
+        expect(now.chainsByKind).toEqual({ authenticates_as: 2, runs_as: 1, latent: 0 });
+        expect((await posture(tenantId, T1, '2026-01-01T00:00:00.000Z')).chainsByKind).toEqual({ authenticates_as: 0, runs_as: 0, latent: 0 });
         // The top list is cut, the count is not.
         expect((await posture(tenantId, T3, undefined, 1)).privilegedReachable).toEqual({ count: 2, top: [{ nodeId: SAMPLE_IDS.graphPrincipal, chains: 2 }] });
-        expect((await posture(freshTenant('empty'), T3)).chainsByKind).toEqual({ full: 0 });
+        expect((await posture(freshTenant('empty'), T3)).chainsByKind).toEqual({ authenticates_as: 0, runs_as: 0, latent: 0 });
+        // A script include nothing calls: a latent path, kept out of the ranked lists.
+        const latentTenant = freshTenant('posture-latent');
+        await applyGraph(storage, verdictTenant(latentTenant));
+        const latent = await posture(latentTenant, T3);
+        expect(latent.chainsByKind.latent).toBe(1);
+        expect(latent.chainsByKind.authenticates_as).toBe(2);
       });
 
       it('lists credentials on a chain as expiring, then expired, as the sample history goes', async () => {
@@ -502,9 +546,12 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
         await applyGraph(storage, graph);
         const now = '2026-06-01T00:00:00.000Z';
         const counts = await posture(tenantId, now, undefined, 100);
-        const chains = await findExecutionChains(storage, tenantId, { limit: 100_000 });
+        const all = await findPathsToIdentities(storage, tenantId, { limit: 100_000 });
+        const chains = all.filter((p) => isEntryPoint(p.startNode));
         expect(chains.length).toBeGreaterThan(20);
-        expect(counts.chainsByKind.full).toBe(chains.length);
+        expect(all.length).toBeGreaterThan(chains.length);
+        const runsAs = chains.filter((c) => c.edges.at(-1)!.edgeType === 'RUNS_AS').length;
+        expect(counts.chainsByKind).toEqual({ authenticates_as: chains.length - runsAs, runs_as: runsAs, latent: all.length - chains.length });
         const byIdentity = new Map<string, number>();
         const byCredential = new Map<string, number>();
         for (const c of chains) {

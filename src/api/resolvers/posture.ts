@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { CHAIN_VERDICT_KINDS, DateTime, MAX_POSTURE_TOP, OWNERSHIP_STATES } from '../../model/index.ts';
+import { calledOnlyStarts } from '../../analysis/entry-points.ts';
+import { findInboundPaths } from '../../analysis/inbound-chains.ts';
+import { findPartialPaths } from '../../analysis/partial-chains.ts';
+import { isEntryPoint } from '../../analysis/entry-points.ts';
+import { CHAIN_KINDS, DateTime, MAX_POSTURE_TOP, OWNERSHIP_STATES } from '../../model/index.ts';
+import type { ChainKind } from '../../model/index.ts';
 import type { NormalizedNode, PostureCounts, PostureEntry, SyncState } from '../../model/index.ts';
 import type { ApiContext } from '../context.ts';
 import { AsOf, parseArgs } from '../inputs.ts';
@@ -28,6 +33,8 @@ interface PostureParent {
   expiringWithinDays: number;
   /** Computed on first use: a request for the timeline alone costs no chain count. */
   counts: () => Promise<PostureCounts>;
+  /** Chains that end at no identity and inbound OAuth chains, from the chain analysis. */
+  otherChains: () => Promise<{ partial: number; latent: number; inbound_oauth: number }>;
   listed: () => Promise<Map<string, NormalizedNode>>;
   states: () => Promise<SyncState[]>;
 }
@@ -44,7 +51,7 @@ const posture: Resolver<unknown> = async (_parent, args, ctx: ApiContext): Promi
   // (tenant-scope.ts shared: kept while the tenant's data is unchanged).
   const at = asOf ?? new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
   const read = asOf ? { asOf } : undefined;
-  const query = { now: at, expiringBefore: new Date(Date.parse(at) + a.expiringWithinDays * DAY_MS).toISOString(), top: a.top };
+  const query = { calledOnly: calledOnlyStarts(), now: at, expiringBefore: new Date(Date.parse(at) + a.expiringWithinDays * DAY_MS).toISOString(), top: a.top };
   const key = `posture ${asOf ?? ''} ${query.now} ${query.expiringBefore} ${query.top}`;
   const counts = once(() => ctx.scope.shared(key, (storage, tenantId) => storage.postureCounts(tenantId, query, read)));
   // The listed nodes as they stood then, in one read.
@@ -55,9 +62,19 @@ const posture: Resolver<unknown> = async (_parent, args, ctx: ApiContext): Promi
     if (ids.length) for (const n of await ctx.scope.analyse((storage, tenantId) => storage.getNodes(tenantId, ids, read))) if (n) nodes.set(n.nodeId, n);
     return nodes;
   });
+  // Partial chains (and latent paths that stop short) and inbound OAuth chains: found by the chain
+  // analysis (src/analysis) over the store's path queries, as Query.executionChains finds them.
+  const otherChains = once(() =>
+    ctx.scope.shared(`posture-other-chains ${asOf ?? ''}`, async (storage, tenantId) => {
+      const q = asOf ? { asOf, limit: 1_000 } : { limit: 1_000 };
+      const [partial, inbound] = await Promise.all([findPartialPaths(storage, tenantId, q), findInboundPaths(storage, tenantId, q)]);
+      const entry = partial.filter((p) => isEntryPoint(p.path.startNode)).length;
+      return { partial: entry, latent: partial.length - entry, inbound_oauth: inbound.length };
+    }),
+  );
   // Newest first; as of a moment, only the syncs whose data was in by then.
   const states = once(async () => (await ctx.scope.listSyncStates({ limit: SYNC_SCAN })).filter((s) => !asOf || validFrom(s) <= asOf));
-  return { at, asOfSyncId: a.asOf && !DateTime.safeParse(a.asOf).success ? a.asOf : null, expiringWithinDays: a.expiringWithinDays, counts, listed, states };
+  return { at, asOfSyncId: a.asOf && !DateTime.safeParse(a.asOf).success ? a.asOf : null, expiringWithinDays: a.expiringWithinDays, counts, otherChains, listed, states };
 };
 
 const list = (key: 'privilegedReachable' | 'credentialsExpired' | 'credentialsExpiring') => async (p: PostureParent) => {
@@ -74,8 +91,15 @@ export const postureResolvers: ResolverMap = {
       return OWNERSHIP_STATES.map((state) => ({ state, count: c.identitiesByOwnership[state] }));
     },
     chainsByKind: async (p: PostureParent) => {
-      const c = await p.counts();
-      return CHAIN_VERDICT_KINDS.map((kind) => ({ kind, count: c.chainsByKind[kind] }));
+      const [c, other] = await Promise.all([p.counts(), p.otherChains()]);
+      const count: Record<ChainKind, number> = {
+        authenticates_as: c.chainsByKind.authenticates_as,
+        runs_as: c.chainsByKind.runs_as,
+        inbound_oauth: other.inbound_oauth,
+        partial: other.partial,
+        latent: c.chainsByKind.latent + other.latent,
+      };
+      return CHAIN_KINDS.map((kind) => ({ kind, count: count[kind] }));
     },
     privilegedReachable: list('privilegedReachable'),
     credentialsExpired: list('credentialsExpired'),

@@ -439,7 +439,7 @@ export class Neo4jStorageAdapter implements StorageAdapter {
       });
       return {
         identitiesByOwnership,
-        chainsByKind: { full: Number(row?.get('chains') ?? 0) },
+        chainsByKind: Object.fromEntries(((row?.get('chainsByKind') ?? []) as [string, number][]).map(([k, n]) => [k, Number(n)])) as PostureCounts['chainsByKind'],
         privilegedReachable: list('privilegedCount', 'privilegedTop'),
         credentialsExpired: list('expiredCount', 'expiredTop'),
         credentialsExpiring: list('expiringCount', 'expiringTop'),

@@ -20,7 +20,7 @@ export function postureChains(tenantId: string, query: PostureQuery, asOf: strin
       ROLE_TYPES: types(['HAS_ROLE', 'MEMBER_OF'], asOf),
       MAX_DEPTH: String(DEFAULT_CHAIN_DEPTH),
     }),
-    params: { tenantId, asOf: asOf ?? null, now: query.now, expiringBefore: query.expiringBefore, top: neo4j.int(query.top) },
+    params: { tenantId, asOf: asOf ?? null, now: query.now, expiringBefore: query.expiringBefore, top: neo4j.int(query.top), calledOnly: query.calledOnly },
   };
 }
 

@@ -4,7 +4,7 @@ import { postureChains, postureIdentities } from '../../../src/storage/neo4j/pos
 // The posture statements checked without a database: the relationship types they may cross come
 // from EDGE_TYPES (history types only as of a moment), and every value is a parameter.
 
-const QUERY = { now: '2026-02-01T00:00:00.000Z', expiringBefore: '2026-03-03T00:00:00.000Z', top: 10 };
+const QUERY = { calledOnly: ['servicenow:script_include'], now: '2026-02-01T00:00:00.000Z', expiringBefore: '2026-03-03T00:00:00.000Z', top: 10 };
 
 describe('Neo4j posture statements', () => {
   it('counts chains over the chain edge types now, and over their history types too as of a moment', () => {
@@ -13,7 +13,8 @@ describe('Neo4j posture statements', () => {
     expect(now.text).toContain('MATCH (i)-[r:HAS_ROLE|MEMBER_OF]->(role:Role)');
     expect(now.text).not.toMatch(/[:|]HIST_/); // no history relationship type in any pattern
     expect(now.text).not.toMatch(/\{\{|\}\}/);
-    expect(now.params).toMatchObject({ tenantId: 't1', asOf: null, now: QUERY.now, expiringBefore: QUERY.expiringBefore });
+    expect(now.params).toMatchObject({ tenantId: 't1', asOf: null, now: QUERY.now, expiringBefore: QUERY.expiringBefore, calledOnly: ['servicenow:script_include'] });
+    expect(now.text).toContain('IN $calledOnly AS latent');
 
     const past = postureChains('t1', QUERY, '2026-01-15T06:00:00.000Z');
     expect(past.text).toContain('[:CALLS|HIST_CALLS|INVOKES|HIST_INVOKES|USES|HIST_USES|AUTHENTICATES_AS|HIST_AUTHENTICATES_AS|RUNS_AS|HIST_RUNS_AS*1..8]');

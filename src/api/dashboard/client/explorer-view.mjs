@@ -2,7 +2,7 @@ import { ApiError, gql, lastQueries } from './api.mjs';
 import { drawChains } from './chain-graph.mjs';
 import { showEdge, showNode } from './details-panel.mjs';
 import { errorBox, fill, fmtNumber, h } from './dom.mjs';
-import { CHAINS, CREDENTIAL_TARGETS, NODE, NODES } from './queries.mjs';
+import { CHAIN_KINDS, CHAINS, CREDENTIAL_TARGETS, NODE, NODES } from './queries.mjs';
 
 // Chain explorer: pick an identity, an automation or a credential; every chain through it is drawn
 // (chain-graph.mjs) and listed as buttons (the keyboard way to the same details); filters narrow
@@ -11,7 +11,7 @@ import { CHAINS, CREDENTIAL_TARGETS, NODE, NODES } from './queries.mjs';
 const PICKABLE = ['identity', 'automation', 'credential'];
 
 const through = (chain, id) => chain.hops.some((hop) => hop.from.id === id || hop.to.id === id);
-const isPrivileged = (chain) => chain.identity.edges.some((e) => e.target?.isPrivileged);
+const isPrivileged = (chain) => !!chain.identity?.edges.some((e) => e.target?.isPrivileged);
 
 /** Every chain through a node, as of the app's moment. */
 async function chainsThrough(node, asOf) {
@@ -24,17 +24,20 @@ async function chainsThrough(node, asOf) {
   // An automation or a credential sits inside chains that end at identities: find those, keep the
   // chains that pass through it.
   let identities;
+  let startingHere = [];
   if (node.nodeType === 'automation') {
     lastQueries.set('explorer', { query: CHAINS, variables: { from: node.id, asOf } });
     const from = await run({ from: node.id });
-    identities = new Set(from.edges.map((e) => e.node.identity.id));
+    // Chains from it that stop short (partial) end at no identity: they are through it already.
+    startingHere = from.edges.map((e) => e.node).filter((c) => !c.identity);
+    identities = new Set(from.edges.map((e) => e.node.identity?.id).filter(Boolean));
   } else {
     const { node: n } = await gql(CREDENTIAL_TARGETS, { id: node.id });
     identities = new Set(n.edges.map((e) => e.targetNodeId));
     lastQueries.set('explorer', { query: CHAINS, variables: { to: [...identities][0] ?? null, asOf } });
   }
   const pages = await Promise.all([...identities].map((to) => run({ to })));
-  const byId = new Map();
+  const byId = new Map(startingHere.map((c) => [c.id, c]));
   for (const page of pages) for (const { node: chain } of page.edges) if (through(chain, node.id)) byId.set(chain.id, chain);
   return { chains: [...byId.values()], total: byId.size };
 }
@@ -61,8 +64,8 @@ export async function renderExplorer(root, app) {
     (c) =>
       c.hops.every((hop) => !filters.hiddenSystems.has(hop.from.sourceSystem) && !filters.hiddenSystems.has(hop.to.sourceSystem)) &&
       (!filters.privilegedOnly || isPrivileged(c)) &&
-      (!filters.ownership || c.identity.ownershipState === filters.ownership) &&
-      (!filters.kind || c.verdict === filters.kind),
+      (!filters.ownership || c.identity?.ownershipState === filters.ownership) &&
+      (!filters.kind || c.kind === filters.kind),
   );
   const hops = visible.flatMap((c) => c.hops);
   const select = (id, kind) => {
@@ -98,7 +101,7 @@ function chainTable(chains, select, state) {
     'table',
     { class: 'table chains' },
     h('caption', {}, 'Chains (each node and hop is a button)'),
-    h('thead', {}, h('tr', {}, ['Select', 'Chain', 'Identity'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('thead', {}, h('tr', {}, ['Select', 'Kind', 'Chain', 'Ends'].map((t) => h('th', { scope: 'col' }, t)))),
     h(
       'tbody',
       {},
@@ -107,6 +110,7 @@ function chainTable(chains, select, state) {
           'tr',
           { dataset: { chainId: c.id } },
           h('td', {}, h('input', { type: 'radio', name: 'chain', 'aria-label': `select chain ${c.id} for export`, checked: state.chainId === c.id, onchange: () => (state.chainId = c.id) })),
+          h('td', { class: 'small' }, c.kind.replaceAll('_', ' ')),
           h(
             'td',
             { class: 'hops' },
@@ -116,7 +120,7 @@ function chainTable(chains, select, state) {
               h('button', { type: 'button', class: 'node-button', onclick: () => select(hop.to.id, 'node') }, hop.to.displayName),
             ]),
           ),
-          h('td', {}, `${c.identity.ownershipState}${isPrivileged(c) ? ' · privileged' : ''}`),
+          h('td', {}, c.identity ? `${c.identity.ownershipState}${isPrivileged(c) ? ' · privileged' : ''}` : h('span', { title: c.stop?.detail ?? '' }, `stops: ${c.stop?.reason.replaceAll('_', ' ')}`, h('div', { class: 'muted small' }, c.stop?.detail ?? ''))),
         ),
       ),
     ),
@@ -140,7 +144,7 @@ function filterBar(app, systems) {
       'ownership ',
       h('select', { onchange: (e) => ((f.ownership = e.target.value), changed()) }, ['', 'owned', 'orphaned', 'unattributed', 'disputed'].map((v) => h('option', { value: v, selected: f.ownership === v }, v || 'any'))),
     ),
-    h('label', {}, 'kind ', h('select', { onchange: (e) => ((f.kind = e.target.value), changed()) }, ['', 'full'].map((v) => h('option', { value: v, selected: f.kind === v }, v || 'any')))),
+    h('label', {}, 'kind ', h('select', { onchange: (e) => ((f.kind = e.target.value), changed()) }, ['', ...CHAIN_KINDS].map((v) => h('option', { value: v, selected: f.kind === v }, v ? v.replaceAll('_', ' ') : 'any')))),
   );
 }
 

@@ -7,6 +7,14 @@ import { CHAIN_LIST, NODES, POSTURE } from './queries.mjs';
 
 const LIST_TOP = 100;
 
+const KIND_LABELS = {
+  authenticates_as: 'authenticate as',
+  runs_as: 'run as',
+  inbound_oauth: 'inbound OAuth',
+  partial: 'partial (stop short)',
+  latent: 'latent (nothing calls)',
+};
+
 export async function renderPosture(root, app) {
   const days = app.state.expiringWithinDays;
   const vars = { asOf: app.state.asOf, expiringWithinDays: days, top: LIST_TOP };
@@ -20,7 +28,7 @@ export async function renderPosture(root, app) {
   const ownership = posture.identitiesByOwnership.map((o) =>
     metric(`identities.${o.state}`, o.count, o.state, (target) => showNodes(target, app, `Identities recorded as ${o.state}`, { type: 'identity', filter: { properties: { ownershipState: o.state } } })),
   );
-  const chains = posture.chainsByKind.map((c) => metric(`chains.${c.kind}`, c.count, `${c.kind} chains`, (target) => showChains(target, app)));
+  const chains = posture.chainsByKind.map((c) => metric(`chains.${c.kind}`, c.count, KIND_LABELS[c.kind] ?? c.kind, (target) => showChains(target, app, c.kind)));
   const ranked = (key, label, l, withExpiry) =>
     metric(key, l.count, label, (target) => showRanked(target, app, label, l, withExpiry));
 
@@ -121,16 +129,29 @@ async function showNodes(target, app, title, query, after) {
   }
 }
 
-async function showChains(target, app, after) {
-  const title = 'Full execution chains';
+async function showChains(target, app, kind, after) {
+  const title = `Chains: ${KIND_LABELS[kind] ?? kind}`;
   listFrame(target, title, h('p', { class: 'muted' }, 'Loading…'));
   try {
-    const { executionChains: c } = await gql(CHAIN_LIST, { asOf: app.state.asOf, first: 50, after }, 'posture-list');
+    const { executionChains: c } = await gql(CHAIN_LIST, { kinds: [kind], asOf: app.state.asOf, first: 50, after }, 'posture-list');
     listFrame(
       target,
       `${title} (${fmtNumber(c.totalCount)}${c.totalCount >= 1000 ? '+' : ''})`,
-      h('ul', { class: 'rows' }, c.edges.map(({ node }) => h('li', {}, exploreButton(app, node.automation.id, node.automation.displayName), ' → ', exploreButton(app, node.identity.id, node.identity.displayName), h('span', { class: 'muted' }, ` ${node.depth} hops · ${node.kind.replace('_', ' ')}`)))),
-      c.pageInfo.hasNextPage ? h('button', { type: 'button', onclick: () => showChains(target, app, c.pageInfo.endCursor) }, 'Next 50') : null,
+      h(
+        'ul',
+        { class: 'rows' },
+        c.edges.map(({ node }) =>
+          h(
+            'li',
+            {},
+            exploreButton(app, node.start.id, node.start.displayName),
+            ' → ',
+            node.identity ? exploreButton(app, node.identity.id, node.identity.displayName) : h('span', {}, `${node.stop?.node?.displayName ?? '?'} (${node.stop?.reason.replaceAll('_', ' ')})`),
+            h('span', { class: 'muted' }, ` ${node.depth} hops`),
+          ),
+        ),
+      ),
+      c.pageInfo.hasNextPage ? h('button', { type: 'button', onclick: () => showChains(target, app, kind, c.pageInfo.endCursor) }, 'Next 50') : null,
     );
   } catch (error) {
     listFrame(target, title, errorBox(error));

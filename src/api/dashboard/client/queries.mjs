@@ -32,11 +32,13 @@ export const NODES = `query Nodes($type: NodeType, $filter: NodeFilter, $first: 
   }
 }`;
 
-export const CHAIN_LIST = `query ChainList($asOf: String, $first: Int, $after: String) {
-  executionChains(asOf: $asOf, first: $first, after: $after) {
+export const CHAIN_KINDS = ['authenticates_as', 'runs_as', 'inbound_oauth', 'partial', 'latent'];
+
+export const CHAIN_LIST = `query ChainList($kinds: [ChainKind!], $asOf: String, $first: Int, $after: String) {
+  executionChains(kinds: $kinds, asOf: $asOf, first: $first, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
-    edges { node { id kind verdict depth automation { id displayName sourceSystem } identity { id displayName sourceSystem } } }
+    edges { node { id kind depth start { id displayName sourceSystem } identity { id displayName sourceSystem } stop { reason node { id displayName } } } }
   }
 }`;
 
@@ -54,7 +56,8 @@ export const CHAINS = `query Chains($to: ID, $from: ID, $asOf: String) {
     totalCount
     edges {
       node {
-        id kind verdict depth
+        id kind depth entryPoint complete
+        stop { reason detail node { id } }
         identity { id ownershipState edges(types: [HAS_ROLE, MEMBER_OF], first: 10) { target { ... on Role { id displayName isPrivileged } } } }
         hops {
           position
