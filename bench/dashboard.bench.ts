@@ -6,13 +6,14 @@ import { BASE_SYNC, startSyntheticDashboard } from '../test/support/synthetic-da
 // (target < 1 s at 100k nodes): from navigation start to the view's data on screen (the page's
 // `authgraph:rendered` event), page script and every API call included. Each view is opened on a
 // fresh page: the first time (nothing cached by the server for that view) and then `--runs` more.
-//   npm run bench:dashboard -- [--nodes=100000] [--runs=3]
+//   npm run bench:dashboard -- [--nodes=100000] [--runs=3] [--store=sqlite]
 const nodes = intArg('nodes', 100_000);
 const runs = intArg('runs', 3);
+const store = process.argv.includes('--store=sqlite') ? 'sqlite' : 'memory';
 const TARGET_MS = 1_000;
 
-hr(`dashboard benchmark: ${nodes.toLocaleString('en-US')}-node synthetic tenant (2 syncs), memory store, headless Chromium 1280×800`);
-const setup = await timed(() => startSyntheticDashboard(nodes));
+hr(`dashboard benchmark: ${nodes.toLocaleString('en-US')}-node synthetic tenant (2 syncs), ${store} store, headless Chromium 1280×800`);
+const setup = await timed(() => startSyntheticDashboard(nodes, 0.01, store));
 const synthetic = setup.value;
 console.log(`tenant loaded and API up: ${(setup.ms / 1000).toFixed(1)} s`);
 const base = synthetic.server.url;
