@@ -33,17 +33,20 @@ const gql = async (query: string, variables: Record<string, unknown> = {}) => {
 };
 const top = (await gql(`{ posture(top: 1) { privilegedReachable { top { nodeId chains } } } }`)).posture.privilegedReachable.top[0];
 
-async function firstRender(hash: string, view: string): Promise<number> {
+/** Time to first render, and to the view's last deferred part (chain kinds the analysis counts, drift reports). */
+async function firstRender(hash: string, view: string): Promise<{ first: number; complete: number }> {
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${base}dashboard${hash}`);
   await page.waitForSelector(`#view[data-view="${view}"][data-ready="true"]`, { timeout: 60_000 });
-  const ms = await page.evaluate(() => (globalThis as any).renderedAt as number);
+  const first = await page.evaluate(() => (globalThis as any).renderedAt as number);
+  await page.waitForSelector('#view[data-ready="true"]:not(:has([data-pending]))', { timeout: 120_000 });
+  const complete = await page.evaluate(() => performance.now());
   const failed = await page.locator('#view .error').count();
   await page.close();
   if (errors.length || failed) throw new Error(`the ${view} view failed: ${errors.join('; ')}`);
-  return ms;
+  return { first, complete };
 }
 
 // The page's script bundle is built once per server process on first request: do that first.
@@ -57,13 +60,15 @@ const views: [string, string, string][] = [
 ];
 const results: boolean[] = [];
 for (const [view, hash, label] of views) {
-  const times: number[] = [];
-  for (let i = 0; i <= runs; i++) times.push(await firstRender(hash, view));
+  const runsOf: { first: number; complete: number }[] = [];
+  for (let i = 0; i <= runs; i++) runsOf.push(await firstRender(hash, view));
+  const times = runsOf.map((r) => r.first);
   const [cold, ...warm] = times;
-  const worst = Math.max(...times);
-  const met = worst < TARGET_MS;
+  const met = Math.max(...times) < TARGET_MS;
   results.push(met);
-  console.log(`${label}: first ${Math.round(cold!)} ms, then ${warm.map((t) => Math.round(t)).join(' / ')} ms — target < ${TARGET_MS} ms (worst) → ${met ? 'met' : 'NOT met'}`);
+  const complete = runsOf.map((r) => Math.round(r.complete)).join(' / ');
+  console.log(`${label}: first render ${Math.round(cold!)} ms cold, then ${warm.map((t) => Math.round(t)).join(' / ')} ms — target < ${TARGET_MS} ms (worst) → ${met ? 'met' : 'NOT met'}`);
+  console.log(`  every deferred part on screen: ${complete} ms`);
 }
 // As of the older sync: the posture recomputed over history.
 const asOfTimes: number[] = [];
@@ -74,11 +79,12 @@ for (let i = 0; i <= runs; i++) {
   const t = performance.now();
   await page.selectOption('#as-of', BASE_SYNC);
   await page.waitForSelector('#view[data-view="posture"][data-ready="true"] .asof-note:has-text("synthetic-base")', { timeout: 60_000 });
+  await page.waitForSelector('#view[data-ready="true"]:not(:has([data-pending]))', { timeout: 120_000 });
   asOfTimes.push(performance.now() - t);
   await page.close();
 }
 const asOfMet = Math.max(...asOfTimes) < TARGET_MS;
-console.log(`posture redrawn as of ${BASE_SYNC}: ${asOfTimes.map((t) => Math.round(t)).join(' / ')} ms — target < ${TARGET_MS} ms (worst) → ${asOfMet ? 'met' : 'NOT met'}`);
+console.log(`posture redrawn as of ${BASE_SYNC} (every part): ${asOfTimes.map((t) => Math.round(t)).join(' / ')} ms — target < ${TARGET_MS} ms (worst) → ${asOfMet ? 'met' : 'NOT met'}`);
 console.log(`peak RSS (this process: store, API and bench): ${peakRssMiB().toLocaleString('en-US')} MiB`);
 await browser.close();
 await synthetic.close();

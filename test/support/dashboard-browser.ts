@@ -34,9 +34,13 @@ export async function signIn(page: Page, baseUrl: string, key: string, hash = ''
   await waitForView(page);
 }
 
-/** Waits until the current view has drawn its data. */
+/**
+ * Waits until the current view has drawn its data, including the parts it fills in after its first
+ * render (marked data-pending until they arrive).
+ */
 export async function waitForView(page: Page, view?: string, timeout = 30_000): Promise<void> {
-  await page.waitForSelector(view ? `#view[data-view="${view}"][data-ready="true"]` : '#view[data-ready="true"]', { timeout });
+  const ready = view ? `#view[data-view="${view}"][data-ready="true"]` : '#view[data-ready="true"]';
+  await page.waitForSelector(`${ready}:not(:has([data-pending]))`, { timeout });
 }
 
 /** The numbers on screen, by data-metric key ("1,234" read as 1234). */

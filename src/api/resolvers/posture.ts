@@ -3,8 +3,7 @@ import { calledOnlyStarts } from '../../analysis/entry-points.ts';
 import { findInboundPaths } from '../../analysis/inbound-chains.ts';
 import { findPartialPaths } from '../../analysis/partial-chains.ts';
 import { isEntryPoint } from '../../analysis/entry-points.ts';
-import { CHAIN_KINDS, DateTime, MAX_POSTURE_TOP, OWNERSHIP_STATES } from '../../model/index.ts';
-import type { ChainKind } from '../../model/index.ts';
+import { CHAIN_KINDS, ChainKind, DateTime, MAX_POSTURE_TOP, OWNERSHIP_STATES } from '../../model/index.ts';
 import type { NormalizedNode, PostureCounts, PostureEntry, SyncState } from '../../model/index.ts';
 import type { ApiContext } from '../context.ts';
 import { AsOf, parseArgs } from '../inputs.ts';
@@ -20,6 +19,8 @@ const PostureArgs = z.object({
   expiringWithinDays: z.number().int().min(0).max(3_650).default(30),
   top: z.number().int().min(0).max(MAX_POSTURE_TOP).default(10),
 });
+
+const ChainsByKindArgs = z.object({ kinds: z.array(ChainKind).min(1).optional() });
 
 const DAY_MS = 86_400_000;
 const TIMELINE = 50;
@@ -90,8 +91,12 @@ export const postureResolvers: ResolverMap = {
       const c = await p.counts();
       return OWNERSHIP_STATES.map((state) => ({ state, count: c.identitiesByOwnership[state] }));
     },
-    chainsByKind: async (p: PostureParent) => {
-      const [c, other] = await Promise.all([p.counts(), p.otherChains()]);
+    chainsByKind: async (p: PostureParent, args: Record<string, unknown>) => {
+      const { kinds } = parseArgs(ChainsByKindArgs, args, 'chainsByKind');
+      const wanted = CHAIN_KINDS.filter((k) => !kinds || kinds.includes(k));
+      // The store's count alone answers execution chains; the other kinds need the chain analysis.
+      const needsAnalysis = wanted.some((k) => k === 'inbound_oauth' || k === 'partial' || k === 'latent');
+      const [c, other] = await Promise.all([p.counts(), needsAnalysis ? p.otherChains() : { partial: 0, latent: 0, inbound_oauth: 0 }]);
       const count: Record<ChainKind, number> = {
         authenticates_as: c.chainsByKind.authenticates_as,
         runs_as: c.chainsByKind.runs_as,
@@ -99,7 +104,7 @@ export const postureResolvers: ResolverMap = {
         partial: other.partial,
         latent: c.chainsByKind.latent + other.latent,
       };
-      return CHAIN_KINDS.map((kind) => ({ kind, count: count[kind] }));
+      return wanted.map((kind) => ({ kind, count: count[kind] }));
     },
     privilegedReachable: list('privilegedReachable'),
     credentialsExpired: list('credentialsExpired'),

@@ -1,5 +1,5 @@
 import { gql, lastQueries } from './api.mjs';
-import { fill, fmtNumber, fmtTime, h, propertyList } from './dom.mjs';
+import { errorBox, fill, fmtNumber, fmtTime, h, propertyList } from './dom.mjs';
 import { DRIFT, TIMELINE } from './queries.mjs';
 
 // Drift timeline: for every sync after the first, the drift findings between it and the sync
@@ -13,37 +13,43 @@ export async function renderDrift(root, app) {
   app.setTimeline(timeline);
   const syncs = [...timeline].reverse(); // oldest first
   const pairs = syncs.slice(1).map((s, i) => ({ since: syncs[i], until: s }));
-  const reports = await Promise.all(pairs.map((p) => gql(DRIFT, { since: p.since.syncId, until: p.until.syncId }).then((d) => d.drift)));
   if (pairs.length) lastQueries.set('drift', { query: DRIFT, variables: { since: pairs.at(-1).since.syncId, until: pairs.at(-1).until.syncId } });
   const panel = h('section', { id: 'drift-findings', class: 'card', 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Choose a sync to see its findings.'));
-  const max = Math.max(1, ...reports.map((r) => r.findings.length));
-  const rows = syncs.map((s, i) => {
-    const report = i === 0 ? null : reports[i - 1];
-    const bySeverity = Object.fromEntries(SEVERITIES.map((sev) => [sev, report?.findings.filter((f) => f.severity === sev).length ?? 0]));
-    const byType = new Map();
-    for (const f of report?.findings ?? []) byType.set(f.type, (byType.get(f.type) ?? 0) + 1);
-    return h(
-      'tr',
-      { dataset: { sync: s.syncId } },
-      h('th', { scope: 'row' }, s.syncId, h('div', { class: 'muted small' }, `${s.connectorId} · ${fmtTime(s.validAt)} · ${s.status}`)),
-      h(
-        'td',
-        {},
-        report
-          ? h('div', { class: 'bar', 'aria-hidden': 'true' }, SEVERITIES.map((sev) => (bySeverity[sev] ? h('span', { class: `seg ${sev}`, style: `width:${(bySeverity[sev] / max) * 100}%` }) : null)))
-          : h('span', { class: 'muted' }, 'baseline'),
-        report ? h('span', { class: 'small' }, SEVERITIES.filter((sev) => bySeverity[sev]).map((sev) => `${bySeverity[sev]} ${sev}`).join(' · ') || 'no findings') : null,
-      ),
-      h('td', { class: 'small' }, [...byType].map(([t, n]) => h('div', {}, `${t.replaceAll('_', ' ')}: ${n}`))),
-      h(
-        'td',
-        {},
-        report ? h('button', { type: 'button', dataset: { metric: `drift.${s.syncId}` }, onclick: () => showFindings(panel, app, s, report) }, `${fmtNumber(report.findings.length)} findings`) : null,
-        ' ',
-        h('button', { type: 'button', onclick: () => app.setAsOf(s.syncId, 'posture') }, 'View as of'),
-      ),
-    );
+  // Rows first; each sync's findings fill its row when its drift report arrives.
+  const cells = syncs.map((s, i) => {
+    const cell = { bar: h('td', {}), types: h('td', { class: 'small' }), actions: h('td', {}) };
+    if (i === 0) fill(cell.bar, h('span', { class: 'muted' }, 'baseline'));
+    else {
+      fill(cell.bar, h('span', { class: 'muted' }, 'counting…'));
+      cell.bar.dataset.pending = 'true';
+    }
+    fill(cell.actions, h('span', { class: 'findings-slot' }), ' ', h('button', { type: 'button', onclick: () => app.setAsOf(s.syncId, 'posture') }, 'View as of'));
+    return cell;
   });
+  const reports = pairs.map((p) => gql(DRIFT, { since: p.since.syncId, until: p.until.syncId }).then((d) => d.drift));
+  Promise.allSettled(reports).then((settled) => {
+    const max = Math.max(1, ...settled.map((r) => (r.status === 'fulfilled' ? r.value.findings.length : 0)));
+    settled.forEach((r, i) => {
+      const s = syncs[i + 1];
+      const cell = cells[i + 1];
+      cell.bar.removeAttribute('data-pending');
+      if (r.status === 'rejected') return void fill(cell.bar, errorBox(r.reason));
+      const report = r.value;
+      const bySeverity = Object.fromEntries(SEVERITIES.map((sev) => [sev, report.findings.filter((f) => f.severity === sev).length]));
+      const byType = new Map();
+      for (const f of report.findings) byType.set(f.type, (byType.get(f.type) ?? 0) + 1);
+      fill(
+        cell.bar,
+        h('div', { class: 'bar', 'aria-hidden': 'true' }, SEVERITIES.map((sev) => (bySeverity[sev] ? h('span', { class: `seg ${sev}`, style: `width:${(bySeverity[sev] / max) * 100}%` }) : null))),
+        h('span', { class: 'small' }, SEVERITIES.filter((sev) => bySeverity[sev]).map((sev) => `${bySeverity[sev]} ${sev}`).join(' · ') || 'no findings'),
+      );
+      fill(cell.types, [...byType].map(([t, n]) => h('div', {}, `${t.replaceAll('_', ' ')}: ${n}`)));
+      fill(cell.actions.querySelector('.findings-slot'), h('button', { type: 'button', dataset: { metric: `drift.${s.syncId}` }, onclick: () => showFindings(panel, app, s, report) }, `${fmtNumber(report.findings.length)} findings`));
+    });
+  });
+  const rows = syncs.map((s, i) =>
+    h('tr', { dataset: { sync: s.syncId } }, h('th', { scope: 'row' }, s.syncId, h('div', { class: 'muted small' }, `${s.connectorId} · ${fmtTime(s.validAt)} · ${s.status}`)), cells[i].bar, cells[i].types, cells[i].actions),
+  );
   fill(
     root,
     h(

@@ -1,6 +1,6 @@
 import { gql } from './api.mjs';
 import { errorBox, fill, fmtNumber, fmtTime, h } from './dom.mjs';
-import { CHAIN_LIST, NODES, POSTURE } from './queries.mjs';
+import { CHAIN_LIST, NODES, POSTURE, POSTURE_OTHER_KINDS } from './queries.mjs';
 
 // Posture: the tenant at a glance, every number from Query.posture (computed by the store), each
 // a button that opens the list behind it below the cards.
@@ -28,7 +28,14 @@ export async function renderPosture(root, app) {
   const ownership = posture.identitiesByOwnership.map((o) =>
     metric(`identities.${o.state}`, o.count, o.state, (target) => showNodes(target, app, `Identities recorded as ${o.state}`, { type: 'identity', filter: { properties: { ownershipState: o.state } } })),
   );
-  const chains = posture.chainsByKind.map((c) => metric(`chains.${c.kind}`, c.count, KIND_LABELS[c.kind] ?? c.kind, (target) => showChains(target, app, c.kind)));
+  const chainMetric = (c) => metric(`chains.${c.kind}`, c.count, KIND_LABELS[c.kind] ?? c.kind, (target) => showChains(target, app, c.kind));
+  const chains = posture.chainsByKind.map(chainMetric);
+  // Partial, latent and inbound chains come from the chain analysis: drawn when they arrive.
+  const others = h('div', { class: 'metrics', dataset: { pending: 'true' } }, ['inbound_oauth', 'partial', 'latent'].map((k) => h('span', { class: 'metric pending' }, h('span', { class: 'value' }, '…'), h('span', { class: 'label' }, KIND_LABELS[k]))));
+  gql(POSTURE_OTHER_KINDS, vars).then(
+    (d) => fill(others, d.posture.chainsByKind.map(chainMetric)).removeAttribute('data-pending'),
+    (error) => fill(others, errorBox(error)).removeAttribute('data-pending'),
+  );
   const ranked = (key, label, l, withExpiry) =>
     metric(key, l.count, label, (target) => showRanked(target, app, label, l, withExpiry));
 
@@ -46,7 +53,7 @@ export async function renderPosture(root, app) {
       'div',
       { class: 'cards' },
       h('section', { class: 'card' }, h('h2', {}, 'Identities by ownership state'), h('div', { class: 'metrics' }, ownership)),
-      h('section', { class: 'card' }, h('h2', {}, 'Chains by kind'), h('div', { class: 'metrics' }, chains)),
+      h('section', { class: 'card' }, h('h2', {}, 'Chains by kind'), h('div', { class: 'metrics' }, chains), others),
       h(
         'section',
         { class: 'card' },
