@@ -17,3 +17,4 @@ export * from './changes.ts';
 export * from './outbox.ts';
 export * from './drift.ts';
 export * from './chains.ts';
+export * from './posture.ts';
