@@ -1,5 +1,6 @@
 import type {
   DateTime,
+  ResolverHints,
   EdgeType,
   EventType,
   EvidenceSourceStatus,
@@ -209,12 +210,8 @@ export interface AuditLogExtraction {
   };
 }
 
-/** Script text and references the resolver needs but the graph must not carry (scripts may hold secrets). */
-export interface ResolverHints {
-  scripts: Array<{ nodeId: string; field: string; text: string }>;
-  runAs: Array<{ nodeId: string; runAs: string; runAsType: 'configured' | 'inherited' | 'system' }>;
-  triggers: Array<{ nodeId: string; table: string; triggerType: 'schedule' | 'event' | 'manual' | 'api_call'; schedule?: string; detail?: string }>;
-}
+/** Script text and references the resolver needs but the graph must not carry (src/model/resolver-hints.ts). */
+export type { ResolverHints } from '../model/index.ts';
 
 export interface Connector {
   readonly id: string;

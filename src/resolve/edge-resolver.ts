@@ -1,5 +1,4 @@
-import type { ResolverHints } from '../connector/types.ts';
-import type { EdgeType, ExtractionScope, NodeType, NormalizedEdge, NormalizedGraph, NormalizedNode } from '../model/index.ts';
+import type { EdgeType, ExtractionScope, NodeType, NormalizedEdge, NormalizedGraph, NormalizedNode, ResolverHints } from '../model/index.ts';
 import { resolveAuthEdges } from './auth-edges.ts';
 import { resolveCallerEdges } from './caller-edges.ts';
 

@@ -1,4 +1,4 @@
-import type { ConnectorInstance } from '../connector/connectors-config.ts';
+import type { ConnectorInstance } from './connectors-config.ts';
 import type { SyncState } from '../model/index.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 

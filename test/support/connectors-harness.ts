@@ -1,5 +1,5 @@
-import { collectTenantGraphs } from '../../src/connector/run-connectors.ts';
-import type { TenantCollection } from '../../src/connector/run-connectors.ts';
+import { collectTenantGraphs } from '../../src/sync/run-connectors.ts';
+import type { TenantCollection } from '../../src/sync/run-connectors.ts';
 import type { ReplayServer } from '../../src/connector/replay-server.ts';
 import { entraIdConnector } from '../../connectors/entra-id/index.ts';
 import { serviceNowConnector } from '../../connectors/servicenow/index.ts';

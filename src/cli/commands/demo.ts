@@ -1,4 +1,4 @@
-import { startDemoSources } from '../../connector/demo-sources.ts';
+import { startDemoSources } from '../../sync/demo-sources.ts';
 import { MemoryStorageAdapter } from '../../storage/memory/MemoryStorageAdapter.ts';
 import { runTenantSync } from '../../sync/run-tenant-sync.ts';
 import type { Command } from '../command.ts';

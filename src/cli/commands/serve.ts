@@ -5,7 +5,7 @@ import { ApiKeyStore, Role, appendToKeysFile, issueApiKey, parseKeysEnv, readKey
 import { playgroundAssets } from '../../api/playground/bundle.ts';
 import { startApiServer } from '../../api/server.ts';
 import { connectorSyncLauncher } from '../../api/sync-launcher.ts';
-import { instancesFromConfig, loadConnectorsConfig } from '../../connector/connectors-config.ts';
+import { instancesFromConfig, loadConnectorsConfig } from '../../sync/connectors-config.ts';
 import { parseNormalizedGraphOrThrow } from '../../model/index.ts';
 import type { StorageAdapter } from '../../storage/StorageAdapter.ts';
 import { applyGraph } from '../../sync/apply-graph.ts';

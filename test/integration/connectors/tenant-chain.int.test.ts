@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectTenantGraphs } from '../../../src/connector/run-connectors.ts';
-import { startDemoSources } from '../../../src/connector/demo-sources.ts';
-import type { DemoSources } from '../../../src/connector/demo-sources.ts';
+import { collectTenantGraphs } from '../../../src/sync/run-connectors.ts';
+import { startDemoSources } from '../../../src/sync/demo-sources.ts';
+import type { DemoSources } from '../../../src/sync/demo-sources.ts';
 import { ReplayServer } from '../../../src/connector/replay-server.ts';
 import type { NormalizedEdge, NormalizedGraph, NormalizedNode } from '../../../src/model/index.ts';
 import { FIXED_NOW, FIXTURE_SECRETS } from '../../support/connectors-fixtures.ts';

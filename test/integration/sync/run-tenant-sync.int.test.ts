@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { findExecutionChains } from '../../../src/analysis/execution-chains.ts';
-import { startDemoSources } from '../../../src/connector/demo-sources.ts';
-import type { DemoSources } from '../../../src/connector/demo-sources.ts';
+import { startDemoSources } from '../../../src/sync/demo-sources.ts';
+import type { DemoSources } from '../../../src/sync/demo-sources.ts';
 import { Envelope } from '../../../src/events/envelope.ts';
 import { TOPICS } from '../../../src/events/topics.ts';
 import { MemoryStorageAdapter } from '../../../src/storage/memory/MemoryStorageAdapter.ts';

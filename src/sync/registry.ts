@@ -1,6 +1,6 @@
 import { entraIdConnector } from '../../connectors/entra-id/index.ts';
 import { serviceNowConnector } from '../../connectors/servicenow/index.ts';
-import type { Connector } from './types.ts';
+import type { Connector } from '../connector/types.ts';
 
 // Connector types a config file may name. Adding a source = one folder under connectors/ + one line here.
 export const CONNECTOR_TYPES = {

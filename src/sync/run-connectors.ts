@@ -3,9 +3,9 @@ import type { NormalizedGraph, SourceSystem } from '../model/index.ts';
 import { EdgeResolver } from '../resolve/edge-resolver.ts';
 import type { ResolverInput } from '../resolve/edge-resolver.ts';
 import type { ConnectorInstance } from './connectors-config.ts';
-import { ConnectorError } from './errors.ts';
-import { resolveSecret, SecretRef } from './secrets.ts';
-import type { ExtractionError, HealthCheckResult, ProgressEvent, RawExtraction } from './types.ts';
+import { ConnectorError } from '../connector/errors.ts';
+import { resolveSecret, SecretRef } from '../connector/secrets.ts';
+import type { ExtractionError, HealthCheckResult, ProgressEvent, RawExtraction } from '../connector/types.ts';
 
 // One tenant's collection run, as the CLI and the sync engine call it: each connector instance
 // (healthCheck → extract → transform, in parallel: they are different sources), then the

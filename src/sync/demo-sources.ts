@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { instancesFromConfig, loadConnectorsConfig } from './connectors-config.ts';
 import type { ConnectorInstance } from './connectors-config.ts';
-import { ReplayServer } from './replay-server.ts';
-import type { ConnectorRuntime } from './types.ts';
+import { ReplayServer } from '../connector/replay-server.ts';
+import type { ConnectorRuntime } from '../connector/types.ts';
 
 // The demo's sources: the replay server serving the happy-path fixtures, and the connector
 // instances of fixtures/demo/connectors.json pointed at it. The credentials are the fixture
