@@ -32,7 +32,7 @@ export interface ConnectorConfig {
   tenantId: string;
   connectorId: string;
   /** Non-secret credential fields plus secret references ({ env } / { file, key }), never values. */
-  credentials: { type: 'oauth2_client_credentials' | 'api_key' | 'pat' | 'certificate' | 'basic'; [k: string]: unknown };
+  credentials: { type: 'oauth2_client_credentials' | 'api_key' | 'pat' | 'certificate' | 'basic' | 'github_app'; [k: string]: unknown };
   /** Validated against the connector's configSchema. */
   sourceConfig: Record<string, unknown>;
   syncMode: 'full' | 'incremental';

@@ -1,4 +1,5 @@
 import { entraIdConnector } from '../../connectors/entra-id/index.ts';
+import { gitHubConnector } from '../../connectors/github/index.ts';
 import { serviceNowConnector } from '../../connectors/servicenow/index.ts';
 import type { Connector } from '../connector/types.ts';
 
@@ -6,6 +7,7 @@ import type { Connector } from '../connector/types.ts';
 export const CONNECTOR_TYPES = {
   entra_id: entraIdConnector,
   servicenow: serviceNowConnector,
+  github: gitHubConnector,
 } as const satisfies Record<string, Connector>;
 
 export type ConnectorTypeName = keyof typeof CONNECTOR_TYPES;

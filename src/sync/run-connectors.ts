@@ -131,7 +131,8 @@ async function runOne({ connector, config }: ConnectorInstance, options: Collect
     const raw: RawExtraction = useDelta
       ? await connector.extractIncremental!(runConfig, new Date().toISOString(), options.deltaTokens?.[config.connectorId])
       : await connector.extract(runConfig, { syncId: options.syncId, syncMode: config.syncMode });
-    if (useDelta) stats.incremental = true;
+    // A connector may answer a delta request with a full read (GitHub, when an ETag changed): then it is diffed whole.
+    if (useDelta && raw.syncMode !== 'full') stats.incremental = true;
     if (raw.deltaToken) stats.deltaToken = raw.deltaToken;
     stats.timingsMs.extract = Date.now() - t1;
     stats.apiCalls += raw.metadata.apiCallCount;
