@@ -335,7 +335,7 @@ interface LoginProperties {
   tenantId?: string;
   audience: string;
   issuer: string;
-  idToken: string;
+  idTokenPermission: string;
   secretNames: string[];
   environment?: string;
   claimSets: JsonValue;
@@ -367,7 +367,7 @@ function loginProperties(login: LoginStep, facts: WorkflowFacts, repo: { fullNam
     ...(tenant.value ? { tenantId: tenant.value } : {}),
     audience: login.audience,
     issuer: ctx.issuer,
-    idToken: login.idToken,
+    idTokenPermission: login.idToken,
     secretNames: login.secretNames,
     ...(login.environment ? { environment: login.environment } : {}),
     claimSets: (login.mode === 'federated' ? oidcClaimSets(login, facts, repo, path) : []) as unknown as JsonValue,

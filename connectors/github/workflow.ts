@@ -200,7 +200,8 @@ function azCliLogins(script: string, job: string, step: string, idToken: LoginSt
   const out: LoginStep[] = [];
   for (const line of script.split('\n')) {
     if (!/\baz\s+login\b[^\n]*--service-principal/.test(line)) continue;
-    const arg = (names: string) => new RegExp(`(?:${names})[ =]+("[^"]*"|'[^']*'|\\S+)`).exec(line)?.[1]?.replace(/^["']|["']$/g, '');
+    // A value is quoted, a whole `${{ … }}` expression (it contains spaces), or a bare word.
+    const arg = (names: string) => new RegExp(`(?:^|\\s)(?:${names})[ =]+("[^"]*"|'[^']*'|\\$\\{\\{[^}]*\\}\\}|\\S+)`).exec(line)?.[1]?.replace(/^["']|["']$/g, '');
     const password = arg('-p|--password|--secret');
     const federated = /--federated-token/.test(line);
     out.push({

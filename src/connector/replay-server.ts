@@ -215,7 +215,9 @@ export class ReplayServer {
     let budget = this.#budgets.get(key);
     if (!budget) this.#budgets.set(key, (budget = new RateBudget()));
     const raw = path.includes('/contents/') ? rawFileFor(scenario, path) : undefined;
-    const recorded = raw === undefined ? fixtureFor(scenario, path) : undefined;
+    // `?role=admin` lists (org members) are recorded as `<path>.role-admin.json`.
+    const role = url.searchParams.get('role');
+    const recorded = raw === undefined ? (role ? fixtureFor(scenario, `${path}.role-${role}`) : undefined) ?? fixtureFor(scenario, path) : undefined;
     const fixture = scenario.emptyCollections && recorded !== undefined ? emptyGitHubList(recorded) : recorded;
     const page = fixture === undefined ? undefined : gitHubPage(fixture, url, this.url);
     const fault = this.#takeFault(scenario.source, scenario.name, path, page?.pageIndex ?? 0);

@@ -16,3 +16,4 @@ export * from './changes.ts';
 export * from './outbox.ts';
 export * from './drift.ts';
 export * from './resolver-hints.ts';
+export * from './federation.ts';

@@ -1,6 +1,8 @@
 import type { EdgeType, ExtractionScope, NodeType, NormalizedEdge, NormalizedGraph, NormalizedNode, ResolverHints } from '../model/index.ts';
+import { cloudLoginsOf } from '../model/index.ts';
 import { resolveAuthEdges } from './auth-edges.ts';
 import { resolveCallerEdges } from './caller-edges.ts';
+import { resolveFederationEdges } from './federation-edges.ts';
 
 // The EdgeResolver (seed 003 "Import-by-Type Pattern"): takes the per-connector graphs of one
 // tenant and adds the edges no single connector can see. Each edge goes into the graph of the
@@ -38,7 +40,7 @@ export class EdgeResolver {
     const owner = new Map<string, number>();
     inputs.forEach((input, index) => input.graph.nodes.forEach((n) => owner.set(n.nodeId, index)));
 
-    const found: NormalizedEdge[] = [...resolveAuthEdges(allNodes)];
+    const found: NormalizedEdge[] = [...resolveAuthEdges(allNodes), ...resolveFederationEdges(allNodes)];
     for (const input of inputs) {
       if (!input.hints) continue;
       const nodes = new Map(input.graph.nodes.map((n) => [n.nodeId, n]));
@@ -56,9 +58,12 @@ export class EdgeResolver {
       counts[edge.edgeType] = (counts[edge.edgeType] ?? 0) + 1;
     }
 
-    const entraIdentityComplete = inputs.some(
-      (i) => i.graph.nodes.some((n) => n.sourceSystem === 'entra_id') && isComplete(i.graph.extractionScope, 'identity'),
-    );
+    // Cross-system edges end in an identity provider's graph: their absence means "gone" only when
+    // that graph's principals (and, for federation, its credentials) were read completely.
+    const providers = inputs.filter((i) => isIdentityProvider(i.graph));
+    const healthy = !options.someConnectorFailed;
+    const principalsComplete = healthy && providers.some((i) => isComplete(i.graph.extractionScope, 'identity'));
+    const federationComplete = healthy && providers.some((i) => isComplete(i.graph.extractionScope, 'identity') && isComplete(i.graph.extractionScope, 'credential'));
     const graphs = inputs.map((input, index) => {
       const edges = [...input.graph.edges, ...(added[index] ?? [])];
       const nodes = markExternalReach(input.graph.nodes, edges);
@@ -67,7 +72,7 @@ export class EdgeResolver {
         nodes,
         edges,
         ...(input.graph.extractionScope
-          ? { extractionScope: resolvedScope(input.graph, input.hints !== undefined, entraIdentityComplete && !options.someConnectorFailed) }
+          ? { extractionScope: resolvedScope(input.graph, input.hints !== undefined, principalsComplete, federationComplete) }
           : {}),
       };
     });
@@ -79,8 +84,13 @@ function isComplete(scope: ExtractionScope | undefined, type: NodeType): boolean
   return !scope || scope.completeNodeTypes.includes(type);
 }
 
+/** A graph holding principals other sources' credentials can name by client id (an identity provider's). */
+function isIdentityProvider(graph: NormalizedGraph): boolean {
+  return graph.nodes.some((n) => n.nodeType === 'identity' && n.properties.identitySubtype !== 'oauth_app' && Boolean(n.properties.appId));
+}
+
 /** Adds the resolver's edge types to a graph's scope when everything they are built from was complete. */
-function resolvedScope(graph: NormalizedGraph, hasHints: boolean, authTargetsComplete: boolean): ExtractionScope {
+function resolvedScope(graph: NormalizedGraph, hasHints: boolean, authTargetsComplete: boolean, federationTargetsComplete: boolean): ExtractionScope {
   const scope = graph.extractionScope as ExtractionScope;
   const types = new Set(scope.completeEdgeTypes);
   if (hasHints) {
@@ -88,13 +98,17 @@ function resolvedScope(graph: NormalizedGraph, hasHints: boolean, authTargetsCom
       if (needs.every((t) => scope.completeNodeTypes.includes(t))) types.add(edgeType);
     }
   }
-  const ownsOAuthCredentials = graph.nodes.some((n) => n.nodeType === 'credential' && n.sourceSystem !== 'entra_id');
-  if (ownsOAuthCredentials || (hasHints && graph.nodes.every((n) => n.sourceSystem !== 'entra_id'))) {
+  const foreign = !isIdentityProvider(graph);
+  const ownsCredentials = foreign && graph.nodes.some((n) => n.nodeType === 'credential');
+  if (ownsCredentials || (hasHints && foreign)) {
     for (const t of AUTH_TYPES) {
       if (authTargetsComplete && scope.completeNodeTypes.includes('credential')) types.add(t);
       else types.delete(t);
     }
   }
+  // Federation edges (automation USES another source's credential) share USES with the graph's own.
+  const federates = foreign && graph.nodes.some((n) => n.nodeType === 'automation' && cloudLoginsOf(n.properties.oidcLogins).length > 0);
+  if (federates && !federationTargetsComplete) types.delete('USES');
   return { ...scope, completeEdgeTypes: [...types].sort() };
 }
 

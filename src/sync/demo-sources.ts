@@ -14,6 +14,7 @@ export const DEMO_CONFIG_PATH = fileURLToPath(new URL('../../fixtures/demo/conne
 export const DEMO_SECRET_ENV = {
   ENTRA_CLIENT_SECRET: 'fixture-entra-secret-Q7v~Xp2',
   SERVICENOW_PASSWORD: 'fixture-snow-password-7Hk!x',
+  GITHUB_TOKEN: 'github_pat_fixture_11AAAA_not_a_real_token_9Zq',
 };
 
 export interface DemoSources {
