@@ -24,10 +24,10 @@ export interface GitHubApi {
   getJson(url: string): Promise<unknown>;
   /** A file's text (raw media type), or undefined when the file does not exist. */
   getFile(url: string): Promise<string | undefined>;
-  /** ETag of every URL read, for the next incremental run. */
+  /** ETag of every URL read, for the next incremental run; raw file reads are keyed `raw:<url>`. */
   etags: Map<string, string>;
-  /** True when the resource changed since `etag` (false on 304 Not Modified). */
-  changedSince(url: string, etag: string): Promise<boolean>;
+  /** True when the resource (an `etags` key) changed since `etag` (false on 304 Not Modified). */
+  changedSince(key: string, etag: string): Promise<boolean>;
 }
 
 export function gitHubApi(config: ConnectorConfig, settings: GitHubSettings): GitHubApi {
@@ -78,16 +78,20 @@ export function gitHubApi(config: ConnectorConfig, settings: GitHubSettings): Gi
     async getFile(url) {
       try {
         const response = await http.request(url, { headers: { ...headers, Accept: 'application/vnd.github.raw+json' } });
-        remember(url, response.headers);
+        // The ETag belongs to the representation: a raw file's differs from its JSON envelope.
+        remember(`raw:${url}`, response.headers);
         return response.text;
       } catch (error) {
         if (error instanceof ConnectorError && error.status === 404) return undefined;
         throw error;
       }
     },
-    async changedSince(url, etag) {
+    async changedSince(key, etag) {
+      const raw = key.startsWith('raw:');
+      const url = raw ? key.slice(4) : key;
       try {
-        const response = await http.request(url, { headers: { ...headers, 'If-None-Match': etag }, acceptStatuses: [304] });
+        const accept = raw ? { Accept: 'application/vnd.github.raw+json' } : {};
+        const response = await http.request(url, { headers: { ...headers, ...accept, 'If-None-Match': etag }, acceptStatuses: [304] });
         return response.status !== 304;
       } catch (error) {
         // Gone since the last run is a change too.
