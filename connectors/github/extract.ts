@@ -143,6 +143,13 @@ export async function extractGitHub(config: ConnectorConfig, settings: GitHubSet
   }
   perRepo.finish(['workflows', 'secrets', 'variables', 'environments', 'deployKeys', 'codeowners'], repos.length);
 
+  // Every organization has at least one owner: no members at all means the token sees nothing
+  // (or a proxy answered from nowhere), so no list of this run may delete anything.
+  if (collections.members?.recordCount === 0) {
+    for (const [name, c] of Object.entries(collections)) {
+      if (c.complete) collections[name] = { ...c, complete: false, notes: 'the organization answered with no members: every list treated as incomplete' };
+    }
+  }
   const complete = Object.values(collections).every((c) => c.complete || c.status !== 'failed');
   return {
     syncId: options.syncId,

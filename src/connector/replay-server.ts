@@ -92,8 +92,8 @@ export class ReplayServer {
   }
 
   /** Replace a scenario's primary rate-limit budget (GitHub), e.g. to make it run out. */
-  setRateLimit(source: string, scenario: string, limit: number, resetAt?: number): void {
-    this.#budgets.set(`${source}/${scenario}`, new RateBudget(limit, resetAt));
+  setRateLimit(source: string, scenario: string, limit: number, resetAt?: number, windowSeconds?: number): void {
+    this.#budgets.set(`${source}/${scenario}`, new RateBudget(limit, resetAt, windowSeconds));
   }
 
   clearFaults(source: string, scenario: string): void {
@@ -220,11 +220,14 @@ export class ReplayServer {
     const recorded = raw === undefined ? (role ? fixtureFor(scenario, `${path}.role-${role}`) : undefined) ?? fixtureFor(scenario, path) : undefined;
     const fixture = scenario.emptyCollections && recorded !== undefined ? emptyGitHubList(recorded) : recorded;
     const page = fixture === undefined ? undefined : gitHubPage(fixture, url, this.url);
+    // The primary limit is checked first: a spent budget refuses everything until its reset.
+    if (!budget.spend()) {
+      return send(403, { message: 'API rate limit exceeded. (Check X-RateLimit-Reset.)', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api', status: '403' }, budget.headers());
+    }
     const fault = this.#takeFault(scenario.source, scenario.name, path, page?.pageIndex ?? 0);
     if (fault) {
       log.fault = fault.kind;
       if (fault.kind === 'hang') return;
-      budget.spend();
       if (fault.kind === 'malformed') return send(200, '[{"id": 1, "name": "trunc', budget.headers());
       const headers: Record<string, string> = { ...budget.headers(), ...fault.headers };
       if (fault.retryAfter !== undefined) headers['Retry-After'] = String(fault.retryAfter);
@@ -233,7 +236,6 @@ export class ReplayServer {
       return send(fault.status ?? 500, fault.body ?? { message, documentation_url: 'https://docs.github.com/rest', status: String(fault.status ?? 500) }, headers);
     }
     if (raw === undefined && !page) {
-      budget.spend();
       return send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' }, budget.headers());
     }
     const wantsRaw = String(req.headers.accept ?? '').includes('raw');
@@ -242,9 +244,9 @@ export class ReplayServer {
       : JSON.stringify(page?.body);
     const etag = etagOf(text);
     if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
+      budget.refund(); // a 304 costs nothing (GitHub: conditional requests that match are free)
       return send(304, '', { ETag: etag, ...budget.headers() });
     }
-    budget.spend();
     send(200, text, { ...budget.headers(), ETag: etag, ...(page?.headers ?? {}), ...(raw !== undefined && wantsRaw ? { 'Content-Type': 'text/plain; charset=utf-8' } : {}) });
   }
 

@@ -46,16 +46,32 @@ export function ifNoneMatchHits(header: string | undefined, etag: string): boole
   return header.split(',').some((t) => t.trim() === etag || t.trim() === '*');
 }
 
-/** The primary rate limit of one scenario: a budget per window, spent by every counted request. */
+/**
+ * The primary rate limit of one scenario: a budget per window, spent by every counted request.
+ * When it is spent, requests are refused (403, X-RateLimit-Remaining: 0) until the reset time,
+ * then a new window starts, as GitHub does.
+ */
 export class RateBudget {
   used = 0;
   constructor(
     readonly limit = 5000,
-    readonly resetAt = Math.floor(Date.now() / 1000) + 3600,
+    public resetAt = Math.floor(Date.now() / 1000) + 3600,
+    readonly windowSeconds = 3600,
   ) {}
 
-  spend(): void {
+  /** False when the window's budget is spent (the request must be refused). */
+  spend(nowSeconds = Date.now() / 1000): boolean {
+    if (nowSeconds >= this.resetAt) {
+      this.used = 0;
+      this.resetAt = Math.floor(nowSeconds) + this.windowSeconds;
+    }
+    if (this.used >= this.limit) return false;
     this.used++;
+    return true;
+  }
+
+  refund(): void {
+    this.used = Math.max(0, this.used - 1);
   }
 
   headers(): Record<string, string> {
