@@ -22,8 +22,8 @@ describe('authgraph CLI', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'authgraph-cli-'));
-    process.env.AUTHGRAPH_STATE_FILE = join(dir, 'state.json');
-    process.env.AUTHGRAPH_STORE = 'memory';
+    process.env.AUTHGRAPH_DB = join(dir, 'authgraph.db');
+    process.env.AUTHGRAPH_STORE = 'sqlite';
   });
 
   it('loads a graph, then loading it again prints zero changes', async () => {
@@ -98,7 +98,7 @@ describe('authgraph CLI', () => {
   });
 
   it('npm start syncs the fixture sources and shows the cross-system chain with ownership and permissions', async () => {
-    const { stdout } = await run('npx', ['tsx', 'src/cli/main.ts', 'demo'], { env: { ...process.env, AUTHGRAPH_STATE_FILE: join(dir, 'x.json') } });
+    const { stdout } = await run('npx', ['tsx', 'src/cli/main.ts', 'demo'], { env: { ...process.env, AUTHGRAPH_DB: join(dir, 'demo.db') } });
     expect(stdout).toMatch(
       /business rule "[^"]+" \[servicenow\]\n\s+─CALLS→ script include "[^"]+" \[servicenow\]\n\s+─INVOKES→ rest message "[^"]+" \[servicenow\]\n\s+─USES→ oauth profile "[^"]+" \[servicenow\]\n\s+─AUTHENTICATES_AS→ service principal "ServiceNow Integration - Directory Sync" \[entra_id\]/,
     );

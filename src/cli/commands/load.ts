@@ -28,7 +28,24 @@ export const loadCommand: Command = {
       for (const issue of parsed.issues) ctx.err(`  - ${issue.path || '(root)'}: ${issue.message}`);
       return 1;
     }
-    const result = await applyGraph(await ctx.storage(), parsed.value);
+    const graph = parsed.value;
+    const storage = await ctx.storage();
+    // A 'running' record first, as a sync has: another writer that has to wait for this load can
+    // then say which sync holds the store. The commit replaces it with the finished record.
+    const running = { syncId: graph.syncId, tenantId: graph.tenantId, connectorId: graph.connectorId, mode: 'full' as const, startedAt: new Date().toISOString(), errors: [] };
+    // A file loaded again keeps its earlier record until the new commit replaces it.
+    const known = (await storage.listSyncStates(graph.tenantId, { connectorId: graph.connectorId, limit: 500 })).some((s) => s.syncId === graph.syncId);
+    if (!known) await storage.saveSyncState(graph.tenantId, { ...running, status: 'running' });
+    let result;
+    try {
+      result = await applyGraph(storage, graph, { startedAt: graph.transformedAt });
+    } catch (error) {
+      if (!known)
+        await storage
+        .saveSyncState(graph.tenantId, { ...running, status: 'failed', completedAt: new Date().toISOString(), errors: [{ type: 'LOAD_FAILED', message: (error as Error).message }] })
+        .catch(() => undefined);
+      throw error;
+    }
     if (values.json) {
       const { events: _events, ...counts } = result;
       ctx.out(JSON.stringify({ ...counts, events: result.events.length }, null, 2));
