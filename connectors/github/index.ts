@@ -30,7 +30,7 @@ export const gitHubConnector: Connector = {
     { name: 'organization_administration: read', type: 'application_permission', reason: 'audit log (Enterprise Cloud)', optional: true },
   ],
   entityTypes: [...new Set(produced.flatMap((p) => p.nodes))].sort(),
-  relationshipTypes: [...new Set([...produced.flatMap((p) => p.edges), 'APPROVED_BY' as const])].sort(),
+  relationshipTypes: [...new Set(produced.flatMap((p) => p.edges))].sort(),
 
   validateConfig(config) {
     parseGitHubConfig(config);

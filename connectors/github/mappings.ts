@@ -89,6 +89,7 @@ export const GITHUB_PRODUCES: Record<string, Produces> = {
   installations: { nodes: ['identity', 'permission'], edges: ['GRANTS'] },
   personalAccessTokens: { nodes: ['credential', 'permission'], edges: ['GRANTS', 'OWNED_BY'] },
   personalAccessTokenRequests: { nodes: ['credential'], edges: ['OWNED_BY'] },
+  credentialAuthorizations: { nodes: ['identity', 'credential', 'permission'], edges: ['APPROVED_BY', 'OWNED_BY', 'GRANTS'] },
   repositories: { nodes: ['resource'], edges: [] },
   workflows: { nodes: ['automation'], edges: ['TRIGGERS_ON', 'USES', 'OWNED_BY'] },
   secrets: { nodes: ['credential'], edges: ['USES'] },

@@ -34,17 +34,26 @@ describe('GitHub: happy path', () => {
     expect(countByType(graph.nodes)).toEqual({
       human_identity: 4, // 3 members + 1 outside collaborator
       role: 3, // organization owner, organization member, team platform
-      identity: 3, // App installations
-      credential: 7, // 3 fine-grained tokens (one pending), 3 Actions secrets, 1 deploy key
+      identity: 4, // 3 App installations + 1 OAuth app a member approved
+      credential: 8, // 3 fine-grained tokens (one pending), 1 classic token, 3 Actions secrets, 1 deploy key
       resource: 4, // repositories
       automation: 8, // workflows, one of them deleted
-      permission: 16,
+      permission: 20,
     });
-    expect(countByType(graph.edges)).toEqual({ GRANTS: 26, HAS_ROLE: 3, BELONGS_TO: 2, OWNED_BY: 10, TRIGGERS_ON: 8, USES: 3 });
+    expect(countByType(graph.edges)).toEqual({ GRANTS: 31, HAS_ROLE: 3, BELONGS_TO: 2, OWNED_BY: 11, APPROVED_BY: 1, TRIGGERS_ON: 8, USES: 3 });
     const repoPages = server.requestsFor('github', 'happy-path').filter((r) => r.path === '/orgs/contoso/repos');
     // 4 repositories at 2 a page: the second page is the Link header's rel="next", followed as given.
     expect(repoPages.map((r) => new URLSearchParams(r.query).get('page'))).toContain('2');
-    expect(graph.evidenceCompleteness.sources.credentialAuthorizations).toMatchObject({ status: 'unavailable_not_applicable' });
+    expect(graph.evidenceCompleteness.sources.credentialAuthorizations).toMatchObject({ status: 'available', recordCount: 2 });
+  });
+
+  it('SAML credential authorizations: an approved OAuth app and a classic token with their scopes', async () => {
+    const { graph } = await github('happy-path');
+    const app = byName(graph, 'identity', 'Dependency Dashboard');
+    expect(app.properties).toMatchObject({ identitySubtype: 'oauth_app', approvedScopes: ['repo', 'read:org'] });
+    expect(edges(graph, 'APPROVED_BY', app).map((e) => e.targetNodeId)).toEqual([byName(graph, 'human_identity', 'bob-dev').nodeId]);
+    const classic = byName(graph, 'credential', 'ops-break-glass (carol-ops)');
+    expect(permissionsOf(graph, classic)).toEqual(['admin:org → admin organization', 'repo → update repository_contents', 'workflow → execute workflows']);
   });
 
   it('normalizes installation permissions with the seed rows', async () => {
@@ -178,7 +187,7 @@ describe('GitHub: partial failure', () => {
       ['SERVER_ERROR', 'read secrets of contoso/web-app'],
       ['ENTITY_NOT_FOUND', 'read deployKeys of contoso/legacy-scripts'],
     ]);
-    expect(graph.extractionScope).toEqual({ completeNodeTypes: ['automation', 'identity', 'resource', 'role'], completeEdgeTypes: ['BELONGS_TO', 'HAS_ROLE', 'OWNED_BY', 'TRIGGERS_ON'] });
+    expect(graph.extractionScope).toEqual({ completeNodeTypes: ['automation', 'identity', 'resource', 'role'], completeEdgeTypes: ['APPROVED_BY', 'BELONGS_TO', 'HAS_ROLE', 'OWNED_BY', 'TRIGGERS_ON'] });
     expect(graph.evidenceCompleteness.sources.outsideCollaborators).toMatchObject({ status: 'unavailable_no_access' });
     expect(graph.evidenceCompleteness.sources.secrets?.notes).toMatch(/^incomplete: contoso\/web-app/);
     // What was read is all there: the web-app workflows, the organization secret they use.
