@@ -15,7 +15,7 @@ export const demoCommand: Command = {
     const sources = await startDemoSources();
     const storage = await ctx.storage();
     try {
-      ctx.out(`Authgraph demo: syncing Entra ID and ServiceNow fixture tenants served at ${sources.server.url}`);
+      ctx.out(`Authgraph demo: syncing the Entra ID, ServiceNow and GitHub fixture sources served at ${sources.server.url}`);
       const report = await runTenantSync(storage, sources.instances, { mode: 'full' });
       ctx.out(formatReport(report));
       ctx.out('');
