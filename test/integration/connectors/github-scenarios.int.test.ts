@@ -259,3 +259,30 @@ describe('GitHub App installation auth', () => {
     expect(health.message).toMatch(/App 812345 could not get a token for installation 45678901/);
   });
 });
+
+describe('GitHub: audit-log mode', () => {
+  it('reads the organization audit log oldest first and maps actions to the event vocabulary', async () => {
+    const config = gitHubConfig(server, 'happy-path');
+    const extraction = await gitHubConnector.extractAuditLogs!(config, { syncId: 'audit', since: '2026-11-01T00:00:00.000Z' });
+    expect(extraction.auditRecords.map((r) => r.operation)).toEqual([
+      'org.add_member',
+      'integration_installation.version_updated',
+      'personal_access_token.access_granted',
+      'repo.create',
+      'workflows.disable_workflow',
+      'org.remove_member',
+    ]);
+    // Paged at 2 a page through the Link header, like every list.
+    expect(server.requestsFor('github', 'happy-path').filter((r) => r.path === '/orgs/contoso/audit-log').length).toBe(3);
+    const mapped = extraction.auditRecords.map((r) => gitHubConnector.mapAuditRecord!(r, 'github.com/contoso'));
+    expect(mapped.map((m) => m && [m.eventType, m.entityId.replace('github:github.com/contoso:', '')])).toEqual([
+      ['role_assigned', 'user/carol-ops'],
+      ['permission_granted', 'installation/45678902'],
+      ['credential_created', 'pat/88002'],
+      null, // repository creation is not tracked
+      ['status_changed', 'workflow/contoso/legacy-scripts/.github/workflows/nightly-report.yml'],
+      ['role_revoked', 'user/erin-former'],
+    ]);
+    expect(extraction.nextCursor.cursorState).toEqual({ lastActivityDatetime: '2026-11-25T16:45:00.000Z', skipToken: 'doc-006' });
+  });
+});
