@@ -8,6 +8,10 @@ import { resolvedEdge } from './resolved-edge.ts';
 //   oauth_profile  --AUTHENTICATES_AS-->  principal   (ServiceNow: the execution chain's last hop)
 //   oauth_provider --AUTHENTICATES_TO-->  principal   (ServiceNow: the registry-level link)
 //   ci_secret      --AUTHENTICATES_AS-->  principal   (a CI secret passed beside that client id)
+// And inbound (a provider's app calling another source as an OAuth client, issue 12): an
+// oauth_client registration whose client id is the app's appId lets that app in as the
+// registration's application user:
+//   principal --AUTHENTICATES_TO--> that source's integration user (then HAS_ROLE → roles)
 
 export function resolveAuthEdges(nodes: readonly NormalizedNode[]): NormalizedEdge[] {
   const principals = new Map<string, NormalizedNode>();
@@ -17,11 +21,17 @@ export function resolveAuthEdges(nodes: readonly NormalizedNode[]): NormalizedEd
     }
   }
   const edges: NormalizedEdge[] = [];
+  const byId = new Map(nodes.map((n) => [n.nodeId, n]));
   for (const cred of nodes) {
     if (cred.nodeType !== 'credential') continue;
     const subtype = cred.properties.credentialSubtype;
     if (subtype === 'ci_secret') {
       edges.push(...secretEdges(cred, principals));
+      continue;
+    }
+    if (subtype === 'oauth_client') {
+      const edge = inboundEdge(cred, principals, byId);
+      if (edge) edges.push(edge);
       continue;
     }
     if (!cred.properties.clientId || (subtype !== 'oauth_profile' && subtype !== 'oauth_provider')) continue;
@@ -73,4 +83,31 @@ function secretEdges(cred: Extract<NormalizedNode, { nodeType: 'credential' }>, 
     if (edge) edges.push(edge);
   }
   return edges;
+}
+
+/** The inbound link: the app whose appId is the client registration's client id, to the user it runs as. */
+function inboundEdge(cred: NormalizedNode, principals: ReadonlyMap<string, NormalizedNode>, byId: ReadonlyMap<string, NormalizedNode>): NormalizedEdge | undefined {
+  if (cred.nodeType !== 'credential' || !cred.properties.clientId) return undefined;
+  const sp = principals.get(cred.properties.clientId.toLowerCase());
+  const userId = cred.properties.applicationUserNodeId;
+  const user = typeof userId === 'string' ? byId.get(userId) : undefined;
+  if (!sp || sp.nodeType !== 'identity' || sp.sourceSystem === cred.sourceSystem || !user) return undefined;
+  const sysId = String(cred.properties.oauthEntitySysId ?? cred.sourceId);
+  const userName = user.nodeType === 'identity' ? String(user.properties.userName ?? user.displayName) : user.displayName;
+  const evidenceReferences = {
+    issuingSystemId: String(sp.properties.appId),
+    issuingTenantId: String(sp.properties.issuingTenantId ?? sp.sourceScope),
+    targetSystemId: cred.properties.clientId,
+    targetInstanceId: String(cred.properties.instanceUrl ?? cred.sourceScope),
+    targetRecordSysId: sysId,
+    matchingField: 'client_id',
+    matchingValue: cred.properties.clientId,
+    targetUserBinding: `oauth_entity.user -> sys_user.user_name = ${userName}`,
+  };
+  const why = {
+    rule: 'inbound_oauth_client' as const,
+    detail: `oauth_entity ${sysId} (type client) client_id ${cred.properties.clientId} = appId ${String(sp.properties.appId)} of ${sp.displayName}; the app signs in as OAuth Application User ${userName}`,
+    sourceRecordIds: [`oauth_entity/${sysId}`, `servicePrincipal/${sp.sourceId}`, user.sourceId],
+  };
+  return resolvedEdge('AUTHENTICATES_TO', sp, user, why, { evidenceReferences });
 }

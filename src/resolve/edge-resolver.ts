@@ -64,6 +64,12 @@ export class EdgeResolver {
     const healthy = !options.someConnectorFailed;
     const principalsComplete = healthy && providers.some((i) => isComplete(i.graph.extractionScope, 'identity'));
     const federationComplete = healthy && providers.some((i) => isComplete(i.graph.extractionScope, 'identity') && isComplete(i.graph.extractionScope, 'credential'));
+    // Inbound links (a provider's app → another source's user) sit in the provider's graph: they
+    // are complete when every other source's OAuth registrations and users were read whole in
+    // this run (a provider run alone saw none of them, so it can say nothing about them being gone).
+    const inboundSources = inputs.filter((i) => !isIdentityProvider(i.graph) && i.graph.nodes.some((n) => n.nodeType === 'credential'));
+    const inboundSourcesComplete =
+      healthy && inboundSources.length > 0 && inboundSources.every((i) => isComplete(i.graph.extractionScope, 'credential') && isComplete(i.graph.extractionScope, 'identity'));
     const graphs = inputs.map((input, index) => {
       const edges = [...input.graph.edges, ...(added[index] ?? [])];
       const nodes = markExternalReach(input.graph.nodes, edges);
@@ -72,7 +78,7 @@ export class EdgeResolver {
         nodes,
         edges,
         ...(input.graph.extractionScope
-          ? { extractionScope: resolvedScope(input.graph, input.hints !== undefined, principalsComplete, federationComplete) }
+          ? { extractionScope: resolvedScope(input.graph, input.hints !== undefined, { principalsComplete, federationComplete, inboundSourcesComplete }) }
           : {}),
       };
     });
@@ -90,7 +96,11 @@ function isIdentityProvider(graph: NormalizedGraph): boolean {
 }
 
 /** Adds the resolver's edge types to a graph's scope when everything they are built from was complete. */
-function resolvedScope(graph: NormalizedGraph, hasHints: boolean, authTargetsComplete: boolean, federationTargetsComplete: boolean): ExtractionScope {
+function resolvedScope(
+  graph: NormalizedGraph,
+  hasHints: boolean,
+  complete: { principalsComplete: boolean; federationComplete: boolean; inboundSourcesComplete: boolean },
+): ExtractionScope {
   const scope = graph.extractionScope as ExtractionScope;
   const types = new Set(scope.completeEdgeTypes);
   if (hasHints) {
@@ -102,13 +112,17 @@ function resolvedScope(graph: NormalizedGraph, hasHints: boolean, authTargetsCom
   const ownsCredentials = foreign && graph.nodes.some((n) => n.nodeType === 'credential');
   if (ownsCredentials || (hasHints && foreign)) {
     for (const t of AUTH_TYPES) {
-      if (authTargetsComplete && scope.completeNodeTypes.includes('credential')) types.add(t);
+      if (complete.principalsComplete && scope.completeNodeTypes.includes('credential')) types.add(t);
       else types.delete(t);
     }
   }
   // Federation edges (automation USES another source's credential) share USES with the graph's own.
   const federates = foreign && graph.nodes.some((n) => n.nodeType === 'automation' && cloudLoginsOf(n.properties.oidcLogins).length > 0);
-  if (federates && !federationTargetsComplete) types.delete('USES');
+  if (federates && !complete.federationComplete) types.delete('USES');
+  if (!foreign) {
+    if (complete.inboundSourcesComplete && scope.completeNodeTypes.includes('identity')) types.add('AUTHENTICATES_TO');
+    else types.delete('AUTHENTICATES_TO');
+  }
   return { ...scope, completeEdgeTypes: [...types].sort() };
 }
 

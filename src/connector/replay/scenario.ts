@@ -42,6 +42,8 @@ export const ScenarioFile = z.object({
       /** GitHub App id whose JWT may exchange for an installation token (key registered at run time). */
       githubAppId: z.string().optional(),
       githubInstallationId: z.string().optional(),
+      /** Scopes the token endpoint grants (default: Microsoft Graph's, one per national cloud). */
+      scopes: z.array(z.string()).optional(),
     })
     .optional(),
   faults: z.array(ReplayFault).default([]),
