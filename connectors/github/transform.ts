@@ -84,7 +84,7 @@ export function transformGitHub(raw: RawExtraction): NormalizedGraph {
         events: (Array.isArray(p.events) ? p.events.map(String) : []) as JsonValue,
       },
     });
-    for (const [name, level] of Object.entries((p.permissions ?? {}) as Record<string, string>)) {
+    for (const [name, level] of permissionPairs(p.permissionList)) {
       b.edge('GRANTS', node.nodeId, permissionNode(b, name, level).nodeId, `installations/${e.sourceId}`, { repositorySelection: str(p.repository_selection) ?? 'unknown' });
     }
   }
@@ -100,7 +100,7 @@ export function transformGitHub(raw: RawExtraction): NormalizedGraph {
       nodeType: 'credential',
       sourceId: `pat/${String(p.token_id ?? e.sourceId)}`,
       displayName: `${str(p.token_name) ?? 'fine-grained token'} (${login ?? 'unknown owner'})`,
-      status: !granted ? 'disabled' : p.token_expired === true || (expiresAt !== undefined && expiresAt <= now) ? 'expired' : 'active',
+      status: !granted ? 'disabled' : p.expired === true || (expiresAt !== undefined && expiresAt <= now) ? 'expired' : 'active',
       properties: {
         credentialSubtype: 'pat',
         ...(expiresAt ? { expiresAt } : {}),
@@ -109,12 +109,12 @@ export function transformGitHub(raw: RawExtraction): NormalizedGraph {
         grantStatus: granted ? 'approved' : 'pending_approval',
         repositorySelection: str(p.repository_selection) ?? 'unknown',
         ...(toIso(p.access_granted_at) ? { accessGrantedAt: toIso(p.access_granted_at) } : {}),
-        ...(granted ? {} : { requestedPermissions: flatPermissions(p.permissions) as JsonValue }),
+        ...(granted ? {} : { requestedPermissions: permissionPairs(p.permissionList).map(([name, level]) => `${name}: ${level}`) }),
       },
     });
     if (login) b.edge('OWNED_BY', node.nodeId, ensurePerson(login, `token ${str(p.token_name) ?? e.sourceId}`), `personal-access-tokens/${e.sourceId}`);
     if (!granted) continue;
-    for (const [name, level] of Object.entries(flatPermissions(p.permissions))) {
+    for (const [name, level] of permissionPairs(p.permissionList)) {
       b.edge('GRANTS', node.nodeId, permissionNode(b, name, level).nodeId, `personal-access-tokens/${e.sourceId}`, { repositorySelection: str(p.repository_selection) ?? 'unknown' });
     }
   }
@@ -124,20 +124,20 @@ export function transformGitHub(raw: RawExtraction): NormalizedGraph {
     const p = e.properties;
     const login = str(p.login);
     const scopes = Array.isArray(p.scopes) ? p.scopes.map(String) : [];
-    const kind = String(p.credential_type ?? '');
+    const kind = String(p.kind ?? '');
     if (/oauth app/i.test(kind)) {
-      const title = str(p.authorized_credential_title) ?? `OAuth app ${e.sourceId}`;
+      const title = str(p.title) ?? `OAuth app ${e.sourceId}`;
       const app = b.node({ nodeType: 'identity', sourceId: `oauth-app/${title.toLowerCase()}`, displayName: title, status: 'active', properties: { identitySubtype: 'oauth_app', executionMode: 'operator_assisted', ownershipState: 'unattributed', approvedScopes: scopes } });
       for (const s of scopes) b.edge('GRANTS', app.nodeId, permissionNode(b, s).nodeId, `credential-authorizations/${e.sourceId}`, { grantedBy: login ?? 'unknown' });
       if (login) b.edge('APPROVED_BY', app.nodeId, ensurePerson(login, `OAuth app ${title}`), `credential-authorizations/${e.sourceId}`, { approvalType: 'initial_setup' });
     } else if (/personal access token/i.test(kind)) {
-      const expiresAt = toIso(p.authorized_credential_expires_at);
+      const expiresAt = toIso(p.expires_at);
       const pat = b.node({
         nodeType: 'credential',
         sourceId: `classic-pat/${e.sourceId}`,
-        displayName: `${str(p.authorized_credential_note) ?? 'classic token'} (${login ?? 'unknown owner'})`,
+        displayName: `${str(p.note) ?? 'classic token'} (${login ?? 'unknown owner'})`,
         status: expiresAt && expiresAt <= now ? 'expired' : 'active',
-        properties: { credentialSubtype: 'pat', tokenKind: 'classic', ...(expiresAt ? { expiresAt } : {}), ...(toIso(p.credential_accessed_at) ? { lastUsedAt: toIso(p.credential_accessed_at) } : {}) },
+        properties: { credentialSubtype: 'pat', tokenKind: 'classic', ...(expiresAt ? { expiresAt } : {}), ...(toIso(p.accessed_at) ? { lastUsedAt: toIso(p.accessed_at) } : {}) },
       });
       if (login) b.edge('OWNED_BY', pat.nodeId, ensurePerson(login, 'a classic token'), `credential-authorizations/${e.sourceId}`);
       for (const s of scopes) b.edge('GRANTS', pat.nodeId, permissionNode(b, s).nodeId, `credential-authorizations/${e.sourceId}`);
@@ -273,13 +273,14 @@ function workflowNode(b: GraphBuilder, e: RawEntity, ctx: WorkflowContext): void
       path,
       workflowState: state,
       triggers: (facts?.triggers ?? []) as unknown as JsonValue,
-      ...(facts?.permissions !== undefined ? { tokenPermissions: facts.permissions as JsonValue } : { tokenPermissions: 'repository_default' }),
-      idTokenWrite: facts?.idTokenWrite ?? false,
-      secretsRead: facts?.secretsRead ?? [],
-      variablesRead: facts?.variablesRead ?? [],
+      // GITHUB_TOKEN scopes as "scope: level" text: the scope names (id-token, secrets) are not secrets.
+      workflowPermissions: permissionList(facts?.permissions),
+      oidcGranted: facts?.idTokenWrite ?? false,
+      secretNames: facts?.secretsRead ?? [],
+      variableNames: facts?.variablesRead ?? [],
       environments: facts?.environments ?? [],
       oidcLogins: logins.filter((l) => l.mode === 'federated') as unknown as JsonValue,
-      secretLogins: logins.filter((l) => l.mode === 'secret') as unknown as JsonValue,
+      staticLogins: logins.filter((l) => l.mode === 'secret') as unknown as JsonValue,
       reusableWorkflows: facts?.reusableWorkflows ?? [],
       ...(facts?.parseError ? { parseError: facts.parseError } : {}),
       ...(text === undefined && state !== 'deleted' ? { fileUnread: true } : {}),
@@ -335,7 +336,7 @@ interface LoginProperties {
   tenantId?: string;
   audience: string;
   issuer: string;
-  idTokenPermission: string;
+  oidcPermission: string;
   secretNames: string[];
   environment?: string;
   claimSets: JsonValue;
@@ -367,7 +368,7 @@ function loginProperties(login: LoginStep, facts: WorkflowFacts, repo: { fullNam
     ...(tenant.value ? { tenantId: tenant.value } : {}),
     audience: login.audience,
     issuer: ctx.issuer,
-    idTokenPermission: login.idToken,
+    oidcPermission: login.idToken,
     secretNames: login.secretNames,
     ...(login.environment ? { environment: login.environment } : {}),
     claimSets: (login.mode === 'federated' ? oidcClaimSets(login, facts, repo, path) : []) as unknown as JsonValue,
@@ -396,15 +397,20 @@ function permissionNode(b: GraphBuilder, name: string, level?: string): Normaliz
   });
 }
 
-/** `{ repository: { contents: "write" }, organization: { members: "read" } }` → `{ contents: "write", members: "read" }`. */
-function flatPermissions(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!value || typeof value !== 'object') return out;
-  for (const [k, v] of Object.entries(value as R)) {
-    if (v && typeof v === 'object') for (const [name, level] of Object.entries(v as R)) out[name] = String(level);
-    else out[k] = String(v);
-  }
-  return out;
+/** Workflow `permissions:` as a list: ["read-all"], ["contents: read", "id-token: write"], or ["repository default"]. */
+function permissionList(p: WorkflowFacts['permissions']): string[] {
+  if (p === undefined) return ['repository default'];
+  if (typeof p === 'string') return [p];
+  return Object.entries(p).map(([scope, level]) => `${scope}: ${level}`);
+}
+
+/** "contents:write" entries (extract.ts withPermissionList) as [name, level] pairs. */
+function permissionPairs(value: unknown): Array<[string, string]> {
+  if (!Array.isArray(value)) return [];
+  return value.map(String).map((entry): [string, string] => {
+    const at = entry.lastIndexOf(':');
+    return [entry.slice(0, at), entry.slice(at + 1)];
+  });
 }
 
 function environmentSummary(env: R): JsonValue {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 // Workload identity federation, as node properties: an automation that signs in to a cloud with a
 // token it is issued at run time (no stored secret), described by the claims those tokens can
 // carry; and the login steps that pass a stored secret beside a client id. Connectors write these
-// on automation nodes (`oidcLogins`, `secretLogins`); the resolver reads them back through these
+// on automation nodes (`oidcLogins`, `staticLogins`); the resolver reads them back through these
 // schemas, so a malformed property is skipped rather than trusted.
 
 export const OidcClaimSet = z.object({
@@ -30,7 +30,7 @@ export const CloudLogin = z.object({
   audience: z.string(),
   issuer: z.string(),
   /** Whether the job may mint an OIDC token: granted, left to the repository default, not granted. */
-  idTokenPermission: z.enum(['granted', 'repository_default', 'not_granted']),
+  oidcPermission: z.enum(['granted', 'repository_default', 'not_granted']),
   secretNames: z.array(z.string()),
   environment: z.string().optional(),
   claimSets: z.array(OidcClaimSet),

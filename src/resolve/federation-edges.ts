@@ -20,7 +20,7 @@ export function resolveFederationEdges(nodes: readonly NormalizedNode[]): Normal
   for (const automation of nodes) {
     if (automation.nodeType !== 'automation' || automation.status !== 'active') continue;
     for (const login of cloudLoginsOf(automation.properties.oidcLogins)) {
-      if (login.mode !== 'federated' || login.idTokenPermission === 'not_granted') continue;
+      if (login.mode !== 'federated' || login.oidcPermission === 'not_granted') continue;
       for (const credential of credentials) {
         const match = matchFederatedCredential(login, credential.properties);
         if (!match) continue;
@@ -34,7 +34,7 @@ export function resolveFederationEdges(nodes: readonly NormalizedNode[]): Normal
           subjectBasis: match.claimSet.basis,
           clientIdVerified: match.clientIdVerified,
           clientIdFrom: login.clientIdFrom,
-          idTokenPermission: login.idTokenPermission,
+          oidcPermission: login.oidcPermission,
           loginStep: `${login.job}/${login.step}`,
         });
         if (edge && !edges.some((e) => e.edgeId === edge.edgeId)) edges.push(edge);

@@ -39,7 +39,7 @@ describe('workflow → USES → federated credential → AUTHENTICATES_AS → se
         matchBasis: 'subject_eq',
         matchedSubject: 'repo:contoso/infra-deploy:environment:production',
         clientIdVerified: true,
-        idTokenPermission: 'granted',
+        oidcPermission: 'granted',
         provenance: { origin: 'resolver', rule: 'oidc_federation' },
       },
     });

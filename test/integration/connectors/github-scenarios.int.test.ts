@@ -85,7 +85,7 @@ describe('GitHub: happy path', () => {
     expect(targets(graph, 'OWNED_BY', pat).map((p) => p.displayName)).toEqual(['alice-admin']);
     expect(permissionsOf(graph, pat)).toContain('administration: write → admin repository');
     const pending = byName(graph, 'credential', 'release-bot (carol-ops)');
-    expect(pending).toMatchObject({ status: 'disabled', properties: { grantStatus: 'pending_approval', requestedPermissions: { members: 'write', contents: 'write' } } });
+    expect(pending).toMatchObject({ status: 'disabled', properties: { grantStatus: 'pending_approval', requestedPermissions: ['members: write', 'contents: write'] } });
     expect(edges(graph, 'GRANTS', pending)).toEqual([]);
   });
 
@@ -96,8 +96,8 @@ describe('GitHub: happy path', () => {
       automationSubtype: 'ci_workflow',
       executionMode: 'autonomous',
       securityRelevance: 'active_external',
-      idTokenWrite: true,
-      tokenPermissions: { 'id-token': 'write', contents: 'read' },
+      oidcGranted: true,
+      workflowPermissions: ['id-token: write', 'contents: read'],
       environments: ['production'],
       chainMembership: { role: 'entry_point' },
     });
@@ -108,7 +108,7 @@ describe('GitHub: happy path', () => {
         clientId: '2e3f4a5b-6c7d-4e8f-9a0b-1c2d3e4f5a6b', // from the repository variable AZURE_CLIENT_ID
         clientIdFrom: 'variable AZURE_CLIENT_ID',
         tenantId: '4a1c2e9d-7b3f-4c55-9e2a-0d8f6b1a3c77', // from the organization variable
-        idTokenPermission: 'granted',
+        oidcPermission: 'granted',
         claimSets: [expect.objectContaining({ sub: 'repo:contoso/infra-deploy:environment:production', pattern: false })],
       }),
     ]);
@@ -116,7 +116,7 @@ describe('GitHub: happy path', () => {
     expect(trigger?.properties).toMatchObject({ triggerType: 'event', events: ['push', 'workflow_dispatch'] });
     const nightly = byName(graph, 'automation', 'contoso/legacy-scripts: Nightly report');
     expect(edges(graph, 'TRIGGERS_ON', nightly)[0]?.properties).toMatchObject({ triggerType: 'schedule', schedule: '0 2 * * *' });
-    expect(nightly.properties.secretLogins).toEqual([expect.objectContaining({ mode: 'secret', clientId: '9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', clientIdFrom: 'literal', secretNames: ['LEGACY_SP_SECRET'] })]);
+    expect(nightly.properties.staticLogins).toEqual([expect.objectContaining({ mode: 'secret', clientId: '9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', clientIdFrom: 'literal', secretNames: ['LEGACY_SP_SECRET'] })]);
     expect(byName(graph, 'automation', 'contoso/web-app: Old deploy')).toMatchObject({ status: 'deleted', properties: { workflowState: 'deleted' } });
   });
 

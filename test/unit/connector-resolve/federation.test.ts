@@ -18,7 +18,7 @@ const login = (sub: string, over: Partial<CloudLogin> = {}, pattern = false): Cl
   clientIdFrom: 'literal',
   audience: 'api://AzureADTokenExchange',
   issuer: ISSUER,
-  idTokenPermission: 'granted',
+  oidcPermission: 'granted',
   secretNames: [],
   claimSets: [{ sub, pattern, basis: 'test', claims: { sub, repository: 'contoso/infra', ref: 'refs/heads/main' } }],
   ...over,
