@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entraIdConnector } from '../../../connectors/entra-id/index.ts';
 import { gitHubConnector } from '../../../connectors/github/index.ts';
+import { findChainVerdicts } from '../../../src/analysis/chain-verdicts.ts';
 import { findExecutionChains } from '../../../src/analysis/execution-chains.ts';
 import { privilegesOf } from '../../../src/analysis/privileges.ts';
 import { computeDrift } from '../../../src/drift/compute-drift.ts';
@@ -113,6 +114,26 @@ describe('chains, ownership and drift on GitHub entities', () => {
       ['contoso/infra-deploy: Deploy infrastructure', 'Legacy Reporting: github-infra-deploy-production', 'Legacy Reporting'],
     ]);
     expect((await privilegesOf(storage, 'acme', legacy.nodeId)).privilegedRoles.map((r) => r.displayName)).toEqual(['Application Administrator']);
+  });
+
+  it('workflows are entry points; a secret beside a deleted app\'s client id is a partial chain that says what was searched', async () => {
+    const storage = MemoryStorageAdapter.create();
+    await runTenantSync(storage, instances('happy-path'), { mode: 'full', syncId: 'ci-1', drift: false });
+    const verdicts = await findChainVerdicts(storage, 'acme', {});
+    const github = verdicts.filter((v) => v.path.startNode.sourceSystem === 'github');
+    expect(github.map((v) => [v.kind, v.entryPoint, v.path.nodes.map((n) => n.displayName).join(' > ')]).sort()).toEqual([
+      ['authenticates_as', true, 'contoso/hr-onboarding: Provision accounts > Workday HR Sync: github-hr-repositories-main > Workday HR Sync'],
+      ['authenticates_as', true, 'contoso/infra-deploy: Deploy infrastructure > Legacy Reporting: github-infra-deploy-production > Legacy Reporting'],
+      ['authenticates_as', true, 'contoso/legacy-scripts: HR directory sync > HR_SYNC_SECRET (contoso/legacy-scripts) > Workday HR Sync'],
+      ['partial', true, 'contoso/legacy-scripts: Nightly report > LEGACY_SP_SECRET (contoso/legacy-scripts)'],
+      ['partial', true, 'contoso/web-app: CI > NPM_TOKEN (organization)'],
+    ]);
+    const deleted = github.find((v) => v.kind === 'partial' && v.path.startNode.displayName.endsWith('Nightly report'))!;
+    expect(deleted.stop).toMatchObject({
+      reason: 'stops_at_credential',
+      searched: { field: 'clientId', value: '9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', against: 'appId', candidates: 3 },
+    });
+    expect(deleted.stop?.detail).toMatch(/matches no identity/);
   });
 
   it('a new workflow reaching a privileged identity is a chain_added finding', async () => {
