@@ -1,7 +1,7 @@
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectorSyncLauncher } from '../../../src/api/sync-launcher.ts';
-import { startDemoSources } from '../../../src/connector/demo-sources.ts';
+import { startDemoSources } from '../../../src/sync/demo-sources.ts';
 import type { StorageAdapter } from '../../../src/storage/StorageAdapter.ts';
 import { applyGraph } from '../../../src/sync/apply-graph.ts';
 import { SAMPLE_IDS, freshTenant, sampleTenant } from '../../support/sample-tenant.ts';
