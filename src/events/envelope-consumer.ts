@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
+import './compression.ts'; // registers the zstd codec the relay's batches need
 import { readCloudEventHeaders } from './cloudevents.ts';
 import type { CloudEventHeaders } from './cloudevents.ts';
 import { Envelope } from './envelope.ts';

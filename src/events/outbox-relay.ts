@@ -1,10 +1,12 @@
 import type { MessageSink } from './kafka-sink.ts';
+import { chunksByBytes } from './request-chunks.ts';
 import type { LeaseStore, OutboxStore } from '../storage/StorageAdapter.ts';
 import { errorFields, silentLogger } from '../observability/logger.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 
 export interface RelayOptions {
+  /** Rows read from the outbox at a time; they go out as several produce requests. */
   batchSize?: number;
   /** Identifies this relay process in the lease. */
   owner?: string;
@@ -27,9 +29,12 @@ const RELAY_LEASE = 'outbox-relay';
  * only after Kafka acknowledged it. A failure leaves the rest pending for the next run: at least
  * once delivery, which consumers turn into exactly-once effect by deduplicating on event id.
  * A lease keeps two relays from interleaving (and reordering) the same rows.
+ *
+ * Requests go out one at a time (see KafkaSink for why), and marking a request's rows sent
+ * overlaps the next request: the store's write and Kafka's round trip take turns otherwise.
  */
 export async function relayOutbox(store: OutboxStore & LeaseStore, sink: MessageSink, options: RelayOptions = {}): Promise<RelayResult> {
-  const batchSize = options.batchSize ?? 1_000;
+  const batchSize = options.batchSize ?? 10_000;
   const owner = options.owner ?? `relay-${process.pid}`;
   const leaseMs = options.leaseMs ?? 60_000;
   if (!(await store.tryAcquireLease(RELAY_LEASE, owner, leaseMs))) return { published: 0, ranAsLeader: false };
@@ -38,11 +43,20 @@ export async function relayOutbox(store: OutboxStore & LeaseStore, sink: Message
     for (;;) {
       const batch = await store.pendingOutbox(batchSize);
       if (!batch.length) break;
-      await sink.publish(batch);
-      await store.markOutboxSent(batch.map((m) => ({ tenantId: m.tenantId, outboxId: m.outboxId })), new Date().toISOString());
-      published += batch.length;
-      if (options.metrics) for (const m of batch) options.metrics.eventsPublished.inc({ topic: m.topic });
-      options.log?.debug({ messages: batch.length, published }, 'outbox batch published');
+      let marking: Promise<void> = Promise.resolve();
+      try {
+        for (const chunk of chunksByBytes(batch)) {
+          // Publish this request while the previous one's rows are being marked.
+          await Promise.all([sink.publish(chunk), marking]);
+          marking = store.markOutboxSent(chunk.map((m) => ({ tenantId: m.tenantId, outboxId: m.outboxId })), new Date().toISOString());
+          published += chunk.length;
+          if (options.metrics) for (const m of chunk) options.metrics.eventsPublished.inc({ topic: m.topic });
+          options.log?.debug({ messages: chunk.length, published }, 'outbox batch published');
+        }
+      } finally {
+        // Rows Kafka acknowledged are marked even when a later request failed.
+        await marking;
+      }
       // Renew the lease so a long drain is not taken over mid-way.
       await store.tryAcquireLease(RELAY_LEASE, owner, leaseMs);
       if (batch.length < batchSize) break;

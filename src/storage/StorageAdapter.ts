@@ -8,6 +8,8 @@ import type {
   NormalizedNode,
   OutboxMessage,
   PathQueryInput,
+  PostureCounts,
+  PostureQuery,
   SyncCommit,
   SyncState,
 } from '../model/index.ts';
@@ -72,6 +74,18 @@ export interface OutboxStore {
   enqueueOutbox(tenantId: string, messages: readonly OutboxMessage[]): Promise<void>;
   /** Counts for monitoring and tests. */
   outboxStats(): Promise<{ pending: number; sent: number }>;
+  /**
+   * One tenant's rows of one topic, sent or not, newest first by (createdAt, outboxId), strictly
+   * before `before` when given (the last row of the previous page). The product's own audit trail
+   * (authgraph.audit.all) is listed through this: it is written nowhere else.
+   */
+  listOutbox(tenantId: string, query: OutboxListQuery): Promise<OutboxMessage[]>;
+}
+
+export interface OutboxListQuery {
+  topic: string;
+  limit: number;
+  before?: { createdAt: string; outboxId: string };
 }
 
 /** A lease held for ttlMs, across processes: one relay, one run of a connector instance. */
@@ -123,6 +137,11 @@ export interface StorageAdapter extends OutboxStore, LeaseStore {
   listSyncStates(tenantId: string, options?: { connectorId?: string; limit?: number }): Promise<SyncState[]>;
   getNodes(tenantId: string, nodeIds: readonly string[], at?: ReadAt): Promise<(NormalizedNode | null)[]>;
   listNodes(tenantId: string, query: NodePageQuery, at?: ReadAt): Promise<NodePage>;
+  /**
+   * The tenant's posture (src/model/posture.ts): counts and ranked lists computed where the data
+   * is, for dashboards, so the graph is never read into the caller.
+   */
+  postureCounts(tenantId: string, query: PostureQuery, at?: ReadAt): Promise<PostureCounts>;
   /**
    * A token that changes whenever the tenant's stored data may have changed, whoever wrote it
    * (another process included), so cached answers can be kept until then. Undefined when the store

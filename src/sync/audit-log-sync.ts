@@ -1,4 +1,4 @@
-import type { ConnectorInstance } from '../connector/connectors-config.ts';
+import type { ConnectorInstance } from './connectors-config.ts';
 import type { AuditRecord, SyncCursor } from '../connector/types.ts';
 import { outboxMessagesForSync } from '../events/outbox-messages.ts';
 import type { JsonObject, SyncState } from '../model/index.ts';
@@ -6,7 +6,7 @@ import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 import { auditRecordsToEvents } from './audit-events.ts';
 import { LeaseHeartbeat } from './lease-heartbeat.ts';
 import { checkRetention } from './retention.ts';
-import { runTenantSync } from './run-tenant-sync.ts';
+import { runTenantSync, syncLeaseKey } from './run-tenant-sync.ts';
 import type { ConnectorSyncOutcome, TenantSyncOptions, TenantSyncReport } from './run-tenant-sync.ts';
 import { connectorSyncId, newSyncId } from './sync-ids.ts';
 
@@ -45,6 +45,7 @@ export async function runAuditLogSync(
   };
   // What the full syncs this run may start share with it: progress, logs, metrics.
   const passOn = {
+    ...(options.owner ? { owner: options.owner } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.log ? { log: options.log } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
@@ -79,7 +80,7 @@ async function auditRound(
 ): Promise<ConnectorSyncOutcome> {
   const { connector, config } = instance;
   const { tenantId, connectorId } = config;
-  const lease = await LeaseHeartbeat.acquire(storage, `sync:${tenantId}:${connectorId}`, owner, 30_000);
+  const lease = await LeaseHeartbeat.acquire(storage, syncLeaseKey(tenantId, connectorId), owner, 30_000);
   if (!lease) {
     return { connectorId, syncId, status: 'skipped', error: { type: 'ALREADY_RUNNING', message: `${connectorId} is already syncing` } };
   }

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { getHeapStatistics } from 'node:v8';
 import { parseArgs } from 'node:util';
 import { parseNormalizedGraph } from '../../model/index.ts';
 import { applyGraph } from '../../sync/apply-graph.ts';
@@ -16,6 +17,11 @@ export const loadCommand: Command = {
     if (!file) throw new UsageError('name the graph file to load');
     let raw: unknown;
     try {
+      const refusal = tooLargeToLoad((await stat(file)).size);
+      if (refusal) {
+        ctx.err(`${file}: ${refusal}; nothing was changed.`);
+        return 1;
+      }
       raw = JSON.parse(await readFile(file, 'utf8'));
     } catch (error) {
       ctx.err(`cannot read ${file}: ${(error as Error).message}`);
@@ -56,3 +62,24 @@ export const loadCommand: Command = {
     return 0;
   },
 };
+
+/** V8's longest string (2^29 - 24 characters): a larger file cannot be read as one JSON text. */
+const MAX_JSON_TEXT = 0x1fffffe8;
+/**
+ * A graph held as objects, its validated copy and the diff's events take several times the file's
+ * size in heap: a file this process cannot hold is refused before it is read, never an
+ * out-of-memory abort half-way through.
+ */
+const HEAP_PER_FILE_BYTE = 6;
+
+export function tooLargeToLoad(bytes: number, heapLimit = getHeapStatistics().heap_size_limit): string | undefined {
+  const mib = (n: number) => `${Math.round(n / 2 ** 20).toLocaleString('en-US')} MiB`;
+  if (bytes > MAX_JSON_TEXT) {
+    return `the file is ${mib(bytes)}, larger than one JSON text can be here (${mib(MAX_JSON_TEXT)}): split it into one graph file per connector, or sync the source with \`authgraph sync\``;
+  }
+  if (bytes * HEAP_PER_FILE_BYTE > heapLimit) {
+    const needed = Math.ceil((bytes * HEAP_PER_FILE_BYTE) / 2 ** 20 / 1024) * 1024;
+    return `the file is ${mib(bytes)} and loading it needs about ${mib(bytes * HEAP_PER_FILE_BYTE)} of memory, more than this process may use (${mib(heapLimit)}): run with NODE_OPTIONS=--max-old-space-size=${needed}, or split the file per connector`;
+  }
+  return undefined;
+}

@@ -2,19 +2,22 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ApiKeyStore, Role, appendToKeysFile, issueApiKey, parseKeysEnv, readKeysFile } from '../../api/auth/api-keys.ts';
+import { dashboardAssets } from '../../api/dashboard/bundle.ts';
 import { playgroundAssets } from '../../api/playground/bundle.ts';
 import { startApiServer } from '../../api/server.ts';
 import { connectorSyncLauncher } from '../../api/sync-launcher.ts';
-import { instancesFromConfig, loadConnectorsConfig } from '../../connector/connectors-config.ts';
+import { instancesFromConfig, loadConnectorsConfig } from '../../sync/connectors-config.ts';
 import { parseNormalizedGraphOrThrow } from '../../model/index.ts';
 import type { StorageAdapter } from '../../storage/StorageAdapter.ts';
 import { applyGraph } from '../../sync/apply-graph.ts';
+import { apiLimitsFromConfig } from '../../config/app-config.ts';
 import { errorFields } from '../../observability/logger.ts';
 import { Metrics } from '../../observability/metrics.ts';
 import { UsageError } from '../command.ts';
 import type { Command } from '../command.ts';
 
-const SAMPLE = fileURLToPath(new URL('../../../fixtures/sample/tenant.json', import.meta.url));
+// The sample tenant's three syncs (fixtures/sample/README.md): history for as-of reads and drift.
+const SAMPLE_SYNCS = ['tenant.json', 'tenant-sync2.json', 'tenant-sync3.json'].map((f) => fileURLToPath(new URL(`../../../fixtures/sample/${f}`, import.meta.url)));
 const DEFAULT_KEYS_FILE = '.authgraph/api-keys.json';
 
 function portOption(value: string | undefined): number {
@@ -53,7 +56,7 @@ const untilStopped = () =>
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'serve the GraphQL API and its playground on 127.0.0.1 (--demo loads the sample tenant and prints a reader key)',
+  summary: 'serve the GraphQL API, its playground and the analyst dashboard (/dashboard) on 127.0.0.1 (--demo loads the sample tenant and prints a reader key)',
   usage:
     'authgraph serve [--port N (4000; 0 = any free port)] [--host 127.0.0.1] [--keys <file>] [--connectors <connectors.json>] [--demo]\n' +
     '       authgraph serve --issue-key <tenant>:<reader|operator|admin> [--keys <file>]   (prints a new key once, stores its hash)',
@@ -78,6 +81,7 @@ export const serveCommand: Command = {
       if (!tenantId || !parsedRole.success) throw new UsageError('--issue-key takes <tenant>:<reader|operator|admin>');
       const { key, record } = issueApiKey({ tenantId, role: parsedRole.data });
       await appendToKeysFile(keysFile, record);
+      await ctx.note({ tenantId, eventType: 'API_KEY_ISSUED', severity: 'INFO', businessKeys: { keyId: record.id, role: record.role }, extra: { keysFile } });
       ctx.out(`API key ${record.id} (${record.role}, tenant ${record.tenantId}) stored as a hash in ${keysFile}.`);
       ctx.out(`The key, shown this once:\n${key}`);
       return 0;
@@ -90,20 +94,25 @@ export const serveCommand: Command = {
       ...(process.env.AUTHGRAPH_API_KEYS ? parseKeysEnv(process.env.AUTHGRAPH_API_KEYS) : []),
     ]);
 
-    let demo: { apiKey: string; defaultQuery: string } | undefined;
+    let demo: { defaultQuery: string } | undefined;
     if (values.demo) {
-      const sample = parseNormalizedGraphOrThrow(JSON.parse(await readFile(SAMPLE, 'utf8')));
+      const syncs = await Promise.all(SAMPLE_SYNCS.map(async (f) => parseNormalizedGraphOrThrow(JSON.parse(await readFile(f, 'utf8')))));
+      const sample = syncs[0]!;
       const existing = await storage.listNodes(sample.tenantId, { first: 1, includeDeleted: true });
       if (existing.nodes.length === 0) {
-        await applyGraph(storage, sample);
-        ctx.out(`Loaded the sample tenant "${sample.tenantId}" (${sample.nodes.length} nodes, ${sample.edges.length} edges).`);
+        for (const graph of syncs) await applyGraph(storage, graph);
+        const last = syncs.at(-1)!;
+        ctx.out(`Loaded the sample tenant "${sample.tenantId}" (${syncs.length} syncs, ${syncs.map((s) => s.syncId).join(', ')}; now ${last.nodes.length} nodes, ${last.edges.length} edges).`);
       }
       // Lives only as long as this process: only its hash is kept, in memory.
       const { key, record } = issueApiKey({ tenantId: sample.tenantId, role: 'reader', label: 'demo' });
       keys.add(record);
+      await ctx.note({ tenantId: sample.tenantId, eventType: 'API_KEY_ISSUED', severity: 'INFO', businessKeys: { keyId: record.id, role: record.role }, extra: { label: 'demo', lifetime: 'until this server stops' } });
       const identity = sample.nodes.find((n) => n.nodeType === 'identity' && n.displayName === 'SN-Graph-Integration');
-      demo = { apiKey: key, defaultQuery: demoQuery(identity?.nodeId ?? '') };
-      ctx.out(`Demo reader key for tenant "${sample.tenantId}" (shown once; valid until this server stops):\n${key}`);
+      // The key is printed here, for the person at this terminal, and never sent to a page: a page
+      // from another site reaching this port (DNS rebinding) must find nothing to take.
+      demo = { defaultQuery: demoQuery(identity?.nodeId ?? '') };
+      ctx.out(`Demo reader key for tenant "${sample.tenantId}" (shown once; valid until this server stops; paste it into the playground):\n${key}`);
     }
     if (keys.size === 0) {
       ctx.err(`No API keys: every request will be refused. Issue one with: authgraph serve --issue-key <tenant>:reader`);
@@ -122,6 +131,7 @@ export const serveCommand: Command = {
       storage,
       keys,
       port,
+      limits: apiLimitsFromConfig(ctx.config),
       log,
       metrics,
       ...(values.host ? { host: values.host } : {}),
@@ -130,7 +140,9 @@ export const serveCommand: Command = {
     });
     // Bundle the playground now, so the first page load does not wait for it.
     playgroundAssets().catch((error: unknown) => log.error(errorFields(error), 'playground bundle failed'));
+    dashboardAssets().catch((error: unknown) => log.error(errorFields(error), 'dashboard bundle failed'));
     ctx.out(`Authgraph API on ${server.graphqlUrl} (${ctx.config.store} store); playground at ${server.url}`);
+    ctx.out(`Analyst dashboard at ${server.url}dashboard (enter the API key there)`);
     log.info({ graphql: server.graphqlUrl, metrics: `${server.url}metrics`, store: ctx.config.store }, 'API server listening');
     await untilStopped();
     await server.close();

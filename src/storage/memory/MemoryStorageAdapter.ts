@@ -1,4 +1,4 @@
-import { EventQuery, PathQuery, edgeContentHash, nodeContentHash, parseOrThrow, sameEdgeContent, sameNodeContent } from '../../model/index.ts';
+import { EventQuery, PathQuery, PostureQuery, edgeContentHash, nodeContentHash, parseOrThrow, sameEdgeContent, sameNodeContent } from '../../model/index.ts';
 import type {
   EventQueryInput,
   ExecutionPath,
@@ -9,6 +9,7 @@ import type {
   NormalizedNode,
   OutboxMessage,
   PathQueryInput,
+  PostureCounts,
   SyncCommit,
   SyncState,
 } from '../../model/index.ts';
@@ -20,11 +21,13 @@ import type {
   NodePage,
   OutboxKey,
   PreviousState,
+  OutboxListQuery,
   ReadAt,
   NodePageQuery,
   StorageAdapter,
 } from '../StorageAdapter.ts';
 import { searchPaths } from '../path-search.ts';
+import { postureOf } from '../posture-walk.ts';
 import { VersionLog } from './version-log.ts';
 
 interface StoredNode {
@@ -199,6 +202,27 @@ export class MemoryStorageAdapter implements StorageAdapter {
     });
   }
 
+  async postureCounts(tenantId: string, input: PostureQuery, at?: ReadAt): Promise<PostureCounts> {
+    const query = parseOrThrow(PostureQuery, input, 'posture query');
+    // An unknown tenant is an empty graph: every count 0.
+    const v = this.view(tenantId, at) ?? currentView(new TenantState());
+    return postureOf(
+      {
+        nodesOfType: function* (type) {
+          for (const n of v.nodes()) if (n.nodeType === type) yield n;
+        },
+        node: (id) => v.node(id),
+        edges: function* (nodeId, direction) {
+          for (const id of v.edgeIds(nodeId, direction)) {
+            const e = v.edge(id);
+            if (e) yield e;
+          }
+        },
+      },
+      query,
+    );
+  }
+
   // --- events ---
 
   async queryEvents(tenantId: string, query: EventQueryInput): Promise<GraphEvent[]> {
@@ -327,6 +351,19 @@ export class MemoryStorageAdapter implements StorageAdapter {
 
   async enqueueOutbox(tenantId: string, messages: readonly OutboxMessage[]): Promise<void> {
     enqueue(this.tenant(tenantId), messages);
+  }
+
+  async listOutbox(tenantId: string, query: OutboxListQuery): Promise<OutboxMessage[]> {
+    const t = this.tenants.get(tenantId);
+    if (!t) return [];
+    const newestFirst = (a: { createdAt: string; outboxId: string }, b: { createdAt: string; outboxId: string }) =>
+      b.createdAt.localeCompare(a.createdAt) || (a.outboxId < b.outboxId ? 1 : a.outboxId > b.outboxId ? -1 : 0);
+    const { before } = query;
+    return [...t.outbox.values()]
+      .filter((m) => m.topic === query.topic && (!before || newestFirst(before, m) < 0))
+      .sort(newestFirst)
+      .slice(0, query.limit)
+      .map((m) => structuredClone(m));
   }
 
   async outboxStats(): Promise<{ pending: number; sent: number }> {
