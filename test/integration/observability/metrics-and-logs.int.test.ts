@@ -65,7 +65,8 @@ describe('metrics and logs after a sync and a relay run', () => {
     const keys = new ApiKeyStore();
     const { key, record } = issueApiKey({ tenantId: report.tenantId, role: 'reader' });
     keys.add(record);
-    const api = await startApiServer({ storage, keys, port: 0, log, metrics, playground: false });
+    // A small bucket, so the test can run into the rate limit on purpose.
+    const api = await startApiServer({ storage, keys, port: 0, log, metrics, playground: false, limits: { rateLimit: { perSecond: 0.5, burst: 8 } } });
     try {
       const ask = (query: string, apiKey?: string, requestId?: string) =>
         fetch(api.graphqlUrl, {
@@ -79,7 +80,14 @@ describe('metrics and logs after a sync and a relay run', () => {
       expect((await ask('{ executionChains { totalCount } }')).status).toBe(401);
       await ask('{ node(id: 1, nope: 2) { id } }', key);
 
+      // Until the key's bucket is empty: each refusal is counted.
+      let refused = 0;
+      for (let i = 0; i < 12; i++) if ((await ask('{ executionChains { totalCount } }', key)).status === 429) refused++;
+      expect(refused).toBeGreaterThan(0);
+
       const samples = await scrape(`${api.url}metrics`);
+      expect(valueOf(samples, 'authgraph_api_rate_limit_refusals_total', { caller: 'key' })).toBe(refused);
+      expect(valueOf(samples, 'authgraph_api_request_duration_seconds_count', { operation: 'rate_limited', status: '429' })).toBe(refused);
       for (const o of report.outcomes) {
         const connector = o.connectorId;
         expect(valueOf(samples, 'authgraph_syncs_total', { connector, outcome: 'completed' }), connector).toBe(1);
@@ -90,7 +98,7 @@ describe('metrics and logs after a sync and a relay run', () => {
       }
       expect(valueOf(samples, 'authgraph_source_rate_limit_refusals_total', { connector: 'entra-contoso' })).toBe(2);
       expect(valueOf(samples, 'authgraph_source_rate_limit_refusals_total', { connector: 'servicenow-contoso' })).toBe(0);
-      expect(valueOf(samples, 'authgraph_api_request_duration_seconds_count', { operation: 'query.executionChains', status: '200' })).toBe(1);
+      expect(valueOf(samples, 'authgraph_api_request_duration_seconds_count', { operation: 'query.executionChains', status: '200' })).toBe(1 + 12 - refused);
       expect(valueOf(samples, 'authgraph_api_request_duration_seconds_count', { operation: 'unauthenticated', status: '401' })).toBe(1);
       const stats = await storage.outboxStats();
       expect(stats.pending).toBeGreaterThan(0);
