@@ -1,13 +1,13 @@
 import { chromium } from 'playwright-core';
+import { chromiumExecutable } from './browser.ts';
 import type { Browser, Page } from 'playwright-core';
 
-// Drives the /dashboard page in headless Chromium (playwright-core, the machine's /usr/bin/chromium):
+// Drives the /dashboard page in headless Chromium (playwright-core; the browser found by ./browser.ts):
 // shared by the dashboard tests and bench/dashboard.bench.ts.
 
-export const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-export const launchChromium = (): Promise<Browser> => chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+export const launchChromium = (): Promise<Browser> => chromium.launch({ executablePath: chromiumExecutable(), args: FLAGS });
 
 export interface DashboardPage {
   page: Page;

@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CHROMIUM,
   POSTURE_NUMBERS,
   clickGraphNode,
   foreignRequests,
@@ -49,7 +48,7 @@ async function serveDemo(): Promise<Served> {
   return { child, url: /Analyst dashboard at (http:\S+)dashboard/.exec(out)![1]!, key: /^(agk_\S+)$/m.exec(out)![1]! };
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('the analyst dashboard over authgraph serve --demo (headless Chromium)', () => {
+describe('the analyst dashboard over authgraph serve --demo (headless Chromium)', () => {
   let served: Served;
   let browser: Browser;
   const api = (query: string, variables: Record<string, unknown> = {}) => postGraphQL(`${served.url}graphql`, query, variables, served.key);

@@ -1,9 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CHROMIUM,
   POSTURE_NUMBERS,
   clickGraphNode,
   foreignRequests,
@@ -25,7 +24,7 @@ import { postGraphQL } from '../api/support.ts';
 const SHOTS = join(process.cwd(), 'test-output', 'dashboard', 'synthetic');
 const NODES = 4_000;
 
-describe.skipIf(!existsSync(CHROMIUM))('the analyst dashboard over the synthetic tenant (headless Chromium)', () => {
+describe('the analyst dashboard over the synthetic tenant (headless Chromium)', () => {
   let synthetic: SyntheticDashboard;
   let browser: Browser;
   const api = (query: string, variables: Record<string, unknown> = {}) => postGraphQL(synthetic.server.graphqlUrl, query, variables, synthetic.key);

@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryStorageAdapter } from '../../../src/storage/memory/MemoryStorageAdapter.ts';
 import { applyGraph } from '../../../src/sync/apply-graph.ts';
-import { CHROMIUM, POSTURE_NUMBERS, foreignRequests, launchChromium, metrics, newDashboardPage, postureMetrics, signIn } from '../../support/dashboard-browser.ts';
+import { POSTURE_NUMBERS, foreignRequests, launchChromium, metrics, newDashboardPage, postureMetrics, signIn } from '../../support/dashboard-browser.ts';
 import { freshTenant } from '../../support/sample-tenant.ts';
 import { VERDICT_IDS, verdictTenant } from '../../support/verdict-tenant.ts';
 import { postGraphQL, startTestApi } from '../api/support.ts';
@@ -15,7 +15,7 @@ import type { TestApi } from '../api/support.ts';
 // each count lists its chains, and the explorer shows where and why a partial chain stops.
 const SHOTS = join(process.cwd(), 'test-output', 'dashboard', 'verdicts');
 
-describe.skipIf(!existsSync(CHROMIUM))('the dashboard’s partial chains and latent paths (headless Chromium)', () => {
+describe('the dashboard’s partial chains and latent paths (headless Chromium)', () => {
   let api: TestApi;
   let browser: Browser;
   let key: string;
