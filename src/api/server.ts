@@ -17,7 +17,7 @@ import { PLAYGROUND_CSP, playgroundHtml } from './playground/page.ts';
 import type { PlaygroundOptions } from './playground/page.ts';
 import { createResolvers } from './resolvers/index.ts';
 import { typeDefs } from './schema.ts';
-import { SharedResults, versioned } from './shared-results.ts';
+import { SharedResults } from './shared-results.ts';
 import type { SyncLauncher } from './sync-launcher.ts';
 import { TenantScope } from './tenant-scope.ts';
 import { costLimitRule } from './validation/cost-limit.ts';
@@ -88,9 +88,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const limits = ApiLimits.parse(options.limits ?? {});
   const logError = options.logError ?? ((error: unknown) => console.error('[authgraph api] unexpected error:', error));
   const httpServer = createServer();
-  const store = versioned(options.storage);
-  const results = { cache: new SharedResults(), versionOf: store.versionOf };
-  const syncs = options.syncs?.(store.storage);
+  const results = { cache: new SharedResults() };
+  const syncs = options.syncs?.(options.storage);
 
   const apollo = new ApolloServer<ApiContext>({
     typeDefs,
@@ -114,7 +113,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       throw new ApiError('UNAUTHENTICATED', key ? 'the API key is not valid' : 'an API key is required: send it in the x-api-key header');
     }
     const deadline = new Deadline(limits.queryTimeoutMs);
-    const scope = new TenantScope(store.storage, principal.tenantId, deadline, results);
+    const scope = new TenantScope(options.storage, principal.tenantId, deadline, results);
     return { principal, scope, loaders: createLoaders(scope), deadline, ...(syncs ? { syncs } : {}) };
   };
 

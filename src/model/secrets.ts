@@ -4,9 +4,17 @@
 const SECRET_KEY =
   /(^|_|-)(secret|secrettext|client_?secret|password|passwd|pwd|private_?key|access_?token|refresh_?token|id_?token|api_?key|bearer|authorization|cookie|credential_?value|hashed_?secret)$/i;
 
+// Property names repeat across millions of nodes and events: each is judged once.
+const judged = new Map<string, boolean>();
+
 export function isSecretKey(key: string): boolean {
-  const squashed = key.replace(/([a-z0-9])([A-Z])/g, '$1_$2');
-  return SECRET_KEY.test(squashed) || SECRET_KEY.test(key);
+  let secret = judged.get(key);
+  if (secret === undefined) {
+    const squashed = key.replace(/([a-z0-9])([A-Z])/g, '$1_$2');
+    secret = SECRET_KEY.test(squashed) || SECRET_KEY.test(key);
+    if (judged.size < 10_000) judged.set(key, secret);
+  }
+  return secret;
 }
 
 export const REDACTED = '[REDACTED]';

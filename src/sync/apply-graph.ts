@@ -1,7 +1,9 @@
 import { diffGraphs } from '../diff/index.ts';
 import type { DiffResult, NormalizedGraph, SyncMode, SyncState } from '../model/index.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
-import { outboxMessagesForSync } from '../events/outbox-messages.ts';
+import { lazyOutboxMessagesForSync } from '../events/outbox-messages.ts';
+import { readPreviousGraph } from './previous-graph.ts';
+import type { PreviousGraph } from './previous-graph.ts';
 
 export interface ApplyGraphOptions {
   mode?: SyncMode;
@@ -10,8 +12,8 @@ export interface ApplyGraphOptions {
   cursor?: SyncState['cursor'];
   /** Connector errors to record (a partial extraction's skipped entities). */
   errors?: SyncState['errors'];
-  /** The previous state to diff against, when the caller already read it. */
-  previous?: { nodes: NormalizedGraph['nodes']; edges: NormalizedGraph['edges'] };
+  /** The previous state to diff against, when the caller already read it (an incremental overlay). */
+  previous?: PreviousGraph;
 }
 
 /**
@@ -24,8 +26,8 @@ export async function applyGraph(
   graph: NormalizedGraph,
   options: ApplyGraphOptions = {},
 ): Promise<DiffResult> {
-  const previous = options.previous ?? (await storage.getGraphForConnector(graph.tenantId, graph.connectorId));
-  const { result, changes } = diffGraphs(previous, graph);
+  const { previous, diffOptions } = options.previous ?? (await readPreviousGraph(storage, graph));
+  const { result, changes } = diffGraphs(previous, graph, diffOptions);
   const syncState: SyncState = {
     syncId: graph.syncId,
     tenantId: graph.tenantId,
@@ -51,7 +53,7 @@ export async function applyGraph(
     ...(options.deltaToken ? { deltaToken: options.deltaToken } : {}),
     ...(options.cursor ? { cursor: options.cursor } : {}),
   };
-  const outbox = outboxMessagesForSync(result.events, syncState, syncState.completedAt);
+  const outbox = lazyOutboxMessagesForSync(result.events, syncState, syncState.completedAt);
   await storage.commitSync(graph.tenantId, { connectorId: graph.connectorId, changes, events: result.events, syncState, outbox });
   return result;
 }

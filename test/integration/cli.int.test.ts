@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { tooLargeToLoad } from '../../src/cli/commands/load.ts';
 import { main } from '../../src/cli/main.ts';
 import { SAMPLE_IDS } from '../support/sample-tenant.ts';
 
@@ -22,8 +23,8 @@ describe('authgraph CLI', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'authgraph-cli-'));
-    process.env.AUTHGRAPH_STATE_FILE = join(dir, 'state.json');
-    process.env.AUTHGRAPH_STORE = 'memory';
+    process.env.AUTHGRAPH_DB = join(dir, 'authgraph.db');
+    process.env.AUTHGRAPH_STORE = 'sqlite';
   });
 
   it('loads a graph, then loading it again prints zero changes', async () => {
@@ -90,6 +91,21 @@ describe('authgraph CLI', () => {
     expect((await cli(['ownership', SAMPLE_IDS.graphPrincipal, '--tenant', 'contoso', '--as-of', 'nope'])).code).toBe(1);
   });
 
+  it('refuses a graph file too large for this process before reading it, and changes nothing', async () => {
+    // A sparse file: 700 MiB on paper, nothing on disk.
+    const huge = join(dir, 'huge.json');
+    writeFileSync(huge, '');
+    truncateSync(huge, 700 * 2 ** 20);
+    const refused = await cli(['load', huge]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/700 MiB.*split it into one graph file per connector.*nothing was changed/);
+    expect((await cli(['syncs', '--tenant', 'contoso'])).out).not.toContain('sample-sync');
+    const GiB = 2 ** 30;
+    expect(tooLargeToLoad(20 * 2 ** 20, 4 * GiB)).toBeUndefined();
+    expect(tooLargeToLoad(400 * 2 ** 20, 2 * GiB)).toMatch(/NODE_OPTIONS=--max-old-space-size=3072/);
+    expect(tooLargeToLoad(400 * 2 ** 20, 4 * GiB)).toBeUndefined();
+  });
+
   it('explains usage mistakes with exit code 2', async () => {
     expect((await cli(['paths', '--tenant', 'contoso', '--kind', 'maybe'])).err).toContain('--kind must be one of authenticates_as, runs_as, inbound_oauth, partial, latent');
     expect((await cli(['paths', '--tenant', 'contoso', '--to', 'x', '--max-depth', '99'])).err).toContain('capped at 10');
@@ -98,7 +114,7 @@ describe('authgraph CLI', () => {
   });
 
   it('npm start syncs the fixture sources and shows the cross-system chain with ownership and permissions', async () => {
-    const { stdout } = await run('npx', ['tsx', 'src/cli/main.ts', 'demo'], { env: { ...process.env, AUTHGRAPH_STATE_FILE: join(dir, 'x.json') } });
+    const { stdout } = await run('npx', ['tsx', 'src/cli/main.ts', 'demo'], { env: { ...process.env, AUTHGRAPH_DB: join(dir, 'demo.db') } });
     expect(stdout).toMatch(
       /business rule "[^"]+" \[servicenow\]\n\s+─CALLS→ script include "[^"]+" \[servicenow\]\n\s+─INVOKES→ rest message "[^"]+" \[servicenow\]\n\s+─USES→ oauth profile "[^"]+" \[servicenow\]\n\s+─AUTHENTICATES_AS→ service principal "ServiceNow Integration - Directory Sync" \[entra_id\]/,
     );

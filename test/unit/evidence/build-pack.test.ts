@@ -12,6 +12,7 @@ import { VERDICT_IDS, verdictTenant } from '../../support/verdict-tenant.ts';
 import { applyGraph } from '../../../src/sync/apply-graph.ts';
 import { findChainVerdicts, verdictId } from '../../../src/analysis/chain-verdicts.ts';
 import { EVIDENCE_IDS, loadSampleSyncs } from './sample-syncs.ts';
+import { commitChanges } from '../../support/hand-writes.ts';
 
 const T = 'contoso';
 
@@ -95,7 +96,7 @@ describe('buildEvidencePack', () => {
     await loadSampleSyncs(leaky, T);
     const profile = (await leaky.getNode(T, EVIDENCE_IDS.oauthProfile))!;
     // Written around validation, as a faulty connector or a hand-edited store could.
-    await leaky.upsertNode(T, { ...profile, properties: { ...profile.properties, client_secret: 'hunter2-hunter2', nested: { password: 'pw-123456' } } } as NormalizedNode);
+    await commitChanges(leaky, T, { upsertNodes: [{ ...profile, properties: { ...profile.properties, client_secret: 'hunter2-hunter2', nested: { password: 'pw-123456' } } } as NormalizedNode] });
     const pack = await buildEvidencePack(leaky, T, { chainId: graphChain });
     const text = packFiles(pack).map((f) => f.bytes.toString()).join('\n');
     expect(text).not.toContain('hunter2');
@@ -109,11 +110,15 @@ describe('buildEvidencePack', () => {
     const hostile = MemoryStorageAdapter.create();
     await loadSampleSyncs(hostile, T);
     const rule = (await hostile.getNode(T, SAMPLE_IDS.businessRule))!;
-    await hostile.upsertNode(T, {
-      ...rule,
-      displayName: '<script>alert("x")</script>',
-      properties: { ...rule.properties, table: '"><img src=x onerror=alert(1)>' },
-    } as NormalizedNode);
+    await commitChanges(hostile, T, {
+      upsertNodes: [
+        {
+          ...rule,
+          displayName: '<script>alert("x")</script>',
+          properties: { ...rule.properties, table: '"><img src=x onerror=alert(1)>' },
+        } as NormalizedNode,
+      ],
+    });
     const [, report] = packFiles(await buildEvidencePack(hostile, T, { chainId: graphChain }));
     const html = report!.bytes.toString();
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');

@@ -1,4 +1,4 @@
-import type { ExecutionPath, NormalizedEdge, NormalizedNode } from '../../model/index.ts';
+import type { ExecutionPath, NormalizedEdge, NormalizedNode } from '../model/index.ts';
 
 export interface PathSearch {
   starts: NormalizedNode[];
