@@ -4,17 +4,25 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { MAX_JSON_DEPTH, findTooDeep, formatPath, tooDeepMessage } from '../model/index.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 import type { ApiKeyStore } from './auth/api-keys.ts';
 import type { ApiContext } from './context.ts';
 import { Deadline } from './deadline.ts';
 import { ApiError, createFormatError } from './errors.ts';
+import { newAuditOrigin, SYSTEM_TENANT, traceIdOf } from '../audit/audit-envelope.ts';
+import type { AuditAction } from '../audit/audit-envelope.ts';
+import { AuditTrail } from '../audit/audit-trail.ts';
+import { auditRefusalsPlugin } from './audit-plugin.ts';
+import { HeavyWorkGate } from './heavy-work.ts';
+import { isAllowedHost } from './host-check.ts';
 import { ApiLimits } from './limits.ts';
 import type { ApiLimitsInput } from './limits.ts';
 import { createLoaders } from './loaders.ts';
 import { playgroundAssets } from './playground/bundle.ts';
 import { PLAYGROUND_CSP, playgroundHtml } from './playground/page.ts';
 import type { PlaygroundOptions } from './playground/page.ts';
+import { RateLimiter } from './rate-limit.ts';
 import { createResolvers } from './resolvers/index.ts';
 import { typeDefs } from './schema.ts';
 import { SharedResults } from './shared-results.ts';
@@ -39,6 +47,8 @@ export interface ApiServerOptions {
   syncs?: (storage: StorageAdapter) => SyncLauncher;
   /** Unexpected errors (masked for the client) go here. */
   logError?: (error: unknown) => void;
+  /** Where the audit trail is written; the storage's own outbox unless told otherwise. */
+  audit?: AuditTrail;
 }
 
 export interface ApiServer {
@@ -50,6 +60,7 @@ export interface ApiServer {
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+const API_SERVICE = 'authgraph-api';
 
 /** The key from `x-api-key`, or from `Authorization: Bearer …`. */
 function presentedKey(headers: HeaderMap): string | undefined {
@@ -90,6 +101,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const httpServer = createServer();
   const results = { cache: new SharedResults() };
   const syncs = options.syncs?.(options.storage);
+  const rates = new RateLimiter(limits.rateLimit);
+  const auditBase = options.audit ?? new AuditTrail(options.storage, newAuditOrigin('API', API_SERVICE));
+  /** Per request: one conversation and trace (the caller's W3C traceparent when it sent one). */
+  const auditFor = (headers: { get(name: string): string | undefined }) => {
+    const audit = auditBase.withOrigin(newAuditOrigin('API', API_SERVICE, traceIdOf(headers.get('traceparent'))));
+    const note = (action: AuditAction) => audit.record(action).then(() => undefined, logError);
+    return { audit, note };
+  };
+  // A refused caller is recorded once a minute, not once a request: a flood must not become one.
+  const rateAudited = new Map<string, number>();
+  const heavy = new HeavyWorkGate(limits.maxConcurrentHeavy, limits.maxConcurrentHeavyPerKey);
 
   const apollo = new ApolloServer<ApiContext>({
     typeDefs,
@@ -102,22 +124,58 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     allowBatchedHttpRequests: false,
     // No cache hints are served (answers are per tenant and per key), and the cache-control
     // plugin would otherwise wrap every field resolution.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginDrainHttpServer({ httpServer })],
+    plugins: [auditRefusalsPlugin(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginDrainHttpServer({ httpServer })],
   });
   await apollo.start();
 
   const context = async (headers: HeaderMap): Promise<ApiContext> => {
     const key = presentedKey(headers);
     const principal = options.keys.authenticate(key);
+    const { audit, note } = auditFor(headers);
     if (!principal) {
+      if (key) {
+        const claimed = options.keys.claimedBy(key);
+        await note({
+          tenantId: claimed?.tenantId ?? SYSTEM_TENANT,
+          eventType: 'API_KEY_REFUSED',
+          severity: 'WARN',
+          businessKeys: claimed ? { keyId: claimed.keyId } : {},
+          extra: { reason: claimed ? 'the secret part does not match the key id' : 'no key with this id, or not an Authgraph key' },
+        });
+      }
       throw new ApiError('UNAUTHENTICATED', key ? 'the API key is not valid' : 'an API key is required: send it in the x-api-key header');
     }
     const deadline = new Deadline(limits.queryTimeoutMs);
     const scope = new TenantScope(options.storage, principal.tenantId, deadline, results);
-    return { principal, scope, loaders: createLoaders(scope), deadline, ...(syncs ? { syncs } : {}) };
+    return { principal, scope, loaders: createLoaders(scope), deadline, heavy, audit, note, ...(syncs ? { syncs } : {}) };
   };
 
   const graphql = async (req: IncomingMessage, res: ServerResponse, search: string) => {
+    // Per-caller token bucket, before the body is even read: a key's own id, or the remote address
+    // when no valid key is presented (so guessing keys is limited as well).
+    const keyHeader = req.headers['x-api-key'];
+    const auth = req.headers.authorization;
+    const presented = typeof keyHeader === 'string' ? keyHeader : auth?.toLowerCase().startsWith('bearer ') ? auth.slice(7).trim() : undefined;
+    const caller = options.keys.authenticate(presented);
+    const decision = rates.take(caller ? `key:${caller.keyId}` : `addr:${req.socket.remoteAddress ?? 'unknown'}`);
+    if (!decision.allowed) {
+      const who = caller ? `key:${caller.keyId}` : `addr:${req.socket.remoteAddress ?? 'unknown'}`;
+      if ((rateAudited.get(who) ?? 0) < Date.now() - 60_000) {
+        rateAudited.set(who, Date.now());
+        if (rateAudited.size > 10_000) rateAudited.clear();
+        const { note } = auditFor({ get: (name) => req.headers[name] as string | undefined });
+        await note({
+          tenantId: caller?.tenantId ?? SYSTEM_TENANT,
+          eventType: 'QUERY_REFUSED_RATE',
+          severity: 'WARN',
+          businessKeys: caller ? { keyId: caller.keyId, role: caller.role } : {},
+          extra: { retryAfterSeconds: decision.retryAfterSeconds, perSecond: limits.rateLimit.perSecond, burst: limits.rateLimit.burst },
+        });
+      }
+      return sendJson(res, 429, errorBody('RATE_LIMITED', `too many requests for this API key; retry in ${decision.retryAfterSeconds} s`), {
+        'retry-after': String(decision.retryAfterSeconds),
+      });
+    }
     let body: unknown;
     if (req.method === 'POST') {
       let text: string;
@@ -141,6 +199,20 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         body = text;
       }
     }
+    // Depth cap on JSON inputs, measured before graphql-js, the JSON scalars or zod walk them
+    // recursively. A body is at most four levels above a JSON argument's value (body, variables,
+    // input object, its JSON field), and the value itself may nest MAX_JSON_DEPTH (inputs.ts).
+    const variablesParam = req.method === 'GET' ? new URLSearchParams(search).get('variables') : null;
+    let inputs: unknown = body;
+    if (variablesParam) {
+      try {
+        inputs = { variables: JSON.parse(variablesParam) as unknown };
+      } catch {
+        inputs = undefined; // Apollo reports the malformed parameter
+      }
+    }
+    const deep = findTooDeep(inputs, MAX_JSON_DEPTH + 4);
+    if (deep) return sendJson(res, 400, errorBody('BAD_USER_INPUT', `${formatPath(deep.path)}: ${tooDeepMessage(MAX_JSON_DEPTH)}`));
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
@@ -175,6 +247,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const playground = options.playground;
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    // /healthz reveals nothing and is asked by probes under any name.
+    if (url.pathname !== '/healthz' && !isAllowedHost(req.headers.host, limits.allowedHosts)) {
+      return sendJson(res, 421, errorBody('FORBIDDEN', `this server does not answer for host ${JSON.stringify(req.headers.host ?? '')}; configure it in AUTHGRAPH_API_ALLOWED_HOSTS`));
+    }
     const route = async () => {
       if (url.pathname === '/graphql') return graphql(req, res, url.search);
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, errorBody('BAD_USER_INPUT', 'method not allowed'));

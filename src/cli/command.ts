@@ -1,3 +1,5 @@
+import type { AuditAction } from '../audit/audit-envelope.ts';
+import type { AuditTrail } from '../audit/audit-trail.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 
@@ -5,6 +7,10 @@ export interface CliContext {
   config: AppConfig;
   /** Opens the configured store on first use; closed by main when the command ends. */
   storage: () => Promise<StorageAdapter>;
+  /** This run's audit trail (source CLI, one conversation), written to the store's outbox. */
+  audit: () => Promise<AuditTrail>;
+  /** Records a sensitive action; a failed audit write is reported on stderr, never fatal. */
+  note: (action: AuditAction) => Promise<void>;
   out: (text: string) => void;
   err: (text: string) => void;
 }

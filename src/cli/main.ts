@@ -1,3 +1,5 @@
+import { newAuditOrigin } from '../audit/audit-envelope.ts';
+import { AuditTrail } from '../audit/audit-trail.ts';
 import { loadAppConfig } from '../config/app-config.ts';
 import { ValidationError } from '../model/index.ts';
 import { UnknownAsOfError } from '../storage/as-of.ts';
@@ -5,6 +7,7 @@ import { openStorage } from '../storage/open-storage.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 import { UsageError } from './command.ts';
 import type { CliContext, Command } from './command.ts';
+import { auditCommand } from './commands/audit.ts';
 import { demoCommand } from './commands/demo.ts';
 import { driftCommand } from './commands/drift.ts';
 import { eventsCommand } from './commands/events.ts';
@@ -19,7 +22,7 @@ import { syncCommand } from './commands/sync.ts';
 import { syncsCommand } from './commands/syncs.ts';
 import { verifyCommand } from './commands/verify.ts';
 
-export const COMMANDS: Command[] = [demoCommand, loadCommand, syncCommand, scheduleCommand, relayCommand, serveCommand, driftCommand, eventsCommand, pathsCommand, ownershipCommand, syncsCommand, exportCommand, verifyCommand];
+export const COMMANDS: Command[] = [demoCommand, loadCommand, syncCommand, scheduleCommand, relayCommand, serveCommand, driftCommand, eventsCommand, pathsCommand, ownershipCommand, syncsCommand, exportCommand, verifyCommand, auditCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -36,9 +39,20 @@ export async function main(argv: string[], io = { out: console.log, err: console
   let storage: StorageAdapter | undefined;
   try {
     const config = loadAppConfig();
+    const open = async () => (storage ??= await openStorage(config));
+    const origin = newAuditOrigin('CLI', `authgraph-cli ${command.name}`);
+    const audit = async () => new AuditTrail(await open(), origin);
     const ctx: CliContext = {
       config,
-      storage: async () => (storage ??= await openStorage(config)),
+      storage: open,
+      audit,
+      note: async (action) => {
+        try {
+          await (await audit()).record(action);
+        } catch (error) {
+          io.err(`audit record not written: ${(error as Error).message}`);
+        }
+      },
       out: io.out,
       err: io.err,
     };
@@ -60,6 +74,20 @@ export async function main(argv: string[], io = { out: console.log, err: console
 }
 
 // Run when executed directly (tsx src/cli/main.ts …), not when imported by tests.
+/**
+ * `authgraph events | head`: once the reader has what it wants it closes the pipe, and the next
+ * write fails with EPIPE. That is the reader's choice, not a failure: stop quietly, as Unix tools do.
+ */
+export function exitQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0);
+      throw error;
+    });
+  }
+}
+
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/cli/main.ts')) {
+  exitQuietlyOnClosedPipe();
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -6,7 +6,7 @@ import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 import { auditRecordsToEvents } from './audit-events.ts';
 import { LeaseHeartbeat } from './lease-heartbeat.ts';
 import { checkRetention } from './retention.ts';
-import { runTenantSync } from './run-tenant-sync.ts';
+import { runTenantSync, syncLeaseKey } from './run-tenant-sync.ts';
 import type { ConnectorSyncOutcome, TenantSyncOptions, TenantSyncReport } from './run-tenant-sync.ts';
 import { connectorSyncId, newSyncId } from './sync-ids.ts';
 
@@ -43,13 +43,13 @@ export async function runAuditLogSync(
     const id = config.connectorId;
     if (!connector.supportsAuditLog || !connector.extractAuditLogs || !connector.mapAuditRecord) {
       say({ connectorId: id, phase: 'diff', message: 'no audit log support: running a full sync instead' });
-      outcomes.push(...(await runTenantSync(storage, [instance], { mode: 'full', syncId: `${runId}-full`, ...(options.onProgress ? { onProgress: options.onProgress } : {}) })).outcomes);
+      outcomes.push(...(await runTenantSync(storage, [instance], { mode: 'full', syncId: `${runId}-full`, ...(options.owner ? { owner: options.owner } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) })).outcomes);
       continue;
     }
     const verdict = await checkRetention(storage, instance, now());
     if (verdict.action !== 'none') {
       say({ connectorId: id, phase: 'diff', message: `taking a baseline: ${verdict.reason}` });
-      const baseline = await runTenantSync(storage, [instance], { mode: 'full', syncId: `${runId}-baseline`, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+      const baseline = await runTenantSync(storage, [instance], { mode: 'full', syncId: `${runId}-baseline`, ...(options.owner ? { owner: options.owner } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
       outcomes.push(...baseline.outcomes.map((o) => ({ ...o, ...(o.status !== 'failed' ? { note: verdict.reason } : {}) })));
       continue;
     }
@@ -67,7 +67,7 @@ async function auditRound(
 ): Promise<ConnectorSyncOutcome> {
   const { connector, config } = instance;
   const { tenantId, connectorId } = config;
-  const lease = await LeaseHeartbeat.acquire(storage, `sync:${tenantId}:${connectorId}`, owner, 30_000);
+  const lease = await LeaseHeartbeat.acquire(storage, syncLeaseKey(tenantId, connectorId), owner, 30_000);
   if (!lease) {
     return { connectorId, syncId, status: 'skipped', error: { type: 'ALREADY_RUNNING', message: `${connectorId} is already syncing` } };
   }

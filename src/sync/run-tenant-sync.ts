@@ -7,7 +7,7 @@ import { toOutbox } from '../events/outbox-messages.ts';
 import { TOPICS } from '../events/topics.ts';
 import type { DiffResult, SyncError, SyncState } from '../model/index.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
-import { applyGraph } from './apply-graph.ts';
+import { applyGraph, withoutDanglingEdges } from './apply-graph.ts';
 import { overlayDelta } from './overlay-delta.ts';
 import { latestValidAt, runDriftJob } from '../drift/drift-job.ts';
 import { LeaseHeartbeat } from './lease-heartbeat.ts';
@@ -50,7 +50,8 @@ export class SyncTimeoutError extends Error {
   override readonly name = 'SyncTimeoutError';
 }
 
-const leaseKey = (tenantId: string, connectorId: string) => `sync:${tenantId}:${connectorId}`;
+/** The lease one connector instance's runs take turns on (API triggers take it before starting). */
+export const syncLeaseKey = (tenantId: string, connectorId: string) => `sync:${tenantId}:${connectorId}`;
 
 /**
  * One sync of a tenant's connector instances (seed 003 "Connector Sync Lifecycle"): initialize
@@ -83,7 +84,7 @@ export async function runTenantSync(
   for (const instance of instances) {
     const id = instance.config.connectorId;
     const syncId = connectorSyncId(runId, id);
-    const lease = await LeaseHeartbeat.acquire(storage, leaseKey(tenantId, id), owner, options.leaseTtlMs ?? 30_000);
+    const lease = await LeaseHeartbeat.acquire(storage, syncLeaseKey(tenantId, id), owner, options.leaseTtlMs ?? 30_000);
     if (!lease) {
       outcomes.push({ connectorId: id, syncId, status: 'skipped', error: { type: 'ALREADY_RUNNING', message: `${id} is already syncing in another run` } });
       continue;
@@ -110,7 +111,9 @@ export async function runTenantSync(
       }),
     ]).finally(() => clearTimeout(timer));
 
-    // 6–8. Diff, load, post-sync — connector by connector, each its own atomic commit.
+    // 6–8. Diff, load, post-sync — connector by connector, each its own atomic commit. A
+    // cross-system edge may point at a node another connector of this run commits later.
+    const runNodeIds = new Set(collection.graphs.flatMap((g) => g.nodes.map((n) => n.nodeId)));
     for (const instance of mine) {
       const id = instance.config.connectorId;
       const syncId = connectorSyncId(runId, id);
@@ -132,12 +135,16 @@ export async function runTenantSync(
         // A delta is laid over the whole stored graph; a full extraction is diffed against the
         // stored ids and content hashes alone (applyGraph reads them).
         const stored = stats.incremental ? await storage.getGraphForConnector(tenantId, id) : undefined;
-        const current = stored ? overlayDelta(stored, { ...graph, syncId }) : { ...graph, syncId };
+        const overlaid = stored ? overlayDelta(stored, { ...graph, syncId }) : { ...graph, syncId };
+        // Dangling edges are refused here, so this outcome and the sync record agree (apply-graph.ts).
+        const { graph: current, warnings } = await withoutDanglingEdges(storage, overlaid, runNodeIds);
+        errors.push(...warnings);
         say({ connectorId: id, phase: 'load', message: 'committing changes, events and outbox' });
         const diff = await applyGraph(storage, current, {
           mode: options.mode,
           ...(stored ? { previous: { previous: stored, diffOptions: {} } } : {}),
           errors,
+          runNodeIds,
           ...(stats.deltaToken ? { deltaToken: stats.deltaToken } : {}),
         });
         const { events, ...counts } = diff;

@@ -518,6 +518,23 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
         expect(mine.map((m) => `${m.batchId}:${m.position}`)).toEqual(['b1:0', 'b1:1', 'b2:0']);
       });
 
+      it('lists one tenant\'s rows of one topic, sent or not, newest first, page by page', async () => {
+        const tenantId = freshTenant();
+        const other = freshTenant();
+        const audit = (id: string, createdAt: string, tenant = tenantId): OutboxMessage => ({ ...outboxRow(tenant, 'audit', 0, createdAt), outboxId: `${tenant}-${id}`, topic: 'authgraph.audit.all', key: tenant });
+        await storage.enqueueOutbox(tenantId, [audit('a', '2026-01-01T00:00:00.000Z'), audit('c', '2026-01-03T00:00:00.000Z'), audit('b', '2026-01-02T00:00:00.000Z'), outboxRow(tenantId, 'sync', 0)]);
+        await storage.enqueueOutbox(other, [audit('x', '2026-01-05T00:00:00.000Z', other)]);
+        await storage.markOutboxSent([{ tenantId, outboxId: `${tenantId}-c` }], '2026-01-04T00:00:00.000Z');
+        const first = await storage.listOutbox(tenantId, { topic: 'authgraph.audit.all', limit: 2 });
+        expect(first.map((m) => m.outboxId)).toEqual([`${tenantId}-c`, `${tenantId}-b`]);
+        expect(first[0]!.sentAt).toBe('2026-01-04T00:00:00.000Z');
+        expect(first[1]!.sentAt).toBeUndefined();
+        const last = first.at(-1)!;
+        const next = await storage.listOutbox(tenantId, { topic: 'authgraph.audit.all', limit: 2, before: { createdAt: last.createdAt, outboxId: last.outboxId } });
+        expect(next.map((m) => m.outboxId)).toEqual([`${tenantId}-a`]);
+        expect(next[0]).toEqual(audit('a', '2026-01-01T00:00:00.000Z'));
+      });
+
       it('grants a lease to one owner at a time until it expires or is released', async () => {
         const key = `lease-${freshTenant()}`;
         expect(await storage.tryAcquireLease(key, 'a', 60_000)).toBe(true);

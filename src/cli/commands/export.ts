@@ -41,6 +41,13 @@ export const exportCommand: Command = {
       );
       const files = packFiles(pack);
       await writePackDir(values.out, files);
+      await ctx.note({
+        tenantId,
+        eventType: 'EXPORT_WRITTEN',
+        severity: 'INFO',
+        businessKeys: { ...(values.chain ? { chainId: values.chain } : { identityId: values.identity! }), ...(values['as-of'] ? { asOf: values['as-of'] } : {}) },
+        extra: { out: values.out, chains: pack.chains.length, files: files.map((f) => ({ name: f.name, sha256: sha256(f.bytes) })) },
+      });
       const entities = pack.history.length;
       ctx.out(`wrote an evidence pack to ${values.out}: ${pack.chains.length} chain(s), ${entities} entities, ${pack.syncs.length} sync record(s)`);
       ctx.out(`graph state at ${pack.time.effectiveAt ?? 'unknown'} (${pack.time.basis.replaceAll('_', ' ')})`);

@@ -9,6 +9,7 @@ import { instancesFromConfig, loadConnectorsConfig } from '../../connector/conne
 import { parseNormalizedGraphOrThrow } from '../../model/index.ts';
 import type { StorageAdapter } from '../../storage/StorageAdapter.ts';
 import { applyGraph } from '../../sync/apply-graph.ts';
+import { apiLimitsFromConfig } from '../../config/app-config.ts';
 import { UsageError } from '../command.ts';
 import type { Command } from '../command.ts';
 
@@ -75,6 +76,7 @@ export const serveCommand: Command = {
       if (!tenantId || !parsedRole.success) throw new UsageError('--issue-key takes <tenant>:<reader|operator|admin>');
       const { key, record } = issueApiKey({ tenantId, role: parsedRole.data });
       await appendToKeysFile(keysFile, record);
+      await ctx.note({ tenantId, eventType: 'API_KEY_ISSUED', severity: 'INFO', businessKeys: { keyId: record.id, role: record.role }, extra: { keysFile } });
       ctx.out(`API key ${record.id} (${record.role}, tenant ${record.tenantId}) stored as a hash in ${keysFile}.`);
       ctx.out(`The key, shown this once:\n${key}`);
       return 0;
@@ -87,7 +89,7 @@ export const serveCommand: Command = {
       ...(process.env.AUTHGRAPH_API_KEYS ? parseKeysEnv(process.env.AUTHGRAPH_API_KEYS) : []),
     ]);
 
-    let demo: { apiKey: string; defaultQuery: string } | undefined;
+    let demo: { defaultQuery: string } | undefined;
     if (values.demo) {
       const sample = parseNormalizedGraphOrThrow(JSON.parse(await readFile(SAMPLE, 'utf8')));
       const existing = await storage.listNodes(sample.tenantId, { first: 1, includeDeleted: true });
@@ -98,9 +100,12 @@ export const serveCommand: Command = {
       // Lives only as long as this process: only its hash is kept, in memory.
       const { key, record } = issueApiKey({ tenantId: sample.tenantId, role: 'reader', label: 'demo' });
       keys.add(record);
+      await ctx.note({ tenantId: sample.tenantId, eventType: 'API_KEY_ISSUED', severity: 'INFO', businessKeys: { keyId: record.id, role: record.role }, extra: { label: 'demo', lifetime: 'until this server stops' } });
       const identity = sample.nodes.find((n) => n.nodeType === 'identity' && n.displayName === 'SN-Graph-Integration');
-      demo = { apiKey: key, defaultQuery: demoQuery(identity?.nodeId ?? '') };
-      ctx.out(`Demo reader key for tenant "${sample.tenantId}" (shown once; valid until this server stops):\n${key}`);
+      // The key is printed here, for the person at this terminal, and never sent to a page: a page
+      // from another site reaching this port (DNS rebinding) must find nothing to take.
+      demo = { defaultQuery: demoQuery(identity?.nodeId ?? '') };
+      ctx.out(`Demo reader key for tenant "${sample.tenantId}" (shown once; valid until this server stops; paste it into the playground):\n${key}`);
     }
     if (keys.size === 0) {
       ctx.err(`No API keys: every request will be refused. Issue one with: authgraph serve --issue-key <tenant>:reader`);
@@ -116,6 +121,7 @@ export const serveCommand: Command = {
       storage,
       keys,
       port,
+      limits: apiLimitsFromConfig(ctx.config),
       ...(values.host ? { host: values.host } : {}),
       playground: demo ?? {},
       ...(syncs ? { syncs } : {}),

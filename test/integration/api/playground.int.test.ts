@@ -10,7 +10,7 @@ import { postGraphQL } from './support.ts';
 
 // `authgraph serve --demo` as a user runs it (a real process on a free port), and its playground
 // page in headless Chromium: the page loads from this server alone, runs an executionChains query
-// with the prefilled demo key, shows the result, and passes a key the user types.
+// with the demo key the terminal printed (the page never carries one), shows the result, and passes a key the user types.
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = [
   '--headless',
@@ -74,7 +74,11 @@ describe.skipIf(!existsSync(CHROMIUM))('authgraph serve --demo and its playgroun
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(served.url);
-    await expect.poll(() => page.inputValue('#authgraph-api-key'), { timeout: 30_000 }).toBe(served.key);
+    // The page never carries a key (DNS rebinding): the user pastes the one the terminal printed.
+    expect(await page.content()).not.toContain('agk_');
+    await expect.poll(() => page.inputValue('#authgraph-api-key'), { timeout: 30_000 }).toBe('');
+    await page.fill('#authgraph-api-key', served.key);
+    await page.click('form.authgraph-bar button[type=submit]');
     await page.locator('.graphiql-execute-button').click({ timeout: 30_000 });
     const response = page.locator('.graphiql-response');
     await expect.poll(() => response.innerText(), { timeout: 30_000 }).toContain('SN-Graph-Integration');
@@ -82,7 +86,7 @@ describe.skipIf(!existsSync(CHROMIUM))('authgraph serve --demo and its playgroun
     expect(pageErrors).toEqual([]);
     expect(requested.filter((u) => !u.startsWith(served.url) && !u.startsWith('data:'))).toEqual([]);
 
-    // A key the user types replaces the prefilled one; a wrong key gets UNAUTHENTICATED.
+    // A key the user types replaces the first; a wrong key gets UNAUTHENTICATED.
     await page.fill('#authgraph-api-key', 'agk_0000000000000000_not-a-real-key-at-all');
     await page.click('form.authgraph-bar button[type=submit]');
     await page.locator('.graphiql-execute-button').click({ timeout: 30_000 });
