@@ -1,4 +1,5 @@
 import type { ChainStopReason, ExecutionPath, NormalizedNode } from '../model/index.ts';
+import { checkpoint } from '../runtime/cooperative.ts';
 import type { ReadAt, StorageAdapter } from '../storage/StorageAdapter.ts';
 import { DEFAULT_CHAIN_DEPTH, maximalChains, readAt, reversePath } from './execution-chains.ts';
 import type { ChainQuery } from './execution-chains.ts';
@@ -57,6 +58,7 @@ export async function findPartialPaths(storage: StorageAdapter, tenantId: string
   // One edge read per end node, a batch at a time: on a server adapter the round trips overlap.
   const ordered = [...ends.values()].sort((a, b) => (a.nodeId < b.nodeId ? -1 : 1));
   for (let i = 0; i < ordered.length; i += STOP_CHECK_BATCH) {
+    await checkpoint();
     const batch = ordered.slice(i, i + STOP_CHECK_BATCH);
     const found = await Promise.all(batch.map((end) => stopAt(storage, tenantId, end, at, candidates)));
     found.forEach((stop, j) => stop && stops.set(batch[j]!.nodeId, stop));
