@@ -215,6 +215,16 @@ export function defineApiSuite(name: string, harness: ApiSuiteHarness): void {
         });
       });
 
+      it('an evidence pack of a partial chain carries its stop', async () => {
+        const [partial] = await verdicts({ kinds: ['partial'] });
+        const r = await gql(`query P($id: ID) { evidencePack(chainId: $id) }`, { id: partial.id }, api.key(tenantV, 'operator'));
+        expect(r.body.errors).toBeUndefined();
+        const pack = r.body.data!.evidencePack;
+        expect(pack.chains).toEqual([
+          expect.objectContaining({ chainId: partial.id, kind: 'partial', identityId: null, stop: expect.objectContaining({ reason: 'stops_at_credential', nodeId: VERDICT_IDS.crmProfile }) }),
+        ]);
+      });
+
       it('refuses an empty kinds list', async () => {
         expect(codesOf(await gql(VERDICTS, { kinds: [] }, api.key(tenantV, 'reader')))).toEqual(['BAD_USER_INPUT']);
       });
