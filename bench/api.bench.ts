@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { findExecutionChains } from '../src/analysis/execution-chains.ts';
+import { findChainVerdicts } from '../src/analysis/chain-verdicts.ts';
 import { appendToKeysFile, issueApiKey } from '../src/api/auth/api-keys.ts';
 import { shortHash } from '../src/model/index.ts';
 import type { NormalizedGraph } from '../src/model/index.ts';
@@ -119,7 +119,8 @@ async function pickIdentities(g: NormalizedGraph): Promise<Record<'typical' | 'h
   const found: Target[] = [];
   for (const n of g.nodes) {
     if (n.nodeType !== 'identity') continue;
-    const chains = (await findExecutionChains(store, g.tenantId, { to: n.nodeId })).length;
+    // What executionChains(to:) answers by default: every verdict kind ending at the identity.
+    const chains = (await findChainVerdicts(store, g.tenantId, { to: n.nodeId })).length;
     if (chains > 0) found.push({ id: n.nodeId, chains });
     if (found.length === 100) break;
   }
