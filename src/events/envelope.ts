@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DateTime, GraphEvent, JsonObject, NonEmpty, SyncState, canonicalJson, shortHash } from '../model/index.ts';
+import { DateTime, DriftFinding, GraphEvent, NonEmpty, SyncState, canonicalJson, shortHash } from '../model/index.ts';
 import { redactSecrets } from '../model/index.ts';
 
 // The versioned envelope every Kafka message carries (ideas from the audit-envelope seed: a
@@ -46,7 +46,7 @@ export type SyncCompletedEnvelope = z.infer<typeof SyncCompletedEnvelope>;
 export const FindingEnvelope = z.object({
   ...envelopeBase,
   kind: z.literal('drift_finding'),
-  finding: JsonObject,
+  finding: DriftFinding,
 });
 export type FindingEnvelope = z.infer<typeof FindingEnvelope>;
 

@@ -40,6 +40,15 @@ export function edgeContentHash(edge: NormalizedEdge): string {
   return sha1Base64(edgeFingerprint(edge));
 }
 
+/**
+ * The content hash of a fingerprint already made: a store that serialises a live node anyway
+ * (its JSON is the node's fingerprint when it has no deletedAt) hashes that string instead of
+ * serialising the node twice.
+ */
+export function hashFingerprint(fingerprint: string): string {
+  return sha1Base64(fingerprint);
+}
+
 // crypto.hash (Node ≥ 20.12) is the one-shot form: the same digest without a Hash object per
 // call, about half the time for these short strings — a sync hashes every row it extracted.
 const sha1Base64: (text: string) => string =

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findExecutionChains } from '../../src/analysis/execution-chains.ts';
+import { findChainVerdicts, verdictId } from '../../src/analysis/chain-verdicts.ts';
+import { findExecutionChains, findPathsToIdentities } from '../../src/analysis/execution-chains.ts';
 import { ownershipOf } from '../../src/analysis/ownership-report.ts';
 import { canonicalJson } from '../../src/model/index.ts';
 import { diffGraphs } from '../../src/diff/index.ts';
@@ -12,6 +13,7 @@ import { edgeContentHash, nodeContentHash } from '../../src/model/index.ts';
 import type { NormalizedNode } from '../../src/model/index.ts';
 import { commitChanges } from '../support/hand-writes.ts';
 import { SAMPLE_IDS, freshTenant, sampleTenant } from '../support/sample-tenant.ts';
+import { VERDICT_IDS, verdictTenant } from '../support/verdict-tenant.ts';
 
 export interface AdapterHarness {
   setup: () => Promise<StorageAdapter>;
@@ -303,10 +305,45 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
         expect(fromFlow.map((c) => c.edges.map((e) => e.edgeType))).toEqual([['RUNS_AS']]);
       });
 
+      it('gives every chain verdict: entry-point chains, a latent path, both partial kinds with their stop, inbound OAuth', async () => {
+        const tenantId = freshTenant();
+        await applyGraph(storage, verdictTenant(tenantId));
+        const all = await findChainVerdicts(storage, tenantId, {});
+        const summary = all.map((v) => [v.kind, v.path.nodes.map((n) => n.displayName).join(' > '), v.stop?.reason ?? null]);
+        expect(summary).toEqual([
+          ['inbound_oauth', 'Payroll-Connector > svc_hr_integration', null],
+          ['authenticates_as', 'Sync incident to Microsoft Graph > GraphClient > Microsoft Graph API > Graph OAuth profile > SN-Graph-Integration', null],
+          ['authenticates_as', 'Nightly directory export > GraphClient > Microsoft Graph API > Graph OAuth profile > SN-Graph-Integration', null],
+          ['partial', 'Nightly CRM sync > CRM API > CRM OAuth profile', 'stops_at_credential'],
+          ['runs_as', 'HR onboarding flow > svc_hr_integration', null],
+          ['latent', 'LegacyGraphClient > Microsoft Graph API > Graph OAuth profile > SN-Graph-Integration', null],
+          ['partial', 'Push incident to vendor > Vendor API', 'stops_at_connection'],
+        ]);
+        const crm = all.find((v) => v.stop?.reason === 'stops_at_credential')!;
+        expect(crm.stop).toEqual({
+          reason: 'stops_at_credential',
+          nodeId: VERDICT_IDS.crmProfile,
+          detail: `client id ${VERDICT_IDS.crmClientId} matches no identity: searched the appId of 2 identities (entra_id:72f988bf-86f1-41af-91ab-2d7cd011db47), case-insensitively; a deleted app or another tenant's app`,
+          searched: { field: 'clientId', value: VERDICT_IDS.crmClientId, against: 'appId', candidates: 2, scopes: ['entra_id:72f988bf-86f1-41af-91ab-2d7cd011db47'] },
+        });
+        const vendor = all.find((v) => v.stop?.reason === 'stops_at_connection')!;
+        expect(vendor.stop).toMatchObject({ nodeId: VERDICT_IDS.vendorApi, detail: expect.stringContaining('basic auth') });
+        expect(all.filter((v) => !v.entryPoint).map((v) => v.path.startNode.nodeId)).toEqual([VERDICT_IDS.latentInclude]);
+        // Execution chains proper leave the latent path out; a `to` query finds no partial chain.
+        expect((await findExecutionChains(storage, tenantId, { to: SAMPLE_IDS.graphPrincipal })).map((c) => c.startNode.nodeId)).toEqual([SAMPLE_IDS.businessRule, SAMPLE_IDS.scheduledJob]);
+        const toUser = await findChainVerdicts(storage, tenantId, { to: SAMPLE_IDS.hrIntegrationUser });
+        expect(toUser.map((v) => v.kind)).toEqual(['inbound_oauth', 'runs_as']);
+        const fromJob = await findChainVerdicts(storage, tenantId, { from: VERDICT_IDS.crmJob, kinds: ['partial'] });
+        expect(fromJob.map(verdictId)).toEqual([verdictId(crm)]);
+        expect(await findChainVerdicts(storage, tenantId, { kinds: ['latent'] })).toHaveLength(1);
+      });
+
       it('honours maxDepth, end filters, direction and the depth cap', async () => {
         const { tenantId } = await loadSample();
-        const shallow = await findExecutionChains(storage, tenantId, { to: SAMPLE_IDS.graphPrincipal, maxDepth: 3 });
+        // Within 3 hops only the script include's path reaches the principal: library code, so no execution chain.
+        const shallow = await findPathsToIdentities(storage, tenantId, { to: SAMPLE_IDS.graphPrincipal, maxDepth: 3 });
         expect(shallow.map((c) => c.startNode.nodeId)).toEqual([SAMPLE_IDS.scriptInclude]);
+        expect(await findExecutionChains(storage, tenantId, { to: SAMPLE_IDS.graphPrincipal, maxDepth: 3 })).toEqual([]);
         const admins = await storage.queryPaths(tenantId, {
           startNodeType: 'identity',
           traverseEdgeTypes: ['GRANTS'],
@@ -499,6 +536,23 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
         await storage.enqueueOutbox(tenantId, [outboxRow(tenantId, 'b1', 0, '2026-01-01T00:00:00.000Z')]);
         const mine = (await storage.pendingOutbox(10_000)).filter((m) => m.tenantId === tenantId);
         expect(mine.map((m) => `${m.batchId}:${m.position}`)).toEqual(['b1:0', 'b1:1', 'b2:0']);
+      });
+
+      it('lists one tenant\'s rows of one topic, sent or not, newest first, page by page', async () => {
+        const tenantId = freshTenant();
+        const other = freshTenant();
+        const audit = (id: string, createdAt: string, tenant = tenantId): OutboxMessage => ({ ...outboxRow(tenant, 'audit', 0, createdAt), outboxId: `${tenant}-${id}`, topic: 'authgraph.audit.all', key: tenant });
+        await storage.enqueueOutbox(tenantId, [audit('a', '2026-01-01T00:00:00.000Z'), audit('c', '2026-01-03T00:00:00.000Z'), audit('b', '2026-01-02T00:00:00.000Z'), outboxRow(tenantId, 'sync', 0)]);
+        await storage.enqueueOutbox(other, [audit('x', '2026-01-05T00:00:00.000Z', other)]);
+        await storage.markOutboxSent([{ tenantId, outboxId: `${tenantId}-c` }], '2026-01-04T00:00:00.000Z');
+        const first = await storage.listOutbox(tenantId, { topic: 'authgraph.audit.all', limit: 2 });
+        expect(first.map((m) => m.outboxId)).toEqual([`${tenantId}-c`, `${tenantId}-b`]);
+        expect(first[0]!.sentAt).toBe('2026-01-04T00:00:00.000Z');
+        expect(first[1]!.sentAt).toBeUndefined();
+        const last = first.at(-1)!;
+        const next = await storage.listOutbox(tenantId, { topic: 'authgraph.audit.all', limit: 2, before: { createdAt: last.createdAt, outboxId: last.outboxId } });
+        expect(next.map((m) => m.outboxId)).toEqual([`${tenantId}-a`]);
+        expect(next[0]).toEqual(audit('a', '2026-01-01T00:00:00.000Z'));
       });
 
       it('grants a lease to one owner at a time until it expires or is released', async () => {

@@ -16,7 +16,7 @@ import type {
   SyncState,
 } from '../../model/index.ts';
 import { decodeEventCursor, encodeEventCursor, positionOf } from '../event-order.ts';
-import type { EdgeDirection, EventPage, NodePage, NodePageQuery, PreviousState, ReadAt, StorageAdapter } from '../StorageAdapter.ts';
+import type { EdgeDirection, EventPage, NodePage, NodePageQuery, OutboxListQuery, PreviousState, ReadAt, StorageAdapter } from '../StorageAdapter.ts';
 
 /** Which connector a bulk load writes for (bench loads outside a sync). */
 export interface WriteOptions {
@@ -419,6 +419,23 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     if (messages.length === 0) return;
     const statements = outboxEnqueues(tenantId, messages, this.batchSize);
     await this.executor.write({ operation: 'enqueueOutbox', tenantId }, (tx) => run(tx, statements));
+  }
+
+  async listOutbox(tenantId: string, query: OutboxListQuery): Promise<OutboxMessage[]> {
+    const params = {
+      tenantId,
+      topic: query.topic,
+      limit: neo4j.int(Math.max(0, Math.floor(query.limit))),
+      beforeCreatedAt: query.before?.createdAt ?? null,
+      beforeOutboxId: query.before?.outboxId ?? null,
+    };
+    return this.executor.read({ operation: 'listOutbox', tenantId }, async (tx) => {
+      const result = await tx.run(render('outboxList'), params);
+      return result.records.map((r) => {
+        const sentAt = r.get('sentAt') as string | null;
+        return { ...parseOutbox(r.get('json') as string), ...(sentAt ? { sentAt } : {}) };
+      });
+    });
   }
 
   async outboxStats(): Promise<{ pending: number; sent: number }> {

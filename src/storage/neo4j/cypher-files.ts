@@ -43,6 +43,7 @@ const FILES = {
   outboxPending: 'outbox/pending.cypher',
   outboxMarkSent: 'outbox/mark-sent.cypher',
   outboxStats: 'outbox/stats.cypher',
+  outboxList: 'outbox/list.cypher',
   leaseLock: 'leases/lock.cypher',
   leaseAcquire: 'leases/acquire.cypher',
   leaseRelease: 'leases/release.cypher',

@@ -2,7 +2,7 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { EventQuery, PathQuery, edgeContentHash, nodeContentHash, parseOrThrow, sameEdgeContent, sameNodeContent } from '../../model/index.ts';
+import { EventQuery, PathQuery, edgeContentHash, hashFingerprint, nodeContentHash, parseOrThrow, sameEdgeContent, sameNodeContent } from '../../model/index.ts';
 import type {
   EventQueryInput,
   ExecutionPath,
@@ -19,7 +19,7 @@ import type {
 import { decodeEventCursor, encodeEventCursor, positionOf } from '../event-order.ts';
 import { matchesFilters } from '../node-filters.ts';
 import { searchPaths } from '../path-search.ts';
-import type { EdgeDirection, EventPage, NodePage, NodePageQuery, OutboxKey, PreviousState, ReadAt, StorageAdapter } from '../StorageAdapter.ts';
+import type { EdgeDirection, EventPage, NodePage, NodePageQuery, OutboxKey, OutboxListQuery, PreviousState, ReadAt, StorageAdapter } from '../StorageAdapter.ts';
 import { isBusy, StoreBusyError } from './busy.ts';
 import { applyPragmas, applySchema } from './schema.ts';
 
@@ -42,6 +42,19 @@ interface EdgeRow {
   edge_type: string;
   source_id: string;
   target_id: string;
+}
+
+interface OutboxRow {
+  tenant: string;
+  outbox_id: string;
+  created_at: string;
+  batch_id: string;
+  position: number;
+  topic: string;
+  key: string;
+  headers: string;
+  payload: string;
+  sent_at: string | null;
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 30_000;
@@ -213,15 +226,19 @@ export class SqliteStorageAdapter implements StorageAdapter {
     let statement = this.eventStatements.get(signature);
     if (!statement) {
       const where = ['tenant = @tenant'];
-      if (q.entityId) where.push('(entity_id = @entityId OR target_entity_id = @entityId)');
       for (const f of present) where.push(`${EVENT_COLUMNS[f]} = @${f}`);
       if (q.since) where.push('ts_ms >= @sinceMs');
       if (q.until) where.push('ts_ms <= @untilMs');
       if (after) where.push(`(ts_ms, ts, sync_id, sequence) ${asc ? '>' : '<'} (@afterMs, @afterTs, @afterSync, @afterSeq)`);
       const order = asc ? 'ASC' : 'DESC';
-      statement = this.db.prepare(
-        `SELECT json FROM events WHERE ${where.join(' AND ')} ORDER BY ts_ms ${order}, ts ${order}, sync_id ${order}, sequence ${order} LIMIT @limit`,
-      );
+      const columns = 'json, ts_ms, ts, sync_id, sequence';
+      const and = where.join(' AND ');
+      // An entity's events are those about it and those pointing at it: two index lookups, merged,
+      // instead of one walk through every event of the tenant in time order.
+      const from = q.entityId
+        ? `(SELECT ${columns} FROM events WHERE ${and} AND entity_id = @entityId UNION SELECT ${columns} FROM events WHERE ${and} AND target_entity_id = @entityId)`
+        : `(SELECT ${columns} FROM events WHERE ${and})`;
+      statement = this.db.prepare(`SELECT json FROM ${from} ORDER BY ts_ms ${order}, ts ${order}, sync_id ${order}, sequence ${order} LIMIT @limit`);
       this.eventStatements.set(signature, statement);
     }
     const params: Record<string, unknown> = { tenant: tenantId, limit: q.limit + 1 };
@@ -305,7 +322,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
       for (const node of changes.upsertNodes) {
         this.writeNode(tenantId, node, at, connectorId);
         if (node.deletedAt) {
-          const attached = this.s.edgeIdsOfNode.all(tenantId, node.nodeId, tenantId, node.nodeId) as { edge_id: string }[];
+          const attached = [...this.s.edgeIdsOut.all(tenantId, node.nodeId), ...this.s.edgeIdsIn.all(tenantId, node.nodeId)] as { edge_id: string }[];
           for (const { edge_id } of attached) this.removeEdge(tenantId, edge_id, at);
         }
       }
@@ -335,8 +352,15 @@ export class SqliteStorageAdapter implements StorageAdapter {
   // --- outbox and leases (system-wide: see OutboxStore) ---
 
   async pendingOutbox(limit: number): Promise<OutboxMessage[]> {
-    const rows = this.s.outboxPending.all(Math.max(0, Math.floor(limit))) as { json: string }[];
-    return rows.map((r) => JSON.parse(r.json) as OutboxMessage);
+    return (this.s.outboxPending.all(Math.max(0, Math.floor(limit))) as OutboxRow[]).map(outboxMessage);
+  }
+
+  async listOutbox(tenantId: string, query: OutboxListQuery): Promise<OutboxMessage[]> {
+    const limit = Math.max(0, Math.floor(query.limit));
+    const rows = query.before
+      ? this.s.outboxListBefore.all(tenantId, query.topic, query.before.createdAt, query.before.outboxId, limit)
+      : this.s.outboxList.all(tenantId, query.topic, limit);
+    return (rows as OutboxRow[]).map(outboxMessage);
   }
 
   async markOutboxSent(keys: readonly OutboxKey[], sentAt: string): Promise<void> {
@@ -444,7 +468,8 @@ export class SqliteStorageAdapter implements StorageAdapter {
   /** As VersionLog.write: same content keeps the open version; new content closes it at `at`. */
   private writeNode(tenantId: string, node: NormalizedNode, at: string, connectorId: string): void {
     const json = JSON.stringify(node);
-    const hash = nodeContentHash(node);
+    // A live node's JSON is its fingerprint (model/hash.ts): serialised once, hashed from that.
+    const hash = node.deletedAt === undefined ? hashFingerprint(json) : nodeContentHash(node);
     const deleted = node.deletedAt ? 1 : 0;
     // The common case of a first sync: a new row, one statement.
     if (this.s.nodeInsert.run(tenantId, node.nodeId, node.nodeType, connectorId, deleted, hash, at, json).changes === 1) return;
@@ -482,14 +507,28 @@ export class SqliteStorageAdapter implements StorageAdapter {
   /** Outbox rows are idempotent by id: re-writing a sync's rows adds nothing and unsends nothing. */
   private enqueue(tenantId: string, messages: Iterable<OutboxMessage>): void {
     for (const m of messages) {
-      const { sentAt: _sentAt, ...unsent } = m;
-      this.s.outboxInsert.run(tenantId, m.outboxId, m.createdAt, m.batchId, m.position, JSON.stringify(unsent));
+      this.s.outboxInsert.run(tenantId, m.outboxId, m.createdAt, m.batchId, m.position, m.topic, m.key, JSON.stringify(m.headers), m.payload);
     }
   }
 
   private putSyncState(tenantId: string, state: SyncState): void {
     this.s.syncPut.run(tenantId, state.syncId, state.connectorId, state.status, state.startedAt, JSON.stringify(state));
   }
+}
+
+function outboxMessage(r: OutboxRow): OutboxMessage {
+  return {
+    outboxId: r.outbox_id,
+    tenantId: r.tenant,
+    topic: r.topic,
+    key: r.key,
+    payload: r.payload,
+    headers: JSON.parse(r.headers) as OutboxMessage['headers'],
+    createdAt: r.created_at,
+    batchId: r.batch_id,
+    position: r.position,
+    ...(r.sent_at ? { sentAt: r.sent_at } : {}),
+  };
 }
 
 const pastOf = (at: ReadAt | undefined) => (at?.asOf ? iso(at.asOf) : undefined);
@@ -526,7 +565,8 @@ function prepare(db: Db) {
     edgesIn: p('SELECT json, valid_from FROM edges WHERE tenant = ? AND target_id = ?'),
     edgeHistoryOut: p('SELECT json FROM edge_history WHERE tenant = ? AND source_id = ? AND valid_from <= ? AND valid_to > ?'),
     edgeHistoryIn: p('SELECT json FROM edge_history WHERE tenant = ? AND target_id = ? AND valid_from <= ? AND valid_to > ?'),
-    edgeIdsOfNode: p('SELECT edge_id FROM edges WHERE tenant = ? AND source_id = ? UNION SELECT edge_id FROM edges WHERE tenant = ? AND target_id = ?'),
+    edgeIdsOut: p('SELECT edge_id FROM edges WHERE tenant = ? AND source_id = ?'),
+    edgeIdsIn: p('SELECT edge_id FROM edges WHERE tenant = ? AND target_id = ?'),
     edgesOfConnector: p('SELECT json FROM edges WHERE tenant = ? AND connector = ?'),
     edgeHashes: p('SELECT edge_id, hash FROM edges WHERE tenant = ? AND connector = ?'),
     edgeInsert: p(
@@ -560,10 +600,21 @@ function prepare(db: Db) {
     version: p('SELECT version FROM tenant_versions WHERE tenant = ?'),
 
     outboxInsert: p(
-      `INSERT INTO outbox (tenant, outbox_id, created_at, batch_id, position, json) VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO outbox (tenant, outbox_id, created_at, batch_id, position, topic, key, headers, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (tenant, outbox_id) DO NOTHING`,
     ),
-    outboxPending: p('SELECT json FROM outbox WHERE sent_at IS NULL ORDER BY created_at, batch_id, position LIMIT ?'),
+    outboxPending: p(
+      `SELECT tenant, outbox_id, created_at, batch_id, position, topic, key, headers, payload, sent_at FROM outbox
+       WHERE sent_at IS NULL ORDER BY created_at, batch_id, position LIMIT ?`,
+    ),
+    outboxList: p(
+      `SELECT tenant, outbox_id, created_at, batch_id, position, topic, key, headers, payload, sent_at FROM outbox
+       WHERE tenant = ? AND topic = ? ORDER BY created_at DESC, outbox_id DESC LIMIT ?`,
+    ),
+    outboxListBefore: p(
+      `SELECT tenant, outbox_id, created_at, batch_id, position, topic, key, headers, payload, sent_at FROM outbox
+       WHERE tenant = ? AND topic = ? AND (created_at, outbox_id) < (?, ?) ORDER BY created_at DESC, outbox_id DESC LIMIT ?`,
+    ),
     outboxMarkSent: p('UPDATE outbox SET sent_at = ? WHERE tenant = ? AND outbox_id = ? AND sent_at IS NULL'),
     outboxStats: p('SELECT sum(sent_at IS NULL) AS pending, count(*) AS total FROM outbox'),
 

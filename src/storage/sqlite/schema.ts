@@ -61,11 +61,15 @@ CREATE TABLE IF NOT EXISTS sync_states (
 CREATE INDEX IF NOT EXISTS sync_states_connector ON sync_states (tenant, connector, started_at);
 CREATE INDEX IF NOT EXISTS sync_states_running ON sync_states (status) WHERE status = 'running';
 
+-- The payload is kept as the relay sends it (not re-encoded inside a JSON row).
 CREATE TABLE IF NOT EXISTS outbox (
   tenant TEXT NOT NULL, outbox_id TEXT NOT NULL, created_at TEXT NOT NULL, batch_id TEXT NOT NULL,
-  position INTEGER NOT NULL, sent_at TEXT, json TEXT NOT NULL, PRIMARY KEY (tenant, outbox_id)
+  position INTEGER NOT NULL, topic TEXT NOT NULL, key TEXT NOT NULL, headers TEXT NOT NULL, payload TEXT NOT NULL,
+  sent_at TEXT, PRIMARY KEY (tenant, outbox_id)
 );
 CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (created_at, batch_id, position) WHERE sent_at IS NULL;
+-- Messages of one kind (the product's own audit records) newest first, per tenant.
+CREATE INDEX IF NOT EXISTS outbox_topic ON outbox (tenant, topic, created_at, outbox_id);
 
 CREATE TABLE IF NOT EXISTS leases (key TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL);
 

@@ -111,7 +111,7 @@ describe('diff properties (fast-check)', () => {
         const { result } = diffGraphs(stored(g), structuredClone(g));
         return result.events.length === 0 && result.nodesCreated + result.nodesUpdated + result.nodesDeleted === 0;
       }),
-      { numRuns: 40 },
+      { numRuns: 40, maxSkipsPerRun: 1_000 },
     );
   });
 
@@ -126,7 +126,7 @@ describe('diff properties (fast-check)', () => {
         const { changes } = diffGraphs(stored(a), b);
         expect(sortedJson(applyChanges(stored(a), changes))).toEqual(sortedJson(stored(b)));
       }),
-      { numRuns: 40 },
+      { numRuns: 40, maxSkipsPerRun: 1_000 },
     );
   });
 
@@ -152,7 +152,7 @@ describe('diff properties (fast-check)', () => {
         // Without the classification passed in, the diff classifies itself.
         expect(diffGraphs(previous, b).result.events).toEqual(whole.result.events);
       }),
-      { numRuns: 40 },
+      { numRuns: 40, maxSkipsPerRun: 1_000 },
     );
   });
 

@@ -8,6 +8,9 @@ import type { NormalizedNode } from '../../../src/model/index.ts';
 import { MemoryStorageAdapter } from '../../../src/storage/memory/MemoryStorageAdapter.ts';
 import type { StorageAdapter } from '../../../src/storage/StorageAdapter.ts';
 import { SAMPLE_IDS } from '../../support/sample-tenant.ts';
+import { VERDICT_IDS, verdictTenant } from '../../support/verdict-tenant.ts';
+import { applyGraph } from '../../../src/sync/apply-graph.ts';
+import { findChainVerdicts, verdictId } from '../../../src/analysis/chain-verdicts.ts';
 import { EVIDENCE_IDS, loadSampleSyncs } from './sample-syncs.ts';
 import { commitChanges } from '../../support/hand-writes.ts';
 
@@ -152,5 +155,41 @@ describe('buildEvidencePack', () => {
     expect(two.evidenceCompleteness[0]).toMatchObject({ syncId: 'sample-sync-2', complete: false });
     const lastEvent = (p: typeof one) => p.history.flatMap((h) => h.events).map((e) => e.timestamp).sort().at(-1);
     expect(lastEvent(two)).toBe('2026-01-22T06:00:00Z');
+  });
+
+  it('a partial chain is a verdict with its stop; a latent path says nothing calls it; a guessed permission says so', async () => {
+    const store = MemoryStorageAdapter.create();
+    const graph = verdictTenant(T);
+    // One permission no table knew: the fallback's admin is a guess, and the pack must say so.
+    const perm = graph.nodes.find((n) => n.nodeType === 'permission' && n.properties.permissionName === 'Directory.ReadWrite.All')!;
+    graph.nodes = graph.nodes.map((n) => (n === perm ? ({ ...n, properties: { ...n.properties, mapped: false } } as NormalizedNode) : n));
+    await applyGraph(store, graph);
+    const verdicts = await findChainVerdicts(store, T, {});
+    const crm = verdicts.find((v) => v.path.startNode.nodeId === VERDICT_IDS.crmJob)!;
+    const pack = await buildEvidencePack(store, T, { chainId: verdictId(crm) });
+    expect(pack.format).toBe('authgraph.evidence-pack/2');
+    expect(pack.chains).toEqual([
+      expect.objectContaining({
+        kind: 'partial',
+        entryPoint: true,
+        startNodeId: VERDICT_IDS.crmJob,
+        automationId: VERDICT_IDS.crmJob,
+        identityId: null,
+        nodeIds: [VERDICT_IDS.crmJob, VERDICT_IDS.crmApi, VERDICT_IDS.crmProfile],
+        stop: expect.objectContaining({ reason: 'stops_at_credential', nodeId: VERDICT_IDS.crmProfile, searched: expect.objectContaining({ value: VERDICT_IDS.crmClientId, candidates: 2 }) }),
+      }),
+    ]);
+    const [, report] = packFiles(pack);
+    expect(report!.bytes.toString()).toContain('Stops short: stops at credential at CRM OAuth profile.');
+
+    const identityPack = await buildEvidencePack(store, T, { identityId: SAMPLE_IDS.graphPrincipal });
+    expect(identityPack.chains.map((c) => [c.kind, c.entryPoint, c.startNodeId])).toEqual([
+      ['authenticates_as', true, SAMPLE_IDS.businessRule],
+      ['authenticates_as', true, SAMPLE_IDS.scheduledJob],
+      ['latent', false, VERDICT_IDS.latentInclude],
+    ]);
+    const guessed = identityPack.privileges[0]!.grants.find((g) => g.displayName === 'Directory.ReadWrite.All')!;
+    expect(guessed).toMatchObject({ mapped: false, detail: 'normalizedAction: unmapped — assumed admin' });
+    expect(identityPack.privileges[0]!.grants.filter((g) => g.nodeType === 'role').every((g) => g.mapped === null)).toBe(true);
   });
 });
