@@ -5,6 +5,7 @@ import { computeDrift } from '../../../src/drift/compute-drift.ts';
 import { publishFindings } from '../../../src/drift/publish-findings.ts';
 import type { CloudEventHeaders } from '../../../src/events/cloudevents.ts';
 import { EnvelopeConsumer } from '../../../src/events/envelope-consumer.ts';
+import { ENVELOPE_VERSION } from '../../../src/events/envelope.ts';
 import type { Envelope } from '../../../src/events/envelope.ts';
 import { KafkaSink, kafkaClient } from '../../../src/events/kafka-sink.ts';
 import { relayOutbox } from '../../../src/events/outbox-relay.ts';
@@ -58,7 +59,7 @@ describe('CloudEvents on Kafka', () => {
       const valueSchema = validators.get(m.headers.ce_dataschema!);
       expect(valueSchema, m.headers.ce_dataschema).toBeDefined();
       expect(valueSchema!(envelope), JSON.stringify(valueSchema!.errors)).toBe(true);
-      expect(m.headers.ce_dataschema).toBe(`urn:authgraph:schema:${envelope.kind.replaceAll('_', '-')}:v1`);
+      expect(m.headers.ce_dataschema).toBe(`urn:authgraph:schema:${envelope.kind.replaceAll('_', '-')}:v${ENVELOPE_VERSION}`);
     }
     const types = new Set(got.map((m) => m.headers.ce_type));
     expect(types).toContain('authgraph.sync.completed');
