@@ -10,6 +10,7 @@ import { shortHash } from '../src/model/index.ts';
 import type { NormalizedGraph } from '../src/model/index.ts';
 import { MemoryStorageAdapter } from '../src/storage/memory/MemoryStorageAdapter.ts';
 import { Neo4jStorageAdapter } from '../src/storage/neo4j/Neo4jStorageAdapter.ts';
+import { benchDriftTimeout, benchFanOutRefusal } from './api-limits.ts';
 import { hr, intArg } from './report.ts';
 import { syntheticTenant } from './synthetic/tenant.ts';
 
@@ -21,10 +22,11 @@ import { syntheticTenant } from './synthetic/tenant.ts';
 // Targets: p99 < 50 ms at 16 clients on memory, < 100 ms on Neo4j. Client and server share this
 // machine's two cores, so the figures are a floor.
 //
-//   npm run bench:api -- [--nodes=100000] [--duration=10]
+//   npm run bench:api -- [--nodes=100000] [--duration=10] [--drift-nodes=100000]
 
 const nodes = intArg('nodes', 100_000);
 const duration = intArg('duration', 10);
+const driftNodes = intArg('drift-nodes', 100_000);
 const CONCURRENCY = [1, 16, 64];
 const TARGET_P99_AT_16 = { memory: 50, neo4j: 100 };
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -58,6 +60,10 @@ try {
     await benchServer('memory', identity, { AUTHGRAPH_STORE: 'memory', AUTHGRAPH_STATE_FILE: stateFile });
     if (neo4jReady) await benchServer('neo4j', identity, { AUTHGRAPH_STORE: 'neo4j', NEO4J_URI: uri });
   }
+  // Issue 13: hostile queries cost what they check, and deadlines fire.
+  hr('Limits: a fragment fan-out refused, a drift over all history stopped at its deadline');
+  await benchFanOutRefusal();
+  await benchDriftTimeout(driftNodes);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
