@@ -9,6 +9,7 @@ import { edgeRow, nodeRow } from '../src/storage/neo4j/rows.ts';
 import { DEFAULT_BATCH_SIZE } from '../src/storage/neo4j/statements.ts';
 import { disableNagleFor, portOf } from '../src/storage/neo4j/tcp-no-delay.ts';
 import { applyGraph } from '../src/sync/apply-graph.ts';
+import { readPreviousGraph } from '../src/sync/previous-graph.ts';
 import { hr, intArg, peakRssMiB, percentile, rate, timed } from './report.ts';
 import { seededRandom } from './synthetic/random.ts';
 import { mutateTenant, syntheticTenant } from './synthetic/tenant.ts';
@@ -144,7 +145,7 @@ for (const size of sizes) {
   // million-node graphs is kept alive at a time.
   let third: NormalizedGraph | undefined = phases.has('sync') ? undefined : graph;
   if (phases.has('sync')) {
-    // 1%-change sync, as the sync engine runs it today: getGraphForConnector, diff, commitSync.
+    // 1%-change sync, as the sync engine runs it: stored ids and hashes, diff, commitSync.
     let second: NormalizedGraph | undefined = mutateTenant(graph, 0.01, 7, 'sync-2');
     graph = undefined as unknown as NormalizedGraph; // let the first graph go: 1M nodes are GBs
     const viaApply = await timed(() => applyGraph(storage, second!).then((r) => r, (e: unknown) => e as Error));
@@ -158,14 +159,12 @@ for (const size of sizes) {
       );
     }
 
-    // The same sync shape reading the stored graph through the content hashes (previousGraphFor):
+    // The same sync shape, phase by phase (readPreviousGraph, diffGraphs, commitSync):
     // only changed rows are read in full, and the diff hashes one side.
     third = mutateTenant(second!, 0.01, 8, 'sync-3');
     second = undefined;
-    const read = await timed(() => storage.previousGraphFor(third!));
-    const diff = await timed(() =>
-      diffGraphs(read.value.previous, third!, { previousNodeHashes: read.value.nodeHashes, previousEdgeHashes: read.value.edgeHashes }),
-    );
+    const read = await timed(() => readPreviousGraph(storage, third!));
+    const diff = await timed(() => diffGraphs(read.value.previous, third!, read.value.diffOptions));
     const { changes, result } = diff.value;
     const commit = await timed(() =>
       storage
@@ -173,7 +172,7 @@ for (const size of sizes) {
         .then(() => undefined, (e: unknown) => e as Error),
     );
     const hashedMs = read.ms + diff.ms + commit.ms;
-    const stored = read.value.nodeHashes.size + read.value.edgeHashes.size;
+    const stored = (read.value.diffOptions.previousNodeHashes?.size ?? 0) + (read.value.diffOptions.previousEdgeHashes?.size ?? 0);
     console.log(
       `1% sync, stored hashes: ${secs(hashedMs)} = read ${secs(read.ms)} (${fmt(stored)} ids and hashes, ${rate(stored, read.ms)}) + ` +
         `diff ${secs(diff.ms)} + commit ${secs(commit.ms)} (${fmt(changes.upsertNodes.length)} nodes, ${fmt(changes.upsertEdges.length)} + ${fmt(changes.removeEdgeIds.length)} edges, ` +

@@ -1,5 +1,7 @@
 // Small helpers so every benchmark prints figures the same way.
 
+import { availableParallelism, loadavg } from 'node:os';
+
 export function hr(label: string): void {
   console.log(`\n== ${label}`);
 }
@@ -29,4 +31,10 @@ export function intArg(name: string, fallback: number): number {
   const value = arg ? Number(arg.split('=')[1]) : fallback;
   if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
   return value;
+}
+
+/** The machine's load, printed beside figures measured on a shared machine. */
+export function machineLoad(): string {
+  const [one, five] = loadavg();
+  return `load average ${one!.toFixed(2)} (1 min), ${five!.toFixed(2)} (5 min) on ${availableParallelism()} cores`;
 }

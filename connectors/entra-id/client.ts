@@ -1,4 +1,6 @@
 import { connectorError } from '../../src/connector/errors.ts';
+import type { ConnectorError } from '../../src/connector/errors.ts';
+import type { CollectionStatus } from '../../src/connector/types.ts';
 import { httpClientFor } from '../../src/connector/http-factory.ts';
 import type { HttpClient } from '../../src/connector/http-client.ts';
 import { ClientCredentialsAuth } from '../../src/connector/oauth-client-credentials.ts';
@@ -23,7 +25,8 @@ export function graphApi(config: ConnectorConfig, settings: EntraSettings): Grap
     tokenUrl: `${src.authorityUrl}/${cred.directoryTenantId}/oauth2/v2.0/token`,
     clientId: cred.clientId,
     clientSecret: secret,
-    scope: `${new URL(src.graphBaseUrl).origin === 'https://graph.microsoft.com' ? 'https://graph.microsoft.com' : src.graphBaseUrl}/.default`,
+    // Never `<graphBaseUrl>/.default`: Entra knows only its clouds' Graph resources (config.ts).
+    scope: src.graphScope,
     http: () => http,
   });
   http = httpClientFor(config, { name: 'entra_id', allowedOrigins: [src.graphBaseUrl, src.authorityUrl], auth });
@@ -56,4 +59,14 @@ export async function* odataPages(http: HttpClient, firstUrl: string, result: OD
     url = typeof page['@odata.nextLink'] === 'string' ? page['@odata.nextLink'] : undefined;
     if (typeof page['@odata.deltaLink'] === 'string') result.deltaLink = page['@odata.deltaLink'];
   }
+}
+
+// Graph's answer when a feature needs a licence the tenant lacks: sign-in logs and other audit
+// data need Entra ID P1/P2 ("Neither tenant is B2C or tenant doesn't have premium license").
+const NO_LICENSE = /Authentication_RequestFromNonPremiumTenantOrB2CTenant|RequestFromNonPremiumTenant|premium licen[cs]e/i;
+
+/** Graph-specific reading of an error: a licence refusal is not an access refusal. */
+export function classifyGraphError(error: ConnectorError): CollectionStatus['status'] | undefined {
+  if (error.status === 403 && NO_LICENSE.test(error.bodyExcerpt ?? '')) return 'unavailable_no_license';
+  return undefined;
 }

@@ -5,6 +5,7 @@ import type { CollectionStatus, ConnectorConfig, RawEntity, RawExtraction } from
 import { FatalConnectorError } from '../../src/connector/errors.ts';
 import { redactSecrets } from '../../src/model/index.ts';
 import { graphApi, odataPages } from './client.ts';
+import { USER_FIELDS } from './extract.ts';
 import type { ODataResult } from './client.ts';
 import type { EntraSettings } from './config.ts';
 
@@ -26,7 +27,9 @@ export async function extractEntraDelta(config: ConnectorConfig, settings: Entra
   const collections: Record<string, CollectionStatus> = {};
   for (const [resource, sourceType] of Object.entries(RESOURCES) as Array<[keyof typeof RESOURCES, string]>) {
     const result: ODataResult = {};
-    const url = previous[resource] ?? api.url(`${resource}/delta`, { $top: String(settings.sourceConfig.pageSize) });
+    // Users answer a default property set without $select (no accountEnabled, no leave date).
+    const select: Record<string, string> = resource === 'users' ? { $select: USER_FIELDS } : {};
+    const url = previous[resource] ?? api.url(`${resource}/delta`, { $top: String(settings.sourceConfig.pageSize), ...select });
     const { records, status } = await readCollection({ name: resource, required: true }, odataPages(api.http, url, result), log);
     collections[resource] = status;
     for (const r of records) entities.push({ sourceId: String(r.id), sourceType, properties: redactSecrets(r), extractedAt });

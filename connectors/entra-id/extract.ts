@@ -1,11 +1,11 @@
-import { readCollection } from '../../src/connector/collection.ts';
+import { readCollection, unavailableStatus } from '../../src/connector/collection.ts';
 import type { CollectionSpec, Record_ } from '../../src/connector/collection.ts';
 import { ConnectorError } from '../../src/connector/errors.ts';
 import { DEFAULT_POLICY } from '../../src/connector/http-factory.ts';
 import { ErrorLog } from '../../src/connector/partial-errors.ts';
 import type { CollectionStatus, ConnectorConfig, ExtractOptions, RawEntity, RawExtraction, RawRelationship } from '../../src/connector/types.ts';
 import { redactSecrets } from '../../src/model/index.ts';
-import { graphApi, odataPages } from './client.ts';
+import { classifyGraphError, graphApi, odataPages } from './client.ts';
 import type { GraphApi } from './client.ts';
 import type { EntraSettings } from './config.ts';
 import { MICROSOFT_TENANT_ID } from './mappings.ts';
@@ -18,12 +18,13 @@ const SPECS: Record<string, CollectionSpec> = {
   servicePrincipals: { name: 'servicePrincipals', required: true, expectNonEmpty: true, timestampField: 'createdDateTime' },
   applications: { name: 'applications', required: true, timestampField: 'createdDateTime' },
   users: { name: 'users', required: true, expectNonEmpty: true, timestampField: 'createdDateTime' },
-  oauth2PermissionGrants: { name: 'oauth2PermissionGrants', required: false },
-  directoryRoles: { name: 'directoryRoles', required: false },
-  signIns: { name: 'signIns', required: false, timestampField: 'createdDateTime' },
+  oauth2PermissionGrants: { name: 'oauth2PermissionGrants', required: false, classify: classifyGraphError },
+  directoryRoles: { name: 'directoryRoles', required: false, classify: classifyGraphError },
+  signIns: { name: 'signIns', required: false, timestampField: 'createdDateTime', classify: classifyGraphError },
 };
 
-const USER_FIELDS = 'id,displayName,userPrincipalName,mail,accountEnabled,employeeLeaveDateTime,department,jobTitle,createdDateTime,userType';
+/** Every user field the transform reads: Graph's default set for users leaves most of them out. */
+export const USER_FIELDS = 'id,displayName,userPrincipalName,mail,accountEnabled,employeeLeaveDateTime,department,jobTitle,createdDateTime,userType';
 
 export async function extractEntra(config: ConnectorConfig, settings: EntraSettings, options: ExtractOptions): Promise<RawExtraction> {
   const started = Date.now();
@@ -126,7 +127,11 @@ function ownerLinks(objects: Record_[], kind: string, out: RawRelationship[], ex
   }
 }
 
-/** One call per service principal; a 404 (deleted between list and fetch) skips that one only. */
+/**
+ * One call per service principal; a 404 (deleted between list and fetch) skips that one only. An
+ * optional collection: any other refusal (403, a rejected request, a server failing every retry)
+ * makes the whole collection unavailable with the reason, and extraction goes on.
+ */
 async function appRoleAssignments(
   api: GraphApi,
   sps: Record_[],
@@ -142,10 +147,17 @@ async function appRoleAssignments(
     try {
       for await (const page of odataPages(api.http, url)) records.push(...page);
     } catch (error) {
-      if (!(error instanceof ConnectorError) || error.errorClass === 'FATAL') throw error;
-      log.record('read appRoleAssignments', Object.assign(error, { entitySourceId: String(sp.id) }) as ConnectorError);
-      complete = false;
-      notes = `failed for ${String(sp.id)}: ${error.message}`;
+      if (!(error instanceof ConnectorError) || error.type === 'AUTH_FAILURE') throw error;
+      if (error.type === 'ENTITY_NOT_FOUND') {
+        log.record('read appRoleAssignments', Object.assign(error, { entitySourceId: String(sp.id) }) as ConnectorError);
+        complete = false;
+        notes = `failed for ${String(sp.id)}: ${error.message}`;
+        continue;
+      }
+      const status = classifyGraphError(error) ?? unavailableStatus(error);
+      if (status === 'unavailable_error') log.record('read appRoleAssignments', error);
+      else log.warn(`appRoleAssignments: ${status} (${error.message})`);
+      return { records, status: { collection: 'appRoleAssignments', complete: false, status, recordCount: records.length, notes: `${error.message} (service principal ${String(sp.id)})` } };
     }
   }
   return {

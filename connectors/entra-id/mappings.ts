@@ -1,14 +1,12 @@
 import type { KnownPermission } from '../../src/resolve/permission-action.ts';
 import type { Produces } from '../../src/connector/extraction-scope.ts';
+import { GRAPH_PERMISSIONS } from './graph-permissions.ts';
 
-// Seed 003 "Permission Normalization Guide", Entra rows. Other Graph permissions go through the
-// seed's rules (src/resolve/permission-action.ts).
-export const ENTRA_PERMISSIONS: Record<string, KnownPermission> = {
-  'Application.Read.All': { action: 'read', scope: 'applications' },
-  'Application.ReadWrite.All': { action: 'admin', scope: 'applications' },
-  'User.Read.All': { action: 'read', scope: 'users' },
-  'Directory.ReadWrite.All': { action: 'admin', scope: 'directory' },
-};
+// Microsoft Graph's permissions, seed 003's Entra rows included (graph-permissions.ts). Other
+// resources' permissions go through the seed's rules (src/resolve/permission-action.ts).
+export const ENTRA_PERMISSIONS: Readonly<Record<string, KnownPermission>> = GRAPH_PERMISSIONS;
+/** A resource that is not Microsoft Graph has its own meaning for a name: no table applies. */
+export const NO_KNOWN_PERMISSIONS: Readonly<Record<string, KnownPermission>> = {};
 
 /** Scope of an unknown Graph permission: its resource segment, "Mail.Send" → "mail". */
 export function graphPermissionScope(name: string): string {

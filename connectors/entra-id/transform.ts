@@ -5,7 +5,7 @@ import { applyOwnershipStates } from '../../src/connector/ownership-state.ts';
 import type { RawEntity, RawExtraction } from '../../src/connector/types.ts';
 import type { NormalizedGraph, NormalizedNode } from '../../src/model/index.ts';
 import { normalizePermission } from '../../src/resolve/permission-action.ts';
-import { ENTRA_PERMISSIONS, ENTRA_PRODUCES, graphPermissionScope, MICROSOFT_TENANT_ID, PRIVILEGED_ROLE_TEMPLATES } from './mappings.ts';
+import { ENTRA_PERMISSIONS, ENTRA_PRODUCES, graphPermissionScope, MICROSOFT_GRAPH_APP_ID, MICROSOFT_TENANT_ID, NO_KNOWN_PERMISSIONS, PRIVILEGED_ROLE_TEMPLATES } from './mappings.ts';
 
 // Graph objects → normalized graph. Node ids are scoped by the directory tenant id. Secret text
 // never reaches this point (redacted at extraction) and is never read here: credentials keep only
@@ -191,7 +191,8 @@ function applicationNodes(b: GraphBuilder, e: RawEntity, spByAppId: Map<string, 
 }
 
 function permissionNode(b: GraphBuilder, kind: 'application' | 'delegated', resourceAppId: string, resourceName: string, value: string, description?: string): NormalizedNode {
-  const mapped = normalizePermission(value, ENTRA_PERMISSIONS, graphPermissionScope);
+  const table = resourceAppId.toLowerCase() === MICROSOFT_GRAPH_APP_ID ? ENTRA_PERMISSIONS : NO_KNOWN_PERMISSIONS;
+  const mapped = normalizePermission(value, table, graphPermissionScope);
   return b.node({
     nodeType: 'permission',
     sourceId: `${kind === 'application' ? 'appRole' : 'scope'}/${resourceAppId}/${value}`,
@@ -202,6 +203,8 @@ function permissionNode(b: GraphBuilder, kind: 'application' | 'delegated', reso
       normalizedAction: mapped.action,
       scope: mapped.scope,
       mappingBasis: mapped.basis,
+      mapped: mapped.mapped,
+      ...(mapped.signInOnly ? { signInOnly: true } : {}),
       permissionType: kind,
       resourceAppId,
       ...(description ? { description } : {}),

@@ -2,20 +2,54 @@ import type { Produces } from '../../src/connector/extraction-scope.ts';
 import type { KnownPermission } from '../../src/resolve/permission-action.ts';
 
 // Seed 003 "Permission Normalization Guide", ServiceNow rows, plus platform roles whose meaning
-// is documented by ServiceNow; other roles go through the seed's rules.
+// ServiceNow documents. A role not listed goes through the seed's rules and is `mapped: false`
+// ("unmapped — assumed …"): custom roles (x_*, u_*) mean whatever their ACLs say.
 export const SERVICENOW_ROLE_PERMISSIONS: Record<string, KnownPermission> = {
+  // Seed rows.
   itil: { action: 'update', scope: 'incident,problem,change' },
   admin: { action: 'admin', scope: 'all' },
   catalog_admin: { action: 'admin', scope: 'service_catalog' },
   hr_read: { action: 'read', scope: 'hr_tables' },
+  // Platform administration.
+  maint: { action: 'admin', scope: 'all' },
   security_admin: { action: 'admin', scope: 'security' },
-  user_admin: { action: 'delegate', scope: 'sys_user,sys_user_has_role,sys_user_group' },
   oauth_admin: { action: 'admin', scope: 'oauth_entity' },
   web_service_admin: { action: 'admin', scope: 'sys_rest_message' },
-  rest_service: { action: 'execute', scope: 'rest_api' },
-  snc_internal: { action: 'read', scope: 'self_service' },
-  snc_platform_rest_api_access: { action: 'execute', scope: 'rest_api' },
+  import_admin: { action: 'admin', scope: 'import_sets' },
+  discovery_admin: { action: 'admin', scope: 'discovery' },
+  knowledge_admin: { action: 'admin', scope: 'knowledge' },
+  report_admin: { action: 'admin', scope: 'reports' },
+  workflow_admin: { action: 'admin', scope: 'workflow' },
+  flow_designer: { action: 'admin', scope: 'flow_designer' },
+  itil_admin: { action: 'admin', scope: 'incident,problem,change' },
+  asset: { action: 'update', scope: 'alm_asset' },
+  // Handing out access.
+  user_admin: { action: 'delegate', scope: 'sys_user,sys_user_has_role,sys_user_group' },
   impersonator: { action: 'delegate', scope: 'sys_user' },
+  role_delegator: { action: 'delegate', scope: 'sys_user_has_role' },
+  // Running things.
+  rest_service: { action: 'execute', scope: 'rest_api' },
+  snc_platform_rest_api_access: { action: 'execute', scope: 'rest_api' },
+  soap: { action: 'execute', scope: 'soap_api' },
+  flow_operator: { action: 'execute', scope: 'flow_designer' },
+  mid_server: { action: 'execute', scope: 'mid_server' },
+  import_transformer: { action: 'execute', scope: 'import_sets' },
+  // Writing data.
+  catalog: { action: 'create', scope: 'sc_request' },
+  knowledge: { action: 'update', scope: 'knowledge' },
+  approver_user: { action: 'update', scope: 'sysapproval_approver' },
+  soap_create: { action: 'create', scope: 'soap_api' },
+  soap_update: { action: 'update', scope: 'soap_api' },
+  soap_delete: { action: 'delete', scope: 'soap_api' },
+  personalize: { action: 'update', scope: 'sys_ui' },
+  // Reading.
+  snc_internal: { action: 'read', scope: 'self_service' },
+  snc_external: { action: 'read', scope: 'self_service' },
+  snc_read_only: { action: 'read', scope: 'all' },
+  soap_query: { action: 'read', scope: 'soap_api' },
+  report_user: { action: 'read', scope: 'reports' },
+  sn_incident_read: { action: 'read', scope: 'incident' },
+  sn_request_read: { action: 'read', scope: 'sc_request' },
 };
 
 /** Roles that are privileged whatever `elevated_privilege` says (they can grant or become anyone). */
@@ -48,7 +82,8 @@ export const TABLES: TableSpec[] = [
   { table: 'sys_hub_flow', required: false, fields: ['sys_id', 'name', 'internal_name', 'active', 'status', 'run_as', 'sys_created_by', 'sys_created_on', 'sys_updated_on'] },
   { table: 'sys_rest_message', required: false, fields: ['sys_id', 'name', 'rest_endpoint', 'authentication_type', 'oauth2_profile', 'description', 'sys_created_on', 'sys_updated_on'] },
   { table: 'sys_rest_message_fn', required: false, fields: ['sys_id', 'rest_message', 'function_name', 'http_method', 'rest_endpoint', 'authentication_type', 'oauth2_profile'] },
-  { table: 'oauth_entity', required: false, fields: ['sys_id', 'name', 'client_id', 'type', 'token_url', 'active', 'default_grant_type', 'sys_created_on', 'sys_updated_on'] },
+  // `user`: the OAuth Application User an inbound client (type "client") runs as.
+  { table: 'oauth_entity', required: false, fields: ['sys_id', 'name', 'client_id', 'type', 'token_url', 'active', 'default_grant_type', 'user', 'sys_created_on', 'sys_updated_on'] },
   { table: 'oauth_entity_profile', required: false, fields: ['sys_id', 'name', 'oauth_entity', 'grant_type', 'is_default', 'sys_created_on'] },
   // X.509 certificates for mutual TLS / JWT signing: their expiry is a classic integration outage.
   { table: 'sys_certificate', required: false, fields: ['sys_id', 'name', 'type', 'format', 'expires', 'valid_from', 'active', 'subject_common_name', 'sys_created_on'] },

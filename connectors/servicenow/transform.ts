@@ -100,7 +100,7 @@ export function transformServiceNow(raw: RawExtraction, options: ServiceNowTrans
       sourceId: `sys_user_role/${r.sourceId}/permission`,
       displayName: `${name} role`,
       status: 'active',
-      properties: { permissionName: `${name} role`, normalizedAction: mapped.action, scope: mapped.scope, mappingBasis: mapped.basis },
+      properties: { permissionName: `${name} role`, normalizedAction: mapped.action, scope: mapped.scope, mappingBasis: mapped.basis, mapped: mapped.mapped },
     });
     b.edge('GRANTS', role.nodeId, perm.nodeId, `sys_user_role/${r.sourceId}`);
     for (const table of mapped.scope.split(',')) {
@@ -228,6 +228,10 @@ function connectionNodes(b: GraphBuilder, rows: (table: string) => RawEntity[], 
   const entityById = new Map(rows('oauth_entity').map((e) => [e.sourceId, e.properties]));
   for (const e of rows('oauth_entity')) {
     const p = e.properties;
+    // type "client": an outside app calls this instance (inbound); anything else is a provider
+    // this instance calls out to (outbound).
+    const inbound = p.type === 'client';
+    const appUser = inbound && str(p.user) ? b.id(`sys_user/${String(p.user)}`) : undefined;
     b.node({
       nodeType: 'credential',
       sourceId: `oauth_entity/${e.sourceId}`,
@@ -235,7 +239,8 @@ function connectionNodes(b: GraphBuilder, rows: (table: string) => RawEntity[], 
       status: yes(p.active) ? 'active' : 'disabled',
       ...(toIso(p.sys_created_on) ? { createdAt: toIso(p.sys_created_on) } : {}),
       properties: {
-        credentialSubtype: 'oauth_provider',
+        credentialSubtype: inbound ? 'oauth_client' : 'oauth_provider',
+        ...(inbound ? { applicationUserNodeId: appUser && b.nodes.has(appUser) ? appUser : null, applicationUserSysId: str(p.user) ?? null } : {}),
         ...(str(p.client_id) ? { clientId: str(p.client_id) } : {}),
         oauthEntitySysId: e.sourceId,
         instanceUrl,

@@ -1,3 +1,3 @@
 // Insert or replace one sync record.
 MERGE (s:SyncState {tenantId: $tenantId, syncId: $syncId})
-SET s.connectorId = $connectorId, s.startedAt = $startedAt, s.json = $json
+SET s.connectorId = $connectorId, s.startedAt = $startedAt, s.status = $status, s.writtenAt = $writtenAt, s.json = $json

@@ -1,6 +1,7 @@
 import { shortHash } from '../model/index.ts';
 import type { EdgeType, ExecutionPath } from '../model/index.ts';
-import type { StorageAdapter } from '../storage/StorageAdapter.ts';
+import type { ReadAt, StorageAdapter } from '../storage/StorageAdapter.ts';
+import { isEntryPoint } from './entry-points.ts';
 
 /** Edges of an execution chain (seed 003 "EXECUTION CHAIN PATTERN"), plus the short RUNS_AS form. */
 export const CHAIN_EDGE_TYPES: EdgeType[] = ['CALLS', 'INVOKES', 'USES', 'AUTHENTICATES_AS', 'RUNS_AS'];
@@ -17,17 +18,27 @@ export interface ChainQuery {
   asOf?: string;
 }
 
+export const readAt = (query: ChainQuery): ReadAt | undefined => (query.asOf ? { asOf: query.asOf } : undefined);
+
 /**
  * Execution chains: automation → (CALLS)* → automation → INVOKES → connection → USES → credential
- * → AUTHENTICATES_AS → identity, or automation → RUNS_AS → identity. Only maximal chains are
- * returned: a chain that is the tail of a longer one (the script include inside a business rule's
- * chain) is folded into it, because an analyst asks "what ultimately runs as this identity".
- * Chains are returned in automation → identity order whatever the walking direction.
+ * → AUTHENTICATES_AS → identity, or automation → RUNS_AS → identity, starting at an entry point
+ * (entry-points.ts: library code nothing calls starts no chain; chain-verdicts.ts reports it as a
+ * latent path). Chains are returned in automation → identity order whatever the walking direction.
  */
 export async function findExecutionChains(storage: StorageAdapter, tenantId: string, query: ChainQuery): Promise<ExecutionPath[]> {
+  const paths = await findPathsToIdentities(storage, tenantId, query);
+  return paths.filter((p) => isEntryPoint(p.startNode)).slice(0, query.limit ?? 1_000);
+}
+
+/**
+ * Every maximal automation → identity path, from entry points and library code alike. Only maximal
+ * paths: one that is the tail of a longer one (the script include inside a business rule's chain)
+ * is folded into it, because an analyst asks "what ultimately runs as this identity".
+ */
+export async function findPathsToIdentities(storage: StorageAdapter, tenantId: string, query: ChainQuery): Promise<ExecutionPath[]> {
   const maxDepth = query.maxDepth ?? DEFAULT_CHAIN_DEPTH;
-  const limit = query.limit ?? 1_000;
-  const at = query.asOf ? { asOf: query.asOf } : undefined;
+  const at = readAt(query);
   const search = { traverseEdgeTypes: CHAIN_EDGE_TYPES, maxDepth, limit: 5_000 };
   let paths: ExecutionPath[];
   if (query.to) {
@@ -43,10 +54,10 @@ export async function findExecutionChains(storage: StorageAdapter, tenantId: str
     const start = query.from ? { startNodeId: query.from } : {};
     paths = await storage.queryPaths(tenantId, { ...search, ...start, startNodeType: 'automation', endNodeType: 'identity' }, at);
   }
-  return maximalChains(paths.filter(isWellFormedChain)).slice(0, limit);
+  return maximalChains(paths.filter(isWellFormedChain));
 }
 
-function reversePath(p: ExecutionPath): ExecutionPath {
+export function reversePath(p: ExecutionPath): ExecutionPath {
   const nodes = [...p.nodes].reverse();
   return { nodes, edges: [...p.edges].reverse(), depth: p.depth, startNode: nodes[0]!, endNode: nodes.at(-1)! };
 }

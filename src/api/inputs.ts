@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  ChainKind,
   EdgeType,
   EventQuery,
   JsonValue,
@@ -71,6 +72,8 @@ export const ChainsArgs = z.object({
   to: Id.optional(),
   from: Id.optional(),
   maxDepth: z.number().int().min(1).max(MAX_PATH_DEPTH, `maxDepth is capped at ${MAX_PATH_DEPTH}`).default(8),
+  /** Absent: every kind (execution chains, partial chains, latent paths, inbound OAuth). */
+  kinds: z.array(ChainKind).min(1, 'give at least one kind, or leave kinds out for all').optional(),
   first: First.default(20),
   after: Cursor.optional(),
   asOf: AsOf.nullish(),

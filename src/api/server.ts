@@ -25,7 +25,7 @@ import type { PlaygroundOptions } from './playground/page.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { createResolvers } from './resolvers/index.ts';
 import { typeDefs } from './schema.ts';
-import { SharedResults, versioned } from './shared-results.ts';
+import { SharedResults } from './shared-results.ts';
 import type { SyncLauncher } from './sync-launcher.ts';
 import { TenantScope } from './tenant-scope.ts';
 import { costLimitRule } from './validation/cost-limit.ts';
@@ -99,11 +99,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const limits = ApiLimits.parse(options.limits ?? {});
   const logError = options.logError ?? ((error: unknown) => console.error('[authgraph api] unexpected error:', error));
   const httpServer = createServer();
-  const store = versioned(options.storage);
-  const results = { cache: new SharedResults(), versionOf: store.versionOf };
-  const syncs = options.syncs?.(store.storage);
+  const results = { cache: new SharedResults() };
+  const syncs = options.syncs?.(options.storage);
   const rates = new RateLimiter(limits.rateLimit);
-  const auditBase = options.audit ?? new AuditTrail(store.storage, newAuditOrigin('API', API_SERVICE));
+  const auditBase = options.audit ?? new AuditTrail(options.storage, newAuditOrigin('API', API_SERVICE));
   /** Per request: one conversation and trace (the caller's W3C traceparent when it sent one). */
   const auditFor = (headers: { get(name: string): string | undefined }) => {
     const audit = auditBase.withOrigin(newAuditOrigin('API', API_SERVICE, traceIdOf(headers.get('traceparent'))));
@@ -147,7 +146,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       throw new ApiError('UNAUTHENTICATED', key ? 'the API key is not valid' : 'an API key is required: send it in the x-api-key header');
     }
     const deadline = new Deadline(limits.queryTimeoutMs);
-    const scope = new TenantScope(store.storage, principal.tenantId, deadline, results);
+    const scope = new TenantScope(options.storage, principal.tenantId, deadline, results);
     return { principal, scope, loaders: createLoaders(scope), deadline, heavy, audit, note, ...(syncs ? { syncs } : {}) };
   };
 

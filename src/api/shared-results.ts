@@ -1,71 +1,19 @@
-import { MemoryStorageAdapter } from '../storage/memory/MemoryStorageAdapter.ts';
-import type { StorageAdapter } from '../storage/StorageAdapter.ts';
-
 // Derived answers (execution chains) cost far more than reading them out. Two ways to compute one
 // less often, both exact:
 //   * identical requests that arrive while one is being computed share that computation;
-//   * when this process is the only writer of the store (the embedded memory store: it is loaded
-//     at start and written only through this process's adapter), an answer is kept until the
-//     tenant's data changes. A store other processes write (Neo4j) gets no such cache: this
-//     process cannot see their writes.
-
-/** Storage methods that never change data; any other call counts as a write. */
-const READS = new Set([
-  'getNode',
-  'getNodes',
-  'getNodesByType',
-  'listNodes',
-  'getEdgesForNode',
-  'queryPaths',
-  'queryEvents',
-  'queryEventPage',
-  'getLastSyncState',
-  'listSyncStates',
-  'getGraphForConnector',
-  'close',
-]);
-
-export interface VersionedStorage {
-  /** Use this for everything, so every write is seen. */
-  storage: StorageAdapter;
-  /** Changes whenever the tenant's data may have changed; undefined when writes can't be seen. */
-  versionOf(tenantId: string): number | undefined;
-}
-
-/**
- * The store, with write counting when this process is its only writer. A write bumps its tenant's
- * version when it starts and again when it ends, so nothing computed across a write is kept.
- */
-export function versioned(storage: StorageAdapter): VersionedStorage {
-  if (!(storage instanceof MemoryStorageAdapter)) return { storage, versionOf: () => undefined };
-  const versions = new Map<string, number>();
-  const bump = (tenantId: unknown) => {
-    if (typeof tenantId === 'string') versions.set(tenantId, (versions.get(tenantId) ?? 0) + 1);
-  };
-  const counted = new Proxy(storage, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof value !== 'function' || typeof prop !== 'string' || READS.has(prop)) {
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      }
-      return (...args: unknown[]) => {
-        bump(args[0]);
-        const result = (value as (...a: unknown[]) => unknown).apply(target, args);
-        return result instanceof Promise ? result.finally(() => bump(args[0])) : result;
-      };
-    },
-  });
-  return { storage: counted, versionOf: (tenantId) => versions.get(tenantId) ?? 0 };
-}
+//   * an answer is kept until the tenant's data changes, as the store's dataVersion tells —
+//     whoever wrote it: another API replica, a CLI load, a sync worker. The version is read before
+//     the answer is computed, so an answer is never kept under a version older than its data.
+//     A store that cannot tell (dataVersion undefined) gets no such cache.
 
 export class SharedResults {
-  private readonly kept = new Map<string, { version: number; value: unknown }>();
-  private readonly running = new Map<string, { version: number | undefined; promise: Promise<unknown> }>();
+  private readonly kept = new Map<string, { version: string; value: unknown }>();
+  private readonly running = new Map<string, { version: string | undefined; promise: Promise<unknown> }>();
 
   constructor(private readonly maxKept = 500) {}
 
   /** `compute()`'s answer for this key and data version, computed once however many ask. */
-  get<T>(key: string, version: number | undefined, compute: () => Promise<T>): Promise<T> {
+  get<T>(key: string, version: string | undefined, compute: () => Promise<T>): Promise<T> {
     const kept = this.kept.get(key);
     if (kept && version !== undefined && kept.version === version) {
       this.kept.delete(key); // most recently used goes last

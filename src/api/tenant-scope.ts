@@ -16,7 +16,7 @@ export class TenantScope {
     storage: StorageAdapter,
     readonly tenantId: string,
     private readonly deadline: Deadline,
-    private readonly results?: { cache: SharedResults; versionOf: (tenantId: string) => number | undefined },
+    private readonly results?: { cache: SharedResults },
   ) {
     // Every read checks the deadline and yields between calls (runtime/cooperative.ts).
     this.storage = cooperativeStorage(storage);
@@ -56,9 +56,11 @@ export class TenantScope {
    */
   shared<T>(key: string, fn: (storage: StorageAdapter, tenantId: string) => Promise<T>): Promise<T> {
     if (!this.results) return this.analyse(fn);
-    const { cache, versionOf } = this.results;
+    const { cache } = this.results;
     // Each request waits under its own deadline; the shared computation runs to its end.
-    return this.guard(() => cache.get(`${this.tenantId}\u0000${key}`, versionOf(this.tenantId), () => fn(this.storage, this.tenantId)));
+    return this.guard(async () =>
+      cache.get(`${this.tenantId}\u0000${key}`, await this.storage.dataVersion(this.tenantId), () => fn(this.storage, this.tenantId)),
+    );
   }
 
   private guard<T>(operation: () => Promise<T>): Promise<T> {

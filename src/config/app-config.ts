@@ -5,8 +5,11 @@ import { parseOrThrow } from '../model/index.ts';
 // Process configuration, read once from the environment and validated: a wrong value stops the
 // process with a message naming the variable, instead of failing somewhere later.
 const AppConfig = z.object({
-  AUTHGRAPH_STORE: z.enum(['memory', 'neo4j']).optional(),
-  AUTHGRAPH_STATE_FILE: z.string().min(1).default('.authgraph/state.json'),
+  AUTHGRAPH_STORE: z.enum(['sqlite', 'memory', 'neo4j']).optional(),
+  /** The embedded store's database file (AUTHGRAPH_STORE=sqlite). */
+  AUTHGRAPH_DB: z.string().min(1).default('.authgraph/authgraph.db'),
+  /** How long a writer waits for another process's write before it gives up with a clear error. */
+  AUTHGRAPH_DB_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).optional(),
   AUTHGRAPH_TENANT: z.string().min(1).optional(),
   NEO4J_URI: z.string().regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\//, 'NEO4J_URI must start with bolt:// or neo4j://').optional(),
   NEO4J_USER: z.string().optional(),
@@ -21,12 +24,14 @@ const AppConfig = z.object({
   /** Comma-separated host names the server answers besides localhost (DNS rebinding guard). */
   AUTHGRAPH_API_ALLOWED_HOSTS: z.string().optional(),
 });
-export type AppConfig = z.infer<typeof AppConfig> & { store: 'memory' | 'neo4j' };
+export type StoreKind = 'sqlite' | 'memory' | 'neo4j';
+export type AppConfig = z.infer<typeof AppConfig> & { store: StoreKind };
 
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = parseOrThrow(AppConfig, env, 'environment configuration');
-  // Neo4j when asked for, or when a URI is given and nothing else was asked for.
-  const store = parsed.AUTHGRAPH_STORE ?? (parsed.NEO4J_URI ? 'neo4j' : 'memory');
+  // Neo4j when asked for, or when a URI is given and nothing else was asked for; else the
+  // embedded SQLite file.
+  const store = parsed.AUTHGRAPH_STORE ?? (parsed.NEO4J_URI ? 'neo4j' : 'sqlite');
   if (store === 'neo4j' && !parsed.NEO4J_URI) {
     throw new Error('AUTHGRAPH_STORE=neo4j needs NEO4J_URI (e.g. bolt://127.0.0.1:7687)');
   }

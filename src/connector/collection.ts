@@ -9,7 +9,10 @@ import type { CollectionStatus } from './types.ts';
 
 export interface CollectionSpec {
   name: string;
-  /** A required collection that is forbidden aborts the run (PERMISSION_DENIED is fatal); optional ones are reported. */
+  /**
+   * A required collection that fails fatally (forbidden, a rejected request) aborts the run; an
+   * optional one is reported unavailable with the reason, whatever the error, except bad credentials.
+   */
   required: boolean;
   /**
    * A source never has zero of these (every tenant has users, every instance tables). Zero means
@@ -39,14 +42,20 @@ export async function readCollection(
     for await (const page of pages) records.push(...page);
   } catch (error) {
     if (!(error instanceof ConnectorError)) throw error;
+    const read = records.length ? `; ${records.length} record(s) read before it` : '';
     const classified = spec.classify?.(error);
     if (classified && classified !== 'failed') {
       log.warn(`${spec.name}: ${classified} (${error.message})`);
-      return done({ complete: false, status: classified, notes: error.message });
+      return done({ complete: false, status: classified, notes: `${error.message}${read}` });
     }
-    if (error.type === 'PERMISSION_DENIED' && !spec.required) {
-      log.warn(`${spec.name}: no access (${error.message})`);
-      return done({ complete: false, status: 'unavailable_no_access', notes: error.message });
+    // Only a required collection can fail the connector. An optional one that the source will not
+    // serve (forbidden, not there, a request it rejects, a server that keeps failing) is reported
+    // unavailable with the reason, and the run goes on. Bad credentials stay fatal everywhere.
+    if (!spec.required && error.type !== 'AUTH_FAILURE') {
+      const status = unavailableStatus(error);
+      if (status === 'unavailable_error') log.record(`read ${spec.name}`, error);
+      else log.warn(`${spec.name}: ${status} (${error.message})`);
+      return done({ complete: false, status, notes: `${error.message}${read}` });
     }
     if (error.errorClass === 'FATAL') throw error;
     // Retries exhausted or a bad page: keep what was read, mark the collection incomplete.
@@ -58,6 +67,13 @@ export async function readCollection(
     return done({ complete: false, status: 'available', notes: 'empty response treated as incomplete' });
   }
   return done({ complete: true, status: 'available' });
+}
+
+/** How an optional collection's failure reads in evidence completeness. */
+export function unavailableStatus(error: ConnectorError): CollectionStatus['status'] {
+  if (error.status === 403) return 'unavailable_no_access';
+  if (error.status === 404 || error.status === 410) return 'unavailable_not_enabled';
+  return 'unavailable_error';
 }
 
 function oldest(records: Record_[], field?: string): { oldestRecord?: DateTime } {

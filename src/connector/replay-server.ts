@@ -23,6 +23,8 @@ export interface ReplayRequest {
   status: number;
   at: number;
   fault?: ReplayFault['kind'];
+  /** For a token request: the scope asked for (the form's other fields, the secret among them, are not kept). */
+  scope?: string;
 }
 
 interface ActiveFault {
@@ -129,7 +131,10 @@ export class ReplayServer {
     }
 
     if (req.method === 'POST' && (path.endsWith('/oauth2/v2.0/token') || path === '/oauth_token.do')) {
-      return this.#token(scenario, path, await readBody(req), send);
+      const form = await readBody(req);
+      const scope = new URLSearchParams(form).get('scope');
+      if (scope !== null) log.scope = scope;
+      return this.#token(scenario, path, form, send);
     }
     if (!this.#authorized(scenario, req.headers.authorization)) {
       return send(401, errorBody(scenario, 'InvalidAuthenticationToken', 'Access token is missing or invalid.'), {
@@ -190,15 +195,33 @@ export class ReplayServer {
     if (form.get('grant_type') !== 'client_credentials') {
       return send(400, { error: 'unsupported_grant_type', error_description: 'only client_credentials is replayed' });
     }
-    if (!tenantOk) return send(400, { error: 'invalid_request', error_description: "AADSTS90002: Tenant not found." });
+    if (!tenantOk) return send(400, { error: 'invalid_request', error_description: 'AADSTS90002: Tenant not found.', error_codes: [90002] });
+    // Entra issues tokens only for resources it knows: its clouds' Graph, or what the scenario names.
+    const scope = form.get('scope');
+    if (path.endsWith('/oauth2/v2.0/token') && scope !== null && !(auth.scopes ?? GRAPH_SCOPES).includes(scope)) {
+      const resource = scope.replace(/\/\.default$/, '');
+      return send(400, {
+        error: 'invalid_resource',
+        error_description: `AADSTS500011: The resource principal named ${resource} was not found in the tenant named ${auth.tenantId ?? 'the tenant'}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.\r\nTrace ID: ${randomUUID()}\r\nCorrelation ID: ${randomUUID()}`,
+        error_codes: [500011],
+      });
+    }
     if (!auth.clientId || form.get('client_id') !== auth.clientId || form.get('client_secret') !== auth.clientSecret) {
-      return send(401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' });
+      return send(401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.\r\nTrace ID: replay', error_codes: [7000215] });
     }
     const token = `replay-${randomUUID()}`;
     this.#tokens.set(token, `${scenario.source}/${scenario.name}`);
     send(200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: token });
   }
 }
+
+/** The scopes Entra's token endpoint accepts for Microsoft Graph, one per national cloud. */
+const GRAPH_SCOPES = [
+  'https://graph.microsoft.com/.default',
+  'https://graph.microsoft.us/.default',
+  'https://dod-graph.microsoft.us/.default',
+  'https://microsoftgraph.chinacloudapi.cn/.default',
+];
 
 /** Starts a server; the caller closes it. */
 export async function startReplayServer(root?: string): Promise<ReplayServer> {

@@ -143,7 +143,9 @@ async function runOne({ connector, config }: ConnectorInstance, options: Collect
     result.graph = await connector.transform(raw);
     result.hints = connector.resolverHints?.(raw);
     stats.timingsMs.transform = Date.now() - t2;
-    const incomplete = Object.values(raw.metadata.collections).some((c) => !c.complete && c.status === 'failed');
+    // A collection read in part, or one the source failed to serve this run, makes the run partial;
+    // one switched off by configuration (not applicable) does not.
+    const incomplete = Object.values(raw.metadata.collections).some((c) => !c.complete && c.status !== 'available' && c.status !== 'unavailable_not_applicable');
     stats.status = incomplete || raw.metadata.errors.length > 0 ? 'partial' : 'completed';
   } catch (error) {
     if (!(error instanceof ConnectorError)) throw error;

@@ -77,6 +77,7 @@ export async function computeDrift(storage: StorageAdapter, tenantId: string, op
     }
   }
 
+  await partialChanges(ctx, events, push);
   await scopeExpansions(ctx, events, liveChains, push);
   await ownershipChanges(ctx, events, index, liveChains, push);
   await credentialFindings(ctx, events, liveChains, options.expiringWithinDays ?? 30, push);
@@ -98,6 +99,63 @@ export async function computeDrift(storage: StorageAdapter, tenantId: string, op
     findings,
     examined: { events: events.length, entities: touched.size, identities: identities.size, credentials: ctx.credentialsExamined },
   };
+}
+
+// Edges whose change can make a chain stop short, or stop stopping: the walk to a connection or
+// credential, and the hop that would leave it (USES from a connection, AUTHENTICATES_AS from a credential).
+const PARTIAL_EDGES = new Set(['CALLS', 'INVOKES', 'USES', 'AUTHENTICATES_AS']);
+
+/** Partial chains (ending at a connection or credential with nothing to follow) that appeared or went. */
+async function partialChanges(ctx: DriftContext, events: GraphEvent[], push: Push): Promise<void> {
+  const starts = new Set<string>();
+  for (const e of events) {
+    if ((e.eventType !== 'relationship_added' && e.eventType !== 'relationship_removed') || !e.relationshipType || !PARTIAL_EDGES.has(e.relationshipType)) continue;
+    if (e.targetEntityId) starts.add(e.targetEntityId);
+    if (e.relationshipType === 'USES' || e.relationshipType === 'AUTHENTICATES_AS') starts.add(e.entityId);
+  }
+  const stops = new Set<string>();
+  for (const id of [...starts].sort()) for (const s of await ctx.stopCandidatesFrom(id)) stops.add(s);
+  /** The window's events about this chain: an edge between two of its nodes, one of its nodes, or the hop leaving its stop. */
+  const eventsOn = (c: ExecutionPath, stopNodeId: string) => {
+    const onChain = new Set(c.nodes.map((n) => n.nodeId));
+    return events.filter((e) => onChain.has(e.entityId) && (!e.targetEntityId || onChain.has(e.targetEntityId) || e.entityId === stopNodeId)).map((e) => e.eventId);
+  };
+  for (const stop of [...stops].sort()) {
+    const before = await ctx.partialChainsAt(stop, ctx.since);
+    const after = await ctx.partialChainsAt(stop, ctx.until);
+    const beforeIds = new Set(before.map((p) => chainId(p.path)));
+    const afterIds = new Set(after.map((p) => chainId(p.path)));
+    for (const p of after.filter((x) => !beforeIds.has(chainId(x.path)))) {
+      const cause = eventsOn(p.path, stop);
+      push({
+        findingId: findingId(ctx.tenantId, 'partial_chain_added', [chainId(p.path), ...cause]),
+        type: 'partial_chain_added',
+        severity: 'medium',
+        summary: `new partial chain, ${p.stop.reason}: ${chainSummary(p.path).hops.join(' → ')} — ${p.stop.detail}`,
+        entityIds: p.path.nodes.map((n) => n.nodeId),
+        chainIds: [chainId(p.path)],
+        eventIds: cause,
+        before: null,
+        after: { ...chainSummary(p.path), stop: p.stop as unknown as JsonValue },
+        observedAt: ctx.until,
+      });
+    }
+    for (const p of before.filter((x) => !afterIds.has(chainId(x.path)))) {
+      const cause = eventsOn(p.path, stop);
+      push({
+        findingId: findingId(ctx.tenantId, 'partial_chain_removed', [chainId(p.path), ...cause]),
+        type: 'partial_chain_removed',
+        severity: 'low',
+        summary: `partial chain gone (was ${p.stop.reason}): ${chainSummary(p.path).hops.join(' → ')}`,
+        entityIds: p.path.nodes.map((n) => n.nodeId),
+        chainIds: [chainId(p.path)],
+        eventIds: cause,
+        before: { ...chainSummary(p.path), stop: p.stop as unknown as JsonValue },
+        after: null,
+        observedAt: ctx.until,
+      });
+    }
+  }
 }
 
 async function eventsIn(storage: StorageAdapter, tenantId: string, since: string, until: string): Promise<GraphEvent[]> {

@@ -1,4 +1,7 @@
 import { CHAIN_EDGE_TYPES, chainId, findExecutionChains } from '../analysis/execution-chains.ts';
+import { findPartialPathsEndingAt } from '../analysis/partial-chains.ts';
+import type { PartialPath } from '../analysis/partial-chains.ts';
+import { isEntryPoint } from '../analysis/entry-points.ts';
 import type { ExecutionPath, NormalizedNode } from '../model/index.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 
@@ -10,6 +13,7 @@ import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 export class DriftContext {
   private readonly chains = new Map<string, Promise<ExecutionPath[]>>();
   private readonly nodes = new Map<string, Promise<NormalizedNode | null>>();
+  private readonly partials = new Map<string, Promise<PartialPath[]>>();
   credentialsExamined = 0;
 
   constructor(
@@ -23,6 +27,35 @@ export class DriftContext {
     const key = `${asOf}|${identityId}`;
     let found = this.chains.get(key);
     if (!found) this.chains.set(key, (found = findExecutionChains(this.storage, this.tenantId, { to: identityId, asOf })));
+    return found;
+  }
+
+  /** Partial chains from entry points that stop at this connection or credential. */
+  partialChainsAt(stopNodeId: string, asOf: string): Promise<PartialPath[]> {
+    const key = `${asOf}|${stopNodeId}`;
+    let found = this.partials.get(key);
+    if (!found) {
+      found = findPartialPathsEndingAt(this.storage, this.tenantId, stopNodeId, asOf).then((all) => all.filter((p) => isEntryPoint(p.path.startNode)));
+      this.partials.set(key, found);
+    }
+    return found;
+  }
+
+  /** Connections and credentials an entity leads to along CALLS / INVOKES / USES (itself, if it is one), at either end of the window. */
+  async stopCandidatesFrom(entityId: string): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const asOf of [this.since, this.until]) {
+      const node = await this.node(entityId, asOf);
+      if (!node || node.deletedAt) continue;
+      if (node.nodeType === 'connection' || node.nodeType === 'credential') found.add(node.nodeId);
+      if (node.nodeType === 'credential' || node.nodeType === 'identity') continue;
+      const paths = await this.storage.queryPaths(
+        this.tenantId,
+        { startNodeId: entityId, traverseEdgeTypes: ['CALLS', 'INVOKES', 'USES'], maxDepth: 8, limit: 200 },
+        { asOf },
+      );
+      for (const p of paths) if (p.endNode.nodeType === 'connection' || p.endNode.nodeType === 'credential') found.add(p.endNode.nodeId);
+    }
     return found;
   }
 

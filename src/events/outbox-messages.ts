@@ -9,12 +9,25 @@ import { TOPICS } from './topics.ts';
  * The outbox id is the envelope's event id, so writing the same sync's rows twice is a no-op.
  */
 export function outboxMessagesForSync(events: readonly GraphEvent[], sync: SyncState, createdAt = new Date().toISOString()): OutboxMessage[] {
+  return [...lazyOutboxMessagesForSync(events, sync, createdAt)];
+}
+
+/**
+ * The same rows, made one at a time as a store writes them: a first sync of a million-node tenant
+ * has millions of events, and their serialized envelopes held at once would cost gigabytes.
+ * Walkable more than once (a store may retry its transaction).
+ */
+export function lazyOutboxMessagesForSync(events: readonly GraphEvent[], sync: SyncState, createdAt = new Date().toISOString()): Iterable<OutboxMessage> {
   const batch = { batchId: sync.syncId, createdAt };
-  const rows: OutboxMessage[] = events.map((event, i) =>
-    toOutbox(graphEventEnvelope(event), TOPICS.graphEvents, `${event.tenantId}|${event.entityId}`, { ...batch, position: i }),
-  );
-  rows.push(toOutbox(syncCompletedEnvelope(sync), TOPICS.syncsCompleted, `${sync.tenantId}|${sync.connectorId}`, { ...batch, position: events.length }));
-  return rows;
+  return {
+    *[Symbol.iterator]() {
+      for (let i = 0; i < events.length; i++) {
+        const event = events[i]!;
+        yield toOutbox(graphEventEnvelope(event), TOPICS.graphEvents, `${event.tenantId}|${event.entityId}`, { ...batch, position: i });
+      }
+      yield toOutbox(syncCompletedEnvelope(sync), TOPICS.syncsCompleted, `${sync.tenantId}|${sync.connectorId}`, { ...batch, position: events.length });
+    },
+  };
 }
 
 export function toOutbox(

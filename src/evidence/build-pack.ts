@@ -1,9 +1,12 @@
-import { DEFAULT_CHAIN_DEPTH, chainId, findExecutionChains } from '../analysis/execution-chains.ts';
+import { findChainVerdicts, verdictId } from '../analysis/chain-verdicts.ts';
+import type { ChainVerdict } from '../analysis/chain-verdicts.ts';
+import { DEFAULT_CHAIN_DEPTH } from '../analysis/execution-chains.ts';
 import { ownershipOf } from '../analysis/ownership-report.ts';
 import { MAX_PATHS, canonicalJson, findSecretPaths, redactSecrets } from '../model/index.ts';
-import type { ExecutionPath, NormalizedEdge, NormalizedNode, SyncState } from '../model/index.ts';
+import type { NormalizedEdge, NormalizedNode, SyncState } from '../model/index.ts';
 import { UnknownAsOfError, resolveAsOf } from '../storage/as-of.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
+import { actionLabel } from '../resolve/permission-action.ts';
 import { EvidencePackError } from './errors.ts';
 import { PACK_FORMAT } from './pack.ts';
 import type { EvidencePack, PackChain, PackGrant, PackHistory, PackOwnership, PackPrivileges, PackSubject, PackTime } from './pack.ts';
@@ -48,8 +51,8 @@ export async function buildEvidencePack(
   const syncs = await syncsUntil(storage, tenantId, resolved);
 
   const { subject, chains, subjectNode } = await selectChains(view, tenantId, target, resolved, options.maxDepth ?? DEFAULT_CHAIN_DEPTH);
-  const nodes = uniqueNodes([...chains.flatMap((c) => c.nodes), ...(subjectNode ? [subjectNode] : [])]);
-  const chainEdgeIds = new Set(chains.flatMap((c) => c.edges.map((e) => e.edgeId)));
+  const nodes = uniqueNodes([...chains.flatMap((c) => c.path.nodes), ...(subjectNode ? [subjectNode] : [])]);
+  const chainEdgeIds = new Set(chains.flatMap((c) => c.path.edges.map((e) => e.edgeId)));
 
   const history = await historyOf(storage, tenantId, nodes.map((n) => n.nodeId), resolved);
   const time = packTime(options.asOf, resolved, syncs, history);
@@ -97,12 +100,13 @@ async function selectChains(
   target: PackTarget,
   resolved: string | undefined,
   maxDepth: number,
-): Promise<{ subject: PackSubject; chains: ExecutionPath[]; subjectNode?: NormalizedNode }> {
+): Promise<{ subject: PackSubject; chains: ChainVerdict[]; subjectNode?: NormalizedNode }> {
   const when = resolved ? ` as of ${resolved}` : '';
   if ('chainId' in target) {
-    // A chain id is a hash of its edges: find it among every (maximal) chain of the tenant.
-    const all = await findExecutionChains(view, tenantId, { maxDepth, limit: MAX_PATHS, ...asOf(resolved) });
-    const chain = all.find((c) => chainId(c) === target.chainId);
+    // A chain id is a hash of its edges: find it among every (maximal) chain verdict of the tenant,
+    // partial chains and latent paths included.
+    const all = await findChainVerdicts(view, tenantId, { maxDepth, limit: MAX_PATHS, ...asOf(resolved) });
+    const chain = all.find((c) => verdictId(c) === target.chainId);
     if (!chain) {
       throw new EvidencePackError(
         'NOT_FOUND',
@@ -116,7 +120,8 @@ async function selectChains(
   if (node.nodeType !== 'identity') {
     throw new EvidencePackError('BAD_INPUT', `${target.identityId} is a ${node.nodeType}, not an identity`);
   }
-  const chains = await findExecutionChains(view, tenantId, { to: target.identityId, maxDepth, limit: MAX_PATHS, ...asOf(resolved) });
+  // Every chain ending at the identity: execution chains, latent paths and inbound OAuth.
+  const chains = await findChainVerdicts(view, tenantId, { to: target.identityId, maxDepth, limit: MAX_PATHS, ...asOf(resolved) });
   return { subject: { kind: 'identity', identityId: target.identityId }, chains, subjectNode: node };
 }
 
@@ -136,7 +141,8 @@ function packTime(requested: string | undefined, resolved: string | undefined, s
   return latestEvent ? { ...base, effectiveAt: latestEvent, basis: 'latest_event' } : { ...base, effectiveAt: null, basis: 'none' };
 }
 
-async function packChain(view: StorageAdapter, tenantId: string, chain: ExecutionPath): Promise<PackChain> {
+async function packChain(view: StorageAdapter, tenantId: string, verdict: ChainVerdict): Promise<PackChain> {
+  const chain = verdict.path;
   const hops = await Promise.all(
     chain.edges.map(async (edge, position) => {
       const from = chain.nodes[position]!;
@@ -156,15 +162,21 @@ async function packChain(view: StorageAdapter, tenantId: string, chain: Executio
     }),
   );
   return {
-    chainId: chainId(chain),
-    kind: chain.edges.at(-1)?.edgeType === 'RUNS_AS' ? 'runs_as' : 'authenticates_as',
+    chainId: verdictId(verdict),
+    kind: verdict.kind,
     depth: chain.depth,
-    automationId: chain.startNode.nodeId,
-    identityId: chain.endNode.nodeId,
+    entryPoint: verdict.entryPoint,
+    startNodeId: chain.startNode.nodeId,
+    automationId: chain.startNode.nodeType === 'automation' ? chain.startNode.nodeId : null,
+    identityId: verdict.stop === null && chain.endNode.nodeType === 'identity' ? chain.endNode.nodeId : null,
+    stop: verdict.stop,
     nodeIds: chain.nodes.map((n) => n.nodeId),
     hops,
   };
 }
+
+/** A guessed action is never shown as a fact: "normalizedAction: unmapped — assumed admin". */
+const permissionDetail = (p: { normalizedAction: string }) => `normalizedAction: ${actionLabel(p)}`;
 
 /** Seed 003: AUTHENTICATES_AS is structural; the proof sits on the AUTHENTICATES_TO edge beside it. */
 async function crossSystemLink(view: StorageAdapter, tenantId: string, edge: NormalizedEdge): Promise<NormalizedEdge | null> {
@@ -202,7 +214,8 @@ async function privilegesOf(view: StorageAdapter, tenantId: string, identityId: 
       nodeType: end.nodeType,
       displayName: end.displayName,
       privileged: end.nodeType === 'role' ? end.properties.isPrivileged : POWERFUL_ACTIONS.has(end.properties.normalizedAction),
-      detail: end.nodeType === 'role' ? `isPrivileged: ${end.properties.isPrivileged}` : `normalizedAction: ${end.properties.normalizedAction}`,
+      detail: end.nodeType === 'role' ? `isPrivileged: ${end.properties.isPrivileged}` : permissionDetail(end.properties),
+      mapped: end.nodeType === 'role' ? null : end.properties.mapped !== false,
       path: p.edges.map((e) => ({
         edgeId: e.edgeId,
         edgeType: e.edgeType,

@@ -1,4 +1,6 @@
+import type { ChainStop } from '../analysis/partial-chains.ts';
 import type {
+  ChainKind,
   EdgeProvenance,
   EvidenceReferences,
   EvidenceSourceStatus,
@@ -14,7 +16,8 @@ import type { OwnerSummary, OwnershipSignal } from '../resolve/ownership.ts';
 // canonically, so the same state and arguments always give the same bytes: no wall-clock time
 // appears anywhere; times come from the asOf argument and the sync records.
 
-export const PACK_FORMAT = 'authgraph.evidence-pack/1';
+// /2: chains carry kind (partial, latent, inbound_oauth too), entryPoint, stop; grants carry mapped.
+export const PACK_FORMAT = 'authgraph.evidence-pack/2';
 
 export type PackSubject = { kind: 'chain'; chainId: string } | { kind: 'identity'; identityId: string };
 
@@ -52,10 +55,18 @@ export interface PackHop {
 
 export interface PackChain {
   chainId: string;
-  kind: 'authenticates_as' | 'runs_as';
+  /** authenticates_as, runs_as, inbound_oauth; partial (see stop); latent (library code nothing calls). */
+  kind: ChainKind;
   depth: number;
-  automationId: string;
-  identityId: string;
+  /** The start runs by itself (src/analysis/entry-points.ts); false for a latent path. */
+  entryPoint: boolean;
+  startNodeId: string;
+  /** The starting automation; null for an inbound OAuth chain (it starts at an identity). */
+  automationId: string | null;
+  /** The identity it ends at; null when the chain stops short (see stop). */
+  identityId: string | null;
+  /** Where and why a chain ends at no identity (stops_at_connection / stops_at_credential). */
+  stop: ChainStop | null;
   nodeIds: string[];
   hops: PackHop[];
 }
@@ -86,8 +97,10 @@ export interface PackGrant {
   displayName: string;
   /** A privileged role, or a permission granting admin or delegate. */
   privileged: boolean;
-  /** isPrivileged for a role, normalizedAction for a permission. */
+  /** isPrivileged for a role, normalizedAction for a permission ("unmapped — assumed admin" for a guess). */
   detail: string;
+  /** For a permission: false when no mapping table knew it and the action is the fallback's guess. */
+  mapped: boolean | null;
   path: PackGrantStep[];
 }
 

@@ -36,7 +36,7 @@ export function renderReport(pack: EvidencePack, options: { packSha256: string }
   const subject =
     pack.subject.kind === 'chain'
       ? `Execution chain ${pack.subject.chainId}`
-      : `Every execution chain ending at ${nameOf(pack.subject.identityId)}`;
+      : `Every chain ending at ${nameOf(pack.subject.identityId)}`;
   const t = pack.time;
 
   const page = html`<!DOCTYPE html>
@@ -103,7 +103,8 @@ function chainSection(chain: PackChain, index: number, nodes: Map<string, Normal
   for (const hop of chain.hops) boxes.push(edgeBox(hop), nodeBox(hop.toNodeId, nodes, ownership));
   return html`<article class="chain" id="${anchor(chain.chainId)}">
 <h3>Chain ${index + 1} <code>${chain.chainId}</code></h3>
-<p class="chain-meta">${chain.kind.replaceAll('_', ' ')} · ${chain.depth} hop(s) · ${nodes.get(chain.automationId)?.displayName ?? chain.automationId} → ${nodes.get(chain.identityId)?.displayName ?? chain.identityId}</p>
+<p class="chain-meta">${chain.kind.replaceAll('_', ' ')}${chain.entryPoint ? '' : ' (library code nothing calls)'} · ${chain.depth} hop(s) · ${nodes.get(chain.startNodeId)?.displayName ?? chain.startNodeId} → ${chain.identityId ? (nodes.get(chain.identityId)?.displayName ?? chain.identityId) : 'no identity'}</p>
+${chain.stop ? html`<p class="warn">Stops short: ${chain.stop.reason.replaceAll('_', ' ')} at ${nodes.get(chain.stop.nodeId)?.displayName ?? chain.stop.nodeId}. ${chain.stop.detail}${chain.stop.searched ? ` (searched ${chain.stop.searched.field} ${chain.stop.searched.value ?? 'none'} against ${chain.stop.searched.against} of ${chain.stop.searched.candidates} identities${chain.stop.searched.scopes.length ? ` in ${chain.stop.searched.scopes.join(', ')}` : ''})` : ''}</p>` : ''}
 <ol class="hops">${boxes}</ol>
 </article>`;
 }

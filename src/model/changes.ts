@@ -20,8 +20,11 @@ export interface SyncCommit {
   changes: GraphChangeSet;
   events: GraphEvent[];
   syncState: SyncState;
-  /** Messages announcing this sync, published later by the outbox relay. */
-  outbox?: OutboxMessage[];
+  /**
+   * Messages announcing this sync, published later by the outbox relay. Any iterable that can be
+   * walked more than once: a large sync's rows are made as the store writes them, never all held.
+   */
+  outbox?: Iterable<OutboxMessage>;
 }
 
 /** The graph a connector owns in storage: live nodes and edges, no tombstones. */

@@ -11,6 +11,8 @@ export const DRIFT_FINDING_TYPES = [
   'credential_expiring',
   'credential_expired_in_use',
   'cross_system_link_added',
+  'partial_chain_added',
+  'partial_chain_removed',
 ] as const;
 export const DriftFindingType = z.enum(DRIFT_FINDING_TYPES);
 export type DriftFindingType = z.infer<typeof DriftFindingType>;

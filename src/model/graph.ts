@@ -14,7 +14,10 @@ export type TemporalMarker = z.infer<typeof TemporalMarker>;
 
 export const EvidenceSourceStatus = z.object({
   sourceTable: NonEmpty,
-  status: z.enum(['available', 'unavailable_not_enabled', 'unavailable_no_access', 'unavailable_not_applicable']),
+  // unavailable_no_license: the source refuses for want of a licence (Graph's sign-in logs need
+  // Entra ID P1); unavailable_error: the source answered with an error (a 400, a 5xx after every
+  // retry) and the reason is in notes. Both are issue 12's: an optional collection degrades.
+  status: z.enum(['available', 'unavailable_not_enabled', 'unavailable_no_access', 'unavailable_not_applicable', 'unavailable_no_license', 'unavailable_error']),
   recordCount: z.number().int().nonnegative().optional(),
   oldestRecord: DateTime.optional(),
   notes: z.string().optional(),

@@ -33,11 +33,20 @@ export function edgeFingerprint(edge: NormalizedEdge): string {
 
 /** Short stable hashes of the fingerprints, for stores that keep them beside each row. */
 export function nodeContentHash(node: NormalizedNode): string {
-  return createHash('sha1').update(nodeFingerprint(node)).digest('base64');
+  return hashFingerprint(nodeFingerprint(node));
 }
 
 export function edgeContentHash(edge: NormalizedEdge): string {
-  return createHash('sha1').update(edgeFingerprint(edge)).digest('base64');
+  return hashFingerprint(edgeFingerprint(edge));
+}
+
+/**
+ * The content hash of a fingerprint already made: a store that serialises a live node anyway
+ * (its JSON is the node's fingerprint when it has no deletedAt) hashes that string instead of
+ * serialising the node twice.
+ */
+export function hashFingerprint(fingerprint: string): string {
+  return createHash('sha1').update(fingerprint).digest('base64');
 }
 
 /**

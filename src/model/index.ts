@@ -16,3 +16,4 @@ export * from './hash.ts';
 export * from './changes.ts';
 export * from './outbox.ts';
 export * from './drift.ts';
+export * from './chains.ts';

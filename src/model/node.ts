@@ -76,6 +76,9 @@ export const CredentialProperties = z.object({
     'oauth_provider',
     'oauth_profile',
     'client_secret',
+    // An inbound OAuth client registration (ServiceNow oauth_entity of type "client"): an outside
+    // app presents its client id and runs as the registration's application user.
+    'oauth_client',
   ]),
   expiresAt: DateTime.optional(),
   lastUsedAt: DateTime.optional(),
@@ -105,6 +108,11 @@ export const PermissionProperties = z.object({
   normalizedAction: NormalizedAction,
   scope: z.string(),
   description: z.string().optional(),
+  // False when no mapping table knew the permission: normalizedAction is then the seed rules'
+  // guess ("unmapped — assumed admin"), never to be shown as a fact. Absent: not recorded.
+  mapped: z.boolean().optional(),
+  // OpenID Connect scopes (openid, profile, email, offline_access): sign-in, nothing more.
+  signInOnly: z.boolean().optional(),
 }).catchall(extra);
 
 export const ResourceProperties = z.object({

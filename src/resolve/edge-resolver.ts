@@ -60,6 +60,14 @@ export class EdgeResolver {
     const entraIdentityComplete = inputs.some(
       (i) => i.graph.nodes.some((n) => n.sourceSystem === 'entra_id') && isComplete(i.graph.extractionScope, 'identity'),
     );
+    // Inbound links (Entra app → ServiceNow user) sit in the Entra graph: they are complete when
+    // every other source's OAuth registrations and users were read whole in this run (an Entra
+    // run alone saw none of them, so it can say nothing about these links being gone).
+    const inboundSources = inputs.filter((i) => i.graph.nodes.some((n) => n.nodeType === 'credential' && n.sourceSystem !== 'entra_id'));
+    const inboundSourcesComplete =
+      !options.someConnectorFailed &&
+      inboundSources.length > 0 &&
+      inboundSources.every((i) => isComplete(i.graph.extractionScope, 'credential') && isComplete(i.graph.extractionScope, 'identity'));
     const graphs = inputs.map((input, index) => {
       const edges = [...input.graph.edges, ...(added[index] ?? [])];
       const nodes = markExternalReach(input.graph.nodes, edges);
@@ -68,7 +76,7 @@ export class EdgeResolver {
         nodes,
         edges,
         ...(input.graph.extractionScope
-          ? { extractionScope: resolvedScope(input.graph, input.hints !== undefined, entraIdentityComplete && !options.someConnectorFailed) }
+          ? { extractionScope: resolvedScope(input.graph, input.hints !== undefined, entraIdentityComplete && !options.someConnectorFailed, inboundSourcesComplete) }
           : {}),
       };
     });
@@ -81,7 +89,7 @@ function isComplete(scope: ExtractionScope | undefined, type: NodeType): boolean
 }
 
 /** Adds the resolver's edge types to a graph's scope when everything they are built from was complete. */
-function resolvedScope(graph: NormalizedGraph, hasHints: boolean, authTargetsComplete: boolean): ExtractionScope {
+function resolvedScope(graph: NormalizedGraph, hasHints: boolean, authTargetsComplete: boolean, inboundSourcesComplete: boolean): ExtractionScope {
   const scope = graph.extractionScope as ExtractionScope;
   const types = new Set(scope.completeEdgeTypes);
   if (hasHints) {
@@ -95,6 +103,10 @@ function resolvedScope(graph: NormalizedGraph, hasHints: boolean, authTargetsCom
       if (authTargetsComplete && scope.completeNodeTypes.includes('credential')) types.add(t);
       else types.delete(t);
     }
+  }
+  if (graph.nodes.some((n) => n.nodeType === 'identity' && n.sourceSystem === 'entra_id')) {
+    if (inboundSourcesComplete && scope.completeNodeTypes.includes('identity')) types.add('AUTHENTICATES_TO');
+    else types.delete('AUTHENTICATES_TO');
   }
   return { ...scope, completeEdgeTypes: [...types].sort() };
 }

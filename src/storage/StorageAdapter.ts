@@ -14,9 +14,14 @@ import type {
 
 export type EdgeDirection = 'incoming' | 'outgoing' | 'both';
 
-/** Which connector a write belongs to; getGraphForConnector and the diff are scoped by it. */
-export interface WriteOptions {
-  connectorId?: string;
+/**
+ * What a sync diffs against (DESIGN decision 3, "stored ids + content hashes"): the content hash
+ * (nodeContentHash / edgeContentHash) of every live node and edge a connector wrote. A sync reads
+ * this instead of the whole stored graph, and full rows only for what changed (previous-graph.ts).
+ */
+export interface PreviousState {
+  nodeHashes: Map<string, string>;
+  edgeHashes: Map<string, string>;
 }
 
 /**
@@ -100,28 +105,26 @@ export interface StorageAdapter extends OutboxStore, LeaseStore {
   /** Live nodes only. */
   getNodesByType(tenantId: string, nodeType: NodeType, at?: ReadAt): Promise<NormalizedNode[]>;
   getEdgesForNode(tenantId: string, nodeId: string, direction: EdgeDirection, at?: ReadAt): Promise<NormalizedEdge[]>;
-  upsertNode(tenantId: string, node: NormalizedNode, options?: WriteOptions): Promise<void>;
-  /** Tombstones the node (status 'deleted', deletedAt now) and removes its edges. */
-  deleteNode(tenantId: string, nodeId: string): Promise<void>;
-  upsertEdge(tenantId: string, edge: NormalizedEdge, options?: WriteOptions): Promise<void>;
-  deleteEdge(tenantId: string, edgeId: string): Promise<void>;
+  /** Current edges by id, in the order asked; null where there is none. */
+  getEdges(tenantId: string, edgeIds: readonly string[]): Promise<(NormalizedEdge | null)[]>;
 
   // --- Path queries ---
   /** Simple paths only, depth and count capped by the model (MAX_PATH_DEPTH, MAX_PATHS). */
   queryPaths(tenantId: string, query: PathQueryInput, at?: ReadAt): Promise<ExecutionPath[]>;
 
-  // --- Events ---
-  appendEvents(tenantId: string, events: GraphEvent[]): Promise<void>;
+  // --- Events (written only by commitSync) ---
   queryEvents(tenantId: string, query: EventQueryInput): Promise<GraphEvent[]>;
   queryEventPage(tenantId: string, query: EventQueryInput): Promise<EventPage>;
 
-  // --- Bulk ---
-  bulkUpsertNodes(tenantId: string, nodes: NormalizedNode[], options?: WriteOptions): Promise<void>;
-  bulkUpsertEdges(tenantId: string, edges: NormalizedEdge[], options?: WriteOptions): Promise<void>;
-
   // --- State ---
-  getLastSyncState(tenantId: string, connectorId: string): Promise<SyncState | null>;
-  /** Live nodes and edges written for this connector, as a graph the diff can compare against. */
+  /** The newest sync of the connector that committed its graph (status completed or partial). */
+  lastCompletedSync(tenantId: string, connectorId: string): Promise<SyncState | null>;
+  /** Ids and content hashes of the connector's live nodes and edges: what a sync diffs against. */
+  previousState(tenantId: string, connectorId: string): Promise<PreviousState>;
+  /**
+   * Live nodes and edges written for this connector, as a whole graph. Only an incremental sync
+   * needs it (a delta is laid over the stored graph); a full sync reads previousState.
+   */
   getGraphForConnector(tenantId: string, connectorId: string): Promise<NormalizedGraph>;
 
   // --- Beyond the seed ---
@@ -132,6 +135,12 @@ export interface StorageAdapter extends OutboxStore, LeaseStore {
   listSyncStates(tenantId: string, options?: { connectorId?: string; limit?: number }): Promise<SyncState[]>;
   getNodes(tenantId: string, nodeIds: readonly string[], at?: ReadAt): Promise<(NormalizedNode | null)[]>;
   listNodes(tenantId: string, query: NodePageQuery, at?: ReadAt): Promise<NodePage>;
+  /**
+   * A token that changes whenever the tenant's stored data may have changed, whoever wrote it
+   * (another process included), so cached answers can be kept until then. Undefined when the store
+   * cannot tell cheaply: callers then cache nothing.
+   */
+  dataVersion(tenantId: string): Promise<string | undefined>;
   /** Releases connections and flushes pending persistence. */
   close(): Promise<void>;
 }

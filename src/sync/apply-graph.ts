@@ -1,7 +1,9 @@
 import { diffGraphs } from '../diff/index.ts';
 import type { DiffResult, NormalizedGraph, SyncError, SyncMode, SyncState } from '../model/index.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
-import { outboxMessagesForSync } from '../events/outbox-messages.ts';
+import { lazyOutboxMessagesForSync } from '../events/outbox-messages.ts';
+import { readPreviousGraph } from './previous-graph.ts';
+import type { PreviousGraph } from './previous-graph.ts';
 
 export interface ApplyGraphOptions {
   mode?: SyncMode;
@@ -10,8 +12,8 @@ export interface ApplyGraphOptions {
   cursor?: SyncState['cursor'];
   /** Connector errors to record (a partial extraction's skipped entities). */
   errors?: SyncState['errors'];
-  /** The previous state to diff against, when the caller already read it. */
-  previous?: { nodes: NormalizedGraph['nodes']; edges: NormalizedGraph['edges'] };
+  /** The previous state to diff against, when the caller already read it (an incremental overlay). */
+  previous?: PreviousGraph;
   /** Node ids of the other graphs committed in the same run (a cross-system edge may point at one). */
   runNodeIds?: ReadonlySet<string>;
 }
@@ -67,8 +69,8 @@ export async function applyGraph(
   const checked = await withoutDanglingEdges(storage, input, options.runNodeIds);
   const graph = checked.graph;
   const errors = [...(options.errors ?? []), ...checked.warnings];
-  const previous = options.previous ?? (await storage.getGraphForConnector(graph.tenantId, graph.connectorId));
-  const { result, changes } = diffGraphs(previous, graph);
+  const { previous, diffOptions } = options.previous ?? (await readPreviousGraph(storage, graph));
+  const { result, changes } = diffGraphs(previous, graph, diffOptions);
   const syncState: SyncState = {
     syncId: graph.syncId,
     tenantId: graph.tenantId,
@@ -94,7 +96,7 @@ export async function applyGraph(
     ...(options.deltaToken ? { deltaToken: options.deltaToken } : {}),
     ...(options.cursor ? { cursor: options.cursor } : {}),
   };
-  const outbox = outboxMessagesForSync(result.events, syncState, syncState.completedAt);
+  const outbox = lazyOutboxMessagesForSync(result.events, syncState, syncState.completedAt);
   await storage.commitSync(graph.tenantId, { connectorId: graph.connectorId, changes, events: result.events, syncState, outbox });
   return result;
 }

@@ -5,7 +5,7 @@ import type { JsonObject, SyncState } from '../model/index.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 import { auditRecordsToEvents } from './audit-events.ts';
 import { LeaseHeartbeat } from './lease-heartbeat.ts';
-import { checkRetention, lastSuccessfulSync } from './retention.ts';
+import { checkRetention } from './retention.ts';
 import { runTenantSync, syncLeaseKey } from './run-tenant-sync.ts';
 import type { ConnectorSyncOutcome, TenantSyncOptions, TenantSyncReport } from './run-tenant-sync.ts';
 import { connectorSyncId, newSyncId } from './sync-ids.ts';
@@ -73,7 +73,7 @@ async function auditRound(
   }
   const startedAt = now().toISOString();
   try {
-    const last = (await lastSuccessfulSync(storage, tenantId, connectorId))!;
+    const last = (await storage.lastCompletedSync(tenantId, connectorId))!;
     const cursor = (last.cursor as unknown as SyncCursor | undefined) ?? undefined;
     const since = cursor?.lastSuccessfulSync ?? last.completedAt ?? last.startedAt;
     const extraction = await connector.extractAuditLogs!(config, { syncId, since, ...(cursor ? { cursor } : {}) });

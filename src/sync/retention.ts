@@ -1,5 +1,4 @@
 import type { ConnectorInstance } from '../connector/connectors-config.ts';
-import type { SyncState } from '../model/index.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 
 /** Days before the source's audit retention runs out at which a protective baseline is taken. */
@@ -23,11 +22,6 @@ export function retentionDaysOf(instance: ConnectorInstance): number {
   return instance.connector.auditLogConfig?.retentionDays ?? 365;
 }
 
-export async function lastSuccessfulSync(storage: StorageAdapter, tenantId: string, connectorId: string): Promise<SyncState | undefined> {
-  const recent = await storage.listSyncStates(tenantId, { connectorId, limit: 50 });
-  return recent.find((s) => s.status === 'completed' || s.status === 'partial');
-}
-
 /**
  * The daily retention check (seed 003 "Retention Management"): a connector whose last successful
  * sync is older than its audit retention minus a week needs a full baseline now, before the audit
@@ -37,7 +31,7 @@ export async function lastSuccessfulSync(storage: StorageAdapter, tenantId: stri
 export async function checkRetention(storage: StorageAdapter, instance: ConnectorInstance, now = new Date()): Promise<RetentionVerdict> {
   const { tenantId, connectorId } = instance.config;
   const retentionDays = retentionDaysOf(instance);
-  const last = await lastSuccessfulSync(storage, tenantId, connectorId);
+  const last = await storage.lastCompletedSync(tenantId, connectorId);
   if (!last) return { connectorId, retentionDays, action: 'baseline_required', reason: 'no baseline has been taken yet' };
   const at = last.completedAt ?? last.startedAt;
   const ageDays = (now.getTime() - Date.parse(at)) / DAY_MS;

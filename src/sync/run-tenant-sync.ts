@@ -100,7 +100,7 @@ export async function runTenantSync(
   try {
     const deltaTokens: Record<string, string | undefined> = {};
     if (options.mode === 'incremental') {
-      for (const i of mine) deltaTokens[i.config.connectorId] = (await lastCompleted(storage, tenantId, i.config.connectorId))?.deltaToken;
+      for (const i of mine) deltaTokens[i.config.connectorId] = (await storage.lastCompletedSync(tenantId, i.config.connectorId))?.deltaToken;
     }
     // 3–5. Health check, extract, transform, resolve — bounded by the sync timeout.
     let timer: NodeJS.Timeout | undefined;
@@ -132,15 +132,17 @@ export async function runTenantSync(
       }
       try {
         say({ connectorId: id, phase: 'diff', message: 'comparing with the stored graph' });
-        const previous = await storage.getGraphForConnector(tenantId, id);
-        const overlaid = stats.incremental ? overlayDelta(previous, { ...graph, syncId }) : { ...graph, syncId };
+        // A delta is laid over the whole stored graph; a full extraction is diffed against the
+        // stored ids and content hashes alone (applyGraph reads them).
+        const stored = stats.incremental ? await storage.getGraphForConnector(tenantId, id) : undefined;
+        const overlaid = stored ? overlayDelta(stored, { ...graph, syncId }) : { ...graph, syncId };
         // Dangling edges are refused here, so this outcome and the sync record agree (apply-graph.ts).
         const { graph: current, warnings } = await withoutDanglingEdges(storage, overlaid, runNodeIds);
         errors.push(...warnings);
         say({ connectorId: id, phase: 'load', message: 'committing changes, events and outbox' });
         const diff = await applyGraph(storage, current, {
           mode: options.mode,
-          previous,
+          ...(stored ? { previous: { previous: stored, diffOptions: {} } } : {}),
           errors,
           runNodeIds,
           ...(stats.deltaToken ? { deltaToken: stats.deltaToken } : {}),
@@ -191,11 +193,6 @@ async function closeAbandonedRuns(storage: StorageAdapter, tenantId: string, con
       errors: [...stale.errors, { type: 'ABANDONED', message: 'the process running this sync stopped before it finished; nothing of it was committed' }],
     });
   }
-}
-
-async function lastCompleted(storage: StorageAdapter, tenantId: string, connectorId: string): Promise<SyncState | undefined> {
-  const recent = await storage.listSyncStates(tenantId, { connectorId, limit: 20 });
-  return recent.find((s) => s.status === 'completed' || s.status === 'partial');
 }
 
 /** Record a failed connector sync and announce it; never throws (the store itself may be down). */

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MemoryStorageAdapter } from '../../src/storage/memory/MemoryStorageAdapter.ts';
 import { applyGraph } from '../../src/sync/apply-graph.ts';
@@ -8,26 +5,6 @@ import { freshTenant, sampleTenant } from '../support/sample-tenant.ts';
 import { defineStorageAdapterContract } from './storage-adapter.contract.ts';
 
 defineStorageAdapterContract('memory', { setup: async () => MemoryStorageAdapter.create() });
-
-defineStorageAdapterContract('memory with file persistence', {
-  setup: async () => MemoryStorageAdapter.open({ filePath: join(mkdtempSync(join(tmpdir(), 'authgraph-')), 'state.json') }),
-});
-
-describe('memory adapter persistence', () => {
-  it('keeps state and history across restarts', async () => {
-    const filePath = join(mkdtempSync(join(tmpdir(), 'authgraph-')), 'state.json');
-    const tenantId = freshTenant();
-    const first = await MemoryStorageAdapter.open({ filePath });
-    const graph = sampleTenant(tenantId);
-    const result = await applyGraph(first, graph);
-    await first.close();
-    const second = await MemoryStorageAdapter.open({ filePath });
-    expect((await second.getGraphForConnector(tenantId, graph.connectorId)).nodes).toHaveLength(graph.nodes.length);
-    expect(await second.queryEvents(tenantId, { limit: 1000 })).toHaveLength(result.events.length);
-    expect((await applyGraph(second, { ...graph, syncId: 'again' })).events).toEqual([]);
-    expect(await second.getLastSyncState(tenantId, graph.connectorId)).not.toBeNull();
-  });
-});
 
 describe('memory adapter history', () => {
   it('grows with the changes, not with the number of syncs', async () => {

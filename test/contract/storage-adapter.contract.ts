@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findExecutionChains } from '../../src/analysis/execution-chains.ts';
+import { findChainVerdicts, verdictId } from '../../src/analysis/chain-verdicts.ts';
+import { findExecutionChains, findPathsToIdentities } from '../../src/analysis/execution-chains.ts';
 import { ownershipOf } from '../../src/analysis/ownership-report.ts';
 import { canonicalJson } from '../../src/model/index.ts';
 import { diffGraphs } from '../../src/diff/index.ts';
@@ -7,7 +8,12 @@ import type { GraphEvent, NormalizedGraph, OutboxMessage, SyncState } from '../.
 import { resolveAsOf } from '../../src/storage/as-of.ts';
 import type { StorageAdapter } from '../../src/storage/StorageAdapter.ts';
 import { applyGraph } from '../../src/sync/apply-graph.ts';
+import { readPreviousGraph } from '../../src/sync/previous-graph.ts';
+import { edgeContentHash, nodeContentHash } from '../../src/model/index.ts';
+import type { NormalizedNode } from '../../src/model/index.ts';
+import { commitChanges } from '../support/hand-writes.ts';
 import { SAMPLE_IDS, freshTenant, sampleTenant } from '../support/sample-tenant.ts';
+import { VERDICT_IDS, verdictTenant } from '../support/verdict-tenant.ts';
 
 export interface AdapterHarness {
   setup: () => Promise<StorageAdapter>;
@@ -73,36 +79,41 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
         expect(batch.map((n) => n?.nodeId ?? null)).toEqual([SAMPLE_IDS.bob, null, SAMPLE_IDS.alice]);
       });
 
-      it('single upserts replace, deleteNode tombstones and drops the edges', async () => {
+      it('hand-made commits replace nodes, tombstones drop their edges, edges come and go by id', async () => {
         const { tenantId, graph } = await loadSample();
         const bob = graph.nodes.find((n) => n.nodeId === SAMPLE_IDS.bob)!;
-        await storage.upsertNode(tenantId, { ...bob, displayName: 'Robert Okafor' });
+        await commitChanges(storage, tenantId, { upsertNodes: [{ ...bob, displayName: 'Robert Okafor' }] }, { connectorId: graph.connectorId });
         expect((await storage.getNode(tenantId, SAMPLE_IDS.bob))?.displayName).toBe('Robert Okafor');
-        await storage.deleteNode(tenantId, SAMPLE_IDS.bob);
-        const tombstone = await storage.getNode(tenantId, SAMPLE_IDS.bob);
-        expect(tombstone?.status).toBe('deleted');
-        expect(tombstone?.deletedAt).toBeTruthy();
+        expect((await storage.getEdgesForNode(tenantId, SAMPLE_IDS.bob, 'both')).length).toBeGreaterThan(0);
+        const tombstone = { ...bob, status: 'deleted', deletedAt: '2026-11-01T00:00:00.000Z' } as NormalizedNode;
+        // Only the tombstone: the adapter itself drops the node's edges (a guard for hand-made change sets).
+        await commitChanges(storage, tenantId, { upsertNodes: [tombstone] }, { connectorId: graph.connectorId });
+        expect((await storage.getNode(tenantId, SAMPLE_IDS.bob))?.status).toBe('deleted');
         expect(await storage.getEdgesForNode(tenantId, SAMPLE_IDS.bob, 'both')).toEqual([]);
         expect((await storage.getNodesByType(tenantId, 'human_identity')).map((n) => n.nodeId)).not.toContain(SAMPLE_IDS.bob);
         const edge = graph.edges.find((e) => e.edgeType === 'USES')!;
-        await storage.deleteEdge(tenantId, edge.edgeId);
+        await commitChanges(storage, tenantId, { removeEdgeIds: [edge.edgeId] }, { connectorId: graph.connectorId });
         expect((await storage.getEdgesForNode(tenantId, edge.sourceNodeId, 'outgoing')).map((e) => e.edgeId)).not.toContain(edge.edgeId);
-        await storage.upsertEdge(tenantId, { ...edge, properties: { sourceEvidence: 'sys_id:1' } });
+        expect(await storage.getEdges(tenantId, [edge.edgeId])).toEqual([null]);
+        await commitChanges(storage, tenantId, { upsertEdges: [{ ...edge, properties: { sourceEvidence: 'sys_id:1' } }] }, { connectorId: graph.connectorId });
         const back = (await storage.getEdgesForNode(tenantId, edge.sourceNodeId, 'outgoing')).find((e) => e.edgeId === edge.edgeId);
         expect(back?.properties).toEqual({ sourceEvidence: 'sys_id:1' });
+        expect((await storage.getEdges(tenantId, [edge.edgeId, 'USES:none']))[0]?.properties).toEqual({ sourceEvidence: 'sys_id:1' });
       });
 
-      it('bulk writes are scoped to the connector they were written for', async () => {
+      it('writes are scoped to the connector they were committed for', async () => {
         const tenantId = freshTenant();
         const graph = sampleTenant(tenantId);
         const [first, ...rest] = graph.nodes;
-        await storage.bulkUpsertNodes(tenantId, [first!], { connectorId: 'conn-a' });
-        await storage.bulkUpsertNodes(tenantId, rest, { connectorId: 'conn-b' });
-        await storage.bulkUpsertEdges(tenantId, graph.edges, { connectorId: 'conn-b' });
+        await commitChanges(storage, tenantId, { upsertNodes: [first!] }, { connectorId: 'conn-a' });
+        await commitChanges(storage, tenantId, { upsertNodes: rest, upsertEdges: graph.edges }, { connectorId: 'conn-b' });
         expect((await storage.getGraphForConnector(tenantId, 'conn-a')).nodes.map((n) => n.nodeId)).toEqual([first!.nodeId]);
         const b = await storage.getGraphForConnector(tenantId, 'conn-b');
         expect(b.nodes).toHaveLength(rest.length);
         expect(b.edges).toHaveLength(graph.edges.length);
+        const a = await storage.previousState(tenantId, 'conn-a');
+        expect([...a.nodeHashes]).toEqual([[first!.nodeId, nodeContentHash(first!)]]);
+        expect(a.edgeHashes.size).toBe(0);
       });
 
       it('pages through nodes by id with filters', async () => {
@@ -154,14 +165,111 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
       it('records the sync and answers the last sync state per connector', async () => {
         const { tenantId, graph } = await loadSample();
         await applyGraph(storage, { ...graph, syncId: 'sample-sync-later', transformedAt: '2026-02-01T00:00:00.000Z' }, { startedAt: '2026-02-01T00:00:00.000Z' });
-        const last = await storage.getLastSyncState(tenantId, graph.connectorId);
+        const last = await storage.lastCompletedSync(tenantId, graph.connectorId);
         expect(last).toMatchObject({ syncId: 'sample-sync-later', status: 'completed', mode: 'full' });
         const all = await storage.listSyncStates(tenantId, { connectorId: graph.connectorId });
         expect(all.map((s) => s.syncId)).toEqual(['sample-sync-later', 'sample-sync-1']);
-        const failed: SyncState = { syncId: 'sync-failed', tenantId, connectorId: 'other', mode: 'full', status: 'failed', startedAt: '2026-03-01T00:00:00.000Z', errors: [{ type: 'AUTH_FAILURE', message: '401' }] };
+        // A newer failed or running record is listed, but it is not the last completed sync.
+        const failed: SyncState = { syncId: 'sync-failed', tenantId, connectorId: graph.connectorId, mode: 'full', status: 'failed', startedAt: '2026-03-01T00:00:00.000Z', errors: [{ type: 'AUTH_FAILURE', message: '401' }] };
         await storage.saveSyncState(tenantId, failed);
-        expect(await storage.getLastSyncState(tenantId, 'other')).toEqual(failed);
-        expect(await storage.getLastSyncState(tenantId, 'never-ran')).toBeNull();
+        await storage.saveSyncState(tenantId, { ...failed, syncId: 'sync-running', status: 'running', startedAt: '2026-03-02T00:00:00.000Z', errors: [] });
+        expect((await storage.listSyncStates(tenantId, { connectorId: graph.connectorId, limit: 1 }))[0]?.syncId).toBe('sync-running');
+        expect((await storage.lastCompletedSync(tenantId, graph.connectorId))?.syncId).toBe('sample-sync-later');
+        const partial: SyncState = { ...failed, syncId: 'sync-partial', status: 'partial', startedAt: '2026-02-15T00:00:00.000Z', errors: [] };
+        await storage.saveSyncState(tenantId, partial);
+        expect(await storage.lastCompletedSync(tenantId, graph.connectorId)).toEqual(partial);
+        expect(await storage.lastCompletedSync(tenantId, 'never-ran')).toBeNull();
+      });
+
+      it('reads ids and content hashes for a sync, and diffs to the same events as the whole stored graph', async () => {
+        const { tenantId, graph } = await loadSample();
+        const state = await storage.previousState(tenantId, graph.connectorId);
+        expect(new Map([...state.nodeHashes].sort())).toEqual(new Map(graph.nodes.map((n) => [n.nodeId, nodeContentHash(n)] as const).sort()));
+        expect(new Map([...state.edgeHashes].sort())).toEqual(new Map(graph.edges.map((e) => [e.edgeId, edgeContentHash(e)] as const).sort()));
+        // The next sync: one node gone, one renamed, one edge re-dated, one node new.
+        const changedEdge = graph.edges.find((e) => e.edgeType === 'GRANTS')!;
+        const next: NormalizedGraph = {
+          ...graph,
+          syncId: 'sample-sync-next',
+          transformedAt: '2026-01-20T06:00:00.000Z',
+          nodes: [
+            ...graph.nodes
+              .filter((n) => n.nodeId !== SAMPLE_IDS.payrollPrincipal)
+              .map((n) => (n.nodeId === SAMPLE_IDS.bob ? { ...n, displayName: 'Robert' } : n)),
+            { ...graph.nodes.find((n) => n.nodeId === SAMPLE_IDS.alice)!, nodeId: `${SAMPLE_IDS.alice}-2`, sourceId: 'u-alice-2' } as NormalizedNode,
+          ],
+          edges: graph.edges
+            .filter((e) => e.sourceNodeId !== SAMPLE_IDS.payrollPrincipal)
+            .map((e) => (e.edgeId === changedEdge.edgeId ? { ...e, since: '2026-01-19T00:00:00.000Z' } : e)),
+        };
+        const whole = diffGraphs(await storage.getGraphForConnector(tenantId, graph.connectorId), next);
+        const { previous, diffOptions } = await readPreviousGraph(storage, next);
+        // Unchanged rows are the current objects themselves: only changed and vanished ones were read.
+        expect(previous.nodes.filter((n) => !next.nodes.includes(n)).map((n) => n.nodeId).sort()).toEqual([SAMPLE_IDS.payrollPrincipal, SAMPLE_IDS.bob].sort());
+        const hashed = diffGraphs(previous, next, diffOptions);
+        expect(hashed.result.events).toEqual(whole.result.events);
+        expect(hashed.changes).toEqual(whole.changes);
+        const applied = await applyGraph(storage, next);
+        expect(applied.events).toEqual(whole.result.events);
+        expect(applied.nodesDeleted).toBe(1);
+        expect(applied.nodesUpdated).toBe(1);
+        expect(applied.nodesCreated).toBe(1);
+        expect(applied.edgesUpdated).toBe(1);
+      });
+
+      it('a commit that fails part-way leaves the graph, events, outbox and records as they were', async () => {
+        const { tenantId, graph } = await loadSample();
+        const snapshot = async () => ({
+          graph: sortedJson((await storage.getGraphForConnector(tenantId, graph.connectorId)).nodes),
+          edges: sortedJson((await storage.getGraphForConnector(tenantId, graph.connectorId)).edges),
+          bob: await storage.getNode(tenantId, SAMPLE_IDS.bob),
+          events: (await storage.queryEvents(tenantId, { limit: 1000 })).map((e) => e.eventId),
+          syncs: (await storage.listSyncStates(tenantId)).map((s) => `${s.syncId}:${s.status}`),
+          outbox: (await storage.pendingOutbox(100_000)).filter((m) => m.tenantId === tenantId).length,
+          version: await storage.dataVersion(tenantId),
+        });
+        const before = await snapshot();
+        const next: NormalizedGraph = {
+          ...graph,
+          syncId: 'sync-doomed',
+          transformedAt: '2026-01-16T06:00:00.000Z',
+          nodes: graph.nodes.filter((n) => n.nodeId !== SAMPLE_IDS.payrollPrincipal).map((n) => (n.nodeId === SAMPLE_IDS.bob ? { ...n, displayName: 'Robert' } : n)),
+          edges: graph.edges.filter((e) => e.sourceNodeId !== SAMPLE_IDS.payrollPrincipal),
+        };
+        const { changes, result } = diffGraphs(graph, next);
+        expect(changes.upsertNodes.length).toBeGreaterThan(0);
+        expect(changes.removeEdgeIds.length).toBeGreaterThan(0);
+        const syncState: SyncState = { syncId: 'sync-doomed', tenantId, connectorId: graph.connectorId, mode: 'full', status: 'completed', startedAt: next.transformedAt, validAt: next.transformedAt, errors: [] };
+        const row = { outboxId: `${tenantId}-doomed`, tenantId, topic: 'authgraph.graph.events', key: 'k', payload: '{}', headers: {}, createdAt: next.transformedAt, batchId: 'sync-doomed', position: 0 };
+        // The outbox rows come last; the second one cannot be made, so the commit fails at its very end.
+        const outbox = {
+          *[Symbol.iterator]() {
+            yield row;
+            throw new Error('the outbox row could not be made');
+          },
+        };
+        await expect(storage.commitSync(tenantId, { connectorId: graph.connectorId, changes, events: result.events, syncState, outbox })).rejects.toThrow();
+        expect(await snapshot()).toEqual(before);
+        await storage.commitSync(tenantId, { connectorId: graph.connectorId, changes, events: result.events, syncState, outbox: [row] });
+        const after = await snapshot();
+        expect(after.bob?.displayName).toBe('Robert');
+        expect(after.events).toHaveLength(before.events.length + result.events.length);
+        expect(after.outbox).toBe(before.outbox + 1);
+        expect(after.version).not.toEqual(before.version);
+      });
+
+      it('the data version changes with every write of the tenant and only then', async () => {
+        const { tenantId, graph } = await loadSample();
+        const other = freshTenant('other');
+        const v1 = await storage.dataVersion(tenantId);
+        expect(await storage.dataVersion(tenantId)).toEqual(v1);
+        await loadSample(other);
+        expect(await storage.dataVersion(tenantId)).toEqual(v1);
+        await applyGraph(storage, { ...graph, syncId: 'again', transformedAt: '2026-02-01T00:00:00.000Z', nodes: graph.nodes.map((n) => (n.nodeId === SAMPLE_IDS.bob ? { ...n, displayName: 'B2' } : n)) });
+        const v2 = await storage.dataVersion(tenantId);
+        expect(v2).not.toEqual(v1);
+        await storage.saveSyncState(tenantId, { syncId: 'r', tenantId, connectorId: 'x', mode: 'full', status: 'running', startedAt: '2026-03-01T00:00:00.000Z', errors: [] });
+        expect(await storage.dataVersion(tenantId)).not.toEqual(v2);
       });
     });
 
@@ -185,10 +293,45 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
         expect(fromFlow.map((c) => c.edges.map((e) => e.edgeType))).toEqual([['RUNS_AS']]);
       });
 
+      it('gives every chain verdict: entry-point chains, a latent path, both partial kinds with their stop, inbound OAuth', async () => {
+        const tenantId = freshTenant();
+        await applyGraph(storage, verdictTenant(tenantId));
+        const all = await findChainVerdicts(storage, tenantId, {});
+        const summary = all.map((v) => [v.kind, v.path.nodes.map((n) => n.displayName).join(' > '), v.stop?.reason ?? null]);
+        expect(summary).toEqual([
+          ['inbound_oauth', 'Payroll-Connector > svc_hr_integration', null],
+          ['authenticates_as', 'Sync incident to Microsoft Graph > GraphClient > Microsoft Graph API > Graph OAuth profile > SN-Graph-Integration', null],
+          ['authenticates_as', 'Nightly directory export > GraphClient > Microsoft Graph API > Graph OAuth profile > SN-Graph-Integration', null],
+          ['partial', 'Nightly CRM sync > CRM API > CRM OAuth profile', 'stops_at_credential'],
+          ['runs_as', 'HR onboarding flow > svc_hr_integration', null],
+          ['latent', 'LegacyGraphClient > Microsoft Graph API > Graph OAuth profile > SN-Graph-Integration', null],
+          ['partial', 'Push incident to vendor > Vendor API', 'stops_at_connection'],
+        ]);
+        const crm = all.find((v) => v.stop?.reason === 'stops_at_credential')!;
+        expect(crm.stop).toEqual({
+          reason: 'stops_at_credential',
+          nodeId: VERDICT_IDS.crmProfile,
+          detail: `client id ${VERDICT_IDS.crmClientId} matches no identity: searched the appId of 2 identities (entra_id:72f988bf-86f1-41af-91ab-2d7cd011db47), case-insensitively; a deleted app or another tenant's app`,
+          searched: { field: 'clientId', value: VERDICT_IDS.crmClientId, against: 'appId', candidates: 2, scopes: ['entra_id:72f988bf-86f1-41af-91ab-2d7cd011db47'] },
+        });
+        const vendor = all.find((v) => v.stop?.reason === 'stops_at_connection')!;
+        expect(vendor.stop).toMatchObject({ nodeId: VERDICT_IDS.vendorApi, detail: expect.stringContaining('basic auth') });
+        expect(all.filter((v) => !v.entryPoint).map((v) => v.path.startNode.nodeId)).toEqual([VERDICT_IDS.latentInclude]);
+        // Execution chains proper leave the latent path out; a `to` query finds no partial chain.
+        expect((await findExecutionChains(storage, tenantId, { to: SAMPLE_IDS.graphPrincipal })).map((c) => c.startNode.nodeId)).toEqual([SAMPLE_IDS.businessRule, SAMPLE_IDS.scheduledJob]);
+        const toUser = await findChainVerdicts(storage, tenantId, { to: SAMPLE_IDS.hrIntegrationUser });
+        expect(toUser.map((v) => v.kind)).toEqual(['inbound_oauth', 'runs_as']);
+        const fromJob = await findChainVerdicts(storage, tenantId, { from: VERDICT_IDS.crmJob, kinds: ['partial'] });
+        expect(fromJob.map(verdictId)).toEqual([verdictId(crm)]);
+        expect(await findChainVerdicts(storage, tenantId, { kinds: ['latent'] })).toHaveLength(1);
+      });
+
       it('honours maxDepth, end filters, direction and the depth cap', async () => {
         const { tenantId } = await loadSample();
-        const shallow = await findExecutionChains(storage, tenantId, { to: SAMPLE_IDS.graphPrincipal, maxDepth: 3 });
+        // Within 3 hops only the script include's path reaches the principal: library code, so no execution chain.
+        const shallow = await findPathsToIdentities(storage, tenantId, { to: SAMPLE_IDS.graphPrincipal, maxDepth: 3 });
         expect(shallow.map((c) => c.startNode.nodeId)).toEqual([SAMPLE_IDS.scriptInclude]);
+        expect(await findExecutionChains(storage, tenantId, { to: SAMPLE_IDS.graphPrincipal, maxDepth: 3 })).toEqual([]);
         const admins = await storage.queryPaths(tenantId, {
           startNodeType: 'identity',
           traverseEdgeTypes: ['GRANTS'],
@@ -212,7 +355,7 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
       it('stops at the path limit and never loops on cycles', async () => {
         const { tenantId, graph } = await loadSample();
         // A CALLS cycle: script include calls the business rule that calls it.
-        await storage.upsertEdge(tenantId, { edgeId: 'CALLS:cycle', edgeType: 'CALLS', sourceNodeId: SAMPLE_IDS.scriptInclude, targetNodeId: SAMPLE_IDS.businessRule, properties: {} }, { connectorId: graph.connectorId });
+        await commitChanges(storage, tenantId, { upsertEdges: [{ edgeId: 'CALLS:cycle', edgeType: 'CALLS', sourceNodeId: SAMPLE_IDS.scriptInclude, targetNodeId: SAMPLE_IDS.businessRule, properties: {} }] }, { connectorId: graph.connectorId });
         const paths = await storage.queryPaths(tenantId, { startNodeType: 'automation', traverseEdgeTypes: ['CALLS', 'INVOKES', 'USES', 'AUTHENTICATES_AS'], endNodeType: 'identity', maxDepth: 10 });
         for (const p of paths) expect(new Set(p.nodes.map((n) => n.nodeId)).size).toBe(p.nodes.length);
         const limited = await storage.queryPaths(tenantId, { startNodeType: 'automation', traverseEdgeTypes: ['CALLS', 'INVOKES'], maxDepth: 5, limit: 2 });
@@ -242,9 +385,9 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
         expect(none).toEqual([]);
       });
 
-      it('appending the same events again adds nothing', async () => {
+      it('committing the same events again adds nothing', async () => {
         const { tenantId, result } = await loadSample();
-        await storage.appendEvents(tenantId, result.events.slice(0, 5));
+        await commitChanges(storage, tenantId, {}, { events: result.events.slice(0, 5) });
         expect(await storage.queryEvents(tenantId, { limit: 1000 })).toHaveLength(result.events.length);
       });
 

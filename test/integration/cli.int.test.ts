@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { tooLargeToLoad } from '../../src/cli/commands/load.ts';
 import { main } from '../../src/cli/main.ts';
 import { SAMPLE_IDS } from '../support/sample-tenant.ts';
 
@@ -22,8 +23,8 @@ describe('authgraph CLI', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'authgraph-cli-'));
-    process.env.AUTHGRAPH_STATE_FILE = join(dir, 'state.json');
-    process.env.AUTHGRAPH_STORE = 'memory';
+    process.env.AUTHGRAPH_DB = join(dir, 'authgraph.db');
+    process.env.AUTHGRAPH_STORE = 'sqlite';
   });
 
   it('loads a graph, then loading it again prints zero changes', async () => {
@@ -90,19 +91,60 @@ describe('authgraph CLI', () => {
     expect((await cli(['ownership', SAMPLE_IDS.graphPrincipal, '--tenant', 'contoso', '--as-of', 'nope'])).code).toBe(1);
   });
 
+  it('refuses a graph file too large for this process before reading it, and changes nothing', async () => {
+    // A sparse file: 700 MiB on paper, nothing on disk.
+    const huge = join(dir, 'huge.json');
+    writeFileSync(huge, '');
+    truncateSync(huge, 700 * 2 ** 20);
+    const refused = await cli(['load', huge]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/700 MiB.*split it into one graph file per connector.*nothing was changed/);
+    expect((await cli(['syncs', '--tenant', 'contoso'])).out).not.toContain('sample-sync');
+    const GiB = 2 ** 30;
+    expect(tooLargeToLoad(20 * 2 ** 20, 4 * GiB)).toBeUndefined();
+    expect(tooLargeToLoad(400 * 2 ** 20, 2 * GiB)).toMatch(/NODE_OPTIONS=--max-old-space-size=3072/);
+    expect(tooLargeToLoad(400 * 2 ** 20, 4 * GiB)).toBeUndefined();
+  });
+
   it('explains usage mistakes with exit code 2', async () => {
-    expect((await cli(['paths', '--tenant', 'contoso'])).code).toBe(2);
+    expect((await cli(['paths', '--tenant', 'contoso', '--kind', 'maybe'])).err).toContain('--kind must be one of authenticates_as, runs_as, inbound_oauth, partial, latent');
     expect((await cli(['paths', '--tenant', 'contoso', '--to', 'x', '--max-depth', '99'])).err).toContain('capped at 10');
     expect((await cli(['nope'])).code).toBe(2);
     expect((await cli(['load'])).err).toContain('usage: authgraph load');
   });
 
   it('npm start syncs the fixture sources and shows the cross-system chain with ownership and permissions', async () => {
-    const { stdout } = await run('npx', ['tsx', 'src/cli/main.ts', 'demo'], { env: { ...process.env, AUTHGRAPH_STATE_FILE: join(dir, 'x.json') } });
+    const { stdout } = await run('npx', ['tsx', 'src/cli/main.ts', 'demo'], { env: { ...process.env, AUTHGRAPH_DB: join(dir, 'demo.db') } });
     expect(stdout).toMatch(
       /business rule "[^"]+" \[servicenow\]\n\s+─CALLS→ script include "[^"]+" \[servicenow\]\n\s+─INVOKES→ rest message "[^"]+" \[servicenow\]\n\s+─USES→ oauth profile "[^"]+" \[servicenow\]\n\s+─AUTHENTICATES_AS→ service principal "ServiceNow Integration - Directory Sync" \[entra_id\]/,
     );
     expect(stdout).toMatch(/service principal "ServiceNow Integration - Directory Sync" \[entra_id\]: ORPHANED/);
     expect(stdout).toContain('Directory.ReadWrite.All (admin on directory)');
+    // The partial chain the fixture instance holds: a job calling a basic-auth REST message.
+    expect(stdout).toContain('1 chain(s) stopping short of an identity');
+    expect(stdout).toMatch(
+      /PARTIAL chain, 1 hop\(s\), chain:\w+\nscheduled job "Weekly HR case export" \[servicenow\] \(disabled\)\n\s+─INVOKES→ rest message "Workday Export" \[servicenow\]\n\s+✗ stops_at_connection: authenticates with a stored user name and password \(basic auth\)/,
+    );
+  });
+
+  it('paths: every chain verdict of the tenant, or only the kinds asked for', async () => {
+    const { writeFileSync: write } = await import('node:fs');
+    const { verdictTenant } = await import('../support/verdict-tenant.ts');
+    const file = join(dir, 'verdicts.json');
+    write(file, JSON.stringify(verdictTenant('contoso')));
+    expect((await cli(['load', file])).code).toBe(0);
+    const all = await cli(['paths', '--tenant', 'contoso']);
+    expect(all.out).toContain('7 chain(s)');
+    const partial = await cli(['paths', '--tenant', 'contoso', '--kind', 'partial', '--json']);
+    const json = JSON.parse(partial.out);
+    expect(json.map((c: any) => [c.kind, c.stop.reason, c.edges])).toEqual([
+      ['partial', 'stops_at_credential', ['INVOKES', 'USES']],
+      ['partial', 'stops_at_connection', ['INVOKES']],
+    ]);
+    const text = await cli(['paths', '--tenant', 'contoso', '--kind', 'partial,latent']);
+    expect(text.out).toContain('LATENT path (library code nothing calls)');
+    expect(text.out).toContain('✗ stops_at_credential: client id 0dead0be-ef00-4000-8000-00000000c0de matches no identity');
+    expect(text.out).toContain('searched: clientId 0dead0be-ef00-4000-8000-00000000c0de against appId of 2 identities in entra_id:72f988bf-86f1-41af-91ab-2d7cd011db47');
+    expect(text.out).toContain('3 chain(s)');
   });
 });

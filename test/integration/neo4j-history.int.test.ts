@@ -8,12 +8,13 @@ import { CHAIN_EDGE_TYPES, findExecutionChains } from '../../src/analysis/execut
 import { ownershipOf } from '../../src/analysis/ownership-report.ts';
 import { diffGraphs } from '../../src/diff/index.ts';
 import { NODE_TYPES, canonicalJson } from '../../src/model/index.ts';
-import type { ExecutionPath, GraphEvent, NormalizedGraph, SyncState } from '../../src/model/index.ts';
+import type { ExecutionPath, GraphEvent, NormalizedGraph, NormalizedNode, SyncState } from '../../src/model/index.ts';
 import { StorageError } from '../../src/storage/errors.ts';
 import { MemoryStorageAdapter } from '../../src/storage/memory/MemoryStorageAdapter.ts';
 import { Neo4jStorageAdapter } from '../../src/storage/neo4j/Neo4jStorageAdapter.ts';
 import type { ReadAt, StorageAdapter } from '../../src/storage/StorageAdapter.ts';
 import { applyGraph } from '../../src/sync/apply-graph.ts';
+import { commitChanges } from '../support/hand-writes.ts';
 import { SAMPLE_IDS, sampleTenant } from '../support/sample-tenant.ts';
 import { neo4jUri, uniqueTenant } from '../support/services.ts';
 
@@ -162,22 +163,23 @@ describe('Neo4j history', () => {
     // A tombstone drops its current edges and keeps their history.
     const payrollEdges = await neo4j.getEdgesForNode(tenantId, SAMPLE_IDS.payrollPrincipal, 'both');
     expect(payrollEdges.length).toBeGreaterThan(0);
-    await neo4j.deleteNode(tenantId, SAMPLE_IDS.payrollPrincipal);
+    const payroll = (await neo4j.getNode(tenantId, SAMPLE_IDS.payrollPrincipal))!;
+    await commitChanges(neo4j, tenantId, { upsertNodes: [{ ...payroll, status: 'deleted', deletedAt: day(32) } as NormalizedNode] }, { connectorId: graph.connectorId, at: day(32) });
     expect(await neo4j.getEdgesForNode(tenantId, SAMPLE_IDS.payrollPrincipal, 'both')).toEqual([]);
     expect(json(await neo4j.getEdgesForNode(tenantId, SAMPLE_IDS.payrollPrincipal, 'both', { asOf: day(31) }))).toEqual(json(payrollEdges));
     expect((await neo4j.getNode(tenantId, SAMPLE_IDS.payrollPrincipal, { asOf: day(31) }))?.status).toBe('active');
   });
 
-  it('writes outside a sync are valid from the moment they are made', async () => {
+  it('hand-made commits are valid from the moment they are made', async () => {
     const tenantId = tenant('history-single');
     const graph = sampleTenant(tenantId);
     await applyGraph(neo4j, graph);
     const rule = (await neo4j.getNode(tenantId, SAMPLE_IDS.businessRule))!;
     const before = new Date().toISOString();
     await new Promise((resolve) => setTimeout(resolve, 5));
-    await neo4j.upsertNode(tenantId, { ...rule, displayName: 'by hand' });
+    await commitChanges(neo4j, tenantId, { upsertNodes: [{ ...rule, displayName: 'by hand' }] }, { connectorId: graph.connectorId });
     const edge = (await neo4j.getEdgesForNode(tenantId, SAMPLE_IDS.businessRule, 'outgoing'))[0]!;
-    await neo4j.deleteEdge(tenantId, edge.edgeId);
+    await commitChanges(neo4j, tenantId, { removeEdgeIds: [edge.edgeId] }, { connectorId: graph.connectorId });
     expect((await neo4j.getNode(tenantId, SAMPLE_IDS.businessRule, { asOf: before }))?.displayName).toBe(rule.displayName);
     expect((await neo4j.getNode(tenantId, SAMPLE_IDS.businessRule))?.displayName).toBe('by hand');
     expect((await neo4j.getEdgesForNode(tenantId, SAMPLE_IDS.businessRule, 'outgoing', { asOf: before })).map((e) => e.edgeId)).toContain(edge.edgeId);
@@ -186,7 +188,7 @@ describe('Neo4j history', () => {
     );
     // Writing the same content again is no new version.
     const stats = await neo4j.historyStats(tenantId);
-    await neo4j.upsertNode(tenantId, { ...rule, displayName: 'by hand' });
+    await commitChanges(neo4j, tenantId, { upsertNodes: [{ ...rule, displayName: 'by hand' }] }, { connectorId: graph.connectorId });
     expect(await neo4j.historyStats(tenantId)).toEqual(stats);
   });
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryStorageAdapter } from '../../src/storage/memory/MemoryStorageAdapter.ts';
 import { Neo4jStorageAdapter } from '../../src/storage/neo4j/Neo4jStorageAdapter.ts';
+import { SqliteStorageAdapter } from '../../src/storage/sqlite/SqliteStorageAdapter.ts';
 import type { StorageAdapter } from '../../src/storage/StorageAdapter.ts';
 import { neo4jUri } from '../support/services.ts';
 
@@ -20,6 +21,11 @@ export interface SecurityStore {
 const scratch = (name: string) => mkdtempSync(join(tmpdir(), `authgraph-security-${name}-`));
 
 export const SECURITY_STORES: SecurityStore[] = [
-  { name: 'memory', open: async () => MemoryStorageAdapter.create(), cliEnv: () => ({ AUTHGRAPH_STORE: 'memory', AUTHGRAPH_STATE_FILE: join(scratch('memory'), 'state.json') }) },
+  { name: 'memory', open: async () => MemoryStorageAdapter.create(), cliEnv: () => ({ AUTHGRAPH_STORE: 'memory' }) },
+  {
+    name: 'sqlite',
+    open: async () => SqliteStorageAdapter.open({ filePath: join(scratch('sqlite'), 'authgraph.db') }),
+    cliEnv: () => ({ AUTHGRAPH_STORE: 'sqlite', AUTHGRAPH_DB: join(scratch('sqlite-cli'), 'authgraph.db') }),
+  },
   { name: 'neo4j', open: () => Neo4jStorageAdapter.connect({ uri: neo4jUri() }), cliEnv: () => ({ AUTHGRAPH_STORE: 'neo4j', NEO4J_URI: neo4jUri() }) },
 ];

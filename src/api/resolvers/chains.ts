@@ -1,4 +1,6 @@
-import { chainId, findExecutionChains } from '../../analysis/execution-chains.ts';
+import { findChainVerdicts, verdictId } from '../../analysis/chain-verdicts.ts';
+import type { ChainVerdict } from '../../analysis/chain-verdicts.ts';
+import type { ChainStop } from '../../analysis/partial-chains.ts';
 import { shortHash } from '../../model/index.ts';
 import type { ExecutionPath, NodeType, NormalizedEdge, NormalizedNode } from '../../model/index.ts';
 import type { ApiContext } from '../context.ts';
@@ -13,14 +15,7 @@ import type { Resolver, ResolverMap } from './types.ts';
 export const MAX_CHAINS = 1_000;
 
 const pathKey = (p: ExecutionPath) => [p.startNode.nodeId, p.edges.map((e) => e.edgeId).join('>')];
-
-// Chains are shared between requests, so their ids (a hash of the edges) are worth remembering.
-const chainIds = new WeakMap<ExecutionPath, string>();
-const idOf = (p: ExecutionPath) => {
-  let id = chainIds.get(p);
-  if (!id) chainIds.set(p, (id = chainId(p)));
-  return id;
-};
+const verdictKey = (v: ChainVerdict) => pathKey(v.path);
 
 interface Hop {
   position: number;
@@ -39,26 +34,28 @@ async function expectNode(ctx: ApiContext, id: string, type: NodeType, argument:
 const executionChains: Resolver<unknown> = async (_parent, args, ctx) => {
   const a = parseArgs(ChainsArgs, args, 'executionChains');
   const asOf = await resolveApiAsOf(ctx, a.asOf);
-  const key = `executionChains ${a.to ?? ''} ${a.from ?? ''} ${a.maxDepth} ${asOf ?? ''}`;
+  const kinds = a.kinds ? [...new Set(a.kinds)].sort() : undefined;
+  const key = `executionChains ${a.to ?? ''} ${a.from ?? ''} ${a.maxDepth} ${asOf ?? ''} ${kinds?.join(',') ?? '*'}`;
   // The argument checks run beside the search, not before it: one storage round trip less.
   // The list is shared with other requests (tenant-scope.ts shared): read it, never change it.
   const [sorted] = await Promise.all([
     ctx.scope.shared(key, async (storage, tenantId) => {
-      const chains = await findExecutionChains(storage, tenantId, {
+      const chains = await findChainVerdicts(storage, tenantId, {
         ...(a.to ? { to: a.to } : {}),
         ...(a.from ? { from: a.from } : {}),
+        ...(kinds ? { kinds } : {}),
         maxDepth: a.maxDepth,
         limit: MAX_CHAINS,
         ...(asOf ? { asOf } : {}),
       });
-      return sortByKey(chains, pathKey);
+      return sortByKey(chains, verdictKey);
     }),
     a.to ? expectNode(ctx, a.to, 'identity', 'to') : undefined,
     a.from ? expectNode(ctx, a.from, 'automation', 'from') : undefined,
   ]);
   const page = pageOf(sorted, 'chain', a.first, a.after);
   // Every hop's nodes are in hand: Edge.source / target resolve from the cache, not from storage.
-  for (const edge of page.edges) ctx.loaders.prime(edge.node.nodes);
+  for (const edge of page.edges) ctx.loaders.prime(edge.node.path.nodes);
   return { ...page, totalCount: sorted.length };
 };
 
@@ -72,11 +69,21 @@ const paths: Resolver<unknown> = async (_parent, args, ctx) => {
 export const chainResolvers: ResolverMap = {
   Query: { executionChains, paths },
   ExecutionChain: {
-    id: (p: ExecutionPath) => idOf(p),
-    kind: (p: ExecutionPath) => (p.edges.at(-1)?.edgeType === 'RUNS_AS' ? 'runs_as' : 'authenticates_as'),
-    automation: (p: ExecutionPath) => p.startNode,
-    identity: (p: ExecutionPath) => p.endNode,
-    hops: (p: ExecutionPath): Hop[] => p.edges.map((edge, i) => ({ position: i, from: p.nodes[i]!, edge, to: p.nodes[i + 1]! })),
+    id: (v: ChainVerdict) => verdictId(v),
+    kind: (v: ChainVerdict) => v.kind,
+    depth: (v: ChainVerdict) => v.path.depth,
+    entryPoint: (v: ChainVerdict) => v.entryPoint,
+    complete: (v: ChainVerdict) => v.stop === null,
+    start: (v: ChainVerdict) => v.path.startNode,
+    automation: (v: ChainVerdict) => (v.path.startNode.nodeType === 'automation' ? v.path.startNode : null),
+    identity: (v: ChainVerdict) => (v.stop === null && v.path.endNode.nodeType === 'identity' ? v.path.endNode : null),
+    stop: (v: ChainVerdict) => v.stop,
+    nodes: (v: ChainVerdict) => v.path.nodes,
+    hops: ({ path: p }: ChainVerdict): Hop[] => p.edges.map((edge, i) => ({ position: i, from: p.nodes[i]!, edge, to: p.nodes[i + 1]! })),
+  },
+  ChainStop: {
+    // The stop node is on the chain, primed with the page: a cache read, not a storage one.
+    node: (stop: ChainStop, _args: unknown, ctx: ApiContext) => ctx.loaders.node.load(stop.nodeId),
   },
   ChainHop: {
     evidence: (hop: Hop) => hop,

@@ -5,6 +5,7 @@ import type { ApiContext } from '../context.ts';
 import { NodeEdgesArgs, parseArgs } from '../inputs.ts';
 import { edgeKey } from '../loaders.ts';
 import type { Resolver, ResolverMap } from './types.ts';
+import { actionLabel } from '../../resolve/permission-action.ts';
 
 const { Kind } = graphql;
 
@@ -54,6 +55,8 @@ export function nodeResolvers(typeDefs: DocumentNode): ResolverMap {
     }
     map[def.name.value] = fields;
   }
+  // Derived, not stored: a guessed action must read as a guess wherever it is shown.
+  map.Permission = { ...map.Permission, actionLabel: (n: NormalizedNode) => actionLabel(n.properties as { normalizedAction: string }) };
   return map;
 }
 

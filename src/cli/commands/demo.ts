@@ -1,5 +1,4 @@
 import { startDemoSources } from '../../connector/demo-sources.ts';
-import { MemoryStorageAdapter } from '../../storage/memory/MemoryStorageAdapter.ts';
 import { runTenantSync } from '../../sync/run-tenant-sync.ts';
 import type { Command } from '../command.ts';
 import { printTenantSummary } from './summary.ts';
@@ -10,10 +9,11 @@ export const demoCommand: Command = {
   summary: 'sync the fixture Entra ID and ServiceNow tenants into an embedded store and print what Authgraph sees',
   usage: 'authgraph demo',
   async run(_args, ctx) {
-    // Real connectors over real HTTP against the local replay server; a fresh in-memory store, so
-    // the demo never touches saved state and needs no credentials.
+    // Real connectors over real HTTP against the local replay server, into the configured store
+    // (the embedded SQLite file by default), so `authgraph serve` and every other command can look
+    // at the demo tenant afterwards. A second run is an unchanged sync: no events.
     const sources = await startDemoSources();
-    const storage = MemoryStorageAdapter.create();
+    const storage = await ctx.storage();
     try {
       ctx.out(`Authgraph demo: syncing Entra ID and ServiceNow fixture tenants served at ${sources.server.url}`);
       const report = await runTenantSync(storage, sources.instances, { mode: 'full' });
@@ -23,7 +23,6 @@ export const demoCommand: Command = {
       return report.outcomes.some((o) => o.status === 'failed') ? 1 : 0;
     } finally {
       await sources.close();
-      await storage.close();
     }
   },
 };

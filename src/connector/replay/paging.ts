@@ -1,4 +1,5 @@
 import { formatLinkHeader } from '../link-header.ts';
+import { projectGraph, projectServiceNow } from './projection.ts';
 import { odataFilter, serviceNowQuery } from './query-filter.ts';
 
 // The sources' real paging, replayed from one recorded collection. Both honour the page size the
@@ -17,7 +18,7 @@ export function odataPage(fixture: Row, url: URL, publicBase: string, defaultSiz
   const all = (Array.isArray(fixture.value) ? (fixture.value as Row[]) : []).filter(odataFilter(url.searchParams.get('$filter')));
   const size = clampSize(url.searchParams.get('$top'), defaultSize, 999);
   const skip = decodeSkip(url.searchParams.get('$skiptoken'));
-  const value = all.slice(skip, skip + size);
+  const value = projectGraph(all.slice(skip, skip + size), url);
   const { value: _ignored, '@odata.deltaLink': _delta, ...rest } = fixture;
   const body: Row = { ...rest, value };
   if (skip + size < all.length) {
@@ -27,6 +28,9 @@ export function odataPage(fixture: Row, url: URL, publicBase: string, defaultSiz
   } else if (url.pathname.endsWith('/delta')) {
     const token = Number(url.searchParams.get('$deltatoken') ?? '0') + 1;
     const delta = new URL(url.pathname, publicBase);
+    // Graph encodes the round's $select in its deltaLink: later rounds answer the same fields.
+    const select = url.searchParams.get('$select');
+    if (select !== null) delta.searchParams.set('$select', select);
     delta.searchParams.set('$deltatoken', String(token));
     body['@odata.deltaLink'] = delta.toString();
   }
@@ -43,7 +47,7 @@ export function serviceNowPage(fixture: Row, url: URL, publicBase: string, defau
   }
   const size = clampSize(url.searchParams.get('sysparm_limit'), defaultSize, 10000);
   const offset = Math.max(0, Number(url.searchParams.get('sysparm_offset') ?? '0') || 0);
-  const result = all.slice(offset, offset + size);
+  const result = projectServiceNow(all.slice(offset, offset + size), url);
   const link = (o: number) => {
     const u = new URL(url.pathname + url.search, publicBase);
     u.searchParams.set('sysparm_limit', String(size));

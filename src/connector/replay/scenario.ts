@@ -33,6 +33,8 @@ export const ScenarioFile = z.object({
       clientSecret: z.string().optional(),
       username: z.string().optional(),
       password: z.string().optional(),
+      /** Scopes the token endpoint grants (default: Microsoft Graph's, one per national cloud). */
+      scopes: z.array(z.string()).optional(),
     })
     .optional(),
   faults: z.array(ReplayFault).default([]),

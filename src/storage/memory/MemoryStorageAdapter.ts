@@ -1,7 +1,4 @@
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { EventQuery, PathQuery, parseOrThrow, sameEdgeContent, sameNodeContent } from '../../model/index.ts';
+import { EventQuery, PathQuery, edgeContentHash, nodeContentHash, parseOrThrow, sameEdgeContent, sameNodeContent } from '../../model/index.ts';
 import type {
   EventQueryInput,
   ExecutionPath,
@@ -23,22 +20,25 @@ import type {
   EventPage,
   NodePage,
   OutboxKey,
+  PreviousState,
   OutboxListQuery,
   ReadAt,
   NodePageQuery,
   StorageAdapter,
-  WriteOptions,
 } from '../StorageAdapter.ts';
-import { searchPaths } from './path-search.ts';
+import { searchPaths } from '../path-search.ts';
 import { VersionLog } from './version-log.ts';
 
 interface StoredNode {
   node: NormalizedNode;
   connectorId: string;
+  /** Content hash kept with the row, so a sync reads hashes instead of rehashing the store. */
+  hash: string;
 }
 interface StoredEdge {
   edge: NormalizedEdge;
   connectorId: string;
+  hash: string;
 }
 
 class TenantState {
@@ -58,9 +58,9 @@ class TenantState {
   eventIds = new Set<string>();
   syncs = new Map<string, SyncState>();
   outbox = new Map<string, OutboxMessage>();
+  /** Bumped by every write: the dataVersion callers key cached answers by. */
+  version = 0;
 }
-
-const MANUAL_CONNECTOR = 'manual';
 const isLive = (n: NormalizedNode) => !n.deletedAt;
 const sameNode = sameNodeContent;
 const sameEdge = sameEdgeContent;
@@ -99,31 +99,13 @@ function pastView(t: TenantState, time: string): GraphView {
   };
 }
 
-export interface MemoryStorageOptions {
-  /** When set, state is loaded from and written to this JSON file so it survives restarts. */
-  filePath?: string;
-}
-
-/**
- * The embedded default store: everything in maps, indexed by edge direction for path queries.
- * Writes are synchronous between awaits, so commitSync is atomic for this process; with a file,
- * state is written to a temp file and renamed, so a crash leaves the old or the new file, never half.
- */
 export class MemoryStorageAdapter implements StorageAdapter {
   private readonly tenants = new Map<string, TenantState>();
   /** Leases are process-wide (not per tenant): key → holder and expiry. */
   private readonly leases = new Map<string, { owner: string; expiresAt: number }>();
-  private persisting: Promise<void> = Promise.resolve();
 
-  private constructor(private readonly filePath?: string) {}
+  private constructor() {}
 
-  static async open(options: MemoryStorageOptions = {}): Promise<MemoryStorageAdapter> {
-    const adapter = new MemoryStorageAdapter(options.filePath);
-    if (options.filePath && existsSync(options.filePath)) await adapter.load(options.filePath);
-    return adapter;
-  }
-
-  /** In-memory only, for tests and benchmarks. */
   static create(): MemoryStorageAdapter {
     return new MemoryStorageAdapter();
   }
@@ -185,44 +167,9 @@ export class MemoryStorageAdapter implements StorageAdapter {
       .sort((a, b) => cmp(a.edgeId, b.edgeId));
   }
 
-  async upsertNode(tenantId: string, node: NormalizedNode, options?: WriteOptions): Promise<void> {
-    this.writeNode(this.tenant(tenantId), node, nowIso(), options?.connectorId);
-    await this.persist();
-  }
-
-  async bulkUpsertNodes(tenantId: string, nodes: NormalizedNode[], options?: WriteOptions): Promise<void> {
-    const t = this.tenant(tenantId);
-    const at = nowIso();
-    for (const node of nodes) this.writeNode(t, node, at, options?.connectorId);
-    await this.persist();
-  }
-
-  async deleteNode(tenantId: string, nodeId: string): Promise<void> {
+  async getEdges(tenantId: string, edgeIds: readonly string[]): Promise<(NormalizedEdge | null)[]> {
     const t = this.tenants.get(tenantId);
-    const stored = t?.nodes.get(nodeId);
-    if (!t || !stored) return;
-    const at = nowIso();
-    this.writeNode(t, { ...stored.node, status: 'deleted', deletedAt: at } as NormalizedNode, at, stored.connectorId);
-    for (const id of [...(t.outgoing.get(nodeId) ?? []), ...(t.incoming.get(nodeId) ?? [])]) removeEdge(t, id, at);
-    await this.persist();
-  }
-
-  async upsertEdge(tenantId: string, edge: NormalizedEdge, options?: WriteOptions): Promise<void> {
-    writeEdge(this.tenant(tenantId), edge, nowIso(), options?.connectorId);
-    await this.persist();
-  }
-
-  async bulkUpsertEdges(tenantId: string, edges: NormalizedEdge[], options?: WriteOptions): Promise<void> {
-    const t = this.tenant(tenantId);
-    const at = nowIso();
-    for (const edge of edges) writeEdge(t, edge, at, options?.connectorId);
-    await this.persist();
-  }
-
-  async deleteEdge(tenantId: string, edgeId: string): Promise<void> {
-    const t = this.tenants.get(tenantId);
-    if (t) removeEdge(t, edgeId, nowIso());
-    await this.persist();
+    return edgeIds.map((id) => t?.edges.get(id)?.edge ?? null);
   }
 
   // --- paths ---
@@ -257,11 +204,6 @@ export class MemoryStorageAdapter implements StorageAdapter {
   }
 
   // --- events ---
-
-  async appendEvents(tenantId: string, events: GraphEvent[]): Promise<void> {
-    appendEvents(this.tenant(tenantId), events);
-    await this.persist();
-  }
 
   async queryEvents(tenantId: string, query: EventQueryInput): Promise<GraphEvent[]> {
     return (await this.queryEventPage(tenantId, query)).events;
@@ -302,13 +244,35 @@ export class MemoryStorageAdapter implements StorageAdapter {
 
   // --- state ---
 
-  async getLastSyncState(tenantId: string, connectorId: string): Promise<SyncState | null> {
-    return (await this.listSyncStates(tenantId, { connectorId, limit: 1 }))[0] ?? null;
+  async lastCompletedSync(tenantId: string, connectorId: string): Promise<SyncState | null> {
+    const t = this.tenants.get(tenantId);
+    if (!t) return null;
+    return (
+      [...t.syncs.values()]
+        .filter((s) => s.connectorId === connectorId && (s.status === 'completed' || s.status === 'partial'))
+        .sort((a, b) => cmp(b.startedAt, a.startedAt) || cmp(b.syncId, a.syncId))[0] ?? null
+    );
   }
 
   async saveSyncState(tenantId: string, state: SyncState): Promise<void> {
-    this.tenant(tenantId).syncs.set(state.syncId, structuredClone(state));
-    await this.persist();
+    const t = this.tenant(tenantId);
+    t.syncs.set(state.syncId, structuredClone(state));
+    t.version++;
+  }
+
+  async previousState(tenantId: string, connectorId: string): Promise<PreviousState> {
+    const t = this.tenants.get(tenantId);
+    const nodeHashes = new Map<string, string>();
+    const edgeHashes = new Map<string, string>();
+    if (t) {
+      for (const s of t.nodes.values()) if (s.connectorId === connectorId && isLive(s.node)) nodeHashes.set(s.node.nodeId, s.hash);
+      for (const s of t.edges.values()) if (s.connectorId === connectorId) edgeHashes.set(s.edge.edgeId, s.hash);
+    }
+    return { nodeHashes, edgeHashes };
+  }
+
+  async dataVersion(tenantId: string): Promise<string | undefined> {
+    return String(this.tenants.get(tenantId)?.version ?? 0);
   }
 
   async listSyncStates(tenantId: string, options: { connectorId?: string; limit?: number } = {}): Promise<SyncState[]> {
@@ -322,7 +286,7 @@ export class MemoryStorageAdapter implements StorageAdapter {
 
   async getGraphForConnector(tenantId: string, connectorId: string): Promise<NormalizedGraph> {
     const t = this.tenants.get(tenantId);
-    const last = await this.getLastSyncState(tenantId, connectorId);
+    const last = await this.lastCompletedSync(tenantId, connectorId);
     const nodes = t ? [...t.nodes.values()].filter((s) => s.connectorId === connectorId && isLive(s.node)).map((s) => s.node) : [];
     const edges = t ? [...t.edges.values()].filter((s) => s.connectorId === connectorId).map((s) => s.edge) : [];
     return {
@@ -338,7 +302,9 @@ export class MemoryStorageAdapter implements StorageAdapter {
   }
 
   async commitSync(tenantId: string, commit: SyncCommit): Promise<void> {
-    // No await between the first write and the last: nothing else runs in between.
+    // Everything that can fail is done before the first write (the outbox rows are made here), and
+    // there is no await between the first write and the last: nothing else runs in between.
+    const outbox = [...(commit.outbox ?? [])];
     const t = this.tenant(tenantId);
     // Everything this sync wrote is valid from the time of its data.
     const at = iso(commit.syncState.validAt ?? commit.syncState.startedAt);
@@ -350,9 +316,9 @@ export class MemoryStorageAdapter implements StorageAdapter {
     }
     for (const edge of commit.changes.upsertEdges) writeEdge(t, edge, at, commit.connectorId);
     appendEvents(t, commit.events);
-    enqueue(t, commit.outbox ?? []);
+    enqueue(t, outbox);
     t.syncs.set(commit.syncState.syncId, structuredClone(commit.syncState));
-    await this.persist();
+    t.version++;
   }
 
   // --- outbox and leases ---
@@ -368,12 +334,10 @@ export class MemoryStorageAdapter implements StorageAdapter {
       const row = this.tenants.get(tenantId)?.outbox.get(outboxId);
       if (row) row.sentAt = sentAt;
     }
-    await this.persist();
   }
 
   async enqueueOutbox(tenantId: string, messages: readonly OutboxMessage[]): Promise<void> {
     enqueue(this.tenant(tenantId), messages);
-    await this.persist();
   }
 
   async listOutbox(tenantId: string, query: OutboxListQuery): Promise<OutboxMessage[]> {
@@ -419,91 +383,22 @@ export class MemoryStorageAdapter implements StorageAdapter {
     };
   }
 
-  async close(): Promise<void> {
-    await this.persisting;
-  }
+  async close(): Promise<void> {}
 
   // --- internals ---
 
-  private writeNode(t: TenantState, node: NormalizedNode, at: string, connectorId = MANUAL_CONNECTOR): void {
-    const existing = t.nodes.get(node.nodeId);
+  private writeNode(t: TenantState, node: NormalizedNode, at: string, connectorId: string): void {
     const copy = structuredClone(node);
-    t.nodes.set(node.nodeId, { node: copy, connectorId: existing && connectorId === MANUAL_CONNECTOR ? existing.connectorId : connectorId });
+    t.nodes.set(node.nodeId, { node: copy, connectorId, hash: nodeContentHash(copy) });
     t.nodeLog.write(node.nodeId, copy, at, sameNode);
-  }
-
-  /** Serialised writes of the whole state; the rename makes each write all-or-nothing. */
-  private persist(): Promise<void> {
-    const file = this.filePath;
-    if (!file) return Promise.resolve();
-    this.persisting = this.persisting.then(async () => {
-      await mkdir(dirname(file), { recursive: true });
-      const snapshot = Object.fromEntries(
-        [...this.tenants].map(([id, t]) => [
-          id,
-          {
-            nodes: [...t.nodes.values()],
-            edges: [...t.edges.values()],
-            events: t.events,
-            syncs: [...t.syncs.values()],
-            outbox: [...t.outbox.values()],
-            nodeLog: t.nodeLog.entries(),
-            edgeLog: t.edgeLog.entries(),
-          },
-        ]),
-      );
-      const tmp = `${file}.${process.pid}.tmp`;
-      await writeFile(tmp, JSON.stringify({ version: 1, tenants: snapshot }));
-      await rename(tmp, file);
-    });
-    return this.persisting;
-  }
-
-  private async load(file: string): Promise<void> {
-    const data = JSON.parse(await readFile(file, 'utf8')) as {
-      version: number;
-      tenants: Record<
-        string,
-        {
-          nodes: StoredNode[];
-          edges: StoredEdge[];
-          events: GraphEvent[];
-          syncs: SyncState[];
-          outbox?: OutboxMessage[];
-          nodeLog?: ReturnType<VersionLog<NormalizedNode>['entries']>;
-          edgeLog?: ReturnType<VersionLog<NormalizedEdge>['entries']>;
-        }
-      >;
-    };
-    for (const [id, saved] of Object.entries(data.tenants)) {
-      const t = this.tenant(id);
-      saved.nodes.forEach((s) => t.nodes.set(s.node.nodeId, s));
-      const loadedAt = nowIso();
-      saved.edges.forEach((s) => writeEdge(t, s.edge, loadedAt, s.connectorId));
-      // History comes back as it was saved (overriding the versions the line above just opened);
-      // a file from before history was kept starts its history now.
-      if (saved.nodeLog) t.nodeLog.restore(saved.nodeLog);
-      else saved.nodes.forEach((s) => t.nodeLog.write(s.node.nodeId, s.node, loadedAt, sameNode));
-      if (saved.edgeLog) {
-        t.edgeLog.restore(saved.edgeLog);
-        for (const [id, log] of saved.edgeLog) {
-          const e = log[0]!.value;
-          index(t.everOutgoing, e.sourceNodeId).add(id);
-          index(t.everIncoming, e.targetNodeId).add(id);
-        }
-      }
-      appendEvents(t, saved.events);
-      saved.syncs.forEach((s) => t.syncs.set(s.syncId, s));
-      saved.outbox?.forEach((m) => t.outbox.set(m.outboxId, m));
-    }
   }
 }
 
-function writeEdge(t: TenantState, edge: NormalizedEdge, at: string, connectorId = MANUAL_CONNECTOR): void {
+function writeEdge(t: TenantState, edge: NormalizedEdge, at: string, connectorId: string): void {
   const existing = t.edges.get(edge.edgeId);
   if (existing) unlinkEdge(t, existing.edge);
   const copy = structuredClone(edge);
-  t.edges.set(edge.edgeId, { edge: copy, connectorId: existing && connectorId === MANUAL_CONNECTOR ? existing.connectorId : connectorId });
+  t.edges.set(edge.edgeId, { edge: copy, connectorId, hash: edgeContentHash(copy) });
   index(t.outgoing, edge.sourceNodeId).add(edge.edgeId);
   index(t.incoming, edge.targetNodeId).add(edge.edgeId);
   index(t.everOutgoing, edge.sourceNodeId).add(edge.edgeId);
@@ -524,10 +419,9 @@ function unlinkEdge(t: TenantState, edge: NormalizedEdge): void {
   t.incoming.get(edge.targetNodeId)?.delete(edge.edgeId);
 }
 
-const nowIso = () => new Date().toISOString();
 
 /** Events are append-only and idempotent by id: a replayed sync adds nothing. */
-function appendEvents(t: TenantState, events: GraphEvent[]): void {
+function appendEvents(t: TenantState, events: readonly GraphEvent[]): void {
   for (const e of events) {
     if (t.eventIds.has(e.eventId)) continue;
     t.eventIds.add(e.eventId);
@@ -538,7 +432,7 @@ function appendEvents(t: TenantState, events: GraphEvent[]): void {
 }
 
 /** Outbox rows are idempotent by id: re-writing a sync's rows adds nothing and unsends nothing. */
-function enqueue(t: TenantState, messages: readonly OutboxMessage[]): void {
+function enqueue(t: TenantState, messages: Iterable<OutboxMessage>): void {
   for (const m of messages) if (!t.outbox.has(m.outboxId)) t.outbox.set(m.outboxId, structuredClone(m));
 }
 

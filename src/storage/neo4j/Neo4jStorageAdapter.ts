@@ -2,6 +2,7 @@ import neo4j from 'neo4j-driver';
 import type { ManagedTransaction } from 'neo4j-driver';
 import { EDGE_TYPES, EventQuery, PathQuery, parseOrThrow } from '../../model/index.ts';
 import type {
+  EdgeType,
   EventQueryInput,
   ExecutionPath,
   GraphEvent,
@@ -15,19 +16,22 @@ import type {
   SyncState,
 } from '../../model/index.ts';
 import { decodeEventCursor, encodeEventCursor, positionOf } from '../event-order.ts';
-import type { EdgeDirection, EventPage, NodePage, NodePageQuery, OutboxListQuery, ReadAt, StorageAdapter, WriteOptions } from '../StorageAdapter.ts';
+import type { EdgeDirection, EventPage, NodePage, NodePageQuery, OutboxListQuery, PreviousState, ReadAt, StorageAdapter } from '../StorageAdapter.ts';
+
+/** Which connector a bulk load writes for (bench loads outside a sync). */
+export interface WriteOptions {
+  connectorId?: string;
+}
 import { asOfTime, edgesForNodeAsOf, nodeListAsOf, nodesAsOf, typesAsOf } from './as-of-statements.ts';
 import { Neo4jStorageConfig } from './config.ts';
 import type { Neo4jStorageConfigInput } from './config.ts';
 import { render } from './cypher-files.ts';
-import { removeEdgesById } from './edge-removal.ts';
+import { edgeTypeHint, removeEdgesById } from './edge-removal.ts';
 import { Executor } from './Executor.ts';
 import type { WorkLabel } from './Executor.ts';
 import { HISTORY_TYPE_PREFIX, labelFor, NODE_LABEL, NODE_VERSION_LABEL } from './labels.ts';
 import { parseEdge, parseEvent, parseNode, parseOutbox, parseSyncState, syncParams } from './rows.ts';
 import { anchoredPaths, pathsAsOf } from './path-expansion.ts';
-import { readPreviousGraph } from './previous-graph.ts';
-import type { PreviousGraph } from './previous-graph.ts';
 import { applySchema } from './schema.ts';
 import { disableNagleFor, portOf } from './tcp-no-delay.ts';
 import {
@@ -161,12 +165,9 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     return rows.map(parseEdge);
   }
 
-  async upsertNode(tenantId: string, node: NormalizedNode, options?: WriteOptions): Promise<void> {
-    await this.bulkUpsertNodes(tenantId, [node], options);
-  }
-
   /**
-   * Batches of `batchSize` rows grouped by type, committed in transactions of about
+   * Not part of StorageAdapter: a bulk load outside any sync, for benchmarks that fill a tenant
+   * too large for one transaction. Batches of `batchSize` rows grouped by type, committed in transactions of about
    * `transactionRows` rows, so a million rows never need one huge transaction; commitSync is the
    * all-or-nothing path. Every type is checked before the first batch is written.
    */
@@ -175,30 +176,10 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     await this.writeInTransactions({ operation: 'bulkUpsertNodes', tenantId }, statements);
   }
 
-  async deleteNode(tenantId: string, nodeId: string): Promise<void> {
-    await this.executor.write({ operation: 'deleteNode', tenantId }, async (tx) => {
-      const result = await tx.run(render('nodeGetMany'), { tenantId, nodeIds: [nodeId] });
-      const json = result.records[0]?.get('json') as string | null | undefined;
-      if (!json) return;
-      const at = nowIso();
-      const tombstone = { ...parseNode(json), status: 'deleted', deletedAt: at } as NormalizedNode;
-      await run(tx, [...nodeUpserts(tenantId, [tombstone], MANUAL_CONNECTOR, at), ...tombstoneEdgeRemovals(tenantId, [tombstone], at)]);
-    });
-  }
-
-  async upsertEdge(tenantId: string, edge: NormalizedEdge, options?: WriteOptions): Promise<void> {
-    await this.bulkUpsertEdges(tenantId, [edge], options);
-  }
-
-  /** Batched like bulkUpsertNodes. */
+  /** Not part of StorageAdapter (see bulkUpsertNodes); batched the same way. */
   async bulkUpsertEdges(tenantId: string, edges: NormalizedEdge[], options?: WriteOptions): Promise<void> {
     const statements = edgeUpsertBatches(tenantId, edges, options?.connectorId ?? MANUAL_CONNECTOR, nowIso(), this.batchSize);
     await this.writeInTransactions({ operation: 'bulkUpsertEdges', tenantId }, statements);
-  }
-
-  async deleteEdge(tenantId: string, edgeId: string): Promise<void> {
-    const at = nowIso();
-    await this.executor.write({ operation: 'deleteEdge', tenantId }, (tx) => removeEdgesById(tx, tenantId, [edgeId], at));
   }
 
   // --- paths ---
@@ -232,12 +213,6 @@ export class Neo4jStorageAdapter implements StorageAdapter {
 
   // --- events ---
 
-  async appendEvents(tenantId: string, events: GraphEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    const statements = eventAppends(tenantId, events, this.batchSize);
-    await this.executor.write({ operation: 'appendEvents', tenantId }, (tx) => run(tx, statements));
-  }
-
   async queryEvents(tenantId: string, query: EventQueryInput): Promise<GraphEvent[]> {
     return (await this.queryEventPage(tenantId, query)).events;
   }
@@ -266,8 +241,60 @@ export class Neo4jStorageAdapter implements StorageAdapter {
 
   // --- state ---
 
-  async getLastSyncState(tenantId: string, connectorId: string): Promise<SyncState | null> {
-    return (await this.listSyncStates(tenantId, { connectorId, limit: 1 }))[0] ?? null;
+  async getEdges(tenantId: string, edgeIds: readonly string[]): Promise<(NormalizedEdge | null)[]> {
+    if (edgeIds.length === 0) return [];
+    // The edge-id index is per relationship type: the type an id names is tried first, every type
+    // only for the ids that were not found under it (see edge-removal.ts).
+    const found = new Map<string, NormalizedEdge>();
+    const byType = new Map<EdgeType, string[]>();
+    for (const id of new Set(edgeIds)) {
+      const type = edgeTypeHint(id);
+      if (type) byType.set(type, [...(byType.get(type) ?? []), id]);
+    }
+    await this.executor.read({ operation: 'getEdges', tenantId }, async (tx) => {
+      const fetch = async (type: EdgeType, ids: string[]) => {
+        for (const json of await jsonColumn(tx, { text: render('edgeGetMany', { TYPE: type }), params: { tenantId, edgeIds: ids } })) {
+          const edge = parseEdge(json);
+          found.set(edge.edgeId, edge);
+        }
+      };
+      for (const [type, ids] of byType) await fetch(type, ids);
+      const rest = [...new Set(edgeIds)].filter((id) => !found.has(id));
+      if (rest.length) for (const type of EDGE_TYPES) await fetch(type, rest);
+    });
+    return edgeIds.map((id) => found.get(id) ?? null);
+  }
+
+  async lastCompletedSync(tenantId: string, connectorId: string): Promise<SyncState | null> {
+    const rows = await this.executor.read({ operation: 'lastCompletedSync', tenantId }, (tx) =>
+      jsonColumn(tx, { text: render('syncLastCompleted'), params: { tenantId, connectorId } }),
+    );
+    return rows[0] ? parseSyncState(rows[0]) : null;
+  }
+
+  /** Ids and content hashes from the connector indexes alone: no row is read in full. */
+  async previousState(tenantId: string, connectorId: string): Promise<PreviousState> {
+    return this.executor.read({ operation: 'previousState', tenantId }, async (tx) => {
+      const nodeHashes = new Map<string, string>();
+      for await (const record of tx.run(render('nodeHashesForConnector'), { tenantId, connectorId })) {
+        nodeHashes.set(record.get('id') as string, record.get('hash') as string);
+      }
+      const edgeHashes = new Map<string, string>();
+      for (const type of EDGE_TYPES) {
+        for await (const record of tx.run(render('edgeHashesForConnector', { TYPE: type }), { tenantId, connectorId })) {
+          edgeHashes.set(record.get('id') as string, record.get('hash') as string);
+        }
+      }
+      return { nodeHashes, edgeHashes };
+    });
+  }
+
+  /** Other processes write this store too: the version is read from the tenant's sync records. */
+  async dataVersion(tenantId: string): Promise<string | undefined> {
+    return this.executor.read({ operation: 'dataVersion', tenantId }, async (tx) => {
+      const record = (await tx.run(render('syncDataVersion'), { tenantId })).records[0];
+      return `${Number(record?.get('records') ?? 0)}|${(record?.get('lastWrite') as string | null) ?? ''}`;
+    });
   }
 
   async saveSyncState(tenantId: string, state: SyncState): Promise<void> {
@@ -290,7 +317,7 @@ export class Neo4jStorageAdapter implements StorageAdapter {
    * stream from the server in fetchSize pages, parsed as they arrive.
    */
   async getConnectorSnapshot(tenantId: string, connectorId: string): Promise<ConnectorSnapshot> {
-    const last = await this.getLastSyncState(tenantId, connectorId);
+    const last = await this.lastCompletedSync(tenantId, connectorId);
     const nodes: NormalizedNode[] = [];
     const edges: NormalizedEdge[] = [];
     const nodeHashes = new Map<string, string>();
@@ -326,15 +353,6 @@ export class Neo4jStorageAdapter implements StorageAdapter {
   }
 
   /**
-   * The stored graph to diff `current` against, read through the stored content hashes: only rows
-   * that changed or vanished are read in full (see previous-graph.ts). Pass the hashes on:
-   * `diffGraphs(previous, current, { previousNodeHashes: nodeHashes, previousEdgeHashes: edgeHashes })`.
-   */
-  async previousGraphFor(current: NormalizedGraph): Promise<PreviousGraph> {
-    return readPreviousGraph(this.executor, current);
-  }
-
-  /**
    * One transaction: edge removals (edge-removal.ts), node upserts (tombstones lose their edges), edge upserts,
    * events, outbox rows, the sync record. Every statement is built, and so every label and type checked,
    * before the transaction starts; any failure inside rolls all of it back. History is written by
@@ -348,7 +366,7 @@ export class Neo4jStorageAdapter implements StorageAdapter {
       ...tombstoneEdgeRemovals(tenantId, changes.upsertNodes, at, this.batchSize),
       ...edgeUpserts(tenantId, changes.upsertEdges, connectorId, at, this.batchSize),
       ...eventAppends(tenantId, commit.events, this.batchSize),
-      ...outboxEnqueues(tenantId, commit.outbox ?? [], this.batchSize),
+      ...outboxEnqueues(tenantId, [...(commit.outbox ?? [])], this.batchSize),
       { text: render('syncSave'), params: syncParams(tenantId, commit.syncState) },
     ];
     await this.executor.write({ operation: 'commitSync', tenantId }, async (tx) => {

@@ -32,6 +32,8 @@ const FILES = {
   eventQuery: 'events/query.cypher',
   syncSave: 'sync/save.cypher',
   syncList: 'sync/list.cypher',
+  syncLastCompleted: 'sync/last-completed.cypher',
+  syncDataVersion: 'sync/data-version.cypher',
   pathSearch: 'paths/search.cypher',
   pathExpand: 'paths/expand.cypher',
   pathExpandAsOf: 'paths/expand-as-of.cypher',

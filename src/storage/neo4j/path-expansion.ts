@@ -1,7 +1,7 @@
 import type { ExecutionPath, NormalizedEdge, NormalizedNode, PathQuery } from '../../model/index.ts';
 import type { ManagedTransaction } from 'neo4j-driver';
 import { checkpoint } from '../../runtime/cooperative.ts';
-import { searchPaths } from '../memory/path-search.ts';
+import { searchPaths } from '../path-search.ts';
 import { matchesFilters } from '../node-filters.ts';
 import { nodeListAsOf, nodesAsOf, typesAsOf } from './as-of-statements.ts';
 import { render } from './cypher-files.ts';

@@ -91,6 +91,9 @@ export function syncParams(tenantId: string, state: SyncState) {
     syncId: state.syncId,
     connectorId: state.connectorId,
     startedAt: state.startedAt,
+    status: state.status,
+    // What dataVersion compares: any record written or rewritten changes it.
+    writtenAt: state.completedAt ?? state.startedAt,
     json: JSON.stringify(state),
   };
 }

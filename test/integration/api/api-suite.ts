@@ -5,6 +5,7 @@ import { startDemoSources } from '../../../src/connector/demo-sources.ts';
 import type { StorageAdapter } from '../../../src/storage/StorageAdapter.ts';
 import { applyGraph } from '../../../src/sync/apply-graph.ts';
 import { SAMPLE_IDS, freshTenant, sampleTenant } from '../../support/sample-tenant.ts';
+import { VERDICT_IDS, verdictTenant } from '../../support/verdict-tenant.ts';
 import { codesOf, instrument, postGraphQL, startTestApi } from './support.ts';
 import type { InstrumentedStorage, TestApi } from './support.ts';
 
@@ -49,6 +50,7 @@ export function defineApiSuite(name: string, harness: ApiSuiteHarness): void {
     let api: TestApi;
     const tenantA = freshTenant('api-a');
     const tenantB = freshTenant('api-b');
+    const tenantV = freshTenant('api-v');
     let reader: string;
     const gql = (query: string, variables: Record<string, unknown> = {}, key: string | undefined = reader) =>
       postGraphQL(api.server.graphqlUrl, query, variables, key);
@@ -60,6 +62,7 @@ export function defineApiSuite(name: string, harness: ApiSuiteHarness): void {
       // Tenant B: only the people, from another connector, so ids overlap and data differs.
       const sample = sampleTenant(tenantB);
       await applyGraph(inner, { ...sample, connectorId: 'b-directory', syncId: 'b-sync-1', nodes: sample.nodes.filter((n) => n.nodeType === 'human_identity'), edges: [] });
+      await applyGraph(inner, verdictTenant(tenantV));
       api = await startTestApi(store.storage);
       reader = api.key(tenantA, 'reader');
     });
@@ -109,7 +112,8 @@ export function defineApiSuite(name: string, harness: ApiSuiteHarness): void {
         const r = await gql(CHAINS, { to: SAMPLE_IDS.graphPrincipal, maxDepth: 6 });
         const hops = r.body.data!.executionChains.edges.flatMap((e: any) => e.node.hops).length;
         expect(hops).toBe(8);
-        expect(Object.fromEntries(store.calls)).toEqual({ getNodes: 1, queryPaths: 1, getEdgesForNode: 1 });
+        // Two walks: back along chain edges, and back along AUTHENTICATES_TO (inbound OAuth).
+        expect(Object.fromEntries(store.calls)).toEqual({ getNodes: 1, queryPaths: 2, getEdgesForNode: 1 });
         // A page of nodes with their edges' far ends: the far ends are batched, not read one by one.
         store.reset();
         const page = await gql(`{ nodes(first: 30) { edges { node { id edges(direction: both) { source { id } target { displayName } } } } } }`);
@@ -123,6 +127,103 @@ export function defineApiSuite(name: string, harness: ApiSuiteHarness): void {
         const missing = await gql(CHAINS, { to: 'entra_id:nowhere:x' });
         expect(codesOf(missing)).toEqual(['NOT_FOUND']);
         expect(missing.body.data).toBeNull();
+      });
+    });
+
+    describe('chain verdicts (issue 12)', () => {
+      const VERDICTS = `query V($kinds: [ChainKind!], $to: ID, $from: ID) {
+        executionChains(kinds: $kinds, to: $to, from: $from, first: 50) {
+          totalCount
+          edges { node {
+            id kind depth entryPoint complete
+            start { id __typename }
+            automation { id }
+            identity { id displayName }
+            stop { reason detail node { id displayName __typename } searched { field value against candidates scopes } }
+            nodes { displayName }
+            hops { edge { edgeType } evidence { evidenceReferences { matchingField matchingValue targetUserBinding targetRecordSysId } } }
+          } }
+        }
+      }`;
+      const verdicts = async (variables: Record<string, unknown>) => {
+        const r = await gql(VERDICTS, variables, api.key(tenantV, 'reader'));
+        expect(r.body.errors).toBeUndefined();
+        return r.body.data!.executionChains.edges.map((e: any) => e.node);
+      };
+
+      it('answers every kind by default, partial chains and latent paths included', async () => {
+        const all = await verdicts({});
+        expect(all.map((c: any) => [c.kind, c.nodes.map((n: any) => n.displayName).join(' > '), c.stop?.reason ?? null])).toEqual([
+          ['inbound_oauth', 'Payroll-Connector > svc_hr_integration', null],
+          ['authenticates_as', 'Sync incident to Microsoft Graph > GraphClient > Microsoft Graph API > Graph OAuth profile > SN-Graph-Integration', null],
+          ['authenticates_as', 'Nightly directory export > GraphClient > Microsoft Graph API > Graph OAuth profile > SN-Graph-Integration', null],
+          ['partial', 'Nightly CRM sync > CRM API > CRM OAuth profile', 'stops_at_credential'],
+          ['runs_as', 'HR onboarding flow > svc_hr_integration', null],
+          ['latent', 'LegacyGraphClient > Microsoft Graph API > Graph OAuth profile > SN-Graph-Integration', null],
+          ['partial', 'Push incident to vendor > Vendor API', 'stops_at_connection'],
+        ]);
+      });
+
+      it('partial chains say where and why they stop, and what was searched', async () => {
+        const partial = await verdicts({ kinds: ['partial'] });
+        expect(partial).toHaveLength(2);
+        const [credential, connection] = partial;
+        expect(credential).toMatchObject({
+          kind: 'partial',
+          entryPoint: true,
+          complete: false,
+          automation: { id: VERDICT_IDS.crmJob },
+          identity: null,
+          stop: {
+            reason: 'stops_at_credential',
+            node: { id: VERDICT_IDS.crmProfile, displayName: 'CRM OAuth profile', __typename: 'Credential' },
+            searched: { field: 'clientId', value: VERDICT_IDS.crmClientId, against: 'appId', candidates: 2, scopes: ['entra_id:72f988bf-86f1-41af-91ab-2d7cd011db47'] },
+          },
+        });
+        expect(credential.stop.detail).toBe(
+          `client id ${VERDICT_IDS.crmClientId} matches no identity: searched the appId of 2 identities (entra_id:72f988bf-86f1-41af-91ab-2d7cd011db47), case-insensitively; a deleted app or another tenant's app`,
+        );
+        expect(connection).toMatchObject({
+          kind: 'partial',
+          depth: 1,
+          identity: null,
+          stop: {
+            reason: 'stops_at_connection',
+            detail: 'authenticates with a stored user name and password (basic auth): no credential record to follow to an identity',
+            node: { id: VERDICT_IDS.vendorApi, __typename: 'Connection' },
+            searched: null,
+          },
+        });
+        // A `to` query never returns a partial chain: they end at no identity.
+        expect(await verdicts({ kinds: ['partial'], to: SAMPLE_IDS.graphPrincipal })).toEqual([]);
+      });
+
+      it('a script include nothing calls is a latent path, not an execution chain', async () => {
+        const toPrincipal = await verdicts({ to: SAMPLE_IDS.graphPrincipal });
+        expect(toPrincipal.map((c: any) => [c.kind, c.entryPoint, c.start.id])).toEqual([
+          ['authenticates_as', true, SAMPLE_IDS.businessRule],
+          ['authenticates_as', true, SAMPLE_IDS.scheduledJob],
+          ['latent', false, VERDICT_IDS.latentInclude],
+        ]);
+        const executing = await verdicts({ to: SAMPLE_IDS.graphPrincipal, kinds: ['authenticates_as', 'runs_as'] });
+        expect(executing.map((c: any) => c.start.id)).toEqual([SAMPLE_IDS.businessRule, SAMPLE_IDS.scheduledJob]);
+      });
+
+      it('inbound OAuth: an Entra app authenticates to a ServiceNow user, with the binding as evidence', async () => {
+        const [inbound] = await verdicts({ kinds: ['inbound_oauth'] });
+        expect(inbound).toMatchObject({
+          kind: 'inbound_oauth',
+          entryPoint: true,
+          complete: true,
+          start: { id: SAMPLE_IDS.payrollPrincipal, __typename: 'Identity' },
+          automation: null,
+          identity: { id: SAMPLE_IDS.hrIntegrationUser },
+          hops: [{ edge: { edgeType: 'AUTHENTICATES_TO' }, evidence: { evidenceReferences: { matchingField: 'client_id', targetUserBinding: 'oauth_entity.user -> sys_user.user_name', targetRecordSysId: 'oauth-client-payroll' } } }],
+        });
+      });
+
+      it('refuses an empty kinds list', async () => {
+        expect(codesOf(await gql(VERDICTS, { kinds: [] }, api.key(tenantV, 'reader')))).toEqual(['BAD_USER_INPUT']);
       });
     });
 

@@ -32,7 +32,7 @@ interface Served {
 async function serveDemo(): Promise<Served> {
   const dir = mkdtempSync(join(tmpdir(), 'authgraph-serve-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--demo', '--port', '0'], {
-    env: { ...process.env, AUTHGRAPH_STORE: 'memory', AUTHGRAPH_STATE_FILE: join(dir, 'state.json'), AUTHGRAPH_API_KEYS_FILE: join(dir, 'keys.json') },
+    env: { ...process.env, AUTHGRAPH_STORE: 'sqlite', AUTHGRAPH_DB: join(dir, 'authgraph.db'), AUTHGRAPH_API_KEYS_FILE: join(dir, 'keys.json') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -95,7 +95,7 @@ describe('Entra ID: scope drift', () => {
       expect.arrayContaining([
         expect.objectContaining({ permissionName: 'Application.Read.All', normalizedAction: 'read' }),
         expect.objectContaining({ permissionName: 'Application.ReadWrite.All', normalizedAction: 'admin', mappingBasis: 'table' }),
-        expect.objectContaining({ permissionName: 'Mail.Send', normalizedAction: 'execute', mappingBasis: 'rule_3' }),
+        expect.objectContaining({ permissionName: 'Mail.Send', normalizedAction: 'execute', mappingBasis: 'table', mapped: true }),
       ]),
     );
     expect(granted).toHaveLength(3);
@@ -129,7 +129,8 @@ describe('Entra ID: partial failure', () => {
     expect(graph.extractionScope?.completeNodeTypes).toEqual(['credential', 'human_identity', 'identity']);
     expect(graph.extractionScope?.completeEdgeTypes).toEqual(['AUTHENTICATES_AS', 'OWNED_BY']);
     expect(graph.evidenceCompleteness.sources.signIns).toMatchObject({ status: 'unavailable_no_access', recordCount: 0 });
-    expect(graph.evidenceCompleteness.sources.directoryRoles?.notes).toMatch(/^incomplete: .*HTTP 503/);
+    // An optional collection failing every retry is unavailable, with the reason (issue 12).
+    expect(graph.evidenceCompleteness.sources.directoryRoles).toMatchObject({ status: 'unavailable_error', notes: expect.stringMatching(/HTTP 503/) });
   });
 });
 

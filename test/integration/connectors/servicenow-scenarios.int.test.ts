@@ -126,9 +126,10 @@ describe('ServiceNow: partial failure', () => {
     const sources = graph.evidenceCompleteness.sources;
     expect(sources.syslog_transaction?.status).toBe('unavailable_no_access');
     expect(sources.sys_hub_flow?.status).toBe('unavailable_not_enabled');
-    expect(sources.sys_script_include?.notes).toMatch(/^incomplete: .*HTTP 500/);
-    expect(sources.sys_user_role).toMatchObject({ status: 'available', recordCount: 3 });
-    expect(sources.sys_user_role?.notes).toMatch(/^incomplete: .*not JSON/);
+    // Optional tables that fail are unavailable with the reason (issue 12); what was read is kept.
+    expect(sources.sys_script_include).toMatchObject({ status: 'unavailable_error', notes: expect.stringMatching(/HTTP 500/) });
+    expect(sources.sys_user_role).toMatchObject({ status: 'unavailable_error', recordCount: 3 });
+    expect(sources.sys_user_role?.notes).toMatch(/not JSON.*; 3 record\(s\) read before it$/);
     expect(stats?.errors.map((e) => e.type).sort()).toEqual(['PARSE_ERROR', 'SERVER_ERROR']);
     // Partial data is kept...
     expect(countByType(graph.nodes)).toMatchObject({ automation: 5, role: 5, connection: 2 });

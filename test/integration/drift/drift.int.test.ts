@@ -9,7 +9,9 @@ import type { StorageAdapter } from '../../../src/storage/StorageAdapter.ts';
 import { neo4jUri } from '../../support/services.ts';
 import { applyGraph } from '../../../src/sync/apply-graph.ts';
 import { loadSampleHistory, sampleSyncs } from '../../support/sample-history.ts';
-import { SAMPLE_IDS, freshTenant } from '../../support/sample-tenant.ts';
+import { SAMPLE_IDS, freshTenant, sampleTenant } from '../../support/sample-tenant.ts';
+import { VERDICT_IDS, verdictTenant } from '../../support/verdict-tenant.ts';
+import { makeEdgeId } from '../../../src/model/index.ts';
 
 const PROFILE = SAMPLE_IDS.oauthProfile;
 const SP = SAMPLE_IDS.graphPrincipal;
@@ -38,6 +40,46 @@ describe.each([
       ]);
       const early = await computeDrift(storage, tenantId, { since: 'sample-sync-1', until: 'sample-sync-2' });
       expect(early.findings.map((f) => f.type)).toEqual(['credential_expiring', 'credential_expiring', 'scope_expanded', 'scope_expanded']);
+    } finally {
+      await storage.close();
+    }
+  });
+});
+
+describe.each([
+  ['memory', async (): Promise<StorageAdapter> => MemoryStorageAdapter.create()],
+  ['neo4j', async (): Promise<StorageAdapter> => Neo4jStorageAdapter.connect({ uri: neo4jUri() })],
+])('drift of partial chains: %s', (_name, open) => {
+  it('partial_chain_added when automations reach a basic-auth connection and a dangling credential; removed when the connection gains a credential', async () => {
+    const storage = await open();
+    try {
+      const tenantId = freshTenant('drift-partial');
+      const day = (d: number) => `2026-03-0${d}T06:00:00.000Z`;
+      await applyGraph(storage, { ...sampleTenant(tenantId), syncId: 'p-1', transformedAt: day(1) });
+      const withPartials = verdictTenant(tenantId);
+      await applyGraph(storage, { ...withPartials, syncId: 'p-2', transformedAt: day(2) });
+      // The vendor connection now uses the Graph OAuth profile: its chain reaches an identity.
+      const uses = { edgeId: makeEdgeId('USES', VERDICT_IDS.vendorApi, SAMPLE_IDS.oauthProfile), edgeType: 'USES' as const, sourceNodeId: VERDICT_IDS.vendorApi, targetNodeId: SAMPLE_IDS.oauthProfile, properties: {} };
+      await applyGraph(storage, { ...withPartials, edges: [...withPartials.edges, uses], syncId: 'p-3', transformedAt: day(3) });
+
+      const partialTypes = new Set(['partial_chain_added', 'partial_chain_removed', 'chain_added', 'chain_removed']);
+      const added = (await computeDrift(storage, tenantId, { since: 'p-1', until: 'p-2' })).findings.filter((f) => partialTypes.has(f.type));
+      expect(added.map((f) => [f.type, f.severity, f.entityIds[0], f.entityIds.at(-1)])).toEqual([
+        ['partial_chain_added', 'medium', VERDICT_IDS.crmJob, VERDICT_IDS.crmProfile],
+        ['partial_chain_added', 'medium', VERDICT_IDS.vendorRule, VERDICT_IDS.vendorApi],
+      ]);
+      expect(added[1]!.summary).toBe('new partial chain, stops_at_connection: Push incident to vendor → Vendor API — authenticates with a stored user name and password (basic auth): no credential record to follow to an identity');
+      expect(added[0]!.after).toMatchObject({ stop: { reason: 'stops_at_credential', searched: { value: VERDICT_IDS.crmClientId } } });
+      expect(added.every((f) => f.eventIds.length > 0)).toBe(true);
+
+      const fixed = (await computeDrift(storage, tenantId, { since: 'p-2', until: 'p-3' })).findings.filter((f) => partialTypes.has(f.type));
+      expect(fixed.map((f) => [f.type, f.entityIds[0], f.entityIds.at(-1)])).toEqual([
+        ['chain_added', VERDICT_IDS.vendorRule, SAMPLE_IDS.graphPrincipal],
+        ['partial_chain_removed', VERDICT_IDS.vendorRule, VERDICT_IDS.vendorApi],
+      ]);
+      // Rerun over the same window: the same finding ids.
+      const again = (await computeDrift(storage, tenantId, { since: 'p-2', until: 'p-3' })).findings.filter((f) => partialTypes.has(f.type));
+      expect(again.map((f) => f.findingId)).toEqual(fixed.map((f) => f.findingId));
     } finally {
       await storage.close();
     }

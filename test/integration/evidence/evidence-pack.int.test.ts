@@ -24,13 +24,13 @@ async function cli(args: string[]) {
 
 const readDir = (dir: string) => Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f))]));
 
-describe('authgraph export evidence / verify, over the three sample syncs (memory store)', () => {
+describe('authgraph export evidence / verify, over the three sample syncs (embedded SQLite store)', () => {
   let dir: string;
   let chain: string;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'authgraph-evidence-'));
-    process.env.AUTHGRAPH_STATE_FILE = join(dir, 'state.json');
-    process.env.AUTHGRAPH_STORE = 'memory';
+    process.env.AUTHGRAPH_DB = join(dir, 'authgraph.db');
+    process.env.AUTHGRAPH_STORE = 'sqlite';
     for (const file of SAMPLE_SYNC_FILES) expect((await cli(['load', file])).code).toBe(0);
     const paths = await cli(['paths', '--tenant', 'contoso', '--to', SAMPLE_IDS.graphPrincipal, '--json']);
     chain = JSON.parse(paths.out).find((c: { nodes: string[] }) => c.nodes[0] === SAMPLE_IDS.businessRule).chainId;

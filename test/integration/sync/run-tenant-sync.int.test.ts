@@ -73,8 +73,9 @@ describe('runTenantSync', () => {
     const entraAfter = await storage.getGraphForConnector('demo', 'entra-contoso');
     expect(entraAfter.nodes).toEqual(entraBefore.nodes);
     expect(entraAfter.edges).toEqual(entraBefore.edges);
-    const record = await storage.getLastSyncState('demo', 'entra-contoso');
+    const [record] = await storage.listSyncStates('demo', { connectorId: 'entra-contoso', limit: 1 });
     expect(record).toMatchObject({ syncId: 'bad-secret.entra-contoso', status: 'failed' });
+    expect((await storage.lastCompletedSync('demo', 'entra-contoso'))?.syncId).toBe('good.entra-contoso');
     // The failure is announced too, and the secret itself appears nowhere.
     const failedNotice = (await storage.pendingOutbox(10_000)).find((m) => m.batchId === 'bad-secret.entra-contoso');
     expect(JSON.parse(failedNotice!.payload).sync.status).toBe('failed');
@@ -110,7 +111,7 @@ describe('runTenantSync', () => {
     const entra1 = first.outcomes.find((o) => o.connectorId === 'entra-contoso')!;
     expect(entra1.stats?.incremental).toBe(true);
     expect(entra1.diff?.nodesDeleted).toBe(0);
-    const token = (await storage.getLastSyncState('demo', 'entra-contoso'))?.deltaToken;
+    const token = (await storage.lastCompletedSync('demo', 'entra-contoso'))?.deltaToken;
     expect(token).toBeTruthy();
     const second = await runTenantSync(storage, sources.instances, { mode: 'incremental', syncId: 'inc-2' });
     const entra2 = second.outcomes.find((o) => o.connectorId === 'entra-contoso')!;
@@ -132,13 +133,13 @@ describe('audit-log sync', () => {
     const first = await runAuditLogSync(storage, entra, { syncId: 'audit-1' });
     expect(first.outcomes[0]).toMatchObject({ status: 'completed', syncId: 'audit-1-baseline.entra-contoso' });
     // Pretend the baseline was taken on 1 November, so the fixture's audit records come after it.
-    const baseline = (await storage.getLastSyncState('demo', 'entra-contoso'))!;
+    const baseline = (await storage.lastCompletedSync('demo', 'entra-contoso'))!;
     await storage.saveSyncState('demo', { ...baseline, completedAt: '2026-11-01T00:00:00.000Z' });
     const second = await runAuditLogSync(storage, entra, { syncId: 'audit-2' });
     expect(second.outcomes[0]?.status).toBe('completed');
     const events = await storage.queryEvents('demo', { syncId: 'audit-2.entra-contoso' });
     expect(events.map((e) => e.eventType).sort()).toEqual(['credential_created', 'permission_granted', 'status_changed']);
-    const record = await storage.getLastSyncState('demo', 'entra-contoso');
+    const record = await storage.lastCompletedSync('demo', 'entra-contoso');
     expect(record?.mode).toBe('audit_log');
     expect((record?.cursor as { cursorState: { lastActivityDatetime: string } }).cursorState.lastActivityDatetime).toBe('2026-11-21T10:00:00.000Z');
     // The cursor is inclusive: the same records again are the same events, stored once.

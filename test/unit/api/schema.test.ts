@@ -37,6 +37,8 @@ describe('schema.graphql against the model', () => {
       ['ExecutionOutcome', model.ExecutionEvidenceProperties.shape.outcome.options],
       ['EvidenceSourceStatus', model.EvidenceSourceStatus.shape.status.options],
       ['EdgeOrigin', model.EdgeProvenance.shape.origin.options],
+      ['ChainKind', model.CHAIN_KINDS],
+      ['ChainStopReason', model.CHAIN_STOP_REASONS],
       ['ApiRole', ROLES],
     ];
     for (const [name, values] of pairs) expect(enumValues(name), name).toEqual([...values]);

@@ -11,7 +11,7 @@ describe('permission → normalized action (seed table)', () => {
     ['User.Read.All', 'read', 'users'],
     ['Directory.ReadWrite.All', 'admin', 'directory'],
   ])('Entra %s → %s on %s', (name, action, scope) => {
-    expect(normalizePermission(name, ENTRA_PERMISSIONS, graphPermissionScope)).toEqual({ action, scope, basis: 'table' });
+    expect(normalizePermission(name, ENTRA_PERMISSIONS, graphPermissionScope)).toEqual({ action, scope, basis: 'table', mapped: true });
   });
 
   it.each([
@@ -20,12 +20,21 @@ describe('permission → normalized action (seed table)', () => {
     ['catalog_admin', 'admin', 'service_catalog'],
     ['hr_read', 'read', 'hr_tables'],
   ])('ServiceNow %s → %s on %s', (name, action, scope) => {
-    expect(normalizePermission(name, SERVICENOW_ROLE_PERMISSIONS, roleScope)).toEqual({ action, scope, basis: 'table' });
+    expect(normalizePermission(name, SERVICENOW_ROLE_PERMISSIONS, roleScope)).toEqual({ action, scope, basis: 'table', mapped: true });
   });
 });
 
 describe('permission normalization rules for unknown permissions', () => {
   const norm = (n: string) => normalizePermission(n, {}, graphPermissionScope);
+  it('a rule\'s answer is a guess: mapped false, and labelled so', async () => {
+    const { actionLabel } = await import('../../../src/resolve/permission-action.ts');
+    expect(norm('Calendars.ReadWrite').mapped).toBe(false);
+    expect(actionLabel({ normalizedAction: 'admin', mapped: false })).toBe('unmapped — assumed admin');
+    expect(actionLabel({ normalizedAction: 'admin', mapped: true })).toBe('admin');
+    expect(actionLabel({ normalizedAction: 'read', mapped: true, signInOnly: true })).toBe('read (sign-in only)');
+    // An inherited name never counts as a table hit.
+    expect(normalizePermission('constructor', SERVICENOW_ROLE_PERMISSIONS, roleScope).mapped).toBe(false);
+  });
   it('granting access to others is delegate (rule 2)', () => {
     expect(norm('AppRoleAssignment.ReadWrite.All')).toMatchObject({ action: 'delegate', basis: 'rule_2' });
     expect(norm('RoleManagement.ReadWrite.Directory')).toMatchObject({ action: 'delegate' });
@@ -42,7 +51,7 @@ describe('permission normalization rules for unknown permissions', () => {
     expect(norm('Reports.Read.All')).toMatchObject({ action: 'read', scope: 'reports', basis: 'rule_5' });
   });
   it('in doubt, the most permissive (rule 7)', () => {
-    expect(norm('x_mystery_flag')).toEqual({ action: 'admin', scope: 'x_mystery_flag', basis: 'rule_7' });
+    expect(norm('x_mystery_flag')).toEqual({ action: 'admin', scope: 'x_mystery_flag', basis: 'rule_7', mapped: false });
   });
 });
 

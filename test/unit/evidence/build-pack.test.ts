@@ -8,7 +8,11 @@ import type { NormalizedNode } from '../../../src/model/index.ts';
 import { MemoryStorageAdapter } from '../../../src/storage/memory/MemoryStorageAdapter.ts';
 import type { StorageAdapter } from '../../../src/storage/StorageAdapter.ts';
 import { SAMPLE_IDS } from '../../support/sample-tenant.ts';
+import { VERDICT_IDS, verdictTenant } from '../../support/verdict-tenant.ts';
+import { applyGraph } from '../../../src/sync/apply-graph.ts';
+import { findChainVerdicts, verdictId } from '../../../src/analysis/chain-verdicts.ts';
 import { EVIDENCE_IDS, loadSampleSyncs } from './sample-syncs.ts';
+import { commitChanges } from '../../support/hand-writes.ts';
 
 const T = 'contoso';
 
@@ -92,7 +96,7 @@ describe('buildEvidencePack', () => {
     await loadSampleSyncs(leaky, T);
     const profile = (await leaky.getNode(T, EVIDENCE_IDS.oauthProfile))!;
     // Written around validation, as a faulty connector or a hand-edited store could.
-    await leaky.upsertNode(T, { ...profile, properties: { ...profile.properties, client_secret: 'hunter2-hunter2', nested: { password: 'pw-123456' } } } as NormalizedNode);
+    await commitChanges(leaky, T, { upsertNodes: [{ ...profile, properties: { ...profile.properties, client_secret: 'hunter2-hunter2', nested: { password: 'pw-123456' } } } as NormalizedNode] });
     const pack = await buildEvidencePack(leaky, T, { chainId: graphChain });
     const text = packFiles(pack).map((f) => f.bytes.toString()).join('\n');
     expect(text).not.toContain('hunter2');
@@ -106,11 +110,15 @@ describe('buildEvidencePack', () => {
     const hostile = MemoryStorageAdapter.create();
     await loadSampleSyncs(hostile, T);
     const rule = (await hostile.getNode(T, SAMPLE_IDS.businessRule))!;
-    await hostile.upsertNode(T, {
-      ...rule,
-      displayName: '<script>alert("x")</script>',
-      properties: { ...rule.properties, table: '"><img src=x onerror=alert(1)>' },
-    } as NormalizedNode);
+    await commitChanges(hostile, T, {
+      upsertNodes: [
+        {
+          ...rule,
+          displayName: '<script>alert("x")</script>',
+          properties: { ...rule.properties, table: '"><img src=x onerror=alert(1)>' },
+        } as NormalizedNode,
+      ],
+    });
     const [, report] = packFiles(await buildEvidencePack(hostile, T, { chainId: graphChain }));
     const html = report!.bytes.toString();
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
@@ -147,5 +155,41 @@ describe('buildEvidencePack', () => {
     expect(two.evidenceCompleteness[0]).toMatchObject({ syncId: 'sample-sync-2', complete: false });
     const lastEvent = (p: typeof one) => p.history.flatMap((h) => h.events).map((e) => e.timestamp).sort().at(-1);
     expect(lastEvent(two)).toBe('2026-01-22T06:00:00Z');
+  });
+
+  it('a partial chain is a verdict with its stop; a latent path says nothing calls it; a guessed permission says so', async () => {
+    const store = MemoryStorageAdapter.create();
+    const graph = verdictTenant(T);
+    // One permission no table knew: the fallback's admin is a guess, and the pack must say so.
+    const perm = graph.nodes.find((n) => n.nodeType === 'permission' && n.properties.permissionName === 'Directory.ReadWrite.All')!;
+    graph.nodes = graph.nodes.map((n) => (n === perm ? ({ ...n, properties: { ...n.properties, mapped: false } } as NormalizedNode) : n));
+    await applyGraph(store, graph);
+    const verdicts = await findChainVerdicts(store, T, {});
+    const crm = verdicts.find((v) => v.path.startNode.nodeId === VERDICT_IDS.crmJob)!;
+    const pack = await buildEvidencePack(store, T, { chainId: verdictId(crm) });
+    expect(pack.format).toBe('authgraph.evidence-pack/2');
+    expect(pack.chains).toEqual([
+      expect.objectContaining({
+        kind: 'partial',
+        entryPoint: true,
+        startNodeId: VERDICT_IDS.crmJob,
+        automationId: VERDICT_IDS.crmJob,
+        identityId: null,
+        nodeIds: [VERDICT_IDS.crmJob, VERDICT_IDS.crmApi, VERDICT_IDS.crmProfile],
+        stop: expect.objectContaining({ reason: 'stops_at_credential', nodeId: VERDICT_IDS.crmProfile, searched: expect.objectContaining({ value: VERDICT_IDS.crmClientId, candidates: 2 }) }),
+      }),
+    ]);
+    const [, report] = packFiles(pack);
+    expect(report!.bytes.toString()).toContain('Stops short: stops at credential at CRM OAuth profile.');
+
+    const identityPack = await buildEvidencePack(store, T, { identityId: SAMPLE_IDS.graphPrincipal });
+    expect(identityPack.chains.map((c) => [c.kind, c.entryPoint, c.startNodeId])).toEqual([
+      ['authenticates_as', true, SAMPLE_IDS.businessRule],
+      ['authenticates_as', true, SAMPLE_IDS.scheduledJob],
+      ['latent', false, VERDICT_IDS.latentInclude],
+    ]);
+    const guessed = identityPack.privileges[0]!.grants.find((g) => g.displayName === 'Directory.ReadWrite.All')!;
+    expect(guessed).toMatchObject({ mapped: false, detail: 'normalizedAction: unmapped — assumed admin' });
+    expect(identityPack.privileges[0]!.grants.filter((g) => g.nodeType === 'role').every((g) => g.mapped === null)).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
-import type { ExecutionPath, NormalizedEdge, NormalizedNode } from '../../model/index.ts';
-import { assertWithinDeadline } from '../../runtime/cooperative.ts';
+import type { ExecutionPath, NormalizedEdge, NormalizedNode } from '../model/index.ts';
+import { assertWithinDeadline } from '../runtime/cooperative.ts';
 
 export interface PathSearch {
   starts: NormalizedNode[];

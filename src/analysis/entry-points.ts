@@ -1,0 +1,50 @@
+import type { NormalizedNode, SourceSystem } from '../model/index.ts';
+
+// Which automations start an execution chain (issue 12). A chain starts at something that runs
+// by itself: a trigger (business rule, scheduled job, flow, …) or a workload holding its own
+// credential. Library code (a script include, any "called only" kind) runs only when something
+// calls it: a path from it that nothing calls is a latent path, not an execution chain.
+//
+// The one place that says so, per source. A connector adding automation subtypes adds its row
+// here; a source without a row uses DEFAULT_STARTS.
+
+export type AutomationStart =
+  /** Fires on its own: a trigger, a schedule, an event, a workload with its own credential. */
+  | 'entry_point'
+  /** Runs only when another automation calls it (library code). */
+  | 'called_only';
+
+export type StartTable = Readonly<Record<string, AutomationStart>>;
+
+/** For sources without their own row: the subtypes' platform-neutral meaning. */
+export const DEFAULT_STARTS: StartTable = {
+  business_rule: 'entry_point',
+  scheduled_job: 'entry_point',
+  flow_designer_flow: 'entry_point',
+  event_script: 'entry_point',
+  transform_map: 'entry_point',
+  script_include: 'called_only',
+};
+
+export const ENTRY_POINTS: Partial<Record<SourceSystem, StartTable>> = {
+  servicenow: {
+    business_rule: 'entry_point', // sys_script: fires on a table operation
+    scheduled_job: 'entry_point', // sysauto_script: fires on its schedule
+    flow_designer_flow: 'entry_point', // sys_hub_flow: fires on its trigger
+    event_script: 'entry_point', // sysevent_script_action: fires on an event
+    transform_map: 'entry_point', // sys_transform_map: runs on every import into its table
+    script_include: 'called_only', // sys_script_include: a class other scripts instantiate
+  },
+};
+
+/**
+ * How an automation starts. A subtype no table names counts as an entry point: reporting a chain
+ * that may need a caller is safer than hiding one that runs.
+ */
+export function automationStart(node: NormalizedNode): AutomationStart {
+  if (node.nodeType !== 'automation') return 'entry_point';
+  const table = ENTRY_POINTS[node.sourceSystem] ?? DEFAULT_STARTS;
+  return table[node.properties.automationSubtype] ?? 'entry_point';
+}
+
+export const isEntryPoint = (node: NormalizedNode): boolean => automationStart(node) === 'entry_point';

@@ -1,0 +1,625 @@
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Database as Db, Statement } from 'better-sqlite3';
+import { EventQuery, PathQuery, edgeContentHash, hashFingerprint, nodeContentHash, parseOrThrow, sameEdgeContent, sameNodeContent } from '../../model/index.ts';
+import type {
+  EventQueryInput,
+  ExecutionPath,
+  GraphEvent,
+  NodeType,
+  NormalizedEdge,
+  NormalizedGraph,
+  NormalizedNode,
+  OutboxMessage,
+  PathQueryInput,
+  SyncCommit,
+  SyncState,
+} from '../../model/index.ts';
+import { decodeEventCursor, encodeEventCursor, positionOf } from '../event-order.ts';
+import { matchesFilters } from '../node-filters.ts';
+import { searchPaths } from '../path-search.ts';
+import type { EdgeDirection, EventPage, NodePage, NodePageQuery, OutboxKey, OutboxListQuery, PreviousState, ReadAt, StorageAdapter } from '../StorageAdapter.ts';
+import { isBusy, StoreBusyError } from './busy.ts';
+import { applyPragmas, applySchema } from './schema.ts';
+
+export interface SqliteStorageOptions {
+  /** The database file; created (mode 0600, parent folders too) when missing. */
+  filePath: string;
+  /** How long a writer waits for another process's write transaction before giving up. */
+  busyTimeoutMs?: number;
+}
+
+interface NodeRow {
+  json: string;
+  valid_from: string;
+  hash: string;
+}
+interface EdgeRow {
+  json: string;
+  valid_from: string;
+  hash: string;
+  edge_type: string;
+  source_id: string;
+  target_id: string;
+}
+
+interface OutboxRow {
+  tenant: string;
+  outbox_id: string;
+  created_at: string;
+  batch_id: string;
+  position: number;
+  topic: string;
+  key: string;
+  headers: string;
+  payload: string;
+  sent_at: string | null;
+}
+
+const DEFAULT_BUSY_TIMEOUT_MS = 30_000;
+const LIST_BATCH = 500;
+const iso = (time: string) => new Date(time).toISOString();
+const parseNode = (json: string) => JSON.parse(json) as NormalizedNode;
+const parseEdge = (json: string) => JSON.parse(json) as NormalizedEdge;
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Event filters that can narrow a query; the SQL for each combination is built from this list only. */
+const EVENT_FILTERS = ['entityType', 'eventType', 'relationshipType', 'syncId'] as const;
+const EVENT_COLUMNS: Record<(typeof EVENT_FILTERS)[number], string> = {
+  entityType: 'entity_type',
+  eventType: 'event_type',
+  relationshipType: 'relationship_type',
+  syncId: 'sync_id',
+};
+
+/**
+ * The embedded default store (DESIGN "Embedded store"): one SQLite file in WAL mode shared by any
+ * number of processes — the CLI and a running server read and write the same file, readers never
+ * wait, writers take turns. Every statement is prepared once; commitSync is one IMMEDIATE
+ * transaction (graph changes, history, events, outbox rows, sync record and the tenant's data
+ * version), so a crash or a failure leaves the last committed sync and nothing of this one.
+ * better-sqlite3 is synchronous: each method runs to completion without yielding, which is what
+ * makes a transaction here all-or-nothing for the other code of this process too.
+ */
+export class SqliteStorageAdapter implements StorageAdapter {
+  private readonly s: ReturnType<typeof prepare>;
+  private readonly eventStatements = new Map<string, Statement>();
+
+  private constructor(private readonly db: Db) {
+    this.s = prepare(db);
+  }
+
+  static open(options: SqliteStorageOptions): SqliteStorageAdapter {
+    const { filePath } = options;
+    if (filePath !== ':memory:') {
+      mkdirSync(dirname(filePath), { recursive: true, mode: 0o700 });
+      // Created here, owner-only, before SQLite opens it (its -wal and -shm files copy the mode).
+      closeSync(openSync(filePath, 'a', 0o600));
+      chmodSync(filePath, 0o600);
+    }
+    const db = new Database(filePath);
+    try {
+      applyPragmas(db, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
+      applySchema(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new SqliteStorageAdapter(db);
+  }
+
+  // --- graph reads ---
+
+  async getNode(tenantId: string, nodeId: string, at?: ReadAt): Promise<NormalizedNode | null> {
+    return this.nodeAt(tenantId, nodeId, pastOf(at));
+  }
+
+  async getNodes(tenantId: string, nodeIds: readonly string[], at?: ReadAt): Promise<(NormalizedNode | null)[]> {
+    const asOf = pastOf(at);
+    return this.read(() => nodeIds.map((id) => this.nodeAt(tenantId, id, asOf)));
+  }
+
+  async getNodesByType(tenantId: string, nodeType: NodeType, at?: ReadAt): Promise<NormalizedNode[]> {
+    const asOf = pastOf(at);
+    const rows = asOf
+      ? (this.s.nodesOfTypeAsOf.all(tenantId, nodeType, asOf, tenantId, nodeType, asOf, asOf) as { json: string }[])
+      : (this.s.nodesOfType.all(tenantId, nodeType) as { json: string }[]);
+    return rows
+      .map((r) => parseNode(r.json))
+      .filter((n) => !n.deletedAt)
+      .sort((a, b) => cmp(a.nodeId, b.nodeId));
+  }
+
+  async listNodes(tenantId: string, query: NodePageQuery, at?: ReadAt): Promise<NodePage> {
+    const first = Math.max(0, Math.floor(query.first));
+    const asOf = pastOf(at);
+    const found: NormalizedNode[] = [];
+    let after = query.after ?? '';
+    // Pages of ids in order; filters apply to the parsed node, so read on until the page is full.
+    this.read(() => {
+      for (;;) {
+        const rows = this.nodePage(tenantId, query.nodeType, after, asOf);
+        for (const row of rows) {
+          const node = parseNode(row.json);
+          if ((query.includeDeleted || !node.deletedAt) && matchesFilters(node, query.filters)) found.push(node);
+          if (found.length > first) return;
+        }
+        if (rows.length < LIST_BATCH) return;
+        after = rows.at(-1)!.node_id;
+      }
+    });
+    return { nodes: found.slice(0, first), hasNextPage: found.length > first };
+  }
+
+  async getEdgesForNode(tenantId: string, nodeId: string, direction: EdgeDirection, at?: ReadAt): Promise<NormalizedEdge[]> {
+    const asOf = pastOf(at);
+    return this.read(() => {
+      const byId = new Map<string, NormalizedEdge>();
+      if (direction !== 'incoming') for (const e of this.edgesAt(tenantId, nodeId, 'outgoing', asOf)) byId.set(e.edgeId, e);
+      if (direction !== 'outgoing') for (const e of this.edgesAt(tenantId, nodeId, 'incoming', asOf)) byId.set(e.edgeId, e);
+      return [...byId.values()].sort((a, b) => cmp(a.edgeId, b.edgeId));
+    });
+  }
+
+  async getEdges(tenantId: string, edgeIds: readonly string[]): Promise<(NormalizedEdge | null)[]> {
+    return this.read(() =>
+      edgeIds.map((id) => {
+        const row = this.s.edgeGet.get(tenantId, id) as EdgeRow | undefined;
+        return row ? parseEdge(row.json) : null;
+      }),
+    );
+  }
+
+  // --- paths ---
+
+  async queryPaths(tenantId: string, input: PathQueryInput, at?: ReadAt): Promise<ExecutionPath[]> {
+    const query = parseOrThrow(PathQuery, input, 'path query');
+    const asOf = pastOf(at);
+    const allowed = new Set<string>(query.traverseEdgeTypes);
+    const forward = query.direction === 'outgoing';
+    // One read transaction: the walk sees one committed state even while another process writes.
+    return this.read(() => {
+      const nodes = new Map<string, NormalizedNode | null>();
+      const node = (id: string) => {
+        if (!nodes.has(id)) nodes.set(id, this.nodeAt(tenantId, id, asOf));
+        return nodes.get(id)!;
+      };
+      const candidates = query.startNodeId
+        ? [node(query.startNodeId)].filter((n): n is NormalizedNode => !!n)
+        : query.startNodeType
+          ? (asOf
+              ? (this.s.nodesOfTypeAsOf.all(tenantId, query.startNodeType, asOf, tenantId, query.startNodeType, asOf, asOf) as { json: string }[])
+              : (this.s.nodesOfType.all(tenantId, query.startNodeType) as { json: string }[])
+            ).map((r) => parseNode(r.json))
+          : [];
+      const starts = candidates
+        .filter((n) => !n.deletedAt && (!query.startNodeType || n.nodeType === query.startNodeType) && matchesFilters(n, query.startNodeFilters))
+        .sort((a, b) => cmp(a.nodeId, b.nodeId));
+      return searchPaths({
+        starts,
+        maxDepth: query.maxDepth,
+        limit: query.limit,
+        isEnd: (n) => (!query.endNodeType || n.nodeType === query.endNodeType) && matchesFilters(n, query.endNodeFilters),
+        step: (nodeId) =>
+          this.edgesAt(tenantId, nodeId, forward ? 'outgoing' : 'incoming', asOf)
+            .filter((e) => allowed.has(e.edgeType))
+            .sort((a, b) => cmp(a.edgeId, b.edgeId))
+            .map((edge) => ({ edge, next: node(forward ? edge.targetNodeId : edge.sourceNodeId) }))
+            .filter((s): s is { edge: NormalizedEdge; next: NormalizedNode } => !!s.next && !s.next.deletedAt),
+      });
+    });
+  }
+
+  // --- events ---
+
+  async queryEvents(tenantId: string, query: EventQueryInput): Promise<GraphEvent[]> {
+    return (await this.queryEventPage(tenantId, query)).events;
+  }
+
+  async queryEventPage(tenantId: string, input: EventQueryInput): Promise<EventPage> {
+    const q = parseOrThrow(EventQuery, input, 'event query');
+    const after = q.after ? decodeEventCursor(q.after) : undefined;
+    const asc = q.orderBy === 'asc';
+    const present = EVENT_FILTERS.filter((f) => q[f] !== undefined);
+    const signature = [asc ? 'asc' : 'desc', q.entityId ? 'entity' : '', q.since ? 'since' : '', q.until ? 'until' : '', after ? 'after' : '', ...present].join(',');
+    let statement = this.eventStatements.get(signature);
+    if (!statement) {
+      const where = ['tenant = @tenant'];
+      for (const f of present) where.push(`${EVENT_COLUMNS[f]} = @${f}`);
+      if (q.since) where.push('ts_ms >= @sinceMs');
+      if (q.until) where.push('ts_ms <= @untilMs');
+      if (after) where.push(`(ts_ms, ts, sync_id, sequence) ${asc ? '>' : '<'} (@afterMs, @afterTs, @afterSync, @afterSeq)`);
+      const order = asc ? 'ASC' : 'DESC';
+      const columns = 'json, ts_ms, ts, sync_id, sequence';
+      const and = where.join(' AND ');
+      // An entity's events are those about it and those pointing at it: two index lookups, merged,
+      // instead of one walk through every event of the tenant in time order.
+      const from = q.entityId
+        ? `(SELECT ${columns} FROM events WHERE ${and} AND entity_id = @entityId UNION SELECT ${columns} FROM events WHERE ${and} AND target_entity_id = @entityId)`
+        : `(SELECT ${columns} FROM events WHERE ${and})`;
+      statement = this.db.prepare(`SELECT json FROM ${from} ORDER BY ts_ms ${order}, ts ${order}, sync_id ${order}, sequence ${order} LIMIT @limit`);
+      this.eventStatements.set(signature, statement);
+    }
+    const params: Record<string, unknown> = { tenant: tenantId, limit: q.limit + 1 };
+    if (q.entityId) params.entityId = q.entityId;
+    for (const f of present) params[f] = q[f];
+    if (q.since) params.sinceMs = Date.parse(q.since);
+    if (q.until) params.untilMs = Date.parse(q.until);
+    if (after) Object.assign(params, { afterMs: Date.parse(after[0]), afterTs: after[0], afterSync: after[1], afterSeq: after[2] });
+    const rows = statement.all(params) as { json: string }[];
+    const events = rows.slice(0, q.limit).map((r) => JSON.parse(r.json) as GraphEvent);
+    const last = events.at(-1);
+    return rows.length > q.limit && last ? { events, nextCursor: encodeEventCursor(positionOf(last)) } : { events };
+  }
+
+  // --- sync state ---
+
+  async saveSyncState(tenantId: string, state: SyncState): Promise<void> {
+    this.write(() => {
+      this.putSyncState(tenantId, state);
+      this.s.bumpVersion.run(tenantId);
+    });
+  }
+
+  async listSyncStates(tenantId: string, options: { connectorId?: string; limit?: number } = {}): Promise<SyncState[]> {
+    const limit = Math.max(0, options.limit ?? 50);
+    const rows = (
+      options.connectorId ? this.s.syncsOfConnector.all(tenantId, options.connectorId, limit) : this.s.syncs.all(tenantId, limit)
+    ) as { json: string }[];
+    return rows.map((r) => JSON.parse(r.json) as SyncState);
+  }
+
+  async lastCompletedSync(tenantId: string, connectorId: string): Promise<SyncState | null> {
+    const row = this.s.lastCompletedSync.get(tenantId, connectorId) as { json: string } | undefined;
+    return row ? (JSON.parse(row.json) as SyncState) : null;
+  }
+
+  async previousState(tenantId: string, connectorId: string): Promise<PreviousState> {
+    return this.read(() => {
+      const nodeHashes = new Map<string, string>();
+      for (const row of this.s.nodeHashes.iterate(tenantId, connectorId) as Iterable<{ node_id: string; hash: string }>) nodeHashes.set(row.node_id, row.hash);
+      const edgeHashes = new Map<string, string>();
+      for (const row of this.s.edgeHashes.iterate(tenantId, connectorId) as Iterable<{ edge_id: string; hash: string }>) edgeHashes.set(row.edge_id, row.hash);
+      return { nodeHashes, edgeHashes };
+    });
+  }
+
+  async getGraphForConnector(tenantId: string, connectorId: string): Promise<NormalizedGraph> {
+    return this.read(() => {
+      const last = this.s.lastCompletedSync.get(tenantId, connectorId) as { json: string } | undefined;
+      const state = last ? (JSON.parse(last.json) as SyncState) : undefined;
+      const nodes = (this.s.nodesOfConnector.all(tenantId, connectorId) as { json: string }[]).map((r) => parseNode(r.json));
+      const edges = (this.s.edgesOfConnector.all(tenantId, connectorId) as { json: string }[]).map((r) => parseEdge(r.json));
+      return {
+        syncId: state?.syncId ?? 'none',
+        connectorId,
+        tenantId,
+        transformedAt: state?.completedAt ?? state?.startedAt ?? new Date(0).toISOString(),
+        nodes,
+        edges,
+        temporalMarkers: [],
+        evidenceCompleteness: state?.evidenceCompleteness ?? { sources: {} },
+      };
+    });
+  }
+
+  async dataVersion(tenantId: string): Promise<string | undefined> {
+    const row = this.s.version.get(tenantId) as { version: number } | undefined;
+    return String(row?.version ?? 0);
+  }
+
+  /**
+   * One IMMEDIATE transaction, as the memory adapter applies a commit: edge removals, node upserts
+   * (a tombstone drops its edges), edge upserts, events, outbox rows, the sync record. What this
+   * sync wrote is valid from its data's time; a replaced version moves to history.
+   */
+  async commitSync(tenantId: string, commit: SyncCommit): Promise<void> {
+    const at = iso(commit.syncState.validAt ?? commit.syncState.startedAt);
+    const { changes, connectorId } = commit;
+    this.write(() => {
+      for (const id of changes.removeEdgeIds) this.removeEdge(tenantId, id, at);
+      for (const node of changes.upsertNodes) {
+        this.writeNode(tenantId, node, at, connectorId);
+        if (node.deletedAt) {
+          const attached = [...this.s.edgeIdsOut.all(tenantId, node.nodeId), ...this.s.edgeIdsIn.all(tenantId, node.nodeId)] as { edge_id: string }[];
+          for (const { edge_id } of attached) this.removeEdge(tenantId, edge_id, at);
+        }
+      }
+      for (const edge of changes.upsertEdges) this.writeEdge(tenantId, edge, at, connectorId);
+      for (const event of commit.events) {
+        this.s.eventInsert.run(
+          tenantId,
+          event.eventId,
+          Date.parse(event.timestamp),
+          event.timestamp,
+          event.syncId,
+          event.sequence,
+          event.entityId,
+          event.targetEntityId ?? null,
+          event.entityType,
+          event.eventType,
+          event.relationshipType ?? null,
+          JSON.stringify(event),
+        );
+      }
+      this.enqueue(tenantId, commit.outbox ?? []);
+      this.putSyncState(tenantId, commit.syncState);
+      this.s.bumpVersion.run(tenantId);
+    }, commit.syncState.syncId);
+  }
+
+  // --- outbox and leases (system-wide: see OutboxStore) ---
+
+  async pendingOutbox(limit: number): Promise<OutboxMessage[]> {
+    return (this.s.outboxPending.all(Math.max(0, Math.floor(limit))) as OutboxRow[]).map(outboxMessage);
+  }
+
+  async listOutbox(tenantId: string, query: OutboxListQuery): Promise<OutboxMessage[]> {
+    const limit = Math.max(0, Math.floor(query.limit));
+    const rows = query.before
+      ? this.s.outboxListBefore.all(tenantId, query.topic, query.before.createdAt, query.before.outboxId, limit)
+      : this.s.outboxList.all(tenantId, query.topic, limit);
+    return (rows as OutboxRow[]).map(outboxMessage);
+  }
+
+  async markOutboxSent(keys: readonly OutboxKey[], sentAt: string): Promise<void> {
+    if (keys.length === 0) return;
+    this.write(() => {
+      for (const { tenantId, outboxId } of keys) this.s.outboxMarkSent.run(sentAt, tenantId, outboxId);
+    });
+  }
+
+  async enqueueOutbox(tenantId: string, messages: readonly OutboxMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    this.write(() => this.enqueue(tenantId, messages));
+  }
+
+  async outboxStats(): Promise<{ pending: number; sent: number }> {
+    const row = this.s.outboxStats.get() as { pending: number | null; total: number };
+    const pending = row.pending ?? 0;
+    return { pending, sent: row.total - pending };
+  }
+
+  async tryAcquireLease(key: string, owner: string, ttlMs: number): Promise<boolean> {
+    return this.write(() => {
+      const now = Date.now();
+      const held = this.s.leaseGet.get(key) as { owner: string; expires_at: number } | undefined;
+      if (held && held.owner !== owner && held.expires_at > now) return false;
+      this.s.leasePut.run(key, owner, now + Math.max(0, Math.round(ttlMs)));
+      return true;
+    });
+  }
+
+  async releaseLease(key: string, owner: string): Promise<void> {
+    this.write(() => this.s.leaseRelease.run(key, owner));
+  }
+
+  /** How much history a tenant keeps (tests and benchmarks), counted as the memory adapter does. */
+  historyStats(tenantId: string): { nodeVersions: number; edgeVersions: number; liveNodes: number; liveEdges: number } {
+    const count = (sql: string) => (this.db.prepare(sql).get(tenantId) as { n: number }).n;
+    const liveNodes = count('SELECT count(*) AS n FROM nodes WHERE tenant = ?');
+    const liveEdges = count('SELECT count(*) AS n FROM edges WHERE tenant = ?');
+    return {
+      liveNodes,
+      liveEdges,
+      nodeVersions: liveNodes + count('SELECT count(*) AS n FROM node_history WHERE tenant = ?'),
+      edgeVersions: liveEdges + count('SELECT count(*) AS n FROM edge_history WHERE tenant = ?'),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  // --- internals ---
+
+  /** A read transaction: several statements see one committed state. */
+  private read<T>(fn: () => T): T {
+    return this.db.transaction(fn).deferred();
+  }
+
+  /**
+   * A write transaction, taken at once (IMMEDIATE) so two writers queue on busy_timeout instead of
+   * failing half-way. When the wait runs out, the error names the sync that holds the file.
+   */
+  private write<T>(fn: () => T, syncId?: string): T {
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (error) {
+      if (isBusy(error)) throw new StoreBusyError(this.db, syncId, error);
+      throw error;
+    }
+  }
+
+  private nodeAt(tenantId: string, nodeId: string, asOf: string | undefined): NormalizedNode | null {
+    const row = this.s.nodeGet.get(tenantId, nodeId) as NodeRow | undefined;
+    if (row && (!asOf || row.valid_from <= asOf)) return parseNode(row.json);
+    if (!asOf) return null;
+    const past = this.s.nodeHistoryAt.get(tenantId, nodeId, asOf, asOf) as { json: string } | undefined;
+    return past ? parseNode(past.json) : null;
+  }
+
+  private edgesAt(tenantId: string, nodeId: string, direction: 'outgoing' | 'incoming', asOf: string | undefined): NormalizedEdge[] {
+    const out = direction === 'outgoing';
+    const current = (out ? this.s.edgesOut : this.s.edgesIn).all(tenantId, nodeId) as EdgeRow[];
+    const edges = current.filter((r) => !asOf || r.valid_from <= asOf).map((r) => parseEdge(r.json));
+    if (asOf) {
+      const past = (out ? this.s.edgeHistoryOut : this.s.edgeHistoryIn).all(tenantId, nodeId, asOf, asOf) as { json: string }[];
+      for (const r of past) edges.push(parseEdge(r.json));
+    }
+    return edges;
+  }
+
+  private nodePage(tenantId: string, nodeType: NodeType | undefined, after: string, asOf: string | undefined): { node_id: string; json: string }[] {
+    if (asOf) {
+      return (
+        nodeType
+          ? this.s.nodePageOfTypeAsOf.all(tenantId, nodeType, after, asOf, tenantId, nodeType, after, asOf, asOf, LIST_BATCH)
+          : this.s.nodePageAsOf.all(tenantId, after, asOf, tenantId, after, asOf, asOf, LIST_BATCH)
+      ) as { node_id: string; json: string }[];
+    }
+    return (nodeType ? this.s.nodePageOfType.all(tenantId, nodeType, after, LIST_BATCH) : this.s.nodePage.all(tenantId, after, LIST_BATCH)) as {
+      node_id: string;
+      json: string;
+    }[];
+  }
+
+  /** As VersionLog.write: same content keeps the open version; new content closes it at `at`. */
+  private writeNode(tenantId: string, node: NormalizedNode, at: string, connectorId: string): void {
+    const json = JSON.stringify(node);
+    // A live node's JSON is its fingerprint (model/hash.ts): serialised once, hashed from that.
+    const hash = node.deletedAt === undefined ? hashFingerprint(json) : nodeContentHash(node);
+    const deleted = node.deletedAt ? 1 : 0;
+    // The common case of a first sync: a new row, one statement.
+    if (this.s.nodeInsert.run(tenantId, node.nodeId, node.nodeType, connectorId, deleted, hash, at, json).changes === 1) return;
+    const existing = this.s.nodeGet.get(tenantId, node.nodeId) as NodeRow;
+    const same = existing.hash === hash || sameNodeContent(parseNode(existing.json), node);
+    if (!same && existing.valid_from < at) {
+      this.s.nodeHistoryInsert.run(tenantId, node.nodeId, node.nodeType, existing.valid_from, at, existing.json);
+    }
+    const validFrom = same || existing.valid_from >= at ? existing.valid_from : at;
+    this.s.nodeUpdate.run(node.nodeType, connectorId, deleted, hash, validFrom, json, tenantId, node.nodeId);
+  }
+
+  private writeEdge(tenantId: string, edge: NormalizedEdge, at: string, connectorId: string): void {
+    const json = JSON.stringify(edge);
+    const hash = edgeContentHash(edge);
+    const insert = this.s.edgeInsert.run(tenantId, edge.edgeId, edge.edgeType, edge.sourceNodeId, edge.targetNodeId, connectorId, hash, at, json);
+    if (insert.changes === 1) return;
+    const existing = this.s.edgeGet.get(tenantId, edge.edgeId) as EdgeRow;
+    const same = existing.hash === hash || sameEdgeContent(parseEdge(existing.json), edge);
+    if (!same && existing.valid_from < at) {
+      this.s.edgeHistoryInsert.run(tenantId, edge.edgeId, existing.edge_type, existing.source_id, existing.target_id, existing.valid_from, at, existing.json);
+    }
+    const validFrom = same || existing.valid_from >= at ? existing.valid_from : at;
+    this.s.edgeUpdate.run(edge.edgeType, edge.sourceNodeId, edge.targetNodeId, connectorId, hash, validFrom, json, tenantId, edge.edgeId);
+  }
+
+  /** The edge stops being valid at `at`; a version opened at that same moment leaves no trace. */
+  private removeEdge(tenantId: string, edgeId: string, at: string): void {
+    const row = this.s.edgeGet.get(tenantId, edgeId) as EdgeRow | undefined;
+    if (!row) return;
+    this.s.edgeDelete.run(tenantId, edgeId);
+    if (row.valid_from < at) this.s.edgeHistoryInsert.run(tenantId, edgeId, row.edge_type, row.source_id, row.target_id, row.valid_from, at, row.json);
+  }
+
+  /** Outbox rows are idempotent by id: re-writing a sync's rows adds nothing and unsends nothing. */
+  private enqueue(tenantId: string, messages: Iterable<OutboxMessage>): void {
+    for (const m of messages) {
+      this.s.outboxInsert.run(tenantId, m.outboxId, m.createdAt, m.batchId, m.position, m.topic, m.key, JSON.stringify(m.headers), m.payload);
+    }
+  }
+
+  private putSyncState(tenantId: string, state: SyncState): void {
+    this.s.syncPut.run(tenantId, state.syncId, state.connectorId, state.status, state.startedAt, JSON.stringify(state));
+  }
+}
+
+function outboxMessage(r: OutboxRow): OutboxMessage {
+  return {
+    outboxId: r.outbox_id,
+    tenantId: r.tenant,
+    topic: r.topic,
+    key: r.key,
+    payload: r.payload,
+    headers: JSON.parse(r.headers) as OutboxMessage['headers'],
+    createdAt: r.created_at,
+    batchId: r.batch_id,
+    position: r.position,
+    ...(r.sent_at ? { sentAt: r.sent_at } : {}),
+  };
+}
+
+const pastOf = (at: ReadAt | undefined) => (at?.asOf ? iso(at.asOf) : undefined);
+
+/** Every statement the adapter runs, prepared once per connection. */
+function prepare(db: Db) {
+  const p = (sql: string) => db.prepare(sql);
+  const nodesAsOfUnion = (filter: string) =>
+    `SELECT node_id, json FROM nodes WHERE tenant = ? ${filter} AND valid_from <= ?
+     UNION ALL
+     SELECT node_id, json FROM node_history WHERE tenant = ? ${filter} AND valid_from <= ? AND valid_to > ?`;
+  return {
+    nodeGet: p('SELECT json, valid_from, hash FROM nodes WHERE tenant = ? AND node_id = ?'),
+    nodeHistoryAt: p(
+      'SELECT json FROM node_history WHERE tenant = ? AND node_id = ? AND valid_from <= ? AND valid_to > ? ORDER BY valid_from DESC LIMIT 1',
+    ),
+    nodesOfType: p('SELECT json FROM nodes WHERE tenant = ? AND node_type = ? AND deleted = 0'),
+    nodesOfTypeAsOf: p(nodesAsOfUnion('AND node_type = ?')),
+    nodePage: p('SELECT node_id, json FROM nodes WHERE tenant = ? AND node_id > ? ORDER BY node_id LIMIT ?'),
+    nodePageOfType: p('SELECT node_id, json FROM nodes WHERE tenant = ? AND node_type = ? AND node_id > ? ORDER BY node_id LIMIT ?'),
+    nodePageAsOf: p(`SELECT node_id, json FROM (${nodesAsOfUnion('AND node_id > ?')}) ORDER BY node_id LIMIT ?`),
+    nodePageOfTypeAsOf: p(`SELECT node_id, json FROM (${nodesAsOfUnion('AND node_type = ? AND node_id > ?')}) ORDER BY node_id LIMIT ?`),
+    nodesOfConnector: p('SELECT json FROM nodes WHERE tenant = ? AND connector = ? AND deleted = 0'),
+    nodeHashes: p('SELECT node_id, hash FROM nodes WHERE tenant = ? AND connector = ? AND deleted = 0'),
+    nodeInsert: p(
+      `INSERT INTO nodes (tenant, node_id, node_type, connector, deleted, hash, valid_from, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (tenant, node_id) DO NOTHING`,
+    ),
+    nodeUpdate: p('UPDATE nodes SET node_type = ?, connector = ?, deleted = ?, hash = ?, valid_from = ?, json = ? WHERE tenant = ? AND node_id = ?'),
+    nodeHistoryInsert: p('INSERT INTO node_history (tenant, node_id, node_type, valid_from, valid_to, json) VALUES (?, ?, ?, ?, ?, ?)'),
+
+    edgeGet: p('SELECT json, valid_from, hash, edge_type, source_id, target_id FROM edges WHERE tenant = ? AND edge_id = ?'),
+    edgesOut: p('SELECT json, valid_from FROM edges WHERE tenant = ? AND source_id = ?'),
+    edgesIn: p('SELECT json, valid_from FROM edges WHERE tenant = ? AND target_id = ?'),
+    edgeHistoryOut: p('SELECT json FROM edge_history WHERE tenant = ? AND source_id = ? AND valid_from <= ? AND valid_to > ?'),
+    edgeHistoryIn: p('SELECT json FROM edge_history WHERE tenant = ? AND target_id = ? AND valid_from <= ? AND valid_to > ?'),
+    edgeIdsOut: p('SELECT edge_id FROM edges WHERE tenant = ? AND source_id = ?'),
+    edgeIdsIn: p('SELECT edge_id FROM edges WHERE tenant = ? AND target_id = ?'),
+    edgesOfConnector: p('SELECT json FROM edges WHERE tenant = ? AND connector = ?'),
+    edgeHashes: p('SELECT edge_id, hash FROM edges WHERE tenant = ? AND connector = ?'),
+    edgeInsert: p(
+      `INSERT INTO edges (tenant, edge_id, edge_type, source_id, target_id, connector, hash, valid_from, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (tenant, edge_id) DO NOTHING`,
+    ),
+    edgeUpdate: p(
+      'UPDATE edges SET edge_type = ?, source_id = ?, target_id = ?, connector = ?, hash = ?, valid_from = ?, json = ? WHERE tenant = ? AND edge_id = ?',
+    ),
+    edgeDelete: p('DELETE FROM edges WHERE tenant = ? AND edge_id = ?'),
+    edgeHistoryInsert: p(
+      'INSERT INTO edge_history (tenant, edge_id, edge_type, source_id, target_id, valid_from, valid_to, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+
+    eventInsert: p(
+      `INSERT INTO events (tenant, event_id, ts_ms, ts, sync_id, sequence, entity_id, target_entity_id, entity_type, event_type, relationship_type, json)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, event_id) DO NOTHING`,
+    ),
+
+    syncPut: p(
+      `INSERT INTO sync_states (tenant, sync_id, connector, status, started_at, json) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (tenant, sync_id) DO UPDATE SET connector = excluded.connector, status = excluded.status, started_at = excluded.started_at, json = excluded.json`,
+    ),
+    syncs: p('SELECT json FROM sync_states WHERE tenant = ? ORDER BY started_at DESC, sync_id DESC LIMIT ?'),
+    syncsOfConnector: p('SELECT json FROM sync_states WHERE tenant = ? AND connector = ? ORDER BY started_at DESC, sync_id DESC LIMIT ?'),
+    lastCompletedSync: p(
+      `SELECT json FROM sync_states WHERE tenant = ? AND connector = ? AND status IN ('completed', 'partial')
+       ORDER BY started_at DESC, sync_id DESC LIMIT 1`,
+    ),
+    bumpVersion: p('INSERT INTO tenant_versions (tenant, version) VALUES (?, 1) ON CONFLICT (tenant) DO UPDATE SET version = version + 1'),
+    version: p('SELECT version FROM tenant_versions WHERE tenant = ?'),
+
+    outboxInsert: p(
+      `INSERT INTO outbox (tenant, outbox_id, created_at, batch_id, position, topic, key, headers, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (tenant, outbox_id) DO NOTHING`,
+    ),
+    outboxPending: p(
+      `SELECT tenant, outbox_id, created_at, batch_id, position, topic, key, headers, payload, sent_at FROM outbox
+       WHERE sent_at IS NULL ORDER BY created_at, batch_id, position LIMIT ?`,
+    ),
+    outboxList: p(
+      `SELECT tenant, outbox_id, created_at, batch_id, position, topic, key, headers, payload, sent_at FROM outbox
+       WHERE tenant = ? AND topic = ? ORDER BY created_at DESC, outbox_id DESC LIMIT ?`,
+    ),
+    outboxListBefore: p(
+      `SELECT tenant, outbox_id, created_at, batch_id, position, topic, key, headers, payload, sent_at FROM outbox
+       WHERE tenant = ? AND topic = ? AND (created_at, outbox_id) < (?, ?) ORDER BY created_at DESC, outbox_id DESC LIMIT ?`,
+    ),
+    outboxMarkSent: p('UPDATE outbox SET sent_at = ? WHERE tenant = ? AND outbox_id = ? AND sent_at IS NULL'),
+    outboxStats: p('SELECT sum(sent_at IS NULL) AS pending, count(*) AS total FROM outbox'),
+
+    leaseGet: p('SELECT owner, expires_at FROM leases WHERE key = ?'),
+    leasePut: p('INSERT INTO leases (key, owner, expires_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at'),
+    leaseRelease: p('DELETE FROM leases WHERE key = ? AND owner = ?'),
+  };
+}

@@ -1,0 +1,105 @@
+import type { Database } from 'better-sqlite3';
+
+// The embedded store's tables (DESIGN "Embedded store"). Current rows and closed history versions
+// live apart, as in the Neo4j adapter: reads of the current graph touch only current rows, and a
+// read as of a past moment takes the current row when it was already valid then, else the
+// history row whose [valid_from, valid_to) holds that moment. Times are ISO strings of one format,
+// so they compare as strings. Every row carries its tenant; every index starts with it.
+
+export const SCHEMA_VERSION = 1;
+
+const TABLES = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE IF NOT EXISTS nodes (
+  tenant TEXT NOT NULL, node_id TEXT NOT NULL, node_type TEXT NOT NULL, connector TEXT NOT NULL,
+  deleted INTEGER NOT NULL, hash TEXT NOT NULL, valid_from TEXT NOT NULL, json TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS nodes_key ON nodes (tenant, node_id);
+CREATE INDEX IF NOT EXISTS nodes_type ON nodes (tenant, node_type, node_id);
+-- Covering: a sync reads ids and hashes of its connector from the index alone.
+CREATE INDEX IF NOT EXISTS nodes_connector ON nodes (tenant, connector, deleted, node_id, hash);
+
+CREATE TABLE IF NOT EXISTS edges (
+  tenant TEXT NOT NULL, edge_id TEXT NOT NULL, edge_type TEXT NOT NULL, source_id TEXT NOT NULL,
+  target_id TEXT NOT NULL, connector TEXT NOT NULL, hash TEXT NOT NULL, valid_from TEXT NOT NULL, json TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS edges_key ON edges (tenant, edge_id);
+CREATE INDEX IF NOT EXISTS edges_out ON edges (tenant, source_id);
+CREATE INDEX IF NOT EXISTS edges_in ON edges (tenant, target_id);
+CREATE INDEX IF NOT EXISTS edges_connector ON edges (tenant, connector, edge_id, hash);
+
+CREATE TABLE IF NOT EXISTS node_history (
+  tenant TEXT NOT NULL, node_id TEXT NOT NULL, node_type TEXT NOT NULL,
+  valid_from TEXT NOT NULL, valid_to TEXT NOT NULL, json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS node_history_key ON node_history (tenant, node_id, valid_from);
+CREATE INDEX IF NOT EXISTS node_history_type ON node_history (tenant, node_type, node_id);
+
+CREATE TABLE IF NOT EXISTS edge_history (
+  tenant TEXT NOT NULL, edge_id TEXT NOT NULL, edge_type TEXT NOT NULL, source_id TEXT NOT NULL,
+  target_id TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT NOT NULL, json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS edge_history_out ON edge_history (tenant, source_id);
+CREATE INDEX IF NOT EXISTS edge_history_in ON edge_history (tenant, target_id);
+
+CREATE TABLE IF NOT EXISTS events (
+  tenant TEXT NOT NULL, event_id TEXT NOT NULL, ts_ms INTEGER NOT NULL, ts TEXT NOT NULL,
+  sync_id TEXT NOT NULL, sequence INTEGER NOT NULL, entity_id TEXT NOT NULL, target_entity_id TEXT,
+  entity_type TEXT NOT NULL, event_type TEXT NOT NULL, relationship_type TEXT, json TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS events_key ON events (tenant, event_id);
+-- One order for events in every adapter (event-order.ts): time, sync, position in the sync.
+CREATE INDEX IF NOT EXISTS events_order ON events (tenant, ts_ms, ts, sync_id, sequence);
+CREATE INDEX IF NOT EXISTS events_entity ON events (tenant, entity_id);
+CREATE INDEX IF NOT EXISTS events_target ON events (tenant, target_entity_id) WHERE target_entity_id IS NOT NULL;
+
+CREATE TABLE IF NOT EXISTS sync_states (
+  tenant TEXT NOT NULL, sync_id TEXT NOT NULL, connector TEXT NOT NULL, status TEXT NOT NULL,
+  started_at TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (tenant, sync_id)
+);
+CREATE INDEX IF NOT EXISTS sync_states_connector ON sync_states (tenant, connector, started_at);
+CREATE INDEX IF NOT EXISTS sync_states_running ON sync_states (status) WHERE status = 'running';
+
+-- The payload is kept as the relay sends it (not re-encoded inside a JSON row).
+CREATE TABLE IF NOT EXISTS outbox (
+  tenant TEXT NOT NULL, outbox_id TEXT NOT NULL, created_at TEXT NOT NULL, batch_id TEXT NOT NULL,
+  position INTEGER NOT NULL, topic TEXT NOT NULL, key TEXT NOT NULL, headers TEXT NOT NULL, payload TEXT NOT NULL,
+  sent_at TEXT, PRIMARY KEY (tenant, outbox_id)
+);
+CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (created_at, batch_id, position) WHERE sent_at IS NULL;
+-- Messages of one kind (the product's own audit records) newest first, per tenant.
+CREATE INDEX IF NOT EXISTS outbox_topic ON outbox (tenant, topic, created_at, outbox_id);
+
+CREATE TABLE IF NOT EXISTS leases (key TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL);
+
+-- Bumped in every transaction that changes a tenant's data: what dataVersion answers, so a server
+-- notices a sync another process committed.
+CREATE TABLE IF NOT EXISTS tenant_versions (tenant TEXT PRIMARY KEY, version INTEGER NOT NULL);
+`;
+
+/**
+ * WAL: readers never wait for the writer and a crash leaves the last committed transaction.
+ * synchronous=NORMAL is durable at checkpoints and never corrupt (a power cut may lose the last
+ * commits, a process crash loses nothing). Writers take turns: busy_timeout, then SQLITE_BUSY.
+ */
+export function applyPragmas(db: Database, busyTimeoutMs: number): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+  db.pragma('foreign_keys = OFF');
+  db.pragma('temp_store = MEMORY');
+  // 64 MiB page cache per connection: a chain walk or a sync's hash read stays in memory.
+  db.pragma('cache_size = -65536');
+}
+
+/** Create missing tables and indexes; refuse a file written by a newer schema. */
+export function applySchema(db: Database): void {
+  db.exec(TABLES);
+  const row = db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as { value: string } | undefined;
+  if (!row) {
+    db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
+  } else if (Number(row.value) > SCHEMA_VERSION) {
+    throw new Error(`this database was written by a newer Authgraph (schema ${row.value}; this one reads ${SCHEMA_VERSION})`);
+  }
+}
