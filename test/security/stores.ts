@@ -16,16 +16,19 @@ export interface SecurityStore {
   open(): Promise<StorageAdapter>;
   /** AUTHGRAPH_* variables for a CLI process on this kind of store (its own, empty one). */
   cliEnv(): Record<string, string>;
+  /** False for the process-private memory store: one CLI command's writes are gone for the next. */
+  sharedAcrossProcesses: boolean;
 }
 
 const scratch = (name: string) => mkdtempSync(join(tmpdir(), `authgraph-security-${name}-`));
 
 export const SECURITY_STORES: SecurityStore[] = [
-  { name: 'memory', open: async () => MemoryStorageAdapter.create(), cliEnv: () => ({ AUTHGRAPH_STORE: 'memory' }) },
+  { name: 'memory', open: async () => MemoryStorageAdapter.create(), cliEnv: () => ({ AUTHGRAPH_STORE: 'memory' }), sharedAcrossProcesses: false },
   {
     name: 'sqlite',
     open: async () => SqliteStorageAdapter.open({ filePath: join(scratch('sqlite'), 'authgraph.db') }),
     cliEnv: () => ({ AUTHGRAPH_STORE: 'sqlite', AUTHGRAPH_DB: join(scratch('sqlite-cli'), 'authgraph.db') }),
+    sharedAcrossProcesses: true,
   },
-  { name: 'neo4j', open: () => Neo4jStorageAdapter.connect({ uri: neo4jUri() }), cliEnv: () => ({ AUTHGRAPH_STORE: 'neo4j', NEO4J_URI: neo4jUri() }) },
+  { name: 'neo4j', open: () => Neo4jStorageAdapter.connect({ uri: neo4jUri() }), cliEnv: () => ({ AUTHGRAPH_STORE: 'neo4j', NEO4J_URI: neo4jUri() }), sharedAcrossProcesses: true },
 ];
