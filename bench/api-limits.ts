@@ -1,11 +1,14 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ApiKeyStore, issueApiKey } from '../src/api/auth/api-keys.ts';
 import { ApiLimits } from '../src/api/limits.ts';
 import { startApiServer } from '../src/api/server.ts';
 import { diffGraphs } from '../src/diff/index.ts';
 import type { SyncState } from '../src/model/index.ts';
 import { MemoryStorageAdapter } from '../src/storage/memory/MemoryStorageAdapter.ts';
+import { SqliteStorageAdapter } from '../src/storage/sqlite/SqliteStorageAdapter.ts';
 import type { StorageAdapter } from '../src/storage/StorageAdapter.ts';
 import { percentile } from './report.ts';
 import { syntheticTenant } from './synthetic/tenant.ts';
@@ -93,9 +96,10 @@ export async function benchFanOutRefusal(levels = 30, requests = 50): Promise<vo
  * A tenant of `nodes` nodes written as one full sync (every node and edge has its `created` event,
  * as a real first sync leaves them), then drift since the epoch: every event of the tenant.
  */
-export async function benchDriftTimeout(nodes: number): Promise<void> {
+export async function benchDriftTimeout(nodes: number, store: 'sqlite' | 'memory' = 'sqlite'): Promise<void> {
   const graph = syntheticTenant({ nodes, tenantId: `bench-drift-timeout-${nodes}` });
-  const storage = MemoryStorageAdapter.create();
+  const dir = mkdtempSync(join(tmpdir(), 'authgraph-bench-drift-timeout-'));
+  const storage: StorageAdapter = store === 'sqlite' ? SqliteStorageAdapter.open({ filePath: join(dir, 'authgraph.db') }) : MemoryStorageAdapter.create();
   const { result, changes } = diffGraphs({ nodes: [], edges: [] }, graph);
   const syncState: SyncState = { syncId: graph.syncId, tenantId: graph.tenantId, connectorId: graph.connectorId, mode: 'full', status: 'completed', startedAt: graph.transformedAt, completedAt: graph.transformedAt, validAt: graph.transformedAt, errors: [] };
   // The outbox rows are left out: drift never reads them, and they would only hold memory here.
@@ -115,7 +119,7 @@ export async function benchDriftTimeout(nodes: number): Promise<void> {
     const r = await drift;
     latencies.sort((a, b) => a - b);
     const atDeadline = r.code === 'TIMEOUT' && r.ms < deadline + 1_000;
-    console.log(`  drift since the epoch on ${fmt(nodes)} nodes (${fmt(events)} events): ${r.code ?? 'answered'} after ${fmt(r.ms)} ms (deadline ${fmt(deadline)} ms)`);
+    console.log(`  ${store}: drift since the epoch on ${fmt(nodes)} nodes (${fmt(events)} events): ${r.code ?? 'answered'} after ${fmt(r.ms)} ms (deadline ${fmt(deadline)} ms)`);
     console.log(`  target: TIMEOUT at the deadline (within 1 s of it) → ${verdict(atDeadline)}`);
     console.log(
       `  /healthz meanwhile: ${latencies.length} requests, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`,
@@ -124,5 +128,7 @@ export async function benchDriftTimeout(nodes: number): Promise<void> {
     console.log(`  target: /healthz p99 < 100 ms while the drift runs → ${verdict(latencies.length > 0 && percentile(latencies, 99) < 100)}`);
   } finally {
     await server.close();
+    await storage.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }

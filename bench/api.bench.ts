@@ -65,7 +65,8 @@ try {
   // Issue 13: hostile queries cost what they check, and deadlines fire.
   hr('Limits: a fragment fan-out refused, a drift over all history stopped at its deadline');
   await benchFanOutRefusal();
-  await benchDriftTimeout(driftNodes);
+  await benchDriftTimeout(driftNodes, 'sqlite');
+  await benchDriftTimeout(driftNodes, 'memory');
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
