@@ -118,9 +118,10 @@ export async function benchDriftTimeout(nodes: number, store: 'sqlite' | 'memory
     }
     const r = await drift;
     latencies.sort((a, b) => a - b);
-    const atDeadline = r.code === 'TIMEOUT' && r.ms < deadline + 1_000;
+    // What must hold: the request never outlives its deadline (a drift too long for it ends as TIMEOUT).
+    const atDeadline = (r.code === 'TIMEOUT' || r.code === undefined) && r.ms < deadline + 1_000;
     console.log(`  ${store}: drift since the epoch on ${fmt(nodes)} nodes (${fmt(events)} events): ${r.code ?? 'answered'} after ${fmt(r.ms)} ms (deadline ${fmt(deadline)} ms)`);
-    console.log(`  target: TIMEOUT at the deadline (within 1 s of it) → ${verdict(atDeadline)}`);
+    console.log(`  target: ends by its deadline (an answer, or TIMEOUT within 1 s of it) → ${verdict(atDeadline)}`);
     console.log(
       `  /healthz meanwhile: ${latencies.length} requests, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`,
     );
