@@ -14,21 +14,21 @@ import { neo4jUri } from '../support/services.ts';
 export interface SecurityStore {
   name: string;
   open(): Promise<StorageAdapter>;
-  /** AUTHGRAPH_* variables for a CLI process on this kind of store (its own, empty one). */
-  cliEnv(): Record<string, string>;
-  /** False for the process-private memory store: one CLI command's writes are gone for the next. */
-  sharedAcrossProcesses: boolean;
+  /**
+   * AUTHGRAPH_* variables for a CLI process on this kind of store (its own, empty one). Absent for
+   * a store that lives in one process: every CLI command is a process of its own.
+   */
+  cliEnv?: () => Record<string, string>;
 }
 
 const scratch = (name: string) => mkdtempSync(join(tmpdir(), `authgraph-security-${name}-`));
 
 export const SECURITY_STORES: SecurityStore[] = [
-  { name: 'memory', open: async () => MemoryStorageAdapter.create(), cliEnv: () => ({ AUTHGRAPH_STORE: 'memory' }), sharedAcrossProcesses: false },
+  { name: 'memory', open: async () => MemoryStorageAdapter.create() },
   {
     name: 'sqlite',
     open: async () => SqliteStorageAdapter.open({ filePath: join(scratch('sqlite'), 'authgraph.db') }),
     cliEnv: () => ({ AUTHGRAPH_STORE: 'sqlite', AUTHGRAPH_DB: join(scratch('sqlite-cli'), 'authgraph.db') }),
-    sharedAcrossProcesses: true,
   },
-  { name: 'neo4j', open: () => Neo4jStorageAdapter.connect({ uri: neo4jUri() }), cliEnv: () => ({ AUTHGRAPH_STORE: 'neo4j', NEO4J_URI: neo4jUri() }), sharedAcrossProcesses: true },
+  { name: 'neo4j', open: () => Neo4jStorageAdapter.connect({ uri: neo4jUri() }), cliEnv: () => ({ AUTHGRAPH_STORE: 'neo4j', NEO4J_URI: neo4jUri() }) },
 ];

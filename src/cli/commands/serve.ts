@@ -10,6 +10,8 @@ import { parseNormalizedGraphOrThrow } from '../../model/index.ts';
 import type { StorageAdapter } from '../../storage/StorageAdapter.ts';
 import { applyGraph } from '../../sync/apply-graph.ts';
 import { apiLimitsFromConfig } from '../../config/app-config.ts';
+import { errorFields } from '../../observability/logger.ts';
+import { Metrics } from '../../observability/metrics.ts';
 import { UsageError } from '../command.ts';
 import type { Command } from '../command.ts';
 
@@ -56,6 +58,7 @@ export const serveCommand: Command = {
   usage:
     'authgraph serve [--port N (4000; 0 = any free port)] [--host 127.0.0.1] [--keys <file>] [--connectors <connectors.json>] [--demo]\n' +
     '       authgraph serve --issue-key <tenant>:<reader|operator|admin> [--keys <file>]   (prints a new key once, stores its hash)',
+  logFormat: 'json',
   async run(args, ctx) {
     const { values } = parseArgs({
       args,
@@ -114,23 +117,30 @@ export const serveCommand: Command = {
     // Operators may trigger syncs of these instances (Mutation.triggerSync); checked now, not mid-sync.
     const connectorsFile = values.connectors ?? process.env.AUTHGRAPH_CONNECTORS_FILE;
     const instances = connectorsFile ? instancesFromConfig(loadConnectorsConfig(connectorsFile)) : undefined;
+    const log = ctx.log;
+    const metrics = new Metrics();
+    metrics.observeOutbox(storage);
     const syncs = instances
-      ? (api: StorageAdapter) => connectorSyncLauncher(api, instances, (e) => ctx.err(`triggered sync failed: ${(e as Error).message}`))
+      ? (api: StorageAdapter) => connectorSyncLauncher(api, instances, (e) => log.error(errorFields(e), 'triggered sync failed'), { log, metrics })
       : undefined;
     const server = await startApiServer({
       storage,
       keys,
       port,
       limits: apiLimitsFromConfig(ctx.config),
+      log,
+      metrics,
       ...(values.host ? { host: values.host } : {}),
       playground: demo ?? {},
       ...(syncs ? { syncs } : {}),
     });
     // Bundle the playground now, so the first page load does not wait for it.
-    playgroundAssets().catch((error: unknown) => ctx.err(`playground bundle failed: ${(error as Error).message}`));
+    playgroundAssets().catch((error: unknown) => log.error(errorFields(error), 'playground bundle failed'));
     ctx.out(`Authgraph API on ${server.graphqlUrl} (${ctx.config.store} store); playground at ${server.url}`);
+    log.info({ graphql: server.graphqlUrl, metrics: `${server.url}metrics`, store: ctx.config.store }, 'API server listening');
     await untilStopped();
     await server.close();
+    log.info('API server stopped');
     return 0;
   },
 };

@@ -22,6 +22,8 @@ const FILES = {
   nodeForConnector: 'nodes/for-connector.cypher',
   nodeHashesForConnector: 'nodes/hashes-for-connector.cypher',
   edgeUpsert: 'edges/upsert.cypher',
+  edgeCreate: 'edges/create.cypher',
+  edgeMissing: 'edges/missing.cypher',
   edgeRemoveById: 'edges/remove-by-id.cypher',
   edgeForNode: 'edges/for-node.cypher',
   edgeForNodeAsOf: 'edges/for-node-as-of.cypher',
