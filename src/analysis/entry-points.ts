@@ -1,3 +1,4 @@
+import { SOURCE_SYSTEMS } from '../model/index.ts';
 import type { NormalizedNode, SourceSystem } from '../model/index.ts';
 
 // Which automations start an execution chain (issue 12). A chain starts at something that runs
@@ -24,6 +25,7 @@ export const DEFAULT_STARTS: StartTable = {
   event_script: 'entry_point',
   transform_map: 'entry_point',
   script_include: 'called_only',
+  ci_workflow: 'entry_point',
 };
 
 export const ENTRY_POINTS: Partial<Record<SourceSystem, StartTable>> = {
@@ -34,6 +36,11 @@ export const ENTRY_POINTS: Partial<Record<SourceSystem, StartTable>> = {
     event_script: 'entry_point', // sysevent_script_action: fires on an event
     transform_map: 'entry_point', // sys_transform_map: runs on every import into its table
     script_include: 'called_only', // sys_script_include: a class other scripts instantiate
+  },
+  github: {
+    // An Actions workflow runs on its triggers (push, pull_request, schedule, dispatch …); a
+    // reusable workflow (`on: workflow_call`) runs as part of its caller's run, under its claims.
+    ci_workflow: 'entry_point',
   },
 };
 
@@ -48,3 +55,15 @@ export function automationStart(node: NormalizedNode): AutomationStart {
 }
 
 export const isEntryPoint = (node: NormalizedNode): boolean => automationStart(node) === 'entry_point';
+
+/**
+ * Every `sourceSystem:automationSubtype` that starts no chain (called only), for stores that count
+ * chains themselves (StorageAdapter.postureCounts): the same table, handed over as data.
+ */
+export function calledOnlyStarts(): string[] {
+  return SOURCE_SYSTEMS.flatMap((source) =>
+    Object.entries(ENTRY_POINTS[source] ?? DEFAULT_STARTS)
+      .filter(([, start]) => start === 'called_only')
+      .map(([subtype]) => `${source}:${subtype}`),
+  );
+}

@@ -27,6 +27,8 @@ import { isAllowedHost } from './host-check.ts';
 import { ApiLimits } from './limits.ts';
 import type { ApiLimitsInput } from './limits.ts';
 import { createLoaders } from './loaders.ts';
+import { dashboardAssets } from './dashboard/bundle.ts';
+import { DASHBOARD_CSP, dashboardHtml } from './dashboard/page.ts';
 import { playgroundAssets } from './playground/bundle.ts';
 import { PLAYGROUND_CSP, playgroundHtml } from './playground/page.ts';
 import type { PlaygroundOptions } from './playground/page.ts';
@@ -48,6 +50,8 @@ export interface ApiServerOptions {
   /** 0 picks a free port (tests). */
   port?: number;
   playground?: PlaygroundOptions | false;
+  /** The analyst dashboard at /dashboard (default: served). */
+  dashboard?: boolean;
   /**
    * Lets operators start syncs (Mutation.triggerSync); without it every trigger is NOT_FOUND. Given
    * the storage to write through, so the API sees those writes (shared-results.ts).
@@ -124,7 +128,8 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
 
 /**
  * The GraphQL API on a plain node:http server: POST/GET /graphql (Apollo), the playground at /,
- * its bundled assets under /playground/, and /healthz. Each request gets its principal (from the
+ * its bundled assets under /playground/, the analyst dashboard at /dashboard (assets under
+ * /dashboard/), and /healthz. Each request gets its principal (from the
  * API key), a TenantScope fixed to the key's tenant with the request's deadline, and new loaders.
  */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
@@ -338,6 +343,16 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       }
       if (playground !== false && (url.pathname === '/playground/app.js' || url.pathname === '/playground/app.css')) {
         const assets = await playgroundAssets();
+        const js = url.pathname.endsWith('.js');
+        res.writeHead(200, { 'content-type': js ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8', 'cache-control': 'no-cache' });
+        return void res.end(js ? assets.js : assets.css);
+      }
+      if (options.dashboard !== false && (url.pathname === '/dashboard' || url.pathname === '/dashboard/')) {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': DASHBOARD_CSP, 'cache-control': 'no-store' });
+        return void res.end(dashboardHtml());
+      }
+      if (options.dashboard !== false && (url.pathname === '/dashboard/app.js' || url.pathname === '/dashboard/app.css')) {
+        const assets = await dashboardAssets();
         const js = url.pathname.endsWith('.js');
         res.writeHead(200, { 'content-type': js ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8', 'cache-control': 'no-cache' });
         return void res.end(js ? assets.js : assets.css);

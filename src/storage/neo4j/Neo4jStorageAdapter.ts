@@ -1,6 +1,6 @@
 import neo4j from 'neo4j-driver';
 import type { ManagedTransaction } from 'neo4j-driver';
-import { EDGE_TYPES, EventQuery, PathQuery, parseOrThrow } from '../../model/index.ts';
+import { EDGE_TYPES, EventQuery, OWNERSHIP_STATES, PathQuery, PostureQuery, parseOrThrow } from '../../model/index.ts';
 import type {
   EdgeType,
   EventQueryInput,
@@ -12,6 +12,8 @@ import type {
   NormalizedNode,
   OutboxMessage,
   PathQueryInput,
+  PostureCounts,
+  PostureEntry,
   SyncCommit,
   SyncState,
 } from '../../model/index.ts';
@@ -34,6 +36,7 @@ import type { WorkLabel } from './Executor.ts';
 import { HISTORY_TYPE_PREFIX, labelFor, NODE_LABEL, NODE_VERSION_LABEL } from './labels.ts';
 import { parseEdge, parseEvent, parseNode, parseOutbox, parseSyncState, syncParams } from './rows.ts';
 import { anchoredPaths, pathsAsOf } from './path-expansion.ts';
+import { postureChains, postureIdentities } from './posture-statements.ts';
 import { applySchema } from './schema.ts';
 import { disableNagleFor, portOf } from './tcp-no-delay.ts';
 import {
@@ -455,6 +458,36 @@ export class Neo4jStorageAdapter implements StorageAdapter {
 
   async releaseLease(key: string, owner: string): Promise<void> {
     await this.executor.write({ operation: 'releaseLease' }, (tx) => tx.run(render('leaseRelease'), { key, owner }));
+  }
+
+  async postureCounts(tenantId: string, input: PostureQuery, at?: ReadAt): Promise<PostureCounts> {
+    const query = parseOrThrow(PostureQuery, input, 'posture query');
+    const asOf = pastOf(at);
+    const chains = postureChains(tenantId, query, asOf);
+    const identities = postureIdentities(tenantId, asOf);
+    return this.executor.read({ operation: 'postureCounts', tenantId }, async (tx) => {
+      const i = await tx.run(identities.text, identities.params);
+      const c = await tx.run(chains.text, chains.params);
+      const identitiesByOwnership = Object.fromEntries(OWNERSHIP_STATES.map((s) => [s, 0])) as PostureCounts['identitiesByOwnership'];
+      for (const r of i.records) {
+        const state = r.get('state') as string;
+        if (Object.hasOwn(identitiesByOwnership, state)) identitiesByOwnership[state as keyof typeof identitiesByOwnership] = Number(r.get('count'));
+      }
+      const row = c.records[0];
+      const list = (count: string, top: string) => ({
+        count: Number(row?.get(count) ?? 0),
+        top: ((row?.get(top) ?? []) as { nodeId: string; chains: number; expiresAt?: string | null }[]).map(
+          (e): PostureEntry => ({ nodeId: e.nodeId, chains: Number(e.chains), ...(e.expiresAt ? { expiresAt: e.expiresAt } : {}) }),
+        ),
+      });
+      return {
+        identitiesByOwnership,
+        chainsByKind: Object.fromEntries(((row?.get('chainsByKind') ?? []) as [string, number][]).map(([k, n]) => [k, Number(n)])) as PostureCounts['chainsByKind'],
+        privilegedReachable: list('privilegedCount', 'privilegedTop'),
+        credentialsExpired: list('expiredCount', 'expiredTop'),
+        credentialsExpiring: list('expiringCount', 'expiringTop'),
+      };
+    });
   }
 
   /** How much history the tenant keeps beside its current graph (bench/drift-asof.bench.ts, tests). */

@@ -47,6 +47,8 @@ const FILES = {
   leaseLock: 'leases/lock.cypher',
   leaseAcquire: 'leases/acquire.cypher',
   leaseRelease: 'leases/release.cypher',
+  postureChains: 'posture/chains.cypher',
+  postureIdentities: 'posture/identities.cypher',
   tenantPurge: 'tenant/purge.cypher',
   tenantHistoryStats: 'tenant/history-stats.cypher',
   benchSchema: 'bench/schema.cypher',

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChainVerdicts } from '../../../src/analysis/chain-verdicts.ts';
 import { ReplayServer } from '../../../src/connector/replay-server.ts';
-import type { TenantCollection } from '../../../src/connector/run-connectors.ts';
+import type { TenantCollection } from '../../../src/sync/run-connectors.ts';
 import { MemoryStorageAdapter } from '../../../src/storage/memory/MemoryStorageAdapter.ts';
 import { applyGraph } from '../../../src/sync/apply-graph.ts';
 import { ENTRA_TENANT, SN_INSTANCE } from '../../support/connectors-fixtures.ts';

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { instancesFromConfig, loadConnectorsConfig } from './connectors-config.ts';
 import type { ConnectorInstance } from './connectors-config.ts';
-import { ReplayServer } from './replay-server.ts';
-import type { ConnectorRuntime } from './types.ts';
+import { ReplayServer } from '../connector/replay-server.ts';
+import type { ConnectorRuntime } from '../connector/types.ts';
 
 // The demo's sources: the replay server serving the happy-path fixtures, and the connector
 // instances of fixtures/demo/connectors.json pointed at it. The credentials are the fixture
@@ -14,6 +14,7 @@ export const DEMO_CONFIG_PATH = fileURLToPath(new URL('../../fixtures/demo/conne
 export const DEMO_SECRET_ENV = {
   ENTRA_CLIENT_SECRET: 'fixture-entra-secret-Q7v~Xp2',
   SERVICENOW_PASSWORD: 'fixture-snow-password-7Hk!x',
+  GITHUB_TOKEN: 'github_pat_fixture_11AAAA_not_a_real_token_9Zq',
 };
 
 export interface DemoSources {

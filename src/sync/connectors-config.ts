@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { MAX_JSON_DEPTH, findSecrets, findTooDeep, formatPath, tooDeepMessage } from '../model/index.ts';
-import { parseConnectorConfig, RateLimitConfigSchema } from './config.ts';
-import { FatalConnectorError } from './errors.ts';
+import { parseConnectorConfig, RateLimitConfigSchema } from '../connector/config.ts';
+import { FatalConnectorError } from '../connector/errors.ts';
 import { CONNECTOR_TYPES } from './registry.ts';
 import type { ConnectorTypeName } from './registry.ts';
-import type { Connector, ConnectorConfig, ConnectorRuntime } from './types.ts';
+import type { Connector, ConnectorConfig, ConnectorRuntime } from '../connector/types.ts';
 
 // The connectors config file: which connector instances a tenant runs, with base URLs and
 // secret *names*. Secret values are never written here: a string where a secret belongs is

@@ -3,10 +3,10 @@ import type { NormalizedGraph, SourceSystem } from '../model/index.ts';
 import { EdgeResolver } from '../resolve/edge-resolver.ts';
 import type { ResolverInput } from '../resolve/edge-resolver.ts';
 import type { ConnectorInstance } from './connectors-config.ts';
-import { ConnectorError } from './errors.ts';
-import { resolveSecret, SecretRef } from './secrets.ts';
-import type { RetryNotice } from './http-client.ts';
-import type { ExtractionError, HealthCheckResult, ProgressEvent, RawExtraction } from './types.ts';
+import { ConnectorError } from '../connector/errors.ts';
+import { resolveSecret, SecretRef } from '../connector/secrets.ts';
+import type { RetryNotice } from '../connector/http-client.ts';
+import type { ExtractionError, HealthCheckResult, ProgressEvent, RawExtraction } from '../connector/types.ts';
 
 // One tenant's collection run, as the CLI and the sync engine call it: each connector instance
 // (healthCheck → extract → transform, in parallel: they are different sources), then the
@@ -140,7 +140,8 @@ async function runOne({ connector, config }: ConnectorInstance, options: Collect
     const raw: RawExtraction = useDelta
       ? await connector.extractIncremental!(runConfig, new Date().toISOString(), options.deltaTokens?.[config.connectorId])
       : await connector.extract(runConfig, { syncId: options.syncId, syncMode: config.syncMode });
-    if (useDelta) stats.incremental = true;
+    // A connector may answer a delta request with a full read (GitHub, when an ETag changed): then it is diffed whole.
+    if (useDelta && raw.syncMode !== 'full') stats.incremental = true;
     if (raw.deltaToken) stats.deltaToken = raw.deltaToken;
     stats.timingsMs.extract = Date.now() - t1;
     stats.apiCalls += raw.metadata.apiCallCount;
