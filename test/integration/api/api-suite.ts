@@ -112,8 +112,8 @@ export function defineApiSuite(name: string, harness: ApiSuiteHarness): void {
         const r = await gql(CHAINS, { to: SAMPLE_IDS.graphPrincipal, maxDepth: 6 });
         const hops = r.body.data!.executionChains.edges.flatMap((e: any) => e.node.hops).length;
         expect(hops).toBe(8);
-        // Two walks: back along chain edges, and back along AUTHENTICATES_TO (inbound OAuth); and the
-        // data version the shared answer is kept under (shared-results.ts).
+        // Two walks: back along chain edges, and back along AUTHENTICATES_TO (inbound OAuth); and
+        // the tenant's data version, which keys the shared answer.
         expect(Object.fromEntries(store.calls)).toEqual({ dataVersion: 1, getNodes: 1, queryPaths: 2, getEdgesForNode: 1 });
         // A page of nodes with their edges' far ends: the far ends are batched, not read one by one.
         store.reset();
