@@ -22,7 +22,9 @@ beforeAll(async () => {
   server = await new ReplayServer().start();
   run = await runScenario(server, { entra: 'happy-path', servicenow: 'chain-verdicts' });
   storage = MemoryStorageAdapter.create();
-  for (const g of run.graphs) await applyGraph(storage, g);
+  // One run: a cross-system edge may end at a node another graph of the same run brings.
+  const runNodeIds = new Set(run.graphs.flatMap((g) => g.nodes.map((n) => n.nodeId)));
+  for (const g of run.graphs) await applyGraph(storage, g, { runNodeIds });
   api = await startTestApi(storage);
 });
 afterAll(async () => {
