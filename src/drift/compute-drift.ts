@@ -170,7 +170,8 @@ async function eventsIn(storage: StorageAdapter, tenantId: string, since: string
   let after: string | undefined;
   do {
     await checkpoint();
-    const page = await storage.queryEventPage(tenantId, { since, until, limit: 5_000, ...(after ? { after } : {}) });
+    // Pages of 1,000: each page is one synchronous read on an embedded store, so it is kept short.
+    const page = await storage.queryEventPage(tenantId, { since, until, limit: 1_000, ...(after ? { after } : {}) });
     out.push(...page.events.filter((e) => ms(e.timestamp) > ms(since)));
     after = page.nextCursor;
   } while (after);
