@@ -219,7 +219,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const info: RequestInfo = { requestId, log: log.child({ requestId }) };
     res.once('finish', () => {
       const seconds = (performance.now() - started) / 1000;
-      const operation = info.operation ?? (res.statusCode === 401 ? 'unauthenticated' : 'invalid');
+      const operation = info.operation ?? (res.statusCode === 401 ? 'unauthenticated' : res.statusCode === 429 ? 'rate_limited' : 'invalid');
       metrics?.apiLatency.observe({ operation, status: String(res.statusCode) }, seconds);
       info.log.info({ operation, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'graphql request');
     });
@@ -232,6 +232,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const decision = rates.take(caller ? `key:${caller.keyId}` : `addr:${req.socket.remoteAddress ?? 'unknown'}`);
     if (!decision.allowed) {
       const who = caller ? `key:${caller.keyId}` : `addr:${req.socket.remoteAddress ?? 'unknown'}`;
+      metrics?.apiRateLimited.inc({ caller: caller ? 'key' : 'anonymous' });
+      info.log.info({ ...(caller ? { tenantId: caller.tenantId, keyId: caller.keyId } : {}), retryAfterSeconds: decision.retryAfterSeconds }, 'API request refused: rate limit');
       if ((rateAudited.get(who) ?? 0) < Date.now() - 60_000) {
         rateAudited.set(who, Date.now());
         if (rateAudited.size > 10_000) rateAudited.clear();

@@ -1,5 +1,6 @@
 import type { ExtractionError } from './types.ts';
-import { ConnectorError, PartialErrorLimitError } from './errors.ts';
+import { PartialErrorLimitError } from './errors.ts';
+import type { ConnectorError } from './errors.ts';
 
 // Per-record problems are values (STYLE: "Per-record problems are values"): a missing entity or a
 // bad page is recorded and the run continues, until maxPartialErrors says the run can't be trusted.

@@ -15,16 +15,7 @@ import type { OaaCanonicalPermission } from './oaa-template.ts';
 // property (authority_levels) on the roles and users that hold it.
 
 export type SeedOaaType =
-  | 'DataCreate'
-  | 'DataRead'
-  | 'MetadataRead'
-  | 'DataWrite'
-  | 'MetadataWrite'
-  | 'DataDelete'
-  | 'NonData'
-  | 'AppAdmin'
-  | 'SystemAdmin'
-  | 'GlobalAdmin';
+  'DataCreate' | 'DataRead' | 'MetadataRead' | 'DataWrite' | 'MetadataWrite' | 'DataDelete' | 'NonData' | 'AppAdmin' | 'SystemAdmin' | 'GlobalAdmin';
 
 export const ADMIN_LEVELS: readonly SeedOaaType[] = ['AppAdmin', 'SystemAdmin', 'GlobalAdmin'];
 

@@ -97,8 +97,14 @@ export async function buildOaaPayload(storage: StorageAdapter, tenantId: string,
   const authority = (granted: readonly NodeOfType<'permission'>[]) => {
     const seedTypes = granted.map((p) => mappingOf.get(p.nodeId)!.seedType);
     return {
-      ...listProperty('authority_levels', seedTypes.filter((t) => ADMIN_LEVELS.includes(t))),
-      ...listProperty('normalized_actions', granted.map((p) => p.properties.normalizedAction)),
+      ...listProperty(
+        'authority_levels',
+        seedTypes.filter((t) => ADMIN_LEVELS.includes(t)),
+      ),
+      ...listProperty(
+        'normalized_actions',
+        granted.map((p) => p.properties.normalizedAction),
+      ),
       ...listProperty('oaa_types', seedTypes),
     };
   };
@@ -142,18 +148,24 @@ export async function buildOaaPayload(storage: StorageAdapter, tenantId: string,
     const effective = [...heldRoles.flatMap((r) => permissionsOfRole.get(r.nodeId)!), ...direct];
     localUsers.push(localUser(person, authority(effective)));
 
-    const role_assignments = uniqueBy(heldRoles, (r) => r.nodeId).map((role) => {
-      const granted = permissionsOfRole.get(role.nodeId)!;
-      const onResources = granted.flatMap((p) => resourcesOfPermission.get(p.nodeId)!.map((r) => r.nodeId));
-      // A role whose permissions name no resource (or that has no known permissions: a privileged
-      // directory role, say) applies to the application as a whole.
-      const toApplication = granted.length === 0 || granted.some((p) => resourcesOfPermission.get(p.nodeId)!.length === 0);
-      return { application, role: role.nodeId, apply_to_application: toApplication, resources: sorted(onResources) };
-    }).sort((a, b) => cmp(a.role, b.role));
-    const application_permissions = uniqueBy(direct, (p) => p.nodeId).map((p) => {
-      const on = sorted(resourcesOfPermission.get(p.nodeId)!.map((r) => r.nodeId));
-      return on.length ? { application, permission: permissionName(p), resources: on } : { application, permission: permissionName(p), apply_to_application: true };
-    }).sort((a, b) => cmp(a.permission, b.permission));
+    const role_assignments = uniqueBy(heldRoles, (r) => r.nodeId)
+      .map((role) => {
+        const granted = permissionsOfRole.get(role.nodeId)!;
+        const onResources = granted.flatMap((p) => resourcesOfPermission.get(p.nodeId)!.map((r) => r.nodeId));
+        // A role whose permissions name no resource (or that has no known permissions: a privileged
+        // directory role, say) applies to the application as a whole.
+        const toApplication = granted.length === 0 || granted.some((p) => resourcesOfPermission.get(p.nodeId)!.length === 0);
+        return { application, role: role.nodeId, apply_to_application: toApplication, resources: sorted(onResources) };
+      })
+      .sort((a, b) => cmp(a.role, b.role));
+    const application_permissions = uniqueBy(direct, (p) => p.nodeId)
+      .map((p) => {
+        const on = sorted(resourcesOfPermission.get(p.nodeId)!.map((r) => r.nodeId));
+        return on.length
+          ? { application, permission: permissionName(p), resources: on }
+          : { application, permission: permissionName(p), apply_to_application: true };
+      })
+      .sort((a, b) => cmp(a.permission, b.permission));
     if (role_assignments.length || application_permissions.length) {
       bindings.push({
         identity: person.nodeId,
@@ -256,14 +268,24 @@ function propertyDefinitions(resources: readonly OaaResource[], hasAsOf: boolean
   };
 }
 
-async function outgoingEdges(storage: StorageAdapter, tenantId: string, nodes: readonly NormalizedNode[], at: ReadAt | undefined): Promise<Map<string, NormalizedEdge[]>> {
+async function outgoingEdges(
+  storage: StorageAdapter,
+  tenantId: string,
+  nodes: readonly NormalizedNode[],
+  at: ReadAt | undefined,
+): Promise<Map<string, NormalizedEdge[]>> {
   const out = new Map<string, NormalizedEdge[]>();
   // A few reads in flight at a time: enough to hide round trips, few enough for a shared server.
   const CONCURRENCY = 8;
   for (let i = 0; i < nodes.length; i += CONCURRENCY) {
     const slice = nodes.slice(i, i + CONCURRENCY);
     const edges = await Promise.all(slice.map((n) => storage.getEdgesForNode(tenantId, n.nodeId, 'outgoing', at)));
-    slice.forEach((n, j) => out.set(n.nodeId, [...edges[j]!].sort((a, b) => cmp(a.edgeId, b.edgeId))));
+    slice.forEach((n, j) =>
+      out.set(
+        n.nodeId,
+        [...edges[j]!].sort((a, b) => cmp(a.edgeId, b.edgeId)),
+      ),
+    );
   }
   return out;
 }

@@ -189,11 +189,13 @@ function referenceProblems(payload: z.infer<typeof PayloadShape>): Problem[] {
     checkProperties(app.custom_properties, definitions?.application_properties, ['applications', a, 'custom_properties']);
     app.local_users.forEach((u, i) => {
       checkProperties(u.custom_properties, definitions?.local_user_properties, ['applications', a, 'local_users', i, 'custom_properties']);
-      for (const g of u.groups ?? []) if (!groups.has(g)) problems.push({ path: ['applications', a, 'local_users', i, 'groups'], message: `unknown local group ${g}` });
+      for (const g of u.groups ?? [])
+        if (!groups.has(g)) problems.push({ path: ['applications', a, 'local_users', i, 'groups'], message: `unknown local group ${g}` });
     });
     app.local_roles.forEach((r, i) => {
       checkProperties(r.custom_properties, definitions?.local_role_properties, ['applications', a, 'local_roles', i, 'custom_properties']);
-      for (const p of r.permissions) if (!permissionNames.has(p)) problems.push({ path: ['applications', a, 'local_roles', i, 'permissions'], message: `unknown permission ${p}` });
+      for (const p of r.permissions)
+        if (!permissionNames.has(p)) problems.push({ path: ['applications', a, 'local_roles', i, 'permissions'], message: `unknown permission ${p}` });
     });
     for (const [i, r] of resources.entries()) {
       const declared = definitions?.resources.find((d) => d.resource_type === r.resource_type)?.properties;
@@ -202,18 +204,30 @@ function referenceProblems(payload: z.infer<typeof PayloadShape>): Problem[] {
 
     payload.identity_to_permissions.forEach((binding, b) => {
       const path = ['identity_to_permissions', b];
-      const known = binding.identity_type === 'local_user' ? users : binding.identity_type === 'local_group' ? groups : binding.identity_type === 'local_role' ? roles : undefined;
-      if (known && !known.has(binding.identity)) problems.push({ path: [...path, 'identity'], message: `unknown ${binding.identity_type} ${binding.identity}` });
+      const known =
+        binding.identity_type === 'local_user'
+          ? users
+          : binding.identity_type === 'local_group'
+            ? groups
+            : binding.identity_type === 'local_role'
+              ? roles
+              : undefined;
+      if (known && !known.has(binding.identity))
+        problems.push({ path: [...path, 'identity'], message: `unknown ${binding.identity_type} ${binding.identity}` });
       for (const grant of binding.application_permissions ?? []) {
         if (grant.application !== app.name) continue;
-        if (!permissionNames.has(grant.permission)) problems.push({ path: [...path, 'application_permissions'], message: `unknown permission ${grant.permission}` });
-        if (!grant.apply_to_application && !grant.resources?.length) problems.push({ path: [...path, 'application_permissions'], message: `permission ${grant.permission} applies to nothing` });
-        for (const r of grant.resources ?? []) if (!resourceKeys.has(r)) problems.push({ path: [...path, 'application_permissions'], message: `unknown resource ${r}` });
+        if (!permissionNames.has(grant.permission))
+          problems.push({ path: [...path, 'application_permissions'], message: `unknown permission ${grant.permission}` });
+        if (!grant.apply_to_application && !grant.resources?.length)
+          problems.push({ path: [...path, 'application_permissions'], message: `permission ${grant.permission} applies to nothing` });
+        for (const r of grant.resources ?? [])
+          if (!resourceKeys.has(r)) problems.push({ path: [...path, 'application_permissions'], message: `unknown resource ${r}` });
       }
       for (const assignment of binding.role_assignments ?? []) {
         if (assignment.application !== app.name) continue;
         if (!roles.has(assignment.role)) problems.push({ path: [...path, 'role_assignments'], message: `unknown role ${assignment.role}` });
-        for (const r of assignment.resources) if (!resourceKeys.has(r)) problems.push({ path: [...path, 'role_assignments'], message: `unknown resource ${r}` });
+        for (const r of assignment.resources)
+          if (!resourceKeys.has(r)) problems.push({ path: [...path, 'role_assignments'], message: `unknown resource ${r}` });
       }
     });
   });

@@ -70,6 +70,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly apiRateLimited = new Counter({
+    name: 'authgraph_api_rate_limit_refusals_total',
+    help: 'API requests refused by the per-key rate limit (HTTP 429), by caller kind (key, anonymous)',
+    labelNames: ['caller'] as const,
+    registers: [this.registry],
+  });
+
   readonly retries = new Counter({
     name: 'authgraph_source_retries_total',
     help: 'Source API calls retried, by connector and error type',

@@ -22,9 +22,7 @@ export function parsePrometheus(text: string): Sample[] {
 
 /** The sum of the samples of `name` whose labels include `labels` (0 when there is none). */
 export function valueOf(samples: readonly Sample[], name: string, labels: Record<string, string> = {}): number {
-  return samples
-    .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
-    .reduce((sum, s) => sum + s.value, 0);
+  return samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((sum, s) => sum + s.value, 0);
 }
 
 export async function scrape(url: string): Promise<Sample[]> {

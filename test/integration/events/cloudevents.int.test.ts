@@ -44,7 +44,12 @@ describe('CloudEvents on Kafka', () => {
     const pending = (await storage.outboxStats()).pending;
     expect((await relayOutbox(storage, sink)).published).toBe(pending);
 
-    const got = await collect(kafka, ALL_TOPICS, (m) => tenantOf(m.value) === tenantId, (k) => k.length >= pending);
+    const got = await collect(
+      kafka,
+      ALL_TOPICS,
+      (m) => tenantOf(m.value) === tenantId,
+      (k) => k.length >= pending,
+    );
     expect(got).toHaveLength(pending);
     expect(new Set(got.map((m) => m.topic))).toEqual(new Set(ALL_TOPICS));
 
@@ -84,7 +89,13 @@ describe('CloudEvents on Kafka', () => {
     // Three sample syncs, three sync records, each with its context.
     expect(seen).toHaveLength(3);
     for (const { envelope, ce } of seen) {
-      expect(ce).toMatchObject({ ce_specversion: '1.0', ce_id: envelope.eventId, ce_type: 'authgraph.sync.completed', ce_subject: envelope.syncId, 'content-type': 'application/json' });
+      expect(ce).toMatchObject({
+        ce_specversion: '1.0',
+        ce_id: envelope.eventId,
+        ce_type: 'authgraph.sync.completed',
+        ce_subject: envelope.syncId,
+        'content-type': 'application/json',
+      });
     }
   });
 });

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chainId, findExecutionChains } from '../../../src/analysis/execution-chains.ts';
 import { buildEvidencePack } from '../../../src/evidence/build-pack.ts';
-import { EvidencePackError } from '../../../src/evidence/errors.ts';
+import type { EvidencePackError } from '../../../src/evidence/errors.ts';
 import { packFiles } from '../../../src/evidence/pack-files.ts';
 import { REDACTED, findSecretPaths } from '../../../src/model/index.ts';
 import type { NormalizedNode } from '../../../src/model/index.ts';

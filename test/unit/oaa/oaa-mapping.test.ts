@@ -58,13 +58,28 @@ function documentedPayload() {
         application_type: 'sample',
         description: 'an app',
         local_users: [
-          { name: 'bob', id: 'u1', identities: ['bob@example.com'], is_active: true, last_login_at: '2026-01-01T00:00:00Z', custom_properties: { department: 'it' } },
+          {
+            name: 'bob',
+            id: 'u1',
+            identities: ['bob@example.com'],
+            is_active: true,
+            last_login_at: '2026-01-01T00:00:00Z',
+            custom_properties: { department: 'it' },
+          },
         ],
         local_groups: [{ name: 'admins', id: 'g1' }],
         local_roles: [{ name: 'maintainer', id: 'r1', permissions: ['push', 'pull'] }],
         tags: [{ key: 'env', value: 'prod' }],
         custom_properties: { owner: 'ops' },
-        resources: [{ name: 'repo1', id: 'res1', resource_type: 'repo', custom_properties: { private: true }, sub_resources: [{ name: 'main', id: 'res1.main', resource_type: 'branch' }] }],
+        resources: [
+          {
+            name: 'repo1',
+            id: 'res1',
+            resource_type: 'repo',
+            custom_properties: { private: true },
+            sub_resources: [{ name: 'main', id: 'res1.main', resource_type: 'branch' }],
+          },
+        ],
       },
     ],
     permissions: [
@@ -78,7 +93,11 @@ function documentedPayload() {
         application_permissions: [{ application: 'Sample App', permission: 'pull', apply_to_application: true }],
         role_assignments: [{ application: 'Sample App', role: 'r1', apply_to_application: false, resources: ['res1', 'res1.main'] }],
       },
-      { identity: 'admins@example.com', identity_type: 'idp', application_permissions: [{ application: 'Sample App', permission: 'push', resources: ['res1'] }] },
+      {
+        identity: 'admins@example.com',
+        identity_type: 'idp',
+        application_permissions: [{ application: 'Sample App', permission: 'push', resources: ['res1'] }],
+      },
     ],
   };
 }
@@ -98,10 +117,18 @@ describe('OAA Custom Application template shape', () => {
     expect(issues((p) => (p.permissions[0]!.permission_type = ['AppAdmin']))).toEqual([expect.stringContaining('permissions.0.permission_type.0')]);
     expect(issues((p) => (p.applications[0]!.local_roles[0]!.permissions = ['merge']))).toEqual([expect.stringContaining('unknown permission merge')]);
     expect(issues((p) => (p.identity_to_permissions[0]!.identity = 'u2'))).toEqual([expect.stringContaining('unknown local_user u2')]);
-    expect(issues((p) => (p.identity_to_permissions[0]!.role_assignments![0]!.resources = ['res9']))).toEqual([expect.stringContaining('unknown resource res9')]);
-    expect(issues((p) => (p.applications[0]!.local_users[0]!.custom_properties = { title: 'x' } as never))).toEqual([expect.stringContaining('title is not declared')]);
-    expect(issues((p) => (p.applications[0]!.resources[0]!.custom_properties = { private: 'yes' } as never))).toEqual([expect.stringContaining('private must be BOOLEAN')]);
+    expect(issues((p) => (p.identity_to_permissions[0]!.role_assignments![0]!.resources = ['res9']))).toEqual([
+      expect.stringContaining('unknown resource res9'),
+    ]);
+    expect(issues((p) => (p.applications[0]!.local_users[0]!.custom_properties = { title: 'x' } as never))).toEqual([
+      expect.stringContaining('title is not declared'),
+    ]);
+    expect(issues((p) => (p.applications[0]!.resources[0]!.custom_properties = { private: 'yes' } as never))).toEqual([
+      expect.stringContaining('private must be BOOLEAN'),
+    ]);
     expect(issues((p) => Object.assign(p.applications[0]!.local_users[0]!, { email: 'bob@example.com' }))).toEqual([expect.stringContaining('email')]);
-    expect(issues((p) => (p.identity_to_permissions[1]!.application_permissions![0]!.application = 'Other App'))).toEqual([expect.stringContaining('unknown application Other App')]);
+    expect(issues((p) => (p.identity_to_permissions[1]!.application_permissions![0]!.application = 'Other App'))).toEqual([
+      expect.stringContaining('unknown application Other App'),
+    ]);
   });
 });

@@ -6,10 +6,16 @@ describe('where the test run gets Neo4j and Kafka', () => {
   it('uses servers named in the environment, per service, whatever Docker says', () => {
     const env = { NEO4J_URI: 'bolt://db:7687', KAFKA_BROKERS: 'k1:9092,k2:9092' };
     expect(needsLocalServers(env)).toBe(false);
-    expect(selectServices(env, true)).toEqual({ neo4j: { kind: 'external', address: 'bolt://db:7687' }, kafka: { kind: 'external', address: 'k1:9092,k2:9092' } });
+    expect(selectServices(env, true)).toEqual({
+      neo4j: { kind: 'external', address: 'bolt://db:7687' },
+      kafka: { kind: 'external', address: 'k1:9092,k2:9092' },
+    });
     // Only one named: the other still needs a server, from Docker when it answers.
     expect(needsLocalServers({ NEO4J_URI: 'bolt://db:7687' })).toBe(true);
-    expect(selectServices({ NEO4J_URI: 'bolt://db:7687' }, true)).toEqual({ neo4j: { kind: 'external', address: 'bolt://db:7687' }, kafka: { kind: 'testcontainers' } });
+    expect(selectServices({ NEO4J_URI: 'bolt://db:7687' }, true)).toEqual({
+      neo4j: { kind: 'external', address: 'bolt://db:7687' },
+      kafka: { kind: 'testcontainers' },
+    });
     expect(selectServices({ KAFKA_BROKERS: ' k:1 ' }, false)).toEqual({ neo4j: { kind: 'jar' }, kafka: { kind: 'external', address: 'k:1' } });
   });
 
@@ -30,7 +36,10 @@ describe('where the test run gets Neo4j and Kafka', () => {
 });
 
 describe('finding Chromium for the browser tests', () => {
-  const files = (...present: string[]) => (file: string) => present.includes(file);
+  const files =
+    (...present: string[]) =>
+    (file: string) =>
+      present.includes(file);
 
   it('takes CHROMIUM_PATH, then PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH, then PATH', () => {
     expect(BROWSER_ENV_VARS).toEqual(['CHROMIUM_PATH', 'PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH']);
@@ -43,7 +52,9 @@ describe('finding Chromium for the browser tests', () => {
   });
 
   it('stops on a variable that names no browser, and without any says in one line how to install one', () => {
-    expect(() => findChromium({ CHROMIUM_PATH: '/nope', PATH: '/usr/bin' }, files('/usr/bin/chromium'))).toThrow(/CHROMIUM_PATH=\/nope is not an executable file/);
+    expect(() => findChromium({ CHROMIUM_PATH: '/nope', PATH: '/usr/bin' }, files('/usr/bin/chromium'))).toThrow(
+      /CHROMIUM_PATH=\/nope is not an executable file/,
+    );
     expect(() => chromiumExecutable({ PATH: '/definitely/not/here' })).toThrow(INSTALL_HINT);
     expect(INSTALL_HINT).not.toContain('\n');
     expect(INSTALL_HINT).toMatch(/apt-get install chromium|playwright install chromium/);
