@@ -1,6 +1,6 @@
 import { toIso } from '../../src/connector/collection.ts';
 import type { AuditLogExtractOptions, AuditLogExtraction, AuditRecord, ConnectorConfig, MappedAuditEvent } from '../../src/connector/types.ts';
-import { isSecretKey, makeNodeId, REDACTED, redactSecrets } from '../../src/model/index.ts';
+import { isSecretName, makeNodeId, REDACTED, redactSecrets } from '../../src/model/index.ts';
 import type { EventType, NodeType } from '../../src/model/index.ts';
 import { tableApi, tablePages } from './client.ts';
 import type { ServiceNowSettings } from './config.ts';
@@ -63,7 +63,7 @@ export function toServiceNowAuditRecord(row: R): AuditRecord {
   const field = String(row.fieldname);
   const action = field === 'DELETED' ? 'delete' : String(row.record_checkpoint) === '1' ? 'insert' : 'update';
   // sys_audit keeps values under generic names (oldvalue/newvalue): the field name says if they are secret.
-  if (isSecretKey(field)) row = { ...row, oldvalue: row.oldvalue ? REDACTED : row.oldvalue, newvalue: row.newvalue ? REDACTED : row.newvalue };
+  if (isSecretName(field)) row = { ...row, oldvalue: row.oldvalue ? REDACTED : row.oldvalue, newvalue: row.newvalue ? REDACTED : row.newvalue };
   return {
     sourceRecordId: String(row.sys_id),
     timestamp: toIso(row.sys_created_on) ?? String(row.sys_created_on),

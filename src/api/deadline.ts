@@ -1,3 +1,4 @@
+import { runWithDeadline } from '../runtime/cooperative.ts';
 import { timeoutError } from './errors.ts';
 
 /**
@@ -8,8 +9,11 @@ export class Deadline {
   private readonly waiting = new Set<() => void>();
   private readonly timer: NodeJS.Timeout;
   private expired = false;
+  /** Epoch ms at which the request times out; the work under it stops there too (runtime/cooperative.ts). */
+  readonly expiresAt: number;
 
   constructor(readonly ms: number) {
+    this.expiresAt = Date.now() + ms;
     this.timer = setTimeout(() => {
       this.expired = true;
       for (const fail of this.waiting) fail();
@@ -18,13 +22,16 @@ export class Deadline {
     this.timer.unref();
   }
 
-  /** The operation's result, or TIMEOUT if the deadline passes first (the result is then dropped). */
+  /**
+   * The operation's result, or TIMEOUT if the deadline passes first. The operation runs under the
+   * same deadline (runWithDeadline), so its loops yield to other requests and stop at TIMEOUT.
+   */
   race<T>(operation: () => Promise<T>): Promise<T> {
     if (this.expired) return Promise.reject(timeoutError(this.ms));
     return new Promise<T>((resolve, reject) => {
       const fail = () => reject(timeoutError(this.ms));
       this.waiting.add(fail);
-      operation()
+      runWithDeadline(this.ms, operation, this.expiresAt)
         .then(resolve, reject)
         .finally(() => this.waiting.delete(fail));
     });

@@ -4,6 +4,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { z } from 'zod';
 import { ValidationError, issuesOf } from '../model/index.ts';
 import type { ValidationIssue } from '../model/index.ts';
+import { DeadlineExceededError } from '../runtime/cooperative.ts';
 import { InvalidCursorError } from '../storage/event-order.ts';
 
 const { GraphQLError } = graphql;
@@ -17,13 +18,15 @@ export const API_ERROR_CODES = [
   'FORBIDDEN',
   'BAD_USER_INPUT',
   'NOT_FOUND',
+  'CONFLICT',
   'QUERY_TOO_COMPLEX',
   'TIMEOUT',
+  'RATE_LIMITED',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
-const HTTP_STATUS: Partial<Record<ApiErrorCode, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403 };
+const HTTP_STATUS: Partial<Record<ApiErrorCode, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429 };
 
 /** An error meant for the client: its message and code are public. */
 export class ApiError extends GraphQLError {
@@ -79,6 +82,7 @@ export function createFormatError(log: (error: unknown) => void = () => {}) {
     if (original instanceof ValidationError) {
       return { ...base, message: original.message, extensions: { code: 'BAD_USER_INPUT', issues: original.issues } };
     }
+    if (original instanceof DeadlineExceededError) return { ...base, message: `the query did not finish within ${original.ms} ms`, extensions: { code: 'TIMEOUT' } };
     if (original instanceof InvalidCursorError) return { ...base, message: 'invalid cursor', extensions: { code: 'BAD_USER_INPUT' } };
     const code = formatted.extensions?.code;
     if (code === 'GRAPHQL_PARSE_FAILED' && /contains more th\w+ \d+ tokens/.test(formatted.message)) {

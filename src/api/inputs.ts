@@ -133,3 +133,8 @@ export const TriggerSyncArgs = z.object({
   connectorId: Id,
   mode: SyncMode.default('full'),
 });
+
+export const AuditRecordsArgs = z.object({
+  first: First.default(20),
+  after: Cursor.optional(),
+});

@@ -1,5 +1,6 @@
 import type { EventQueryInput, NodeType, PathQueryInput } from '../model/index.ts';
 import type { EdgeDirection, NodePageQuery, ReadAt, StorageAdapter } from '../storage/StorageAdapter.ts';
+import { cooperativeStorage } from '../storage/cooperative-storage.ts';
 import type { Deadline } from './deadline.ts';
 import type { SharedResults } from './shared-results.ts';
 
@@ -9,12 +10,17 @@ import type { SharedResults } from './shared-results.ts';
  * request's deadline: past it, the call rejects with TIMEOUT and the result is dropped.
  */
 export class TenantScope {
+  private readonly storage: StorageAdapter;
+
   constructor(
-    private readonly storage: StorageAdapter,
+    storage: StorageAdapter,
     readonly tenantId: string,
     private readonly deadline: Deadline,
     private readonly results?: { cache: SharedResults },
-  ) {}
+  ) {
+    // Every read checks the deadline and yields between calls (runtime/cooperative.ts).
+    this.storage = cooperativeStorage(storage);
+  }
 
   getNodes(nodeIds: readonly string[]) {
     return this.guard(() => this.storage.getNodes(this.tenantId, nodeIds));

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import type { ApiLimitsInput } from '../api/limits.ts';
 import { parseOrThrow } from '../model/index.ts';
+import { LOG_LEVELS } from '../observability/logger.ts';
 
 // Process configuration, read once from the environment and validated: a wrong value stops the
 // process with a message naming the variable, instead of failing somewhere later.
@@ -14,6 +16,18 @@ const AppConfig = z.object({
   NEO4J_USER: z.string().optional(),
   NEO4J_PASSWORD: z.string().optional(),
   KAFKA_BROKERS: z.string().regex(/^[^,\s]+(,[^,\s]+)*$/, 'KAFKA_BROKERS is a comma-separated host:port list').optional(),
+  // API limits for `authgraph serve` (src/api/limits.ts has the defaults and what each means).
+  AUTHGRAPH_API_RATE_PER_SECOND: z.coerce.number().min(0).optional(),
+  AUTHGRAPH_API_RATE_BURST: z.coerce.number().int().min(1).optional(),
+  AUTHGRAPH_API_QUERY_TIMEOUT_MS: z.coerce.number().int().min(1).optional(),
+  AUTHGRAPH_API_HEAVY_CONCURRENCY: z.coerce.number().int().min(1).optional(),
+  AUTHGRAPH_API_HEAVY_PER_KEY: z.coerce.number().int().min(1).optional(),
+  /** Comma-separated host names the server answers besides localhost (DNS rebinding guard). */
+  AUTHGRAPH_API_ALLOWED_HOSTS: z.string().optional(),
+  /** Overridden by --log-level. */
+  AUTHGRAPH_LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
+  /** json (servers and relays by default) or pretty (other commands by default). */
+  AUTHGRAPH_LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 });
 export type StoreKind = 'sqlite' | 'memory' | 'neo4j';
 export type AppConfig = z.infer<typeof AppConfig> & { store: StoreKind };
@@ -27,4 +41,19 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new Error('AUTHGRAPH_STORE=neo4j needs NEO4J_URI (e.g. bolt://127.0.0.1:7687)');
   }
   return { ...parsed, store };
+}
+
+/** The API limits the environment sets; the rest keep their defaults. */
+export function apiLimitsFromConfig(config: AppConfig): ApiLimitsInput {
+  const rate = {
+    ...(config.AUTHGRAPH_API_RATE_PER_SECOND !== undefined ? { perSecond: config.AUTHGRAPH_API_RATE_PER_SECOND } : {}),
+    ...(config.AUTHGRAPH_API_RATE_BURST !== undefined ? { burst: config.AUTHGRAPH_API_RATE_BURST } : {}),
+  };
+  return {
+    ...(Object.keys(rate).length ? { rateLimit: { perSecond: 20, burst: 60, ...rate } } : {}),
+    ...(config.AUTHGRAPH_API_QUERY_TIMEOUT_MS !== undefined ? { queryTimeoutMs: config.AUTHGRAPH_API_QUERY_TIMEOUT_MS } : {}),
+    ...(config.AUTHGRAPH_API_HEAVY_CONCURRENCY !== undefined ? { maxConcurrentHeavy: config.AUTHGRAPH_API_HEAVY_CONCURRENCY } : {}),
+    ...(config.AUTHGRAPH_API_HEAVY_PER_KEY !== undefined ? { maxConcurrentHeavyPerKey: config.AUTHGRAPH_API_HEAVY_PER_KEY } : {}),
+    ...(config.AUTHGRAPH_API_ALLOWED_HOSTS ? { allowedHosts: config.AUTHGRAPH_API_ALLOWED_HOSTS.split(',').map((h) => h.trim()).filter(Boolean) } : {}),
+  };
 }

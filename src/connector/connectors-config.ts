@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
-import { isSecretKey } from '../model/index.ts';
+import { MAX_JSON_DEPTH, findSecrets, findTooDeep, formatPath, tooDeepMessage } from '../model/index.ts';
 import { parseConnectorConfig, RateLimitConfigSchema } from './config.ts';
 import { FatalConnectorError } from './errors.ts';
 import { CONNECTOR_TYPES } from './registry.ts';
@@ -18,17 +19,31 @@ export const ConnectorInstanceConfig = z
     connectorId: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'connectorId: lower-case letters, digits, "-" and "_" (it names the stored graph)'),
     type: z.enum(typeNames, { error: `type must be one of: ${typeNames.join(', ')}` }),
     enabled: z.boolean().default(true),
-    credentials: z.object({ type: z.string() }).catchall(z.unknown()).superRefine(rejectInlineSecrets),
+    credentials: z.object({ type: z.string() }).catchall(z.unknown()),
     sourceConfig: z.record(z.string(), z.unknown()).default({}),
     syncMode: z.enum(['full', 'incremental']).default('full'),
     timeout: z.number().int().positive().default(3600),
     rateLimitConfig: RateLimitConfigSchema.optional(),
     apiCallTimeoutMs: z.number().int().positive().optional(),
     maxPartialErrors: z.number().int().nonnegative().optional(),
-    /** Cron expression for `authgraph schedule` (5 fields, or 6 with seconds). */
-    schedule: z.string().min(1).optional(),
+    /**
+     * Cron expression for `authgraph schedule` (5 fields, or 6 with seconds). Checked wherever the
+     * config is read (sync, serve, schedule), so a typo is found before the day it should fire.
+     */
+    schedule: z
+      .string()
+      .min(1)
+      .superRefine((value, ctx) => {
+        try {
+          CronExpressionParser.parse(value);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: `invalid cron schedule "${value}": ${(error as Error).message}` });
+        }
+      })
+      .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine(rejectInlineSecrets);
 export type ConnectorInstanceConfig = z.infer<typeof ConnectorInstanceConfig>;
 
 export const ConnectorsConfigFile = z
@@ -49,15 +64,22 @@ export const ConnectorsConfigFile = z
   });
 export type ConnectorsConfigFile = z.infer<typeof ConnectorsConfigFile>;
 
+/**
+ * No secret anywhere in a connector entry (credentials, sourceConfig, at any depth): a
+ * secret-named field with a value, or a value that looks like a credential (the one detector,
+ * src/model/secrets.ts). The message shows the reference to write instead.
+ */
 function rejectInlineSecrets(value: Record<string, unknown>, ctx: z.RefinementCtx): void {
-  for (const [key, v] of Object.entries(value)) {
-    if (isSecretKey(key) && typeof v === 'string') {
-      ctx.addIssue({
-        code: 'custom',
-        path: [key],
-        message: `${key} is a secret and must not be written in the config file; write { "env": "VAR_NAME" } (or { "file": "...", "key": "..." }) and provide the value at run time`,
-      });
-    }
+  for (const { path, reason } of findSecrets(value)) {
+    const field = String(path.at(-1));
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message:
+        reason === 'secret-named field'
+          ? `${field} is a secret and must not be written in the config file; write { "env": "VAR_NAME" } (or { "file": "...", "key": "..." }) and provide the value at run time`
+          : `this value ${reason} and must not be written in the config file; name it by { "env": "VAR_NAME" } (or { "file": "...", "key": "..." }) instead`,
+    });
   }
 }
 
@@ -73,6 +95,9 @@ export function parseConnectorsConfig(text: string, vars: Record<string, string>
   } catch (cause) {
     throw new FatalConnectorError('CONFIG_ERROR', `${where} is not valid JSON: ${(cause as Error).message}`, { cause });
   }
+  // Measured before the recursive expansion and schema walk below (no stack overflow on any input).
+  const deep = findTooDeep(json, MAX_JSON_DEPTH);
+  if (deep) throw new FatalConnectorError('CONFIG_ERROR', `${where}: invalid configuration\n  - ${formatPath(deep.path)}: ${tooDeepMessage(deep.limit)}`);
   const expanded = expand(json, vars);
   return parseConnectorConfig(ConnectorsConfigFile, expanded, where);
 }

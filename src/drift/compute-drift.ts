@@ -1,6 +1,7 @@
 import { CHAIN_EDGE_TYPES, chainId } from '../analysis/execution-chains.ts';
 import { ownershipOf } from '../analysis/ownership-report.ts';
 import type { DriftFinding, DriftReport, ExecutionPath, GraphEvent, JsonValue, NormalizedEdge, NormalizedNode } from '../model/index.ts';
+import { checkpoint } from '../runtime/cooperative.ts';
 import { resolveAsOf } from '../storage/as-of.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 import { DriftContext, chainSummary } from './drift-context.ts';
@@ -38,11 +39,10 @@ export async function computeDrift(storage: StorageAdapter, tenantId: string, op
   // Which entities the change touches, and which identities a chain-edge change reaches: a chain
   // changes only where one of its edges was added or removed, so only identities reachable from
   // the far end of such an edge need their chains compared (property updates never move chains).
-  const touched = new Set<string>();
-  for (const e of events) {
-    touched.add(e.entityId);
-    if (e.targetEntityId) touched.add(e.targetEntityId);
-  }
+  // The window's events are indexed by entity once: every later question ("what happened to this
+  // node?") is a lookup, so the cost follows the change, not subjects × events.
+  const index = indexEvents(events);
+  const touched = new Set<string>([...index.bySubject.keys(), ...index.byTarget.keys()]);
   const chainEdgeEnds = new Set<string>();
   for (const e of events) {
     if ((e.eventType === 'relationship_added' || e.eventType === 'relationship_removed') && e.relationshipType && CHAIN_EDGES.has(e.relationshipType) && e.targetEntityId) {
@@ -50,16 +50,18 @@ export async function computeDrift(storage: StorageAdapter, tenantId: string, op
     }
   }
   const identities = new Set<string>();
-  for (const id of [...chainEdgeEnds].sort()) for (const i of await ctx.identitiesReachedFrom(id)) identities.add(i);
-  const eventsByEntity = new Map<string, GraphEvent[]>();
-  for (const e of events) eventsByEntity.set(e.entityId, [...(eventsByEntity.get(e.entityId) ?? []), e]);
+  for (const id of [...chainEdgeEnds].sort()) {
+    await checkpoint();
+    for (const i of await ctx.identitiesReachedFrom(id)) identities.add(i);
+  }
   /** The window's events about this chain: on one of its nodes, and (for an edge) to another. */
   const causeOf = (c: ExecutionPath): string[] => {
     const onChain = new Set(c.nodes.map((n) => n.nodeId));
-    return c.nodes.flatMap((n) => eventsByEntity.get(n.nodeId) ?? []).filter((e) => !e.targetEntityId || onChain.has(e.targetEntityId)).map((e) => e.eventId);
+    return c.nodes.flatMap((n) => index.about(n.nodeId)).filter((e) => !e.targetEntityId || onChain.has(e.targetEntityId)).map((e) => e.eventId);
   };
   const liveChains = new Map<string, ExecutionPath[]>();
   for (const identity of [...identities].sort()) {
+    await checkpoint();
     const before = await ctx.chainsTo(identity, since);
     const after = await ctx.chainsTo(identity, until);
     liveChains.set(identity, after);
@@ -77,7 +79,7 @@ export async function computeDrift(storage: StorageAdapter, tenantId: string, op
 
   await partialChanges(ctx, events, push);
   await scopeExpansions(ctx, events, liveChains, push);
-  await ownershipChanges(ctx, events, liveChains, push);
+  await ownershipChanges(ctx, events, index, liveChains, push);
   await credentialFindings(ctx, events, liveChains, options.expiringWithinDays ?? 30, push);
   crossSystemLinks(events, tenantId, push);
 
@@ -160,6 +162,7 @@ async function eventsIn(storage: StorageAdapter, tenantId: string, since: string
   const out: GraphEvent[] = [];
   let after: string | undefined;
   do {
+    await checkpoint();
     const page = await storage.queryEventPage(tenantId, { since, until, limit: 5_000, ...(after ? { after } : {}) });
     out.push(...page.events.filter((e) => ms(e.timestamp) > ms(since)));
     after = page.nextCursor;
@@ -169,6 +172,36 @@ async function eventsIn(storage: StorageAdapter, tenantId: string, since: string
 
 type Push = (f: Omit<DriftFinding, 'tenantId'>) => void;
 
+/** The window's events by the entity they are about, and by the entity an edge event points to. */
+export interface EventIndex {
+  bySubject: Map<string, GraphEvent[]>;
+  byTarget: Map<string, GraphEvent[]>;
+  /** Events whose subject is this entity, in window order. */
+  about(entityId: string): readonly GraphEvent[];
+}
+
+export function indexEvents(events: readonly GraphEvent[]): EventIndex {
+  const bySubject = new Map<string, GraphEvent[]>();
+  const byTarget = new Map<string, GraphEvent[]>();
+  const add = (map: Map<string, GraphEvent[]>, id: string, e: GraphEvent) => {
+    const list = map.get(id);
+    if (list) list.push(e);
+    else map.set(id, [e]);
+  };
+  for (const e of events) {
+    add(bySubject, e.entityId, e);
+    if (e.targetEntityId) add(byTarget, e.targetEntityId, e);
+  }
+  return { bySubject, byTarget, about: (id) => bySubject.get(id) ?? [] };
+}
+
+/** Events about any of these entities, each once, in window order. */
+function eventsAbout(index: EventIndex, ids: Iterable<string>, order: Map<GraphEvent, number>): GraphEvent[] {
+  const found = new Set<GraphEvent>();
+  for (const id of ids) for (const e of index.about(id)) found.add(e);
+  return [...found].sort((a, b) => order.get(a)! - order.get(b)!);
+}
+
 /** An identity on a live chain gained a role or permission, and no approval followed. */
 async function scopeExpansions(ctx: DriftContext, events: GraphEvent[], liveChains: Map<string, ExecutionPath[]>, push: Push): Promise<void> {
   const grants = events.filter(
@@ -177,6 +210,7 @@ async function scopeExpansions(ctx: DriftContext, events: GraphEvent[], liveChai
       ((e.eventType === 'relationship_added' && e.relationshipType && SCOPE_EDGES.has(e.relationshipType)) || e.eventType === 'role_assigned' || e.eventType === 'permission_granted'),
   );
   for (const e of grants) {
+    await checkpoint();
     const chains = liveChains.get(e.entityId) ?? (await ctx.chainsTo(e.entityId, ctx.until));
     if (!chains.length) continue;
     const edge = e.afterState as unknown as NormalizedEdge | null;
@@ -214,25 +248,29 @@ function isPowerful(node: NormalizedNode | null): boolean {
 }
 
 /** Owner edges that changed, and subjects whose ownership fell to orphaned (an owner left). */
-async function ownershipChanges(ctx: DriftContext, events: GraphEvent[], liveChains: Map<string, ExecutionPath[]>, push: Push): Promise<void> {
+async function ownershipChanges(ctx: DriftContext, events: GraphEvent[], index: EventIndex, liveChains: Map<string, ExecutionPath[]>, push: Push): Promise<void> {
+  const order = new Map(events.map((e, i) => [e, i]));
   const ownerEvents = events.filter((e) => e.relationshipType === 'OWNED_BY' || e.eventType === 'owner_assigned' || e.eventType === 'owner_removed');
   const subjects = new Set(ownerEvents.map((e) => e.entityId));
   // People whose status changed: everything they own (or approved) is a subject too.
   for (const e of events.filter((x) => x.entityType === 'human_identity' && x.eventType !== 'relationship_added' && x.eventType !== 'relationship_removed')) {
+    await checkpoint();
     for (const asOf of [ctx.since, ctx.until]) {
       for (const edge of await ctx.storage.getEdgesForNode(ctx.tenantId, e.entityId, 'incoming', { asOf })) {
         if (edge.edgeType === 'OWNED_BY' || edge.edgeType === 'APPROVED_BY') subjects.add(edge.sourceNodeId);
       }
     }
   }
+  const ownerEventSubjects = new Set(ownerEvents.map((e) => e.entityId));
   for (const subject of [...subjects].sort()) {
+    await checkpoint();
     const before = await ownershipOf(ctx.storage, ctx.tenantId, subject, ctx.since);
     const after = await ownershipOf(ctx.storage, ctx.tenantId, subject, ctx.until);
     const chains = liveChains.get(subject) ?? [];
-    const cause = events.filter((e) => e.entityId === subject || (after?.owners.some((o) => o.nodeId === e.entityId) ?? false) || (before?.owners.some((o) => o.nodeId === e.entityId) ?? false)).map((e) => e.eventId);
+    const cause = eventsAbout(index, [subject, ...(after?.owners ?? []).map((o) => o.nodeId), ...(before?.owners ?? []).map((o) => o.nodeId)], order).map((e) => e.eventId);
     const owners = (r: typeof before) => (r ? r.owners.filter((o) => o.via === 'OWNED_BY').map((o) => ({ nodeId: o.nodeId, name: o.displayName, active: o.active })) : []);
     const ownerIds = (r: typeof before) => owners(r).map((o) => o.nodeId).sort().join(',');
-    if (ownerEvents.some((e) => e.entityId === subject) && ownerIds(before) !== ownerIds(after)) {
+    if (ownerEventSubjects.has(subject) && ownerIds(before) !== ownerIds(after)) {
       push({
         findingId: findingId(ctx.tenantId, 'owner_changed', [subject, ...cause]),
         type: 'owner_changed',
@@ -281,6 +319,7 @@ async function credentialFindings(
     return found;
   };
   for (const e of events.filter((x) => x.entityType === 'credential' && (x.eventType === 'created' || x.eventType === 'credential_created'))) {
+    await checkpoint();
     const credential = await ctx.node(e.entityId, ctx.until);
     if (!credential) continue;
     const identities = (await ctx.storage.getEdgesForNode(ctx.tenantId, e.entityId, 'outgoing', { asOf: ctx.until })).filter((x) => x.edgeType === 'AUTHENTICATES_AS').map((x) => x.targetNodeId);
@@ -301,6 +340,7 @@ async function credentialFindings(
   const credentials = await ctx.storage.getNodesByType(ctx.tenantId, 'credential', { asOf: ctx.until });
   ctx.credentialsExamined = credentials.length;
   for (const c of credentials) {
+    await checkpoint();
     if (c.nodeType !== 'credential' || !c.properties.expiresAt) continue;
     const expires = ms(c.properties.expiresAt);
     if (expires > horizon) continue;

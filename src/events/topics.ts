@@ -4,6 +4,8 @@ export const TOPICS = {
   graphEvents: 'authgraph.graph.events',
   syncsCompleted: 'authgraph.syncs.completed',
   driftFindings: 'authgraph.drift.finding',
+  /** The product's own audit trail (src/audit), keyed by tenant. */
+  audit: 'authgraph.audit.all',
 } as const;
 
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];

@@ -10,6 +10,7 @@ export * from './sync-state.ts';
 export * from './ids.ts';
 export * from './legacy.ts';
 export * from './secrets.ts';
+export * from './json-depth.ts';
 export * from './validate.ts';
 export * from './hash.ts';
 export * from './changes.ts';

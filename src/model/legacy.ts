@@ -2,6 +2,9 @@
 // `autonomous_identity` is remapped by subtype, and the deprecated edge `AUTHENTICATES_VIA` becomes
 // USES. This runs on raw input before validation, so stored data only ever has the new vocabulary.
 
+import type { EdgeType } from './enums.ts';
+import { makeEdgeId } from './ids.ts';
+
 const IDENTITY_SUBTYPES = new Set(['service_principal', 'oauth_app', 'machine_account', 'integration_user']);
 const AUTOMATION_SUBTYPES = new Set([
   'business_rule',
@@ -50,7 +53,10 @@ export function remapLegacyNode(node: unknown): unknown {
 
 export function remapLegacyEdge(edge: unknown): unknown {
   if (!isObject(edge) || edge.edgeType !== 'AUTHENTICATES_VIA') return edge;
-  return { ...edge, edgeType: 'USES' };
+  // Its id was derived from the old type: derive it again, so ids still follow their parts.
+  const { sourceNodeId: from, targetNodeId: to } = edge;
+  const legacyId = typeof from === 'string' && typeof to === 'string' ? makeEdgeId('AUTHENTICATES_VIA' as EdgeType, from, to) : undefined;
+  return { ...edge, edgeType: 'USES', ...(legacyId && edge.edgeId === legacyId ? { edgeId: makeEdgeId('USES', from as string, to as string) } : {}) };
 }
 
 export function remapLegacyGraph(graph: unknown): unknown {

@@ -74,6 +74,18 @@ export interface OutboxStore {
   enqueueOutbox(tenantId: string, messages: readonly OutboxMessage[]): Promise<void>;
   /** Counts for monitoring and tests. */
   outboxStats(): Promise<{ pending: number; sent: number }>;
+  /**
+   * One tenant's rows of one topic, sent or not, newest first by (createdAt, outboxId), strictly
+   * before `before` when given (the last row of the previous page). The product's own audit trail
+   * (authgraph.audit.all) is listed through this: it is written nowhere else.
+   */
+  listOutbox(tenantId: string, query: OutboxListQuery): Promise<OutboxMessage[]>;
+}
+
+export interface OutboxListQuery {
+  topic: string;
+  limit: number;
+  before?: { createdAt: string; outboxId: string };
 }
 
 /** A lease held for ttlMs, across processes: one relay, one run of a connector instance. */

@@ -1,4 +1,5 @@
 import type { ExecutionPath, NormalizedEdge, NormalizedNode } from '../model/index.ts';
+import { assertWithinDeadline } from '../runtime/cooperative.ts';
 
 export interface PathSearch {
   starts: NormalizedNode[];
@@ -19,9 +20,12 @@ export function searchPaths(search: PathSearch): ExecutionPath[] {
   const nodes: NormalizedNode[] = [];
   const edges: NormalizedEdge[] = [];
   const onPath = new Set<string>();
+  let visits = 0;
 
   const visit = (node: NormalizedNode): void => {
     if (found.length >= search.limit) return;
+    // Synchronous, so it cannot yield; it can stop once its request has timed out.
+    if ((++visits & 4095) === 0) assertWithinDeadline();
     nodes.push(node);
     onPath.add(node.nodeId);
     if (edges.length > 0 && search.isEnd(node)) {

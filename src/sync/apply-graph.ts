@@ -1,5 +1,5 @@
 import { diffGraphs } from '../diff/index.ts';
-import type { DiffResult, NormalizedGraph, SyncMode, SyncState } from '../model/index.ts';
+import type { DiffResult, NormalizedGraph, SyncError, SyncMode, SyncState } from '../model/index.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 import { lazyOutboxMessagesForSync } from '../events/outbox-messages.ts';
 import { readPreviousGraph } from './previous-graph.ts';
@@ -14,6 +14,46 @@ export interface ApplyGraphOptions {
   errors?: SyncState['errors'];
   /** The previous state to diff against, when the caller already read it (an incremental overlay). */
   previous?: PreviousGraph;
+  /** Node ids of the other graphs committed in the same run (a cross-system edge may point at one). */
+  runNodeIds?: ReadonlySet<string>;
+}
+
+/** Dangling-edge warnings kept per sync record; the rest are counted in the last one. */
+const MAX_DANGLING_WARNINGS = 50;
+
+/**
+ * An edge must join nodes that exist: in this graph, in another graph of the same run, or live in
+ * the store. One that does not is refused, alone (the rest of the graph is stored), and named in
+ * the sync record as a DANGLING_EDGE warning, which makes the sync partial: an analyst reading it
+ * sees what the source claimed and why it is not in the graph. Refusing, rather than storing the
+ * edge, keeps every store the same (a graph database cannot hold an edge without its ends).
+ */
+export async function withoutDanglingEdges(
+  storage: StorageAdapter,
+  graph: NormalizedGraph,
+  runNodeIds: ReadonlySet<string> = new Set(),
+): Promise<{ graph: NormalizedGraph; warnings: SyncError[] }> {
+  const inGraph = new Set(graph.nodes.map((n) => n.nodeId));
+  const elsewhere = new Set<string>();
+  for (const e of graph.edges) {
+    for (const end of [e.sourceNodeId, e.targetNodeId]) if (!inGraph.has(end) && !runNodeIds.has(end)) elsewhere.add(end);
+  }
+  if (elsewhere.size === 0) return { graph, warnings: [] };
+  const ids = [...elsewhere];
+  const stored = await storage.getNodes(graph.tenantId, ids);
+  const missing = new Set(ids.filter((_, i) => !stored[i] || stored[i]!.status === 'deleted'));
+  if (missing.size === 0) return { graph, warnings: [] };
+  const dangling = graph.edges.filter((e) => missing.has(e.sourceNodeId) || missing.has(e.targetNodeId));
+  const warnings: SyncError[] = dangling.slice(0, MAX_DANGLING_WARNINGS).map((e) => ({
+    type: 'DANGLING_EDGE',
+    operation: 'load',
+    message: `edge ${e.edgeId} (${e.edgeType}) not stored: ${missing.has(e.sourceNodeId) ? e.sourceNodeId : e.targetNodeId} is neither in this graph nor in the store`,
+  }));
+  if (dangling.length > MAX_DANGLING_WARNINGS) {
+    warnings.push({ type: 'DANGLING_EDGE', operation: 'load', message: `${dangling.length - MAX_DANGLING_WARNINGS} more dangling edges not stored` });
+  }
+  const refused = new Set(dangling);
+  return { graph: { ...graph, edges: graph.edges.filter((e) => !refused.has(e)) }, warnings };
 }
 
 /**
@@ -23,9 +63,12 @@ export interface ApplyGraphOptions {
  */
 export async function applyGraph(
   storage: StorageAdapter,
-  graph: NormalizedGraph,
+  input: NormalizedGraph,
   options: ApplyGraphOptions = {},
 ): Promise<DiffResult> {
+  const checked = await withoutDanglingEdges(storage, input, options.runNodeIds);
+  const graph = checked.graph;
+  const errors = [...(options.errors ?? []), ...checked.warnings];
   const { previous, diffOptions } = options.previous ?? (await readPreviousGraph(storage, graph));
   const { result, changes } = diffGraphs(previous, graph, diffOptions);
   const syncState: SyncState = {
@@ -33,7 +76,7 @@ export async function applyGraph(
     tenantId: graph.tenantId,
     connectorId: graph.connectorId,
     mode: options.mode ?? 'full',
-    status: options.errors?.length || result.deletionsWithheld.some((w) => w.endsWith('incomplete_extraction')) ? 'partial' : 'completed',
+    status: errors.length || result.deletionsWithheld.some((w) => w.endsWith('incomplete_extraction')) ? 'partial' : 'completed',
     startedAt: options.startedAt ?? graph.transformedAt,
     completedAt: new Date().toISOString(),
     counts: {
@@ -45,7 +88,7 @@ export async function applyGraph(
       edgesRemoved: result.edgesRemoved,
       events: result.events.length,
     },
-    errors: options.errors ?? [],
+    errors,
     evidenceCompleteness: graph.evidenceCompleteness,
     validAt: graph.transformedAt,
     ...(options.mode === 'full' || !options.mode ? { baselineTakenAt: graph.transformedAt } : {}),

@@ -73,6 +73,16 @@ export class ApiKeyStore {
     return this.byId.size;
   }
 
+  /**
+   * For a refused key's audit record: the key id and tenant a well-formed key claims, when a key
+   * with that id exists (its secret part may still be wrong). Never the key itself.
+   */
+  claimedBy(presented: string | undefined): { keyId: string; tenantId: string } | undefined {
+    const match = presented ? KEY_FORMAT.exec(presented.trim()) : null;
+    const record = match ? this.byId.get(match[1]!) : undefined;
+    return record ? { keyId: record.id, tenantId: record.tenantId } : undefined;
+  }
+
   /** The principal for a presented key, or null for a missing, malformed, unknown or wrong key. */
   authenticate(presented: string | undefined): Principal | null {
     const match = presented ? KEY_FORMAT.exec(presented.trim()) : null;

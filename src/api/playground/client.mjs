@@ -9,7 +9,7 @@ import './playground.css';
 
 const config = JSON.parse(document.getElementById('authgraph-config').textContent);
 
-/** Sends every request with the API key the user entered (or the demo key the server prefilled). */
+/** Sends every request with the API key the user entered (the server never hands one to the page). */
 function fetcherFor(apiKey) {
   return async (params, options) => {
     const response = await fetch(config.endpoint, {
@@ -22,8 +22,8 @@ function fetcherFor(apiKey) {
 }
 
 function App() {
-  const [draft, setDraft] = useState(config.apiKey ?? '');
-  const [apiKey, setApiKey] = useState(config.apiKey ?? '');
+  const [draft, setDraft] = useState('');
+  const [apiKey, setApiKey] = useState('');
   const fetcher = useMemo(() => fetcherFor(apiKey), [apiKey]);
   const apply = (event) => {
     event.preventDefault();
@@ -46,7 +46,7 @@ function App() {
         onChange: (e) => setDraft(e.target.value),
       }),
       h('button', { type: 'submit' }, 'Use key'),
-      h('span', { className: 'authgraph-status' }, apiKey ? (config.demo ? 'demo key in use' : 'key set') : 'no key: requests will be refused'),
+      h('span', { className: 'authgraph-status' }, apiKey ? 'key set' : 'no key: paste one (serve --demo prints a demo key)'),
     ),
     // Remount on a new key so the schema is fetched again with it.
     h(GraphiQL, { key: apiKey, fetcher, defaultQuery: config.defaultQuery, query: config.defaultQuery, isHeadersEditorEnabled: false }),

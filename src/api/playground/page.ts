@@ -1,6 +1,9 @@
+/**
+ * What the page shows. There is deliberately no API key here: the page is public to anything that
+ * can reach the port, so a key in it would be a key for any site that can make the browser load
+ * it (DNS rebinding). Users paste their key; `serve --demo` prints its key on the terminal.
+ */
 export interface PlaygroundOptions {
-  /** Prefilled API key: only in --demo mode, where the key is a throwaway reader key. */
-  apiKey?: string;
   defaultQuery?: string;
 }
 
@@ -35,8 +38,6 @@ query Chains($to: ID!) {
 export function playgroundHtml(options: PlaygroundOptions = {}): string {
   const config = {
     endpoint: '/graphql',
-    demo: Boolean(options.apiKey),
-    ...(options.apiKey ? { apiKey: options.apiKey } : {}),
     defaultQuery: options.defaultQuery ?? DEFAULT_QUERY,
   };
   // JSON inside <script>: "<" escaped so no value can close the element.

@@ -15,7 +15,15 @@ const evidencePack: Resolver<unknown> = async (_parent, args, ctx) => {
   const a = parseArgs(EvidencePackArgs, args, 'evidencePack');
   const target = a.chainId !== undefined ? { chainId: a.chainId } : { identityId: a.identityId! };
   try {
-    return await ctx.scope.analyse((storage, tenantId) => buildEvidencePack(storage, tenantId, target, a.asOf ? { asOf: a.asOf } : {}));
+    const pack = await ctx.scope.analyse((storage, tenantId) => buildEvidencePack(storage, tenantId, target, a.asOf ? { asOf: a.asOf } : {}));
+    await ctx.note({
+      tenantId: ctx.principal.tenantId,
+      eventType: 'EVIDENCE_PACK_PRODUCED',
+      severity: 'INFO',
+      businessKeys: { keyId: ctx.principal.keyId, ...(a.chainId ? { chainId: a.chainId } : { identityId: a.identityId! }), ...(a.asOf ? { asOf: a.asOf } : {}) },
+      extra: { chains: pack.chains.length },
+    });
+    return pack;
   } catch (error) {
     if (error instanceof EvidencePackError) throw error.code === 'NOT_FOUND' ? new ApiError('NOT_FOUND', error.message) : badInput(error.message);
     throw error;

@@ -1,6 +1,9 @@
-import type { DocumentNode } from 'graphql';
+import type { DocumentNode, GraphQLFieldResolver } from 'graphql';
+import type { ApiContext } from '../context.ts';
+import { HEAVY_FIELD_WEIGHTS } from '../validation/cost-limit.ts';
 import { DateTimeResolver, JSONObjectResolver, JSONResolver } from 'graphql-scalars';
 import { enforceRoles } from '../roles.ts';
+import { auditResolvers } from './audit.ts';
 import { chainResolvers } from './chains.ts';
 import { driftResolvers } from './drift.ts';
 import { evidenceResolvers } from './evidence.ts';
@@ -32,6 +35,21 @@ export function createResolvers(typeDefs: DocumentNode): ResolverMap {
     evidenceResolvers,
     driftResolvers,
     postureResolvers,
+    auditResolvers,
   );
-  return enforceRoles(typeDefs, { ...resolvers, DateTime: DateTimeResolver, JSONObject: JSONObjectResolver, JSON: JSONResolver });
+  return enforceRoles(typeDefs, { ...capHeavyFields(resolvers), DateTime: DateTimeResolver, JSONObject: JSONObjectResolver, JSON: JSONResolver });
+}
+
+/** The expensive fields run through the server's concurrency cap (heavy-work.ts). */
+function capHeavyFields(resolvers: ResolverMap): ResolverMap {
+  const out: ResolverMap = { ...resolvers };
+  for (const coordinate of Object.keys(HEAVY_FIELD_WEIGHTS)) {
+    const [typeName, fieldName] = coordinate.split('.') as [string, string];
+    const fields = { ...((out[typeName] as Record<string, GraphQLFieldResolver<unknown, ApiContext>> | undefined) ?? {}) };
+    const inner = fields[fieldName];
+    if (!inner) continue;
+    fields[fieldName] = (parent, args, ctx, info) => (ctx.heavy ? ctx.heavy.run(ctx.principal.keyId, ctx.deadline, async () => inner(parent, args, ctx, info)) : inner(parent, args, ctx, info));
+    out[typeName] = fields;
+  }
+  return out;
 }

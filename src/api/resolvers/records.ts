@@ -2,7 +2,9 @@ import { EventQuery } from '../../model/index.ts';
 import type { GraphEvent, SyncState } from '../../model/index.ts';
 import { decodeEventCursor, encodeEventCursor, positionOf } from '../../storage/event-order.ts';
 import type { ApiContext } from '../context.ts';
-import { badInput, notFound } from '../errors.ts';
+import { ApiError, badInput, notFound } from '../errors.ts';
+import { SyncAlreadyRunningError } from '../sync-launcher.ts';
+import type { SyncRun } from '../sync-launcher.ts';
 import { ConnectorArgs, EventsArgs, SyncsArgs, TriggerSyncArgs, parseArgs } from '../inputs.ts';
 import { connection } from '../pagination.ts';
 import type { Resolver, ResolverMap } from './types.ts';
@@ -93,8 +95,23 @@ const connectors: Resolver<unknown> = async (_parent, _args, ctx) => {
 const triggerSync: Resolver<unknown> = async (_parent, args, ctx) => {
   const a = parseArgs(TriggerSyncArgs, args, 'triggerSync');
   // The tenant is the key's: an instance of another tenant is as absent as one never configured.
-  const run = ctx.syncs?.start(ctx.principal.tenantId, a.connectorId, a.mode);
-  if (!run) throw notFound(`connector instance ${a.connectorId} (this server syncs only the instances it was started with)`);
+  let run: SyncRun | null | undefined;
+  const keys = { keyId: ctx.principal.keyId, connectorId: a.connectorId, mode: a.mode };
+  const refused = (reason: string) => ctx.note({ tenantId: ctx.principal.tenantId, eventType: 'SYNC_TRIGGER_REFUSED', severity: 'WARN', businessKeys: keys, extra: { reason } });
+  try {
+    run = await ctx.syncs?.start(ctx.principal.tenantId, a.connectorId, a.mode);
+  } catch (error) {
+    if (error instanceof SyncAlreadyRunningError) {
+      await refused(error.message);
+      throw new ApiError('CONFLICT', error.message);
+    }
+    throw error;
+  }
+  if (!run) {
+    await refused('no such connector instance on this server');
+    throw notFound(`connector instance ${a.connectorId} (this server syncs only the instances it was started with)`);
+  }
+  await ctx.note({ tenantId: ctx.principal.tenantId, eventType: 'SYNC_TRIGGERED', severity: 'INFO', businessKeys: { ...keys, runId: run.runId }, extra: { startedAt: run.startedAt } });
   return run;
 };
 

@@ -16,15 +16,35 @@ const { GraphQLError, Kind, SchemaMetaFieldDef, TypeMetaFieldDef, getNamedType, 
 export interface CostModel {
   /** Assumed length of a list field that takes no `first` (hops, owners, signals …). */
   defaultListSize: number;
+  /**
+   * What a field costs itself, beyond the fields it returns, as `Type.field` → fields' worth.
+   * Fields whose work is a computation over the graph (drift reads the window's events and walks
+   * chains; a pack walks chains, history and ownership) are priced by that work, not by their
+   * answer's size, so a handful of aliases cannot multiply them past the limit unseen.
+   */
+  fieldWeights: Record<string, number>;
 }
 
-const DEFAULT_MODEL: CostModel = { defaultListSize: 10 };
+/** The fields priced by their work (see CostModel.fieldWeights); also those under the concurrency cap. */
+export const HEAVY_FIELD_WEIGHTS: Record<string, number> = {
+  'Query.drift': 10_000,
+  'Query.evidencePack': 5_000,
+  'Query.executionChains': 1_000,
+  'Query.paths': 1_000,
+};
+
+const DEFAULT_MODEL: CostModel = { defaultListSize: 10, fieldWeights: HEAVY_FIELD_WEIGHTS };
+
+/** Spreads one operation may visit (each fragment is walked once, however often it is spread). */
+export const MAX_SPREADS = 500;
 
 export interface Cost {
   /** Estimated fields resolved, lists multiplied by their page size. */
   cost: number;
   /** Introspection fields selected, each counted once (fragments counted where spread). */
   introspection: number;
+  /** Fragment spreads visited; over MAX_SPREADS the walk stops and the operation is refused. */
+  spreads: number;
 }
 
 /**
@@ -40,21 +60,36 @@ export interface Cost {
  * a separate, small cap stops a document that repeats `__schema` under many aliases.
  */
 export function costOf(context: ValidationContext, set: SelectionSetNode, parent: GraphQLCompositeType, model: CostModel = DEFAULT_MODEL): Cost {
+  // Each fragment's cost is computed once and reused at every spread: a fragment that spreads the
+  // next one twice, thirty levels deep, is thirty walks, not 2^30 (its cost is still 2^30: refused).
+  const fragments = new Map<string, { cost: number; introspection: number }>();
   let introspection = 0;
+  let spreads = 0;
   const walk = (selections: SelectionSetNode, type: GraphQLCompositeType, seen: ReadonlySet<string>): number => {
     let total = 0;
     for (const s of selections.selections) {
+      if (spreads > MAX_SPREADS) return total;
       if (s.kind === Kind.FIELD) {
         total += fieldCost(s, type, seen);
       } else if (s.kind === Kind.INLINE_FRAGMENT) {
         const on = s.typeCondition ? context.getSchema().getType(s.typeCondition.name.value) : type;
         total += walk(s.selectionSet, isCompositeType(on) ? on : type, seen);
       } else {
+        spreads += 1;
         const name = s.name.value;
         const fragment = context.getFragment(name);
         if (!fragment || seen.has(name)) continue;
-        const on = context.getSchema().getType(fragment.typeCondition.name.value);
-        total += walk(fragment.selectionSet, isCompositeType(on) ? on : type, new Set([...seen, name]));
+        let known = fragments.get(name);
+        if (!known) {
+          const on = context.getSchema().getType(fragment.typeCondition.name.value);
+          const before = introspection;
+          const cost = walk(fragment.selectionSet, isCompositeType(on) ? on : type, new Set([...seen, name]));
+          known = { cost, introspection: introspection - before };
+          fragments.set(name, known);
+        } else {
+          introspection += known.introspection;
+        }
+        total += known.cost;
       }
     }
     return total;
@@ -71,9 +106,10 @@ export function costOf(context: ValidationContext, set: SelectionSetNode, parent
       return 0;
     }
     if (!definition) return 1; // unknown fields are reported by graphql-js's own rules
+    const own = model.fieldWeights[`${parentType.name}.${name}`] ?? 1;
     const inner = getNamedType(definition.type);
-    if (!field.selectionSet || !isCompositeType(inner)) return 1;
-    return 1 + multiplier(field, definition, parentType) * walk(field.selectionSet, inner, seen);
+    if (!field.selectionSet || !isCompositeType(inner)) return own;
+    return own + multiplier(field, definition, parentType) * walk(field.selectionSet, inner, seen);
   };
 
   const multiplier = (field: FieldNode, definition: GraphQLField<unknown, unknown>, parentType: GraphQLCompositeType): number => {
@@ -90,7 +126,7 @@ export function costOf(context: ValidationContext, set: SelectionSetNode, parent
   };
 
   const cost = walk(set, parent, new Set());
-  return { cost, introspection };
+  return { cost, introspection, spreads };
 }
 
 function fieldDefinition(type: GraphQLCompositeType, name: string): GraphQLField<unknown, unknown> | undefined {
@@ -102,9 +138,13 @@ export function costLimitRule(maxCost: number, maxIntrospection: number, model?:
     OperationDefinition(operation) {
       const root = context.getSchema().getRootType(operation.operation);
       if (!root) return false;
-      const { cost, introspection } = costOf(context, operation.selectionSet, root, model);
+      const { cost, introspection, spreads } = costOf(context, operation.selectionSet, root, model);
       const report = (message: string, extra: Record<string, number>) =>
         context.reportError(new GraphQLError(message, { nodes: [operation], originalError: new ApiError('QUERY_TOO_COMPLEX', message, extra) }));
+      if (spreads > MAX_SPREADS) {
+        report(`the operation spreads fragments more than ${MAX_SPREADS} times`, { maxSpreads: MAX_SPREADS });
+        return false;
+      }
       if (cost > maxCost) {
         report(`query cost ${cost} exceeds the limit of ${maxCost} (lists count as their page size; lower first or select less)`, { cost, maxCost });
       }

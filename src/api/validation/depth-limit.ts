@@ -1,6 +1,7 @@
 import { graphql } from '../graphql.ts';
 import type { ASTVisitor, SelectionSetNode, ValidationContext, ValidationRule } from 'graphql';
 import { ApiError } from '../errors.ts';
+import { MAX_SPREADS } from './cost-limit.ts';
 
 const { GraphQLError, Kind } = graphql;
 
@@ -14,6 +15,11 @@ export function depthLimitRule(maxDepth: number, maxIntrospectionDepth: number):
   return (context: ValidationContext): ASTVisitor => {
     const report = (message: string, node: SelectionSetNode) =>
       context.reportError(new GraphQLError(message, { nodes: [node], originalError: new ApiError('QUERY_TOO_COMPLEX', message) }));
+
+    // How deep a fragment goes below where it is spread, computed once per fragment (a fan-out of
+    // fragments each spreading the next twice is one walk per fragment, not one per spread).
+    const fragmentDepth = new Map<string, number>();
+    let spreads = 0;
 
     const depthOf = (set: SelectionSetNode | undefined, level: number, seen: ReadonlySet<string>): number => {
       if (!set) return level;
@@ -30,9 +36,17 @@ export function depthLimitRule(maxDepth: number, maxIntrospectionDepth: number):
           deepest = Math.max(deepest, depthOf(s.selectionSet, level, seen));
         } else {
           // A fragment cycle is reported by graphql-js's NoFragmentCycles; here it just stops.
+          // Too many spreads are refused by the cost rule; here the walk just stops counting.
+          if (++spreads > MAX_SPREADS) return deepest;
           const name = s.name.value;
           const fragment = context.getFragment(name);
-          if (fragment && !seen.has(name)) deepest = Math.max(deepest, depthOf(fragment.selectionSet, level, new Set([...seen, name])));
+          if (!fragment || seen.has(name)) continue;
+          let below = fragmentDepth.get(name);
+          if (below === undefined) {
+            below = depthOf(fragment.selectionSet, 0, new Set([...seen, name]));
+            fragmentDepth.set(name, below);
+          }
+          deepest = Math.max(deepest, level + below);
         }
       }
       return deepest;

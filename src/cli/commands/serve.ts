@@ -10,6 +10,9 @@ import { instancesFromConfig, loadConnectorsConfig } from '../../connector/conne
 import { parseNormalizedGraphOrThrow } from '../../model/index.ts';
 import type { StorageAdapter } from '../../storage/StorageAdapter.ts';
 import { applyGraph } from '../../sync/apply-graph.ts';
+import { apiLimitsFromConfig } from '../../config/app-config.ts';
+import { errorFields } from '../../observability/logger.ts';
+import { Metrics } from '../../observability/metrics.ts';
 import { UsageError } from '../command.ts';
 import type { Command } from '../command.ts';
 
@@ -57,6 +60,7 @@ export const serveCommand: Command = {
   usage:
     'authgraph serve [--port N (4000; 0 = any free port)] [--host 127.0.0.1] [--keys <file>] [--connectors <connectors.json>] [--demo]\n' +
     '       authgraph serve --issue-key <tenant>:<reader|operator|admin> [--keys <file>]   (prints a new key once, stores its hash)',
+  logFormat: 'json',
   async run(args, ctx) {
     const { values } = parseArgs({
       args,
@@ -77,6 +81,7 @@ export const serveCommand: Command = {
       if (!tenantId || !parsedRole.success) throw new UsageError('--issue-key takes <tenant>:<reader|operator|admin>');
       const { key, record } = issueApiKey({ tenantId, role: parsedRole.data });
       await appendToKeysFile(keysFile, record);
+      await ctx.note({ tenantId, eventType: 'API_KEY_ISSUED', severity: 'INFO', businessKeys: { keyId: record.id, role: record.role }, extra: { keysFile } });
       ctx.out(`API key ${record.id} (${record.role}, tenant ${record.tenantId}) stored as a hash in ${keysFile}.`);
       ctx.out(`The key, shown this once:\n${key}`);
       return 0;
@@ -89,7 +94,7 @@ export const serveCommand: Command = {
       ...(process.env.AUTHGRAPH_API_KEYS ? parseKeysEnv(process.env.AUTHGRAPH_API_KEYS) : []),
     ]);
 
-    let demo: { apiKey: string; defaultQuery: string } | undefined;
+    let demo: { defaultQuery: string } | undefined;
     if (values.demo) {
       const syncs = await Promise.all(SAMPLE_SYNCS.map(async (f) => parseNormalizedGraphOrThrow(JSON.parse(await readFile(f, 'utf8')))));
       const sample = syncs[0]!;
@@ -102,9 +107,12 @@ export const serveCommand: Command = {
       // Lives only as long as this process: only its hash is kept, in memory.
       const { key, record } = issueApiKey({ tenantId: sample.tenantId, role: 'reader', label: 'demo' });
       keys.add(record);
+      await ctx.note({ tenantId: sample.tenantId, eventType: 'API_KEY_ISSUED', severity: 'INFO', businessKeys: { keyId: record.id, role: record.role }, extra: { label: 'demo', lifetime: 'until this server stops' } });
       const identity = sample.nodes.find((n) => n.nodeType === 'identity' && n.displayName === 'SN-Graph-Integration');
-      demo = { apiKey: key, defaultQuery: demoQuery(identity?.nodeId ?? '') };
-      ctx.out(`Demo reader key for tenant "${sample.tenantId}" (shown once; valid until this server stops):\n${key}`);
+      // The key is printed here, for the person at this terminal, and never sent to a page: a page
+      // from another site reaching this port (DNS rebinding) must find nothing to take.
+      demo = { defaultQuery: demoQuery(identity?.nodeId ?? '') };
+      ctx.out(`Demo reader key for tenant "${sample.tenantId}" (shown once; valid until this server stops; paste it into the playground):\n${key}`);
     }
     if (keys.size === 0) {
       ctx.err(`No API keys: every request will be refused. Issue one with: authgraph serve --issue-key <tenant>:reader`);
@@ -113,24 +121,32 @@ export const serveCommand: Command = {
     // Operators may trigger syncs of these instances (Mutation.triggerSync); checked now, not mid-sync.
     const connectorsFile = values.connectors ?? process.env.AUTHGRAPH_CONNECTORS_FILE;
     const instances = connectorsFile ? instancesFromConfig(loadConnectorsConfig(connectorsFile)) : undefined;
+    const log = ctx.log;
+    const metrics = new Metrics();
+    metrics.observeOutbox(storage);
     const syncs = instances
-      ? (api: StorageAdapter) => connectorSyncLauncher(api, instances, (e) => ctx.err(`triggered sync failed: ${(e as Error).message}`))
+      ? (api: StorageAdapter) => connectorSyncLauncher(api, instances, (e) => log.error(errorFields(e), 'triggered sync failed'), { log, metrics })
       : undefined;
     const server = await startApiServer({
       storage,
       keys,
       port,
+      limits: apiLimitsFromConfig(ctx.config),
+      log,
+      metrics,
       ...(values.host ? { host: values.host } : {}),
       playground: demo ?? {},
       ...(syncs ? { syncs } : {}),
     });
     // Bundle the playground now, so the first page load does not wait for it.
-    playgroundAssets().catch((error: unknown) => ctx.err(`playground bundle failed: ${(error as Error).message}`));
-    dashboardAssets().catch((error: unknown) => ctx.err(`dashboard bundle failed: ${(error as Error).message}`));
+    playgroundAssets().catch((error: unknown) => log.error(errorFields(error), 'playground bundle failed'));
+    dashboardAssets().catch((error: unknown) => log.error(errorFields(error), 'dashboard bundle failed'));
     ctx.out(`Authgraph API on ${server.graphqlUrl} (${ctx.config.store} store); playground at ${server.url}`);
     ctx.out(`Analyst dashboard at ${server.url}dashboard (enter the API key there)`);
+    log.info({ graphql: server.graphqlUrl, metrics: `${server.url}metrics`, store: ctx.config.store }, 'API server listening');
     await untilStopped();
     await server.close();
+    log.info('API server stopped');
     return 0;
   },
 };

@@ -7,6 +7,7 @@ import type { TenantSyncReport } from '../../sync/run-tenant-sync.ts';
 import { runAuditLogSync } from '../../sync/audit-log-sync.ts';
 import { UsageError } from '../command.ts';
 import type { Command } from '../command.ts';
+import { newSyncId } from '../../sync/sync-ids.ts';
 
 export const syncCommand: Command = {
   name: 'sync',
@@ -24,11 +25,22 @@ export const syncCommand: Command = {
     try {
       const instances: ConnectorInstance[] = demo ? demo.instances : instancesFromConfig(loadConnectorsConfig(values.config!));
       const storage = await ctx.storage();
-      const progress = (e: { connectorId: string; phase: string; message: string }) => ctx.err(`[${e.connectorId}] ${e.phase}: ${e.message}`);
+      const syncId = newSyncId();
+      const tenants = [...new Set(instances.map((i) => i.config.tenantId))];
+      for (const tenantId of tenants) {
+        await ctx.note({
+          tenantId,
+          eventType: 'SYNC_TRIGGERED',
+          severity: 'INFO',
+          businessKeys: { runId: syncId, mode, connectorIds: instances.filter((i) => i.config.tenantId === tenantId).map((i) => i.config.connectorId).join(',') },
+        });
+      }
+      // Phases, retries and outcomes go to the log (stderr); the report to stdout.
+      const log = ctx.log;
       const report =
         mode === 'audit-log'
-          ? await runAuditLogSync(storage, instances, { onProgress: progress })
-          : await runTenantSync(storage, instances, { mode, onProgress: progress });
+          ? await runAuditLogSync(storage, instances, { syncId, log })
+          : await runTenantSync(storage, instances, { mode, syncId, log });
       ctx.out(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
       return report.outcomes.some((o) => o.status === 'failed') ? 1 : 0;
     } finally {

@@ -21,6 +21,7 @@ import type {
   NodePage,
   OutboxKey,
   PreviousState,
+  OutboxListQuery,
   ReadAt,
   NodePageQuery,
   StorageAdapter,
@@ -350,6 +351,19 @@ export class MemoryStorageAdapter implements StorageAdapter {
 
   async enqueueOutbox(tenantId: string, messages: readonly OutboxMessage[]): Promise<void> {
     enqueue(this.tenant(tenantId), messages);
+  }
+
+  async listOutbox(tenantId: string, query: OutboxListQuery): Promise<OutboxMessage[]> {
+    const t = this.tenants.get(tenantId);
+    if (!t) return [];
+    const newestFirst = (a: { createdAt: string; outboxId: string }, b: { createdAt: string; outboxId: string }) =>
+      b.createdAt.localeCompare(a.createdAt) || (a.outboxId < b.outboxId ? 1 : a.outboxId > b.outboxId ? -1 : 0);
+    const { before } = query;
+    return [...t.outbox.values()]
+      .filter((m) => m.topic === query.topic && (!before || newestFirst(before, m) < 0))
+      .sort(newestFirst)
+      .slice(0, query.limit)
+      .map((m) => structuredClone(m));
   }
 
   async outboxStats(): Promise<{ pending: number; sent: number }> {

@@ -18,7 +18,7 @@ import type {
   SyncState,
 } from '../../model/index.ts';
 import { decodeEventCursor, encodeEventCursor, positionOf } from '../event-order.ts';
-import type { EdgeDirection, EventPage, NodePage, NodePageQuery, PreviousState, ReadAt, StorageAdapter } from '../StorageAdapter.ts';
+import type { EdgeDirection, EventPage, NodePage, NodePageQuery, OutboxListQuery, PreviousState, ReadAt, StorageAdapter } from '../StorageAdapter.ts';
 
 /** Which connector a bulk load writes for (bench loads outside a sync). */
 export interface WriteOptions {
@@ -28,7 +28,9 @@ import { asOfTime, edgesForNodeAsOf, nodeListAsOf, nodesAsOf, typesAsOf } from '
 import { Neo4jStorageConfig } from './config.ts';
 import type { Neo4jStorageConfigInput } from './config.ts';
 import { render } from './cypher-files.ts';
+import { StorageError } from '../errors.ts';
 import { edgeTypeHint, removeEdgesById } from './edge-removal.ts';
+import { nodeTypeLookup, writeEdges } from './edge-writes.ts';
 import { Executor } from './Executor.ts';
 import type { WorkLabel } from './Executor.ts';
 import { HISTORY_TYPE_PREFIX, labelFor, NODE_LABEL, NODE_VERSION_LABEL } from './labels.ts';
@@ -40,7 +42,6 @@ import { disableNagleFor, portOf } from './tcp-no-delay.ts';
 import {
   MANUAL_CONNECTOR,
   edgeUpsertBatches,
-  edgeUpserts,
   edgesForNode,
   eventAppends,
   nodeList,
@@ -179,10 +180,22 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     await this.writeInTransactions({ operation: 'bulkUpsertNodes', tenantId }, statements);
   }
 
-  /** Not part of StorageAdapter (see bulkUpsertNodes); batched the same way. */
-  async bulkUpsertEdges(tenantId: string, edges: NormalizedEdge[], options?: WriteOptions): Promise<void> {
-    const statements = edgeUpsertBatches(tenantId, edges, options?.connectorId ?? MANUAL_CONNECTOR, nowIso(), this.batchSize);
-    await this.writeInTransactions({ operation: 'bulkUpsertEdges', tenantId }, statements);
+  /**
+   * Not part of StorageAdapter (see bulkUpsertNodes); batched the same way. `created`: the caller
+   * knows none of these edges is stored yet (an initial import), so they are created as a first
+   * sync's new edges are (edge-writes.ts), not merged.
+   */
+  async bulkUpsertEdges(tenantId: string, edges: NormalizedEdge[], options?: WriteOptions & { created?: boolean }): Promise<void> {
+    const connectorId = options?.connectorId ?? MANUAL_CONNECTOR;
+    if (!options?.created) {
+      await this.writeInTransactions({ operation: 'bulkUpsertEdges', tenantId }, edgeUpsertBatches(tenantId, edges, connectorId, nowIso(), this.batchSize));
+      return;
+    }
+    const write = { tenantId, connectorId, at: nowIso(), batchSize: this.batchSize };
+    for (let i = 0; i < edges.length; i += this.transactionRows) {
+      const part = edges.slice(i, i + this.transactionRows);
+      await this.executor.write({ operation: 'bulkUpsertEdges', tenantId }, (tx) => writeEdges(tx, part, new Set(part.map((e) => e.edgeId)), () => undefined, write));
+    }
   }
 
   // --- paths ---
@@ -364,18 +377,31 @@ export class Neo4jStorageAdapter implements StorageAdapter {
   async commitSync(tenantId: string, commit: SyncCommit): Promise<void> {
     const { changes, connectorId } = commit;
     const at = asOfTime(commit.syncState.validAt ?? commit.syncState.startedAt);
-    const statements: Statement[] = [
+    const nodeStatements = [
       ...nodeUpserts(tenantId, changes.upsertNodes, connectorId, at, this.batchSize),
       ...tombstoneEdgeRemovals(tenantId, changes.upsertNodes, at, this.batchSize),
-      ...edgeUpserts(tenantId, changes.upsertEdges, connectorId, at, this.batchSize),
+    ];
+    const rest: Statement[] = [
       ...eventAppends(tenantId, commit.events, this.batchSize),
       ...outboxEnqueues(tenantId, [...(commit.outbox ?? [])], this.batchSize),
       { text: render('syncSave'), params: syncParams(tenantId, commit.syncState) },
     ];
-    await this.executor.write({ operation: 'commitSync', tenantId }, async (tx) => {
-      await removeEdgesById(tx, tenantId, changes.removeEdgeIds, at, this.batchSize);
-      await run(tx, statements);
-    });
+    const typeOf = nodeTypeLookup(changes.upsertNodes);
+    const write = (newEdgeIds: ReadonlySet<string> | undefined) =>
+      this.executor.write({ operation: 'commitSync', tenantId }, async (tx) => {
+        await removeEdgesById(tx, tenantId, changes.removeEdgeIds, at, this.batchSize);
+        await run(tx, nodeStatements);
+        await writeEdges(tx, changes.upsertEdges, newEdgeIds, typeOf, { tenantId, connectorId, at, batchSize: this.batchSize });
+        await run(tx, rest);
+      });
+    try {
+      await write(changes.newEdgeIds);
+    } catch (error) {
+      // An edge new to this connector that another connector already wrote breaks the edge-key
+      // constraint on CREATE; the whole commit rolled back, so it is redone with MERGE alone.
+      if (!changes.newEdgeIds?.size || !(error instanceof StorageError && error.code === 'CONFLICT')) throw error;
+      await write(undefined);
+    }
   }
 
   // --- outbox and leases (system-wide, not tenant-scoped: see OutboxStore) ---
@@ -396,6 +422,23 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     if (messages.length === 0) return;
     const statements = outboxEnqueues(tenantId, messages, this.batchSize);
     await this.executor.write({ operation: 'enqueueOutbox', tenantId }, (tx) => run(tx, statements));
+  }
+
+  async listOutbox(tenantId: string, query: OutboxListQuery): Promise<OutboxMessage[]> {
+    const params = {
+      tenantId,
+      topic: query.topic,
+      limit: neo4j.int(Math.max(0, Math.floor(query.limit))),
+      beforeCreatedAt: query.before?.createdAt ?? null,
+      beforeOutboxId: query.before?.outboxId ?? null,
+    };
+    return this.executor.read({ operation: 'listOutbox', tenantId }, async (tx) => {
+      const result = await tx.run(render('outboxList'), params);
+      return result.records.map((r) => {
+        const sentAt = r.get('sentAt') as string | null;
+        return { ...parseOutbox(r.get('json') as string), ...(sentAt ? { sentAt } : {}) };
+      });
+    });
   }
 
   async outboxStats(): Promise<{ pending: number; sent: number }> {

@@ -1,5 +1,6 @@
 import type { ExecutionPath, NormalizedEdge, NormalizedNode, PathQuery } from '../../model/index.ts';
 import type { ManagedTransaction } from 'neo4j-driver';
+import { checkpoint } from '../../runtime/cooperative.ts';
 import { searchPaths } from '../path-search.ts';
 import { matchesFilters } from '../node-filters.ts';
 import { nodeListAsOf, nodesAsOf, typesAsOf } from './as-of-statements.ts';
@@ -103,6 +104,7 @@ async function walk(
   // Any simple path of at most maxDepth hops only leaves nodes at BFS distance < maxDepth (from
   // the nearest start), so maxDepth levels fetch every edge such a path can use.
   for (let depth = 0; depth < query.maxDepth && frontier.length > 0; depth++) {
+    await checkpoint();
     for (const id of frontier) expanded.add(id);
     const step = stepAt(frontier, depth === query.maxDepth - 1);
     const record = (await tx.run(step.text, step.params)).records[0];

@@ -102,6 +102,7 @@ export function outboxRow(message: OutboxMessage) {
   const { sentAt, ...unsent } = message;
   return {
     outboxId: message.outboxId,
+    topic: message.topic,
     createdAt: message.createdAt,
     batchId: message.batchId,
     position: message.position,

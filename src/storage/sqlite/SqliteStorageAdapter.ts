@@ -21,7 +21,7 @@ import { decodeEventCursor, encodeEventCursor, positionOf } from '../event-order
 import { matchesFilters } from '../node-filters.ts';
 import { searchPaths } from '../path-search.ts';
 import { postureOf } from '../posture-walk.ts';
-import type { EdgeDirection, EventPage, NodePage, NodePageQuery, OutboxKey, PreviousState, ReadAt, StorageAdapter } from '../StorageAdapter.ts';
+import type { EdgeDirection, EventPage, NodePage, NodePageQuery, OutboxKey, OutboxListQuery, PreviousState, ReadAt, StorageAdapter } from '../StorageAdapter.ts';
 import { isBusy, StoreBusyError } from './busy.ts';
 import { applyPragmas, applySchema } from './schema.ts';
 
@@ -56,6 +56,7 @@ interface OutboxRow {
   key: string;
   headers: string;
   payload: string;
+  sent_at: string | null;
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 30_000;
@@ -389,18 +390,15 @@ export class SqliteStorageAdapter implements StorageAdapter {
   // --- outbox and leases (system-wide: see OutboxStore) ---
 
   async pendingOutbox(limit: number): Promise<OutboxMessage[]> {
-    const rows = this.s.outboxPending.all(Math.max(0, Math.floor(limit))) as OutboxRow[];
-    return rows.map((r) => ({
-      outboxId: r.outbox_id,
-      tenantId: r.tenant,
-      topic: r.topic,
-      key: r.key,
-      payload: r.payload,
-      headers: JSON.parse(r.headers) as OutboxMessage['headers'],
-      createdAt: r.created_at,
-      batchId: r.batch_id,
-      position: r.position,
-    }));
+    return (this.s.outboxPending.all(Math.max(0, Math.floor(limit))) as OutboxRow[]).map(outboxMessage);
+  }
+
+  async listOutbox(tenantId: string, query: OutboxListQuery): Promise<OutboxMessage[]> {
+    const limit = Math.max(0, Math.floor(query.limit));
+    const rows = query.before
+      ? this.s.outboxListBefore.all(tenantId, query.topic, query.before.createdAt, query.before.outboxId, limit)
+      : this.s.outboxList.all(tenantId, query.topic, limit);
+    return (rows as OutboxRow[]).map(outboxMessage);
   }
 
   async markOutboxSent(keys: readonly OutboxKey[], sentAt: string): Promise<void> {
@@ -556,6 +554,21 @@ export class SqliteStorageAdapter implements StorageAdapter {
   }
 }
 
+function outboxMessage(r: OutboxRow): OutboxMessage {
+  return {
+    outboxId: r.outbox_id,
+    tenantId: r.tenant,
+    topic: r.topic,
+    key: r.key,
+    payload: r.payload,
+    headers: JSON.parse(r.headers) as OutboxMessage['headers'],
+    createdAt: r.created_at,
+    batchId: r.batch_id,
+    position: r.position,
+    ...(r.sent_at ? { sentAt: r.sent_at } : {}),
+  };
+}
+
 const pastOf = (at: ReadAt | undefined) => (at?.asOf ? iso(at.asOf) : undefined);
 
 /** Every statement the adapter runs, prepared once per connection. */
@@ -629,8 +642,16 @@ function prepare(db: Db) {
        ON CONFLICT (tenant, outbox_id) DO NOTHING`,
     ),
     outboxPending: p(
-      `SELECT tenant, outbox_id, created_at, batch_id, position, topic, key, headers, payload FROM outbox
+      `SELECT tenant, outbox_id, created_at, batch_id, position, topic, key, headers, payload, sent_at FROM outbox
        WHERE sent_at IS NULL ORDER BY created_at, batch_id, position LIMIT ?`,
+    ),
+    outboxList: p(
+      `SELECT tenant, outbox_id, created_at, batch_id, position, topic, key, headers, payload, sent_at FROM outbox
+       WHERE tenant = ? AND topic = ? ORDER BY created_at DESC, outbox_id DESC LIMIT ?`,
+    ),
+    outboxListBefore: p(
+      `SELECT tenant, outbox_id, created_at, batch_id, position, topic, key, headers, payload, sent_at FROM outbox
+       WHERE tenant = ? AND topic = ? AND (created_at, outbox_id) < (?, ?) ORDER BY created_at DESC, outbox_id DESC LIMIT ?`,
     ),
     outboxMarkSent: p('UPDATE outbox SET sent_at = ? WHERE tenant = ? AND outbox_id = ? AND sent_at IS NULL'),
     outboxStats: p('SELECT sum(sent_at IS NULL) AS pending, count(*) AS total FROM outbox'),

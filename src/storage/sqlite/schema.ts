@@ -68,6 +68,8 @@ CREATE TABLE IF NOT EXISTS outbox (
   sent_at TEXT, PRIMARY KEY (tenant, outbox_id)
 );
 CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (created_at, batch_id, position) WHERE sent_at IS NULL;
+-- Messages of one kind (the product's own audit records) newest first, per tenant.
+CREATE INDEX IF NOT EXISTS outbox_topic ON outbox (tenant, topic, created_at, outbox_id);
 
 CREATE TABLE IF NOT EXISTS leases (key TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL);
 

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { makeEdgeId, parseNormalizedGraph } from '../../../src/model/index.ts';
+import type { NormalizedGraph } from '../../../src/model/index.ts';
+import { MemoryStorageAdapter } from '../../../src/storage/memory/MemoryStorageAdapter.ts';
+import { applyGraph } from '../../../src/sync/apply-graph.ts';
+import { SAMPLE_IDS, freshTenant, sampleTenant } from '../../support/sample-tenant.ts';
+
+// Identity of data: ids follow from their parts, and edges join nodes that exist.
+
+const issuesOf = (graph: unknown) => {
+  const parsed = parseNormalizedGraph(graph);
+  return parsed.ok ? [] : parsed.issues;
+};
+
+describe('ids derived from their parts', () => {
+  it('refuses a node whose id does not match sourceSystem, sourceScope and sourceId, naming the derived id', () => {
+    const graph = structuredClone(sampleTenant('ids')) as NormalizedGraph;
+    graph.nodes[2]!.sourceId = 'someone-else';
+    expect(issuesOf(graph)).toEqual([{ path: 'nodes[2].nodeId', message: expect.stringMatching(/does not match its parts .*someone-else/) }]);
+  });
+
+  it('refuses an edge whose ends changed under the same id (it would keep its old target otherwise)', () => {
+    const graph = structuredClone(sampleTenant('ids')) as NormalizedGraph;
+    const i = graph.edges.findIndex((e) => e.targetNodeId === SAMPLE_IDS.graphPrincipal);
+    graph.edges[i]!.targetNodeId = SAMPLE_IDS.payrollPrincipal;
+    expect(issuesOf(graph)).toEqual([{ path: `edges[${i}].edgeId`, message: expect.stringMatching(/does not match its parts/) }]);
+  });
+
+  it('re-derives a legacy AUTHENTICATES_VIA edge id when it becomes USES', () => {
+    const graph = structuredClone(sampleTenant('ids')) as NormalizedGraph;
+    const i = graph.edges.findIndex((e) => e.edgeType === 'USES');
+    const e = graph.edges[i]!;
+    const legacy = { ...e, edgeType: 'AUTHENTICATES_VIA', edgeId: makeEdgeId('AUTHENTICATES_VIA' as never, e.sourceNodeId, e.targetNodeId) };
+    graph.edges[i] = legacy as never;
+    const parsed = parseNormalizedGraph(graph);
+    expect(parsed.ok && parsed.value.edges[i]!.edgeId).toBe(e.edgeId);
+  });
+});
+
+describe('dangling edges', () => {
+  it('stores the rest, refuses an edge whose end is in neither the graph nor the store, and the sync record says so', async () => {
+    const storage = MemoryStorageAdapter.create();
+    const tenantId = freshTenant('dangling');
+    const graph = sampleTenant(tenantId);
+    const ghost = 'entra_id:72f988bf-86f1-41af-91ab-2d7cd011db47:ghost';
+    const dangling = { ...graph.edges.find((e) => e.edgeType === 'AUTHENTICATES_AS')!, targetNodeId: ghost, edgeId: '' };
+    dangling.edgeId = makeEdgeId(dangling.edgeType, dangling.sourceNodeId, ghost);
+    await applyGraph(storage, { ...graph, edges: [...graph.edges, dangling] });
+    const [record] = await storage.listSyncStates(tenantId);
+    expect(record!.status).toBe('partial');
+    expect(record!.errors).toEqual([{ type: 'DANGLING_EDGE', operation: 'load', message: expect.stringContaining(`${dangling.edgeId} (AUTHENTICATES_AS) not stored: ${ghost}`) }]);
+    expect((await storage.getEdgesForNode(tenantId, dangling.sourceNodeId, 'outgoing')).map((e) => e.edgeId)).not.toContain(dangling.edgeId);
+    expect(await storage.getNode(tenantId, SAMPLE_IDS.graphPrincipal)).not.toBeNull();
+  });
+
+  it('keeps an edge whose far end another connector stored earlier', async () => {
+    const storage = MemoryStorageAdapter.create();
+    const tenantId = freshTenant('cross');
+    const graph = sampleTenant(tenantId);
+    await applyGraph(storage, graph);
+    const other = { ...graph, connectorId: 'other', syncId: 'other-1', nodes: [], edges: graph.edges.slice(0, 1) };
+    await applyGraph(storage, other);
+    const records = await storage.listSyncStates(tenantId, { connectorId: 'other' });
+    expect(records[0]!.status).toBe('completed');
+  });
+});
