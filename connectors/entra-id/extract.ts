@@ -57,6 +57,11 @@ export async function extractEntra(config: ConnectorConfig, settings: EntraSetti
   add('application', apps);
   ownerLinks(apps, 'application', relationships, extractedAt);
 
+  const fics = await federatedCredentials(api, apps, top, log, collections.applications?.complete === true);
+  collections.federatedIdentityCredentials = fics.status;
+  add('federatedIdentityCredential', fics.records);
+  progress('federatedIdentityCredentials', fics.records.length);
+
   add('user', await read('users', api.url('users', { $top: top, $select: USER_FIELDS })));
 
   const tenantOwned = sps.filter((sp) => !(settings.sourceConfig.excludeFirstPartyApps && sp.appOwnerOrganizationId === MICROSOFT_TENANT_ID));
@@ -125,6 +130,47 @@ function ownerLinks(objects: Record_[], kind: string, out: RawRelationship[], ex
       });
     }
   }
+}
+
+/**
+ * Federated identity credentials (workload identity federation: GitHub Actions, Kubernetes, other
+ * clouds) are not expanded with the application, so one call per application. Each record keeps
+ * its application's id and appId so the transform can hang it under the right principal.
+ */
+async function federatedCredentials(
+  api: GraphApi,
+  apps: Record_[],
+  top: string,
+  log: ErrorLog,
+  appsComplete: boolean,
+): Promise<{ records: Record_[]; status: CollectionStatus }> {
+  const records: Record_[] = [];
+  let complete = appsComplete;
+  let notes: string | undefined = appsComplete ? undefined : 'application list incomplete';
+  for (const app of apps) {
+    const url = api.url(`applications/${encodeURIComponent(String(app.id))}/federatedIdentityCredentials`, { $top: top });
+    try {
+      for await (const page of odataPages(api.http, url)) records.push(...page.map((f) => ({ ...f, applicationObjectId: String(app.id), appId: String(app.appId) })));
+    } catch (error) {
+      if (!(error instanceof ConnectorError) || error.type === 'AUTH_FAILURE') throw error;
+      if (error.type === 'ENTITY_NOT_FOUND') {
+        // Deleted between the list and this call: skip that application only.
+        log.record('read federatedIdentityCredentials', Object.assign(error, { entitySourceId: String(app.id) }) as ConnectorError);
+        complete = false;
+        notes = `failed for ${String(app.id)}: ${error.message}`;
+        continue;
+      }
+      // Optional, like app role assignments: any other refusal makes the collection unavailable with its reason.
+      const status = classifyGraphError(error) ?? unavailableStatus(error);
+      if (status === 'unavailable_error') log.record('read federatedIdentityCredentials', error);
+      else log.warn(`federatedIdentityCredentials: ${status} (${error.message})`);
+      return { records, status: { collection: 'federatedIdentityCredentials', complete: false, status, recordCount: records.length, notes: `${error.message} (application ${String(app.id)})` } };
+    }
+  }
+  return {
+    records,
+    status: { collection: 'federatedIdentityCredentials', complete, status: complete ? 'available' : 'failed', recordCount: records.length, ...(notes ? { notes } : {}) },
+  };
 }
 
 /**

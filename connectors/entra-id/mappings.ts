@@ -40,6 +40,7 @@ export const ENTRA_PRODUCES: Record<string, Produces> = {
   servicePrincipals: { nodes: ['identity'], edges: ['OWNED_BY'] },
   applications: { nodes: ['identity', 'credential'], edges: ['OWNED_BY', 'AUTHENTICATES_AS'] },
   users: { nodes: ['human_identity'], edges: [] },
+  federatedIdentityCredentials: { nodes: ['credential'], edges: ['AUTHENTICATES_AS'] },
   appRoleAssignments: { nodes: ['permission'], edges: ['GRANTS'] },
   oauth2PermissionGrants: { nodes: ['permission'], edges: ['GRANTS'] },
   directoryRoles: { nodes: ['role'], edges: ['HAS_ROLE'] },

@@ -49,6 +49,7 @@ export function transformEntra(raw: RawExtraction, options: { excludeFirstPartyA
   }
 
   for (const e of byType('application')) applicationNodes(b, e, spByAppId, now);
+  for (const e of byType('federatedIdentityCredential')) federatedCredentialNode(b, e, spByAppId);
 
   for (const rel of raw.relationships.filter((r) => r.type === 'owner')) {
     // Only people own things in the model; a service principal owning an app is kept as a hint.
@@ -188,6 +189,36 @@ function applicationNodes(b: GraphBuilder, e: RawEntity, spByAppId: Map<string, 
     });
     if (sp) b.edge('AUTHENTICATES_AS', node.nodeId, b.id(sp.sourceId), `${e.sourceId}/credentials/${String(c.keyId)}`);
   }
+}
+
+/**
+ * A federated identity credential: the application trusts tokens from `issuer` whose subject is
+ * `subject` (or that satisfy `claimsMatchingExpression`) for one of `audiences`. Nothing secret
+ * exists: whoever can obtain such a token signs in as the application's service principal.
+ */
+function federatedCredentialNode(b: GraphBuilder, e: RawEntity, spByAppId: Map<string, RawEntity>): void {
+  const p = e.properties;
+  const appObjectId = String(p.applicationObjectId);
+  const app = b.nodes.get(b.id(appObjectId));
+  const expression = (p.claimsMatchingExpression ?? null) as R | null;
+  const node = b.node({
+    nodeType: 'credential',
+    sourceId: `${appObjectId}/federatedIdentityCredentials/${e.sourceId}`,
+    displayName: `${app?.displayName ?? appObjectId}: ${str(p.name) ?? 'federated credential'}`,
+    status: 'active',
+    properties: {
+      credentialSubtype: 'federated_identity_credential',
+      clientId: String(p.appId),
+      applicationObjectId: appObjectId,
+      issuer: str(p.issuer) ?? '',
+      ...(str(p.subject) ? { subject: str(p.subject) } : {}),
+      audiences: Array.isArray(p.audiences) ? p.audiences.map(String) : [],
+      ...(expression && str(expression.value) ? { claimsMatchingExpression: str(expression.value), claimsMatchingLanguageVersion: Number(expression.languageVersion ?? 1) } : {}),
+      ...(str(p.description) ? { description: str(p.description) } : {}),
+    },
+  });
+  const sp = spByAppId.get(String(p.appId).toLowerCase());
+  if (sp) b.edge('AUTHENTICATES_AS', node.nodeId, b.id(sp.sourceId), `applications/${appObjectId}/federatedIdentityCredentials/${e.sourceId}`);
 }
 
 function permissionNode(b: GraphBuilder, kind: 'application' | 'delegated', resourceAppId: string, resourceName: string, value: string, description?: string): NormalizedNode {

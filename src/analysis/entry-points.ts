@@ -25,6 +25,7 @@ export const DEFAULT_STARTS: StartTable = {
   event_script: 'entry_point',
   transform_map: 'entry_point',
   script_include: 'called_only',
+  ci_workflow: 'entry_point',
 };
 
 export const ENTRY_POINTS: Partial<Record<SourceSystem, StartTable>> = {
@@ -35,6 +36,11 @@ export const ENTRY_POINTS: Partial<Record<SourceSystem, StartTable>> = {
     event_script: 'entry_point', // sysevent_script_action: fires on an event
     transform_map: 'entry_point', // sys_transform_map: runs on every import into its table
     script_include: 'called_only', // sys_script_include: a class other scripts instantiate
+  },
+  github: {
+    // An Actions workflow runs on its triggers (push, pull_request, schedule, dispatch …); a
+    // reusable workflow (`on: workflow_call`) runs as part of its caller's run, under its claims.
+    ci_workflow: 'entry_point',
   },
 };
 

@@ -94,7 +94,9 @@ async function stopAt(
   }
   if (node.nodeType === 'credential') {
     if (out.some((e) => e.edgeType === 'AUTHENTICATES_AS')) return null;
-    const clientId = node.properties.clientId ?? null;
+    // A CI secret has no client id of its own: the one passed beside it in a login step stands for it.
+    const paired = Array.isArray(node.properties.pairedClientIds) ? node.properties.pairedClientIds.map(String) : [];
+    const clientId = node.properties.clientId ?? paired[0] ?? null;
     const found = await candidates();
     const searched: StopSearch = { field: 'clientId', value: clientId, against: 'appId', candidates: found.count, scopes: found.scopes };
     const detail = !clientId

@@ -1,4 +1,4 @@
-import type { ConnectorInstance } from '../connector/connectors-config.ts';
+import type { ConnectorInstance } from '../sync/connectors-config.ts';
 import type { SourceSystem, SyncMode } from '../model/index.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 import { runAuditLogSync } from '../sync/audit-log-sync.ts';

@@ -54,6 +54,8 @@ export interface RequestInit {
   body?: string;
   /** Send the auth provider's headers (false for the token endpoint itself). */
   auth?: boolean;
+  /** Non-2xx statuses that are answers, not errors (304 Not Modified for a conditional request). */
+  acceptStatuses?: number[];
 }
 
 export interface HttpStats {
@@ -61,10 +63,14 @@ export interface HttpStats {
   retries: number;
   rateLimited: number;
   rateLimitRemaining?: number;
+  /** Pauses until a spent primary rate limit reset (X-RateLimit-Remaining: 0). */
+  rateLimitWaits: number;
 }
 
 export class HttpClient {
-  readonly stats: HttpStats = { apiCalls: 0, retries: 0, rateLimited: 0 };
+  readonly stats: HttpStats = { apiCalls: 0, retries: 0, rateLimited: 0, rateLimitWaits: 0 };
+  /** Epoch ms before which no request starts: the source said its request budget is spent. */
+  #pausedUntil = 0;
   readonly #limiter: RateLimiter;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #origins: Set<string>;
@@ -125,6 +131,7 @@ export class HttpClient {
   }
 
   async #attempt(url: string, init: RequestInit, authHeaders: Record<string, string>): Promise<HttpResponse> {
+    await this.#waitForBudget(url);
     await this.#limiter.acquire();
     const headers: Record<string, string> = { ...init.headers, ...authHeaders };
     this.stats.apiCalls++;
@@ -146,14 +153,29 @@ export class HttpClient {
     }
     const remaining = response.headers.get('x-ratelimit-remaining') ?? response.headers.get('ratelimit-remaining');
     if (remaining !== null && !Number.isNaN(Number(remaining))) this.stats.rateLimitRemaining = Number(remaining);
-    if (response.ok) return { status: response.status, headers: response.headers, text };
-    const type = statusToErrorType(response.status);
+    const resetAt = rateLimitResetMs(response.headers);
+    // The budget is spent: the next request waits for the reset instead of being refused (GitHub).
+    if (remaining === '0' && resetAt !== undefined) this.#pausedUntil = Math.max(this.#pausedUntil, resetAt);
+    if (response.ok || init.acceptStatuses?.includes(response.status)) return { status: response.status, headers: response.headers, text };
+    const limited = isRateLimitAnswer(response.status, response.headers, text);
+    const type = limited ? 'RATE_LIMITED' : statusToErrorType(response.status);
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after')) ?? (limited && resetAt !== undefined ? Math.max(0, resetAt - Date.now()) : undefined);
     throw connectorError(type, `${this.options.name}: HTTP ${response.status} from ${where}${describeBody(text)}`, {
       status: response.status,
       url: where,
-      retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+      retryAfterMs,
       bodyExcerpt: text.slice(0, 500),
     });
+  }
+
+  async #waitForBudget(url: string): Promise<void> {
+    const wait = this.#pausedUntil - Date.now();
+    if (wait <= 0) return;
+    if (this.options.deadline !== undefined && Date.now() + wait > this.options.deadline) {
+      throw connectorError('RATE_LIMITED', `${this.options.name}: request budget spent until ${new Date(this.#pausedUntil).toISOString()}, after the sync deadline (${redactUrl(url)})`);
+    }
+    this.stats.rateLimitWaits++;
+    await this.#sleep(wait);
   }
 
   #checkOrigin(url: string): void {
@@ -170,6 +192,22 @@ export class HttpClient {
       );
     }
   }
+}
+
+/** `X-RateLimit-Reset` (epoch seconds) as epoch ms. */
+function rateLimitResetMs(headers: Headers): number | undefined {
+  const reset = Number(headers.get('x-ratelimit-reset'));
+  return Number.isFinite(reset) && reset > 0 ? reset * 1000 : undefined;
+}
+
+/**
+ * A 403 or 429 that is a rate limit, not a refusal: GitHub answers a spent primary limit with
+ * `X-RateLimit-Remaining: 0`, and a secondary limit with Retry-After or its message.
+ */
+export function isRateLimitAnswer(status: number, headers: Headers, text: string): boolean {
+  if (status === 429) return true;
+  if (status !== 403) return false;
+  return headers.get('x-ratelimit-remaining') === '0' || headers.has('retry-after') || /secondary rate limit|rate limit exceeded/i.test(text.slice(0, 500));
 }
 
 export function statusToErrorType(status: number): ConnectorErrorType {

@@ -1,11 +1,13 @@
-import { randomUUID } from 'node:crypto';
+import { createPublicKey, randomUUID } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { etagOf, gitHubPage, ifNoneMatchHits, RateBudget, verifyAppJwt } from './replay/github.ts';
 import { odataPage, serviceNowPage } from './replay/paging.ts';
 import type { PageResult } from './replay/paging.ts';
-import { fixtureFor, loadScenario } from './replay/scenario.ts';
+import { fixtureFor, loadScenario, rawFileFor } from './replay/scenario.ts';
 import type { ReplayFault, Scenario } from './replay/scenario.ts';
 
 // Replays fixtures/<source>/<scenario>/ over real HTTP on 127.0.0.1 (DESIGN decision 8), so tests
@@ -40,6 +42,8 @@ export class ReplayServer {
   readonly #scenarios = new Map<string, Scenario>();
   readonly #faults = new Map<string, ActiveFault[]>();
   readonly #tokens = new Map<string, string>();
+  readonly #appKeys = new Map<string, KeyObject>();
+  readonly #budgets = new Map<string, RateBudget>();
 
   constructor(readonly root: string = DEFAULT_FIXTURES_ROOT) {}
 
@@ -82,6 +86,16 @@ export class ReplayServer {
   /** Adds a fault for one scenario (on top of its scenario.json faults). */
   inject(source: string, scenario: string, fault: ReplayFault): void {
     this.#activeFaults(source, scenario).push({ fault, used: 0 });
+  }
+
+  /** Trust a GitHub App's public key (PEM) for one scenario: its JWTs may then get installation tokens. */
+  trustGitHubApp(source: string, scenario: string, publicKeyPem: string): void {
+    this.#appKeys.set(`${source}/${scenario}`, createPublicKey(publicKeyPem));
+  }
+
+  /** Replace a scenario's primary rate-limit budget (GitHub), e.g. to make it run out. */
+  setRateLimit(source: string, scenario: string, limit: number, resetAt?: number, windowSeconds?: number): void {
+    this.#budgets.set(`${source}/${scenario}`, new RateBudget(limit, resetAt, windowSeconds));
   }
 
   clearFaults(source: string, scenario: string): void {
@@ -136,11 +150,16 @@ export class ReplayServer {
       if (scope !== null) log.scope = scope;
       return this.#token(scenario, path, form, send);
     }
+    if (req.method === 'POST' && scenario.paging === 'github' && /^\/app\/installations\/[^/]+\/access_tokens$/.test(path)) {
+      return this.#installationToken(scenario, path, req.headers.authorization, send);
+    }
     if (!this.#authorized(scenario, req.headers.authorization)) {
       return send(401, errorBody(scenario, 'InvalidAuthenticationToken', 'Access token is missing or invalid.'), {
         'WWW-Authenticate': 'Bearer',
       });
     }
+
+    if (scenario.paging === 'github') return this.#gitHub(scenario, req, url, path, log, send);
 
     const recorded = deltaFixture(scenario, path, url) ?? fixtureFor(scenario, path);
     const fixture = scenario.emptyCollections ? emptyOf(scenario, recorded) : recorded;
@@ -181,11 +200,73 @@ export class ReplayServer {
   #authorized(scenario: Scenario, header: string | undefined): boolean {
     if (!header) return false;
     const [scheme, value = ''] = header.split(' ');
-    if (scheme === 'Bearer') return this.#tokens.get(value) === `${scenario.source}/${scenario.name}`;
+    if (scheme === 'Bearer' || scheme === 'token') {
+      if (scenario.paging === 'github' && scenario.auth.githubToken && value === scenario.auth.githubToken) return true;
+      return this.#tokens.get(value) === `${scenario.source}/${scenario.name}`;
+    }
     if (scheme === 'Basic' && scenario.auth.username) {
       return Buffer.from(value, 'base64').toString() === `${scenario.auth.username}:${scenario.auth.password ?? ''}`;
     }
     return false;
+  }
+
+  /**
+   * GitHub REST answers: faults, then the recorded list (paged) or object, or a raw file under
+   * `/contents/`; every answer carries the rate-limit headers and an ETag, and a matching
+   * If-None-Match gets 304 without spending the budget.
+   */
+  #gitHub(scenario: Scenario, req: IncomingMessage, url: URL, path: string, log: ReplayRequest, send: Send): void {
+    const key = `${scenario.source}/${scenario.name}`;
+    let budget = this.#budgets.get(key);
+    if (!budget) this.#budgets.set(key, (budget = new RateBudget()));
+    const raw = path.includes('/contents/') ? rawFileFor(scenario, path) : undefined;
+    // `?role=admin` lists (org members) are recorded as `<path>.role-admin.json`.
+    const role = url.searchParams.get('role');
+    const recorded = raw === undefined ? (role ? fixtureFor(scenario, `${path}.role-${role}`) : undefined) ?? fixtureFor(scenario, path) : undefined;
+    const fixture = scenario.emptyCollections && recorded !== undefined ? emptyGitHubList(recorded) : recorded;
+    const page = fixture === undefined ? undefined : gitHubPage(fixture, url, this.url);
+    // The primary limit is checked first: a spent budget refuses everything until its reset.
+    if (!budget.spend()) {
+      return send(403, { message: 'API rate limit exceeded. (Check X-RateLimit-Reset.)', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api', status: '403' }, budget.headers());
+    }
+    const fault = this.#takeFault(scenario.source, scenario.name, path, page?.pageIndex ?? 0);
+    if (fault) {
+      log.fault = fault.kind;
+      if (fault.kind === 'hang') return;
+      if (fault.kind === 'malformed') return send(200, '[{"id": 1, "name": "trunc', budget.headers());
+      const headers: Record<string, string> = { ...budget.headers(), ...fault.headers };
+      if (fault.retryAfter !== undefined) headers['Retry-After'] = String(fault.retryAfter);
+      if (fault.resetInSeconds !== undefined) headers['X-RateLimit-Reset'] = String(Math.ceil(Date.now() / 1000 + fault.resetInSeconds));
+      const message = fault.status === 403 || fault.status === 429 ? 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' : `injected HTTP ${fault.status ?? 500}`;
+      return send(fault.status ?? 500, fault.body ?? { message, documentation_url: 'https://docs.github.com/rest', status: String(fault.status ?? 500) }, headers);
+    }
+    if (raw === undefined && !page) {
+      return send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' }, budget.headers());
+    }
+    const wantsRaw = String(req.headers.accept ?? '').includes('raw');
+    const text = raw !== undefined
+      ? wantsRaw ? raw : JSON.stringify({ type: 'file', encoding: 'base64', content: Buffer.from(raw).toString('base64'), path: path.split('/contents/')[1] })
+      : JSON.stringify(page?.body);
+    const etag = etagOf(text);
+    if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
+      budget.refund(); // a 304 costs nothing (GitHub: conditional requests that match are free)
+      return send(304, '', { ETag: etag, ...budget.headers() });
+    }
+    send(200, text, { ...budget.headers(), ETag: etag, ...(page?.headers ?? {}), ...(raw !== undefined && wantsRaw ? { 'Content-Type': 'text/plain; charset=utf-8' } : {}) });
+  }
+
+  #installationToken(scenario: Scenario, path: string, authorization: string | undefined, send: Send): void {
+    const key = this.#appKeys.get(`${scenario.source}/${scenario.name}`);
+    const installation = path.split('/')[3];
+    const [scheme, jwt = ''] = (authorization ?? '').split(' ');
+    const problem = !key || !scenario.auth.githubAppId
+      ? 'no GitHub App is trusted by this scenario'
+      : scheme !== 'Bearer' ? 'A JSON web token could not be decoded' : verifyAppJwt(jwt, scenario.auth.githubAppId, key);
+    if (problem) return send(401, { message: problem, documentation_url: 'https://docs.github.com/rest', status: '401' });
+    if (installation !== scenario.auth.githubInstallationId) return send(404, { message: 'Not Found', status: '404' });
+    const token = `ghs_replay${randomUUID().replace(/-/g, '')}`;
+    this.#tokens.set(token, `${scenario.source}/${scenario.name}`);
+    send(201, { token, expires_at: new Date(Date.now() + 3_600_000).toISOString(), permissions: {}, repository_selection: 'all' });
   }
 
   #token(scenario: Scenario, path: string, body: string, send: (s: number, b: unknown) => void): void {
@@ -233,6 +314,18 @@ function deltaFixture(scenario: Scenario, path: string, url: URL): unknown {
   const token = url.searchParams.get('$deltatoken');
   if (!path.endsWith('/delta') || !token) return undefined;
   return fixtureFor(scenario, `${path}.${token}`) ?? { '@odata.context': 'replay', value: [] };
+}
+
+type Send = (status: number, body: unknown, headers?: Record<string, string>) => void;
+
+/** The "empty response" scenario on GitHub: every list answers with nothing in it. */
+function emptyGitHubList(fixture: unknown): unknown {
+  if (Array.isArray(fixture)) return [];
+  if (!fixture || typeof fixture !== 'object') return fixture;
+  const out: Record<string, unknown> = { ...(fixture as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(out)) if (Array.isArray(v)) out[k] = [];
+  if ('total_count' in out) out.total_count = 0;
+  return out;
 }
 
 function emptyOf(scenario: Scenario, fixture: unknown): unknown {

@@ -1,6 +1,7 @@
 import type { RetryNotice } from './http-client.ts';
 import type {
   DateTime,
+  ResolverHints,
   EdgeType,
   EventType,
   EvidenceSourceStatus,
@@ -32,7 +33,7 @@ export interface ConnectorConfig {
   tenantId: string;
   connectorId: string;
   /** Non-secret credential fields plus secret references ({ env } / { file, key }), never values. */
-  credentials: { type: 'oauth2_client_credentials' | 'api_key' | 'pat' | 'certificate' | 'basic'; [k: string]: unknown };
+  credentials: { type: 'oauth2_client_credentials' | 'api_key' | 'pat' | 'certificate' | 'basic' | 'github_app'; [k: string]: unknown };
   /** Validated against the connector's configSchema. */
   sourceConfig: Record<string, unknown>;
   syncMode: 'full' | 'incremental';
@@ -212,12 +213,8 @@ export interface AuditLogExtraction {
   };
 }
 
-/** Script text and references the resolver needs but the graph must not carry (scripts may hold secrets). */
-export interface ResolverHints {
-  scripts: Array<{ nodeId: string; field: string; text: string }>;
-  runAs: Array<{ nodeId: string; runAs: string; runAsType: 'configured' | 'inherited' | 'system' }>;
-  triggers: Array<{ nodeId: string; table: string; triggerType: 'schedule' | 'event' | 'manual' | 'api_call'; schedule?: string; detail?: string }>;
-}
+/** Script text and references the resolver needs but the graph must not carry (src/model/resolver-hints.ts). */
+export type { ResolverHints } from '../model/index.ts';
 
 export interface Connector {
   readonly id: string;

@@ -16,5 +16,7 @@ export * from './hash.ts';
 export * from './changes.ts';
 export * from './outbox.ts';
 export * from './drift.ts';
+export * from './resolver-hints.ts';
+export * from './federation.ts';
 export * from './chains.ts';
 export * from './posture.ts';

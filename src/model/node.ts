@@ -50,6 +50,8 @@ export const AutomationProperties = z.object({
     'scheduled_job',
     'event_script',
     'transform_map',
+    // A CI/CD pipeline definition (a GitHub Actions workflow file): runs on its triggers.
+    'ci_workflow',
   ]),
   executionMode: ExecutionMode,
   securityRelevance: SecurityRelevance,
@@ -76,6 +78,10 @@ export const CredentialProperties = z.object({
     'oauth_provider',
     'oauth_profile',
     'client_secret',
+    // Entra trust of an external token issuer (GitHub Actions OIDC): no secret exists at all.
+    'federated_identity_credential',
+    // A CI secret (GitHub Actions): its name and scope are known, never its value.
+    'ci_secret',
     // An inbound OAuth client registration (ServiceNow oauth_entity of type "client"): an outside
     // app presents its client id and runs as the registration's application user.
     'oauth_client',

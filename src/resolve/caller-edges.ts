@@ -1,5 +1,4 @@
-import type { ResolverHints } from '../connector/types.ts';
-import type { NormalizedEdge, NormalizedNode } from '../model/index.ts';
+import type { NormalizedEdge, NormalizedNode, ResolverHints } from '../model/index.ts';
 import { resolvedEdge } from './resolved-edge.ts';
 import { findScriptReferences } from './script-references.ts';
 

@@ -1,7 +1,8 @@
-import type { ResolverHints } from '../connector/types.ts';
-import type { EdgeType, ExtractionScope, NodeType, NormalizedEdge, NormalizedGraph, NormalizedNode } from '../model/index.ts';
+import type { EdgeType, ExtractionScope, NodeType, NormalizedEdge, NormalizedGraph, NormalizedNode, ResolverHints } from '../model/index.ts';
+import { cloudLoginsOf } from '../model/index.ts';
 import { resolveAuthEdges } from './auth-edges.ts';
 import { resolveCallerEdges } from './caller-edges.ts';
+import { resolveFederationEdges } from './federation-edges.ts';
 
 // The EdgeResolver (seed 003 "Import-by-Type Pattern"): takes the per-connector graphs of one
 // tenant and adds the edges no single connector can see. Each edge goes into the graph of the
@@ -39,7 +40,7 @@ export class EdgeResolver {
     const owner = new Map<string, number>();
     inputs.forEach((input, index) => input.graph.nodes.forEach((n) => owner.set(n.nodeId, index)));
 
-    const found: NormalizedEdge[] = [...resolveAuthEdges(allNodes)];
+    const found: NormalizedEdge[] = [...resolveAuthEdges(allNodes), ...resolveFederationEdges(allNodes)];
     for (const input of inputs) {
       if (!input.hints) continue;
       const nodes = new Map(input.graph.nodes.map((n) => [n.nodeId, n]));
@@ -57,17 +58,18 @@ export class EdgeResolver {
       counts[edge.edgeType] = (counts[edge.edgeType] ?? 0) + 1;
     }
 
-    const entraIdentityComplete = inputs.some(
-      (i) => i.graph.nodes.some((n) => n.sourceSystem === 'entra_id') && isComplete(i.graph.extractionScope, 'identity'),
-    );
-    // Inbound links (Entra app → ServiceNow user) sit in the Entra graph: they are complete when
-    // every other source's OAuth registrations and users were read whole in this run (an Entra
-    // run alone saw none of them, so it can say nothing about these links being gone).
-    const inboundSources = inputs.filter((i) => i.graph.nodes.some((n) => n.nodeType === 'credential' && n.sourceSystem !== 'entra_id'));
+    // Cross-system edges end in an identity provider's graph: their absence means "gone" only when
+    // that graph's principals (and, for federation, its credentials) were read completely.
+    const providers = inputs.filter((i) => isIdentityProvider(i.graph));
+    const healthy = !options.someConnectorFailed;
+    const principalsComplete = healthy && providers.some((i) => isComplete(i.graph.extractionScope, 'identity'));
+    const federationComplete = healthy && providers.some((i) => isComplete(i.graph.extractionScope, 'identity') && isComplete(i.graph.extractionScope, 'credential'));
+    // Inbound links (a provider's app → another source's user) sit in the provider's graph: they
+    // are complete when every other source's OAuth registrations and users were read whole in
+    // this run (a provider run alone saw none of them, so it can say nothing about them being gone).
+    const inboundSources = inputs.filter((i) => !isIdentityProvider(i.graph) && i.graph.nodes.some((n) => n.nodeType === 'credential'));
     const inboundSourcesComplete =
-      !options.someConnectorFailed &&
-      inboundSources.length > 0 &&
-      inboundSources.every((i) => isComplete(i.graph.extractionScope, 'credential') && isComplete(i.graph.extractionScope, 'identity'));
+      healthy && inboundSources.length > 0 && inboundSources.every((i) => isComplete(i.graph.extractionScope, 'credential') && isComplete(i.graph.extractionScope, 'identity'));
     const graphs = inputs.map((input, index) => {
       const edges = [...input.graph.edges, ...(added[index] ?? [])];
       const nodes = markExternalReach(input.graph.nodes, edges);
@@ -76,7 +78,7 @@ export class EdgeResolver {
         nodes,
         edges,
         ...(input.graph.extractionScope
-          ? { extractionScope: resolvedScope(input.graph, input.hints !== undefined, entraIdentityComplete && !options.someConnectorFailed, inboundSourcesComplete) }
+          ? { extractionScope: resolvedScope(input.graph, input.hints !== undefined, { principalsComplete, federationComplete, inboundSourcesComplete }) }
           : {}),
       };
     });
@@ -88,8 +90,17 @@ function isComplete(scope: ExtractionScope | undefined, type: NodeType): boolean
   return !scope || scope.completeNodeTypes.includes(type);
 }
 
+/** A graph holding principals other sources' credentials can name by client id (an identity provider's). */
+function isIdentityProvider(graph: NormalizedGraph): boolean {
+  return graph.nodes.some((n) => n.nodeType === 'identity' && n.properties.identitySubtype !== 'oauth_app' && Boolean(n.properties.appId));
+}
+
 /** Adds the resolver's edge types to a graph's scope when everything they are built from was complete. */
-function resolvedScope(graph: NormalizedGraph, hasHints: boolean, authTargetsComplete: boolean, inboundSourcesComplete: boolean): ExtractionScope {
+function resolvedScope(
+  graph: NormalizedGraph,
+  hasHints: boolean,
+  complete: { principalsComplete: boolean; federationComplete: boolean; inboundSourcesComplete: boolean },
+): ExtractionScope {
   const scope = graph.extractionScope as ExtractionScope;
   const types = new Set(scope.completeEdgeTypes);
   if (hasHints) {
@@ -97,15 +108,19 @@ function resolvedScope(graph: NormalizedGraph, hasHints: boolean, authTargetsCom
       if (needs.every((t) => scope.completeNodeTypes.includes(t))) types.add(edgeType);
     }
   }
-  const ownsOAuthCredentials = graph.nodes.some((n) => n.nodeType === 'credential' && n.sourceSystem !== 'entra_id');
-  if (ownsOAuthCredentials || (hasHints && graph.nodes.every((n) => n.sourceSystem !== 'entra_id'))) {
+  const foreign = !isIdentityProvider(graph);
+  const ownsCredentials = foreign && graph.nodes.some((n) => n.nodeType === 'credential');
+  if (ownsCredentials || (hasHints && foreign)) {
     for (const t of AUTH_TYPES) {
-      if (authTargetsComplete && scope.completeNodeTypes.includes('credential')) types.add(t);
+      if (complete.principalsComplete && scope.completeNodeTypes.includes('credential')) types.add(t);
       else types.delete(t);
     }
   }
-  if (graph.nodes.some((n) => n.nodeType === 'identity' && n.sourceSystem === 'entra_id')) {
-    if (inboundSourcesComplete && scope.completeNodeTypes.includes('identity')) types.add('AUTHENTICATES_TO');
+  // Federation edges (automation USES another source's credential) share USES with the graph's own.
+  const federates = foreign && graph.nodes.some((n) => n.nodeType === 'automation' && cloudLoginsOf(n.properties.oidcLogins).length > 0);
+  if (federates && !complete.federationComplete) types.delete('USES');
+  if (!foreign) {
+    if (complete.inboundSourcesComplete && scope.completeNodeTypes.includes('identity')) types.add('AUTHENTICATES_TO');
     else types.delete('AUTHENTICATES_TO');
   }
   return { ...scope, completeEdgeTypes: [...types].sort() };

@@ -4,7 +4,7 @@ import type { EdgeProperties, EdgeType, NormalizedEdge, NormalizedNode } from '.
 // One edge the resolver inferred, with the provenance evidence packs need (seed 003 ResolvedEdge).
 
 export interface ResolverRule {
-  rule: 'auth_by_client_id' | 'inbound_oauth_client' | 'script_text_script_include' | 'script_text_rest_message' | 'run_as_field' | 'business_rule_table';
+  rule: 'auth_by_client_id' | 'inbound_oauth_client' | 'secret_beside_client_id' | 'oidc_federation' | 'script_text_script_include' | 'script_text_rest_message' | 'run_as_field' | 'business_rule_table';
   detail: string;
   sourceRecordIds: string[];
 }

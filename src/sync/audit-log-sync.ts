@@ -1,4 +1,4 @@
-import type { ConnectorInstance } from '../connector/connectors-config.ts';
+import type { ConnectorInstance } from './connectors-config.ts';
 import type { AuditRecord, SyncCursor } from '../connector/types.ts';
 import { outboxMessagesForSync } from '../events/outbox-messages.ts';
 import type { JsonObject, SyncState } from '../model/index.ts';

@@ -1,4 +1,4 @@
-import type { ConnectorInstance } from '../connector/connectors-config.ts';
+import type { ConnectorInstance } from './connectors-config.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 
 /** Days before the source's audit retention runs out at which a protective baseline is taken. */

@@ -1,7 +1,7 @@
-import { collectTenantGraphs } from '../connector/run-connectors.ts';
-import type { ConnectorRunStats } from '../connector/run-connectors.ts';
+import { collectTenantGraphs } from './run-connectors.ts';
+import type { ConnectorRunStats } from './run-connectors.ts';
 import type { RetryNotice } from '../connector/http-client.ts';
-import type { ConnectorInstance } from '../connector/connectors-config.ts';
+import type { ConnectorInstance } from './connectors-config.ts';
 import type { ProgressEvent } from '../connector/types.ts';
 import { syncCompletedEnvelope } from '../events/envelope.ts';
 import { toOutbox } from '../events/outbox-messages.ts';

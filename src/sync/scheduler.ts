@@ -1,5 +1,5 @@
 import { CronExpressionParser } from 'cron-parser';
-import type { ConnectorInstance } from '../connector/connectors-config.ts';
+import type { ConnectorInstance } from './connectors-config.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 import { runTenantSync } from './run-tenant-sync.ts';
 import type { TenantSyncOptions, TenantSyncReport } from './run-tenant-sync.ts';

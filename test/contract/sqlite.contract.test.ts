@@ -1,7 +1,9 @@
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { StoreBusyError } from '../../src/storage/sqlite/busy.ts';
 import { SqliteStorageAdapter } from '../../src/storage/sqlite/SqliteStorageAdapter.ts';
 import { applyGraph } from '../../src/sync/apply-graph.ts';
 import { freshTenant, sampleTenant } from '../support/sample-tenant.ts';
@@ -40,6 +42,30 @@ describe('sqlite adapter', () => {
     const renamed = { ...graph, syncId: 's-12', transformedAt: '2026-02-01T00:00:00.000Z', nodes: graph.nodes.map((n, i) => (i === 0 ? { ...n, displayName: 'renamed' } : n)) };
     await applyGraph(storage, renamed);
     expect(storage.historyStats(tenantId).nodeVersions).toBe(before.nodeVersions + 1);
+    await storage.close();
+  });
+
+  it('a writer waits for another process’s write without blocking its event loop, then names the sync that holds the file', async () => {
+    const filePath = tempDb();
+    const tenantId = freshTenant();
+    const storage = SqliteStorageAdapter.open({ filePath, busyTimeoutMs: 400 });
+    await storage.saveSyncState(tenantId, { syncId: 'big-load', tenantId, connectorId: 'synthetic', mode: 'full', status: 'running', startedAt: '2026-11-29T10:00:00.000Z', errors: [] });
+    // Another process (another connection) holds the write lock, as a long commit does.
+    const other = new Database(filePath);
+    other.pragma('busy_timeout = 0');
+    other.exec('BEGIN IMMEDIATE');
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    const graph = sampleTenant(tenantId);
+    const refused = await applyGraph(storage, graph).catch((e: unknown) => e);
+    clearInterval(timer);
+    expect(refused).toBeInstanceOf(StoreBusyError);
+    expect((refused as Error).message).toMatch(/sync sample-sync-1 could not commit.*running: sync big-load of synthetic since 2026-11-29T10:00:00.000Z/);
+    expect(ticks).toBeGreaterThan(3); // the wait gave the event loop back
+    expect(await storage.lastCompletedSync(tenantId, graph.connectorId)).toBeNull();
+    other.exec('ROLLBACK');
+    other.close();
+    expect((await applyGraph(storage, graph)).nodesCreated).toBe(graph.nodes.length);
     await storage.close();
   });
 });

@@ -1,7 +1,7 @@
 // Run as a child process by the fault tests: sync the fixture sources into Neo4j, then relay the
 // outbox but die (SIGKILL, no clean-up) right after Kafka accepted the first batch and before
 // that batch is marked sent — the worst moment for an at-least-once pipeline.
-import { startDemoSources } from '../../src/connector/demo-sources.ts';
+import { startDemoSources } from '../../src/sync/demo-sources.ts';
 import { KafkaSink, kafkaClient } from '../../src/events/kafka-sink.ts';
 import type { MessageSink } from '../../src/events/kafka-sink.ts';
 import { relayOutbox } from '../../src/events/outbox-relay.ts';

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticTenant } from '../../bench/synthetic/tenant.ts';
-import { startDemoSources } from '../../src/connector/demo-sources.ts';
+import { startDemoSources } from '../../src/sync/demo-sources.ts';
 import type { Envelope } from '../../src/events/envelope.ts';
 import { KafkaSink, kafkaClient } from '../../src/events/kafka-sink.ts';
 import { relayOutbox } from '../../src/events/outbox-relay.ts';

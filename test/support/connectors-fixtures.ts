@@ -15,11 +15,13 @@ export const FIXTURE_SECRETS = [
   'fixture-snow-password-7Hk!x',
   'Qx~fixture-graph-app-secret-should-never-leak',
   'fixture-oauth-entity-client-secret-91ZZ',
+  'github_pat_fixture_11AAAA_not_a_real_token_9Zq',
 ];
 
 export const FIXTURE_ENV = {
   ENTRA_CLIENT_SECRET: 'fixture-entra-secret-Q7v~Xp2',
   SERVICENOW_PASSWORD: 'fixture-snow-password-7Hk!x',
+  GITHUB_TOKEN: 'github_pat_fixture_11AAAA_not_a_real_token_9Zq',
 };
 
 export interface FastPolicy {
@@ -67,5 +69,16 @@ export function serviceNowConfig(server: ReplayServer, scenario: string, policy:
     connectorId: 'servicenow-contoso',
     credentials: { type: 'basic', username: 'svc_authgraph_reader', password: { env: 'SERVICENOW_PASSWORD' } },
     sourceConfig: { instanceUrl: base, instanceId: SN_INSTANCE, pageSize: 3, ...sourceConfig },
+  };
+}
+
+export function gitHubConfig(server: ReplayServer, scenario: string, policy: FastPolicy = {}, sourceConfig: Record<string, unknown> = {}, credentials?: ConnectorConfig['credentials']): ConnectorConfig {
+  const base = server.scenarioUrl('github', scenario);
+  const { _server, ...rest } = common(server, policy);
+  return {
+    ...rest,
+    connectorId: 'github-contoso',
+    credentials: credentials ?? { type: 'pat', token: { env: 'GITHUB_TOKEN' } },
+    sourceConfig: { organization: 'contoso', apiBaseUrl: base, pageSize: 2, ...sourceConfig },
   };
 }

@@ -1,10 +1,11 @@
-import { collectTenantGraphs } from '../../src/connector/run-connectors.ts';
-import type { TenantCollection } from '../../src/connector/run-connectors.ts';
+import { collectTenantGraphs } from '../../src/sync/run-connectors.ts';
+import type { TenantCollection } from '../../src/sync/run-connectors.ts';
 import type { ReplayServer } from '../../src/connector/replay-server.ts';
 import { entraIdConnector } from '../../connectors/entra-id/index.ts';
+import { gitHubConnector } from '../../connectors/github/index.ts';
 import { serviceNowConnector } from '../../connectors/servicenow/index.ts';
 import type { EdgeType, NodeType, NormalizedEdge, NormalizedGraph, NormalizedNode } from '../../src/model/index.ts';
-import { entraConfig, serviceNowConfig } from './connectors-fixtures.ts';
+import { entraConfig, gitHubConfig, serviceNowConfig } from './connectors-fixtures.ts';
 import type { FastPolicy } from './connectors-fixtures.ts';
 
 // Runs fixture scenarios through the real pipeline (HTTP → extract → transform → resolve →
@@ -12,19 +13,20 @@ import type { FastPolicy } from './connectors-fixtures.ts';
 
 export async function runScenario(
   server: ReplayServer,
-  scenarios: { entra?: string; servicenow?: string },
+  scenarios: { entra?: string; servicenow?: string; github?: string },
   policy: FastPolicy = {},
-  syncId = `sync-${scenarios.entra ?? '-'}-${scenarios.servicenow ?? '-'}`,
+  syncId = `sync-${scenarios.entra ?? '-'}-${scenarios.servicenow ?? '-'}-${scenarios.github ?? '-'}`,
 ): Promise<TenantCollection> {
   const instances = [
     ...(scenarios.entra ? [{ connector: entraIdConnector, config: entraConfig(server, scenarios.entra, policy) }] : []),
     ...(scenarios.servicenow ? [{ connector: serviceNowConnector, config: serviceNowConfig(server, scenarios.servicenow, policy) }] : []),
+    ...(scenarios.github ? [{ connector: gitHubConnector, config: gitHubConfig(server, scenarios.github, policy) }] : []),
   ];
   return collectTenantGraphs(instances, { syncId });
 }
 
-export function graphOf(run: TenantCollection, source: 'entra_id' | 'servicenow'): NormalizedGraph {
-  const id = source === 'entra_id' ? 'entra-contoso' : 'servicenow-contoso';
+export function graphOf(run: TenantCollection, source: 'entra_id' | 'servicenow' | 'github'): NormalizedGraph {
+  const id = { entra_id: 'entra-contoso', servicenow: 'servicenow-contoso', github: 'github-contoso' }[source];
   const graph = run.graphs.find((g) => g.connectorId === id);
   if (!graph) throw new Error(`no ${source} graph: ${JSON.stringify(run.connectors.map((c) => c.failure))}`);
   return graph;

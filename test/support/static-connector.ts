@@ -1,4 +1,4 @@
-import type { ConnectorInstance } from '../../src/connector/connectors-config.ts';
+import type { ConnectorInstance } from '../../src/sync/connectors-config.ts';
 import type { Connector, RawExtraction } from '../../src/connector/types.ts';
 import { EDGE_TYPES, NODE_TYPES } from '../../src/model/index.ts';
 import type { NormalizedGraph } from '../../src/model/index.ts';

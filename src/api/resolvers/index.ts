@@ -34,8 +34,8 @@ export function createResolvers(typeDefs: DocumentNode): ResolverMap {
     recordResolvers,
     evidenceResolvers,
     driftResolvers,
-    postureResolvers,
     auditResolvers,
+    postureResolvers,
   );
   return enforceRoles(typeDefs, { ...capHeavyFields(resolvers), DateTime: DateTimeResolver, JSONObject: JSONObjectResolver, JSON: JSONResolver });
 }

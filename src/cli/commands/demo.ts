@@ -1,4 +1,4 @@
-import { startDemoSources } from '../../connector/demo-sources.ts';
+import { startDemoSources } from '../../sync/demo-sources.ts';
 import { runTenantSync } from '../../sync/run-tenant-sync.ts';
 import type { Command } from '../command.ts';
 import { printTenantSummary } from './summary.ts';
@@ -6,7 +6,7 @@ import { formatReport } from './sync.ts';
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'sync the fixture Entra ID and ServiceNow tenants into an embedded store and print what Authgraph sees',
+  summary: 'sync the fixture Entra ID, ServiceNow and GitHub tenants into an embedded store and print what Authgraph sees',
   usage: 'authgraph demo',
   async run(_args, ctx) {
     // Real connectors over real HTTP against the local replay server, into the configured store
@@ -15,7 +15,7 @@ export const demoCommand: Command = {
     const sources = await startDemoSources();
     const storage = await ctx.storage();
     try {
-      ctx.out(`Authgraph demo: syncing Entra ID and ServiceNow fixture tenants served at ${sources.server.url}`);
+      ctx.out(`Authgraph demo: syncing the Entra ID, ServiceNow and GitHub fixture sources served at ${sources.server.url}`);
       const report = await runTenantSync(storage, sources.instances, { mode: 'full' });
       ctx.out(formatReport(report));
       ctx.out('');

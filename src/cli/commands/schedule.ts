@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { instancesFromConfig, loadConnectorsConfig } from '../../connector/connectors-config.ts';
+import { instancesFromConfig, loadConnectorsConfig } from '../../sync/connectors-config.ts';
 import { SyncScheduler } from '../../sync/scheduler.ts';
 import { UsageError } from '../command.ts';
 import type { Command } from '../command.ts';

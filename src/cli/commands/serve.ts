@@ -6,7 +6,7 @@ import { dashboardAssets } from '../../api/dashboard/bundle.ts';
 import { playgroundAssets } from '../../api/playground/bundle.ts';
 import { startApiServer } from '../../api/server.ts';
 import { connectorSyncLauncher } from '../../api/sync-launcher.ts';
-import { instancesFromConfig, loadConnectorsConfig } from '../../connector/connectors-config.ts';
+import { instancesFromConfig, loadConnectorsConfig } from '../../sync/connectors-config.ts';
 import { parseNormalizedGraphOrThrow } from '../../model/index.ts';
 import type { StorageAdapter } from '../../storage/StorageAdapter.ts';
 import { applyGraph } from '../../sync/apply-graph.ts';

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { instancesFromConfig, loadConnectorsConfig } from '../../connector/connectors-config.ts';
-import type { ConnectorInstance } from '../../connector/connectors-config.ts';
-import { startDemoSources } from '../../connector/demo-sources.ts';
+import { instancesFromConfig, loadConnectorsConfig } from '../../sync/connectors-config.ts';
+import type { ConnectorInstance } from '../../sync/connectors-config.ts';
+import { startDemoSources } from '../../sync/demo-sources.ts';
 import { runTenantSync } from '../../sync/run-tenant-sync.ts';
 import type { TenantSyncReport } from '../../sync/run-tenant-sync.ts';
 import { runAuditLogSync } from '../../sync/audit-log-sync.ts';

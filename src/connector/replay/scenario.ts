@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, normalize, sep } from 'node:path';
 import { z } from 'zod';
 import { parseOrThrow } from '../../model/index.ts';
@@ -19,13 +19,17 @@ export const ReplayFault = z.object({
   times: z.number().int().positive().optional(),
   /** Only on this page (0-based) of the collection. */
   page: z.number().int().nonnegative().optional(),
+  /** Extra response headers, e.g. GitHub's `X-RateLimit-Remaining: 0` on a primary-limit 403. */
+  headers: z.record(z.string(), z.string()).optional(),
+  /** Sets `X-RateLimit-Reset` to this many seconds after the answer (GitHub's primary limit). */
+  resetInSeconds: z.number().nonnegative().optional(),
 });
 export type ReplayFault = z.infer<typeof ReplayFault>;
 
 export const ScenarioFile = z.object({
   description: z.string().optional(),
   base: z.string().optional(),
-  paging: z.enum(['odata', 'servicenow']).optional(),
+  paging: z.enum(['odata', 'servicenow', 'github']).optional(),
   auth: z
     .object({
       tenantId: z.string().optional(),
@@ -33,6 +37,11 @@ export const ScenarioFile = z.object({
       clientSecret: z.string().optional(),
       username: z.string().optional(),
       password: z.string().optional(),
+      /** GitHub: a token (fine-grained PAT) the API accepts as `Bearer`. */
+      githubToken: z.string().optional(),
+      /** GitHub App id whose JWT may exchange for an installation token (key registered at run time). */
+      githubAppId: z.string().optional(),
+      githubInstallationId: z.string().optional(),
       /** Scopes the token endpoint grants (default: Microsoft Graph's, one per national cloud). */
       scopes: z.array(z.string()).optional(),
     })
@@ -49,14 +58,14 @@ export interface Scenario {
   source: string;
   name: string;
   dirs: string[];
-  paging: 'odata' | 'servicenow';
+  paging: 'odata' | 'servicenow' | 'github';
   auth: NonNullable<ScenarioFile['auth']>;
   faults: ReplayFault[];
   emptyCollections: boolean;
   missing: Set<string>;
 }
 
-const PAGING_BY_SOURCE: Record<string, 'odata' | 'servicenow'> = { 'entra-id': 'odata', servicenow: 'servicenow' };
+const PAGING_BY_SOURCE: Record<string, Scenario['paging']> = { 'entra-id': 'odata', servicenow: 'servicenow', github: 'github' };
 
 export function loadScenario(root: string, source: string, name: string, seen: string[] = []): Scenario {
   if (!/^[a-z0-9-]+$/.test(source) || !/^[a-z0-9-]+$/.test(name)) throw new Error(`bad scenario name ${source}/${name}`);
@@ -87,6 +96,18 @@ export function fixtureFor(scenario: Scenario, path: string): unknown {
   for (const dir of scenario.dirs) {
     const file = join(dir, relative);
     if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  }
+  return undefined;
+}
+
+/** A recorded file served as is (GitHub raw contents: workflow YAML, CODEOWNERS); undefined if none. */
+export function rawFileFor(scenario: Scenario, path: string): string | undefined {
+  if (scenario.missing.has(path)) return undefined;
+  const relative = normalize(path.replace(/^\/+/, ''));
+  if (relative.startsWith('..') || relative.includes(`${sep}..`)) return undefined;
+  for (const dir of scenario.dirs) {
+    const file = join(dir, relative);
+    if (existsSync(file) && statSync(file).isFile() && !file.endsWith('.json')) return readFileSync(file, 'utf8');
   }
   return undefined;
 }

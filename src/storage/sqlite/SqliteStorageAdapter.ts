@@ -59,7 +59,10 @@ interface OutboxRow {
   sent_at: string | null;
 }
 
-const DEFAULT_BUSY_TIMEOUT_MS = 30_000;
+/** How long a writer waits for another process's write before it gives up with a clear error. */
+const DEFAULT_BUSY_TIMEOUT_MS = 120_000;
+/** SQLite's own (thread-blocking) busy wait per attempt; the rest of the wait yields (write()). */
+const BUSY_SLICE_MS = 20;
 const LIST_BATCH = 500;
 const iso = (time: string) => new Date(time).toISOString();
 const parseNode = (json: string) => JSON.parse(json) as NormalizedNode;
@@ -88,7 +91,10 @@ export class SqliteStorageAdapter implements StorageAdapter {
   private readonly s: ReturnType<typeof prepare>;
   private readonly eventStatements = new Map<string, Statement>();
 
-  private constructor(private readonly db: Db) {
+  private constructor(
+    private readonly db: Db,
+    private readonly busyTimeoutMs: number,
+  ) {
     this.s = prepare(db);
   }
 
@@ -102,13 +108,13 @@ export class SqliteStorageAdapter implements StorageAdapter {
     }
     const db = new Database(filePath);
     try {
-      applyPragmas(db, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
+      applyPragmas(db, BUSY_SLICE_MS);
       applySchema(db);
     } catch (error) {
       db.close();
       throw error;
     }
-    return new SqliteStorageAdapter(db);
+    return new SqliteStorageAdapter(db, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
   }
 
   // --- graph reads ---
@@ -294,7 +300,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
   // --- sync state ---
 
   async saveSyncState(tenantId: string, state: SyncState): Promise<void> {
-    this.write(() => {
+    await this.write(() => {
       this.putSyncState(tenantId, state);
       this.s.bumpVersion.run(tenantId);
     });
@@ -355,7 +361,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
   async commitSync(tenantId: string, commit: SyncCommit): Promise<void> {
     const at = iso(commit.syncState.validAt ?? commit.syncState.startedAt);
     const { changes, connectorId } = commit;
-    this.write(() => {
+    await this.write(() => {
       for (const id of changes.removeEdgeIds) this.removeEdge(tenantId, id, at);
       for (const node of changes.upsertNodes) {
         this.writeNode(tenantId, node, at, connectorId);
@@ -403,14 +409,14 @@ export class SqliteStorageAdapter implements StorageAdapter {
 
   async markOutboxSent(keys: readonly OutboxKey[], sentAt: string): Promise<void> {
     if (keys.length === 0) return;
-    this.write(() => {
+    await this.write(() => {
       for (const { tenantId, outboxId } of keys) this.s.outboxMarkSent.run(sentAt, tenantId, outboxId);
     });
   }
 
   async enqueueOutbox(tenantId: string, messages: readonly OutboxMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    this.write(() => this.enqueue(tenantId, messages));
+    await this.write(() => this.enqueue(tenantId, messages));
   }
 
   async outboxStats(): Promise<{ pending: number; sent: number }> {
@@ -430,7 +436,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
   }
 
   async releaseLease(key: string, owner: string): Promise<void> {
-    this.write(() => this.s.leaseRelease.run(key, owner));
+    await this.write(() => this.s.leaseRelease.run(key, owner));
   }
 
   /** How much history a tenant keeps (tests and benchmarks), counted as the memory adapter does. */
@@ -458,15 +464,22 @@ export class SqliteStorageAdapter implements StorageAdapter {
   }
 
   /**
-   * A write transaction, taken at once (IMMEDIATE) so two writers queue on busy_timeout instead of
-   * failing half-way. When the wait runs out, the error names the sync that holds the file.
+   * A write transaction, taken at once (IMMEDIATE) so two writers queue instead of failing half-way.
+   * SQLite's own busy wait blocks the thread, so it is kept short (BUSY_SLICE_MS) and the wait for
+   * another process's write goes on here between event-loop turns: a server keeps answering reads
+   * while a CLI load commits. When the whole wait runs out, the error names the sync that holds
+   * the file.
    */
-  private write<T>(fn: () => T, syncId?: string): T {
-    try {
-      return this.db.transaction(fn).immediate();
-    } catch (error) {
-      if (isBusy(error)) throw new StoreBusyError(this.db, syncId, error);
-      throw error;
+  private async write<T>(fn: () => T, syncId?: string): Promise<T> {
+    const started = Date.now();
+    for (let pause = 5; ; pause = Math.min(pause * 2, 250)) {
+      try {
+        return this.db.transaction(fn).immediate();
+      } catch (error) {
+        if (!isBusy(error)) throw error;
+        if (Date.now() - started >= this.busyTimeoutMs) throw new StoreBusyError(this.db, syncId, error);
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
     }
   }
 

@@ -1,7 +1,7 @@
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectorSyncLauncher } from '../../../src/api/sync-launcher.ts';
-import { startDemoSources } from '../../../src/connector/demo-sources.ts';
+import { startDemoSources } from '../../../src/sync/demo-sources.ts';
 import type { StorageAdapter } from '../../../src/storage/StorageAdapter.ts';
 import { applyGraph } from '../../../src/sync/apply-graph.ts';
 import { SAMPLE_IDS, freshTenant, sampleTenant } from '../../support/sample-tenant.ts';
@@ -112,8 +112,9 @@ export function defineApiSuite(name: string, harness: ApiSuiteHarness): void {
         const r = await gql(CHAINS, { to: SAMPLE_IDS.graphPrincipal, maxDepth: 6 });
         const hops = r.body.data!.executionChains.edges.flatMap((e: any) => e.node.hops).length;
         expect(hops).toBe(8);
-        // Two walks: back along chain edges, and back along AUTHENTICATES_TO (inbound OAuth).
-        expect(Object.fromEntries(store.calls)).toEqual({ getNodes: 1, queryPaths: 2, getEdgesForNode: 1 });
+        // Two walks: back along chain edges, and back along AUTHENTICATES_TO (inbound OAuth); and
+        // the tenant's data version, which keys the shared answer.
+        expect(Object.fromEntries(store.calls)).toEqual({ dataVersion: 1, getNodes: 1, queryPaths: 2, getEdgesForNode: 1 });
         // A page of nodes with their edges' far ends: the far ends are batched, not read one by one.
         store.reset();
         const page = await gql(`{ nodes(first: 30) { edges { node { id edges(direction: both) { source { id } target { displayName } } } } } }`);

@@ -76,7 +76,8 @@ describe('authgraph serve --demo and its playground (headless Chromium)', () => 
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(served.url);
     // The page never carries a key (DNS rebinding): the user pastes the one the terminal printed.
-    expect(await page.content()).not.toContain('agk_');
+    expect(await page.content()).not.toContain(served.key);
+    expect(await page.content()).not.toMatch(/agk_[A-Za-z0-9]/); // no key at all, only the field's 'agk_…' hint
     await expect.poll(() => page.inputValue('#authgraph-api-key'), { timeout: 30_000 }).toBe('');
     await page.fill('#authgraph-api-key', served.key);
     await page.click('form.authgraph-bar button[type=submit]');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChainVerdicts } from '../../../src/analysis/chain-verdicts.ts';
 import { ReplayServer } from '../../../src/connector/replay-server.ts';
-import type { TenantCollection } from '../../../src/connector/run-connectors.ts';
+import type { TenantCollection } from '../../../src/sync/run-connectors.ts';
 import { MemoryStorageAdapter } from '../../../src/storage/memory/MemoryStorageAdapter.ts';
 import { applyGraph } from '../../../src/sync/apply-graph.ts';
 import { ENTRA_TENANT, SN_INSTANCE } from '../../support/connectors-fixtures.ts';
@@ -22,7 +22,9 @@ beforeAll(async () => {
   server = await new ReplayServer().start();
   run = await runScenario(server, { entra: 'happy-path', servicenow: 'chain-verdicts' });
   storage = MemoryStorageAdapter.create();
-  for (const g of run.graphs) await applyGraph(storage, g);
+  // One run: a cross-system edge may end at a node another graph of the same run brings.
+  const runNodeIds = new Set(run.graphs.flatMap((g) => g.nodes.map((n) => n.nodeId)));
+  for (const g of run.graphs) await applyGraph(storage, g, { runNodeIds });
   api = await startTestApi(storage);
 });
 afterAll(async () => {

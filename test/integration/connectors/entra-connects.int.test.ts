@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entraIdConnector } from '../../../connectors/entra-id/index.ts';
 import { parseEntraConfig } from '../../../connectors/entra-id/config.ts';
-import { collectTenantGraphs } from '../../../src/connector/run-connectors.ts';
+import { collectTenantGraphs } from '../../../src/sync/run-connectors.ts';
 import { ReplayServer } from '../../../src/connector/replay-server.ts';
 import { ENTRA_CLIENT_ID, ENTRA_TENANT, entraConfig } from '../../support/connectors-fixtures.ts';
 

@@ -28,13 +28,13 @@ describe('Entra ID: happy path', () => {
     expect(countByType(graph.nodes)).toEqual({
       human_identity: 4,
       identity: 6, // 3 service principals (Microsoft Graph excluded as first party) + 3 app registrations
-      credential: 4,
+      credential: 7, // 2 secrets + 2 certificates + 3 federated identity credentials
       permission: 5, // 3 application + 2 delegated
       role: 3,
       execution_evidence: 2,
       resource: 1,
     });
-    expect(countByType(graph.edges)).toEqual({ OWNED_BY: 5, AUTHENTICATES_AS: 4, GRANTS: 5, HAS_ROLE: 3, EXECUTES_ON: 4 });
+    expect(countByType(graph.edges)).toEqual({ OWNED_BY: 5, AUTHENTICATES_AS: 7, GRANTS: 5, HAS_ROLE: 3, EXECUTES_ON: 4 });
     expect(graph.nodes.some((n) => n.displayName === 'Microsoft Graph' && n.nodeType === 'identity')).toBe(false);
     expect(graph.extractionScope?.completeNodeTypes).toEqual(
       ['credential', 'execution_evidence', 'human_identity', 'identity', 'permission', 'resource', 'role'],
@@ -123,7 +123,7 @@ describe('Entra ID: partial failure', () => {
     expect(stats?.status).toBe('partial');
     expect(stats?.errors.map((e) => e.type).sort()).toEqual(['ENTITY_NOT_FOUND', 'SERVER_ERROR']);
     // What succeeded is there...
-    expect(countByType(graph.nodes)).toMatchObject({ human_identity: 4, identity: 6, credential: 4 });
+    expect(countByType(graph.nodes)).toMatchObject({ human_identity: 4, identity: 6, credential: 7 });
     expect(edges(graph, 'GRANTS', servicePrincipal(graph, 'ServiceNow Integration - Directory Sync'))).toHaveLength(1);
     // ...and what failed can't be deleted by the diff.
     expect(graph.extractionScope?.completeNodeTypes).toEqual(['credential', 'human_identity', 'identity']);

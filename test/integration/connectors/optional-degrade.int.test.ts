@@ -47,7 +47,7 @@ describe('Entra ID: optional collections degrade (fixtures/entra-id/optional-deg
   it('bad credentials still fail the connector', async () => {
     const config = entraConfig(server, 'optional-degrade', fast);
     config.runtime = { ...config.runtime, env: { ENTRA_CLIENT_SECRET: 'wrong-secret-value' } };
-    const { collectTenantGraphs } = await import('../../../src/connector/run-connectors.ts');
+    const { collectTenantGraphs } = await import('../../../src/sync/run-connectors.ts');
     const run = await collectTenantGraphs([{ connector: entraIdConnector, config }], { syncId: 'bad-creds' });
     expect(run.connectors[0]).toMatchObject({ status: 'failed', failure: { type: 'AUTH_FAILURE' } });
   });

@@ -29,7 +29,7 @@ const total = (results: DiffResult[], key: 'nodesDeleted' | 'edgesRemoved' | 'no
 describe('scenario syncs after a happy-path baseline', () => {
   it('syncing the same tenant again produces no events', async () => {
     const { before, after } = await syncSequence({ entra: 'happy-path', servicenow: 'happy-path' }, { entra: 'happy-path', servicenow: 'happy-path' });
-    expect(total(before, 'nodesCreated')).toBe(25 + 45);
+    expect(total(before, 'nodesCreated')).toBe(28 + 45); // Entra 28 (3 federated credentials) + ServiceNow 45
     expect(after.flatMap((r) => r.events)).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectTenantGraphs } from '../../../src/connector/run-connectors.ts';
-import { startDemoSources } from '../../../src/connector/demo-sources.ts';
-import type { DemoSources } from '../../../src/connector/demo-sources.ts';
+import { collectTenantGraphs } from '../../../src/sync/run-connectors.ts';
+import { startDemoSources } from '../../../src/sync/demo-sources.ts';
+import type { DemoSources } from '../../../src/sync/demo-sources.ts';
 import { ReplayServer } from '../../../src/connector/replay-server.ts';
 import type { NormalizedEdge, NormalizedGraph, NormalizedNode } from '../../../src/model/index.ts';
 import { FIXED_NOW, FIXTURE_SECRETS } from '../../support/connectors-fixtures.ts';
@@ -121,11 +121,14 @@ describe('demo config and run statistics', () => {
   it('runs fixtures/demo/connectors.json against the replay server and reports calls and timings', async () => {
     const progress: string[] = [];
     const run = await collectTenantGraphs(demo.instances, { syncId: 'demo-1', onProgress: (e) => progress.push(`${e.connectorId}:${e.phase}`) });
-    expect(run.graphs.map((g) => g.connectorId).sort()).toEqual(['entra-contoso', 'servicenow-contoso']);
+    expect(run.graphs.map((g) => g.connectorId).sort()).toEqual(['entra-contoso', 'github-contoso', 'servicenow-contoso']);
     const calls = Object.fromEntries(run.connectors.map((c) => [c.connectorId, c.apiCalls]));
     // Page size 100. Entra: health (token + organization) + extract (token + 6 collections + 3 app
-    // role assignment calls). ServiceNow: health + 16 tables (basic auth, no token call).
-    expect(calls).toEqual({ 'entra-contoso': 12, 'servicenow-contoso': 17 });
+    // role assignment calls + 3 federated credential calls). ServiceNow: health + 16 tables (basic
+    // auth, no token call). GitHub: health + organization + 12 org lists (members twice, by role; one
+    // team's members) + per repository 5 lists and CODEOWNERS (one path or three), per environment
+    // 2 lists, per workflow file 1 — see test/integration/connectors/github-scenarios.int.test.ts.
+    expect(calls).toEqual({ 'entra-contoso': 15, 'servicenow-contoso': 17, 'github-contoso': 51 });
     for (const c of run.connectors) expect(c.timingsMs.total).toBeGreaterThan(0);
     expect(run.timingsMs.total).toBeLessThan(10_000);
     expect(progress).toEqual(expect.arrayContaining(['entra-contoso:healthCheck', 'servicenow-contoso:extract', '*:resolve']));

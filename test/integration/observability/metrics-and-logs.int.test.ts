@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { startDemoSources } from '../../../src/connector/demo-sources.ts';
-import type { DemoSources } from '../../../src/connector/demo-sources.ts';
+import { startDemoSources } from '../../../src/sync/demo-sources.ts';
+import type { DemoSources } from '../../../src/sync/demo-sources.ts';
 import { KafkaSink, kafkaClient } from '../../../src/events/kafka-sink.ts';
 import type { MessageSink } from '../../../src/events/kafka-sink.ts';
 import { OutboxRelayLoop } from '../../../src/events/outbox-relay.ts';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { findExecutionChains } from '../../../src/analysis/execution-chains.ts';
-import { startDemoSources } from '../../../src/connector/demo-sources.ts';
-import type { DemoSources } from '../../../src/connector/demo-sources.ts';
+import { startDemoSources } from '../../../src/sync/demo-sources.ts';
+import type { DemoSources } from '../../../src/sync/demo-sources.ts';
 import { Envelope } from '../../../src/events/envelope.ts';
 import { TOPICS } from '../../../src/events/topics.ts';
 import { MemoryStorageAdapter } from '../../../src/storage/memory/MemoryStorageAdapter.ts';
@@ -21,13 +21,14 @@ afterEach(async () => {
 const SP_NAME = 'ServiceNow Integration - Directory Sync';
 
 describe('runTenantSync', () => {
-  it('syncs both connectors, joins the cross-system chain and queues every event in the outbox', async () => {
+  it('syncs the three connectors, joins the cross-system chains and queues every event in the outbox', async () => {
     sources = await startDemoSources();
     const storage = MemoryStorageAdapter.create();
     const report = await runTenantSync(storage, sources.instances, { mode: 'full', syncId: 'sync-a' });
     expect(report.outcomes.map((o) => [o.connectorId, o.status])).toEqual([
       ['entra-contoso', 'completed'],
       ['servicenow-contoso', 'completed'],
+      ['github-contoso', 'completed'],
     ]);
     const sp = (await storage.getNodesByType('demo', 'identity')).find((n) => n.displayName === SP_NAME)!;
     const chains = await findExecutionChains(storage, 'demo', { to: sp.nodeId });
@@ -35,9 +36,9 @@ describe('runTenantSync', () => {
     const events = await storage.queryEvents('demo', { limit: 10_000 });
     const pending = await storage.pendingOutbox(10_000);
     // One outbox row per event plus one sync-completed notice per connector.
-    expect(pending).toHaveLength(events.length + 2);
+    expect(pending).toHaveLength(events.length + 3);
     const envelopes = pending.map((m) => Envelope.parse(JSON.parse(m.payload)));
-    expect(envelopes.filter((e) => e.kind === 'sync_completed').map((e) => e.sourceConnector).sort()).toEqual(['entra-contoso', 'servicenow-contoso']);
+    expect(envelopes.filter((e) => e.kind === 'sync_completed').map((e) => e.sourceConnector).sort()).toEqual(['entra-contoso', 'github-contoso', 'servicenow-contoso']);
     expect(new Set(pending.filter((m) => m.topic === TOPICS.graphEvents).map((m) => m.outboxId))).toEqual(new Set(events.map((e) => e.eventId)));
     const records = await storage.listSyncStates('demo');
     expect(records.map((r) => [r.syncId, r.status])).toEqual(expect.arrayContaining([['sync-a.entra-contoso', 'completed'], ['sync-a.servicenow-contoso', 'completed']]));
@@ -49,7 +50,7 @@ describe('runTenantSync', () => {
     await runTenantSync(storage, sources.instances, { mode: 'full', syncId: 'sync-1' });
     const before = await storage.queryEvents('demo', { limit: 10_000 });
     const second = await runTenantSync(storage, sources.instances, { mode: 'full', syncId: 'sync-2' });
-    expect(second.outcomes.map((o) => o.diff?.events)).toEqual([0, 0]);
+    expect(second.outcomes.map((o) => o.diff?.events)).toEqual([0, 0, 0]);
     expect(await storage.queryEvents('demo', { limit: 10_000 })).toHaveLength(before.length);
   });
 
@@ -99,6 +100,7 @@ describe('runTenantSync', () => {
     expect(report.outcomes.map((o) => [o.status, o.error?.type])).toEqual([
       ['failed', 'TIMEOUT'],
       ['failed', 'TIMEOUT'],
+      ['failed', 'TIMEOUT'],
     ]);
     expect((await storage.listNodes('demo', { first: 1 })).nodes).toEqual([]);
   });
@@ -122,6 +124,13 @@ describe('runTenantSync', () => {
     expect(deleted.map((e) => e.entityId)).toEqual([expect.stringContaining('9e0f1a2b-3c4d-4e5f-8a6b-7c8d9e0f1a2b')]);
     // ServiceNow has no delta API: it ran a full extraction and nothing changed.
     expect(second.outcomes.find((o) => o.connectorId === 'servicenow-contoso')?.diff?.events).toBe(0);
+    // GitHub asked every URL of its last read with If-None-Match: all 304, an empty delta.
+    const github = second.outcomes.find((o) => o.connectorId === 'github-contoso')!;
+    expect(github.stats).toMatchObject({ incremental: true, status: "completed" });
+    expect(github.diff?.events).toBe(0);
+    const conditional = sources.server.requestsFor('github', 'happy-path').filter((r) => r.status === 304);
+    expect(conditional.length).toBeGreaterThan(40);
+    expect(sources.server.requestsFor('github', 'happy-path').filter((r) => r.at >= conditional[0]!.at && r.status === 200 && r.path !== '/orgs/contoso')).toEqual([]);
   });
 });
 

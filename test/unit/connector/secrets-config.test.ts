@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { parseConnectorsConfig } from '../../../src/connector/connectors-config.ts';
+import { parseConnectorsConfig } from '../../../src/sync/connectors-config.ts';
 import { FatalConnectorError } from '../../../src/connector/errors.ts';
 import { resolveSecret, Secret } from '../../../src/connector/secrets.ts';
 import { parseEntraConfig } from '../../../connectors/entra-id/config.ts';

@@ -50,7 +50,7 @@ describe('CloudEvents headers on outbox rows', () => {
       ce_type: 'authgraph.graph.created',
       ce_time: '2026-01-01T00:00:30.000Z',
       ce_subject: 'entra_id:t:sp-1',
-      ce_dataschema: 'urn:authgraph:schema:graph-event:v1',
+      ce_dataschema: 'urn:authgraph:schema:graph-event:v2',
       'content-type': 'application/json',
       'x-event-id': 'evt-1',
     });
@@ -60,7 +60,7 @@ describe('CloudEvents headers on outbox rows', () => {
       ce_type: 'authgraph.sync.completed',
       ce_subject: 'sync-1',
       ce_time: '2026-01-01T00:01:00.000Z',
-      ce_dataschema: 'urn:authgraph:schema:sync-completed:v1',
+      ce_dataschema: 'urn:authgraph:schema:sync-completed:v2',
     });
     expect(completed!.headers.ce_id).toBe(JSON.parse(completed!.payload).eventId);
   });
@@ -82,7 +82,7 @@ describe('CloudEvents headers on outbox rows', () => {
     }
     // The schemas reject what the model rejects: a graph event without its event.
     const { event: _dropped, ...noEvent } = JSON.parse(created!.payload) as Record<string, unknown>;
-    expect(validators.get('urn:authgraph:schema:graph-event:v1')!(noEvent)).toBe(false);
+    expect(validators.get('urn:authgraph:schema:graph-event:v2')!(noEvent)).toBe(false);
   });
 });
 

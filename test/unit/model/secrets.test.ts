@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH, REDACTED, findSecrets, findTooDeep, isSecretName, parseNormalizedGraph, redactSecrets, secretValueKind } from '../../../src/model/index.ts';
-import { parseConnectorsConfig } from '../../../src/connector/connectors-config.ts';
+import { parseConnectorsConfig } from '../../../src/sync/connectors-config.ts';
 import { sampleTenant } from '../../support/sample-tenant.ts';
 
 // The one secret detector, both ways: what must be refused and what must pass.
