@@ -8,6 +8,7 @@ import { classifyResource } from '../../src/resolve/business-domain.ts';
 import { parseCodeowners } from './codeowners.ts';
 import type { CodeownersRule } from './codeowners.ts';
 import { ACTIONS_OIDC_ISSUER, GITHUB_PRODUCES, gitHubPermission, ORG_ROLES } from './mappings.ts';
+import { environmentSummary } from './environments.ts';
 import { workflowNode } from './workflow-node.ts';
 
 // GitHub records → normalized graph. People are org members and outside collaborators (by login);
@@ -251,19 +252,4 @@ function permissionPairs(value: unknown): Array<[string, string]> {
     const at = entry.lastIndexOf(':');
     return [entry.slice(0, at), entry.slice(at + 1)];
   });
-}
-
-function environmentSummary(env: R): JsonValue {
-  const rules = Array.isArray(env.protection_rules) ? (env.protection_rules as R[]) : [];
-  const reviewers = rules.flatMap((r) => (Array.isArray(r.reviewers) ? (r.reviewers as R[]) : [])).map((r) => {
-    const who = (r.reviewer ?? {}) as R;
-    return String(who.login ?? who.slug ?? who.name ?? 'unknown');
-  });
-  const policy = (env.deployment_branch_policy ?? null) as R | null;
-  return {
-    name: String(env.name),
-    requiredReviewers: reviewers,
-    waitTimerMinutes: Number(rules.find((r) => r.type === 'wait_timer')?.wait_timer ?? 0),
-    branchPolicy: policy ? (policy.protected_branches ? 'protected_branches' : policy.custom_branch_policies ? 'custom' : 'any') : 'any',
-  };
 }

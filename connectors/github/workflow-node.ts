@@ -6,6 +6,7 @@ import { ownersOf } from './codeowners.ts';
 import type { CodeownersRule } from './codeowners.ts';
 import { AUTONOMOUS_EVENTS, triggerTypeOf } from './mappings.ts';
 import { oidcClaimSets } from './oidc-claims.ts';
+import { environmentSummary } from './environments.ts';
 import { parseWorkflow } from './workflow.ts';
 import type { InputSource, LoginStep, WorkflowFacts } from './workflow.ts';
 
@@ -153,6 +154,7 @@ function loginProperties(login: LoginStep, facts: WorkflowFacts, repo: { fullNam
     oidcPermission: login.idToken,
     secretNames: login.secretNames,
     ...(login.environment ? { environment: login.environment } : {}),
+    ...(login.environment ? { environmentProtection: protectionOf(ctx.environments.get(`${repo.fullName.toLowerCase()}/${login.environment}`)) } : {}),
     claimSets: (login.mode === 'federated' ? oidcClaimSets(login, facts, repo, path) : []) as unknown as JsonValue,
   };
 }
@@ -172,4 +174,9 @@ function permissionList(p: WorkflowFacts['permissions']): string[] {
   if (p === undefined) return ['repository default'];
   if (typeof p === 'string') return [p];
   return Object.entries(p).map(([scope, level]) => `${scope}: ${level}`);
+}
+
+/** What stands between the workflow and its login: the environment's reviewers, wait and branch policy (none when the environment is not configured). */
+function protectionOf(env: R | undefined): JsonValue {
+  return env ? environmentSummary(env) : { name: null, requiredReviewers: [], waitTimerMinutes: 0, branchPolicy: 'any', note: 'environment not configured: created on first use, unprotected' };
 }
