@@ -1,5 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
+// The fault tests stop and restart the jar servers of scripts/services.mjs themselves, so their
+// run uses those servers even where Docker would offer Testcontainers.
+process.env.AUTHGRAPH_TESTCONTAINERS ??= '0';
+
 // Fault tests stop and restart the real Neo4j and Kafka, so they run after the main suite, one
 // file at a time, with nothing else sharing the servers.
 export default defineConfig({

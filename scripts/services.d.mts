@@ -43,3 +43,9 @@ export declare function serviceStatus(options?: {
   services?: ServiceName[];
   env?: NodeJS.ProcessEnv;
 }): Promise<ServiceState[]>;
+
+/** Adds services a test run started and kept (AUTHGRAPH_KEEP_SERVICES=1) to the hand-off file. */
+export declare function recordTestRunServices(names: readonly ServiceName[]): void;
+
+/** Stops the services recorded by recordTestRunServices, and forgets them. */
+export declare function stopTestRunServices(options?: { timeoutMs?: number }): Promise<ServiceName[]>;

@@ -545,6 +545,38 @@ export async function stopServices(options = {}) {
   return names.filter((_, i) => stopped[i]);
 }
 
+// npm test runs two vitest passes (main suite, then the fault suite) over one pair of servers. The
+// first pass keeps what it started (AUTHGRAPH_KEEP_SERVICES=1) and writes the names here; the
+// test script's last step stops exactly those, however the passes ended. Servers a developer
+// started beforehand are never in the file, so they are never stopped.
+const TEST_RUN_FILE = path.join(STATE_DIR, 'test-run-started.json');
+
+/** Adds services a test run started and kept to the hand-off file. */
+export function recordTestRunServices(names) {
+  if (names.length === 0) return;
+  fs.mkdirSync(STATE_DIR, { recursive: true });
+  let recorded = [];
+  try {
+    recorded = JSON.parse(fs.readFileSync(TEST_RUN_FILE, 'utf8'));
+  } catch {
+    // no file yet
+  }
+  fs.writeFileSync(TEST_RUN_FILE, JSON.stringify([...new Set([...recorded, ...names])].filter((n) => SERVICE_NAMES.includes(n))));
+}
+
+/** Stops the services a test run recorded, and forgets them. */
+export async function stopTestRunServices(options = {}) {
+  let recorded;
+  try {
+    recorded = JSON.parse(fs.readFileSync(TEST_RUN_FILE, 'utf8'));
+  } catch {
+    return [];
+  }
+  const stopped = await stopServices({ services: recorded.filter((n) => SERVICE_NAMES.includes(n)), timeoutMs: options.timeoutMs });
+  fs.rmSync(TEST_RUN_FILE, { force: true });
+  return stopped;
+}
+
 /**
  * @param {{ services?: string[], env?: NodeJS.ProcessEnv }} [options]
  */
@@ -564,9 +596,14 @@ export async function serviceStatus(options = {}) {
 // ---------------------------------------------------------------------------------------------
 // Command line
 
-const USAGE = 'usage: node scripts/services.mjs up|down|status [neo4j|kafka]';
+const USAGE = 'usage: node scripts/services.mjs up|down|status [neo4j|kafka]   |   down --test-run (what the last npm test started)';
 
 async function main(argv) {
+  if (argv[0] === 'down' && argv[1] === '--test-run') {
+    const stopped = await stopTestRunServices();
+    if (stopped.length > 0) log(`stopped what the test run started: ${stopped.join(', ')}`);
+    return 0;
+  }
   const [command, ...names] = argv;
   const services = resolveNames(names.length > 0 ? names : undefined);
   switch (command) {

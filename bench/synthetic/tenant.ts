@@ -192,3 +192,72 @@ export function mutateTenant(graph: NormalizedGraph, fraction: number, seed = 7,
   const dedup = new Map(edges.map((e) => [e.edgeId, e]));
   return { ...graph, syncId, transformedAt: new Date(Date.parse(graph.transformedAt) + 86_400_000).toISOString(), nodes, edges: [...dedup.values()] };
 }
+
+/**
+ * mutateTenant's change (same choices for the same seed) made to `graph` itself, for benchmarks
+ * that must not hold two copies of a large graph. `graph` becomes the next extraction; `stored`
+ * keeps the former versions of what changed or went, as a store would hand them out by id.
+ */
+export function mutateTenantInPlace(
+  graph: NormalizedGraph,
+  fraction: number,
+  seed = 7,
+  syncId = 'sync-synthetic-2',
+): { current: NormalizedGraph; stored: { nodes: Map<string, NormalizedNode>; edges: Map<string, NormalizedEdge> } } {
+  const rand = seededRandom(seed);
+  const changes = Math.max(1, Math.round(graph.nodes.length * fraction));
+  const deleted = new Set<string>();
+  const updated = new Set<string>();
+  for (let i = 0; i < changes; i++) {
+    const n = graph.nodes[Math.floor(rand() * graph.nodes.length)]!;
+    const r = rand();
+    if (r < 0.6) updated.add(n.nodeId);
+    else if (r < 0.8) deleted.add(n.nodeId);
+  }
+  const stored = { nodes: new Map<string, NormalizedNode>(), edges: new Map<string, NormalizedEdge>() };
+  const nodes: NormalizedNode[] = [];
+  for (let i = 0; i < graph.nodes.length; i++) {
+    const n = graph.nodes[i]!;
+    if (deleted.has(n.nodeId)) {
+      stored.nodes.set(n.nodeId, n);
+      continue;
+    }
+    if (updated.has(n.nodeId)) {
+      stored.nodes.set(n.nodeId, n);
+      const copy = structuredClone(n);
+      copy.displayName = `${n.displayName} (renamed)`;
+      nodes.push(copy);
+    } else nodes.push(n);
+  }
+  const totalEdges = graph.edges.length;
+  const newCount = Math.round(changes * 0.2);
+  for (let i = 0; i < newCount; i++) nodes.push(makeNode('automation', 10_000_000 + i, rand));
+  const edges: NormalizedEdge[] = [];
+  const ids = new Set<string>();
+  for (const e of graph.edges) {
+    if (deleted.has(e.sourceNodeId) || deleted.has(e.targetNodeId) || rand() < fraction * 0.2) {
+      stored.edges.set(e.edgeId, e);
+      continue;
+    }
+    edges.push(e);
+  }
+  graph.nodes = [];
+  graph.edges = [];
+  const liveAutomations = nodes.filter((n) => n.nodeType === 'automation');
+  const humans = nodes.filter((n) => n.nodeType === 'human_identity');
+  for (const e of edges) ids.add(e.edgeId);
+  for (let i = 0; i < Math.round(totalEdges * fraction * 0.2); i++) {
+    const from = pick(rand, liveAutomations);
+    const to = pick(rand, humans);
+    const edgeId = makeEdgeId('APPROVED_BY', from.nodeId, to.nodeId);
+    const edge: NormalizedEdge = { edgeId, edgeType: 'APPROVED_BY', sourceNodeId: from.nodeId, targetNodeId: to.nodeId, properties: {} };
+    // As mutateTenant's dedupe: a re-added id replaces the one in place (same content here).
+    if (ids.has(edgeId)) continue;
+    ids.add(edgeId);
+    stored.edges.delete(edgeId);
+    edges.push(edge);
+  }
+  ids.clear();
+  const current = { ...graph, syncId, transformedAt: new Date(Date.parse(graph.transformedAt) + 86_400_000).toISOString(), nodes, edges };
+  return { current, stored };
+}

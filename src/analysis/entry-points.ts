@@ -1,3 +1,4 @@
+import { SOURCE_SYSTEMS } from '../model/index.ts';
 import type { NormalizedNode, SourceSystem } from '../model/index.ts';
 
 // Which automations start an execution chain (issue 12). A chain starts at something that runs
@@ -54,3 +55,15 @@ export function automationStart(node: NormalizedNode): AutomationStart {
 }
 
 export const isEntryPoint = (node: NormalizedNode): boolean => automationStart(node) === 'entry_point';
+
+/**
+ * Every `sourceSystem:automationSubtype` that starts no chain (called only), for stores that count
+ * chains themselves (StorageAdapter.postureCounts): the same table, handed over as data.
+ */
+export function calledOnlyStarts(): string[] {
+  return SOURCE_SYSTEMS.flatMap((source) =>
+    Object.entries(ENTRY_POINTS[source] ?? DEFAULT_STARTS)
+      .filter(([, start]) => start === 'called_only')
+      .map(([subtype]) => `${source}:${subtype}`),
+  );
+}

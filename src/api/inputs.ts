@@ -60,6 +60,7 @@ export const NodesArgs = z.object({
   filter: NodeFilter.optional(),
   first: First.default(20),
   after: Cursor.optional(),
+  asOf: AsOf.nullish(),
 });
 
 export const NodeEdgesArgs = z.object({

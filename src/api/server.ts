@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -5,6 +6,13 @@ import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { MAX_JSON_DEPTH, findTooDeep, formatPath, tooDeepMessage } from '../model/index.ts';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { OperationDefinitionNode } from 'graphql';
+import { graphql as graphqlModule } from './graphql.ts';
+import { errorFields, silentLogger } from '../observability/logger.ts';
+import type { Logger } from '../observability/logger.ts';
+import { METRICS_CONTENT_TYPE } from '../observability/metrics.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 import type { ApiKeyStore } from './auth/api-keys.ts';
 import type { ApiContext } from './context.ts';
@@ -19,6 +27,8 @@ import { isAllowedHost } from './host-check.ts';
 import { ApiLimits } from './limits.ts';
 import type { ApiLimitsInput } from './limits.ts';
 import { createLoaders } from './loaders.ts';
+import { dashboardAssets } from './dashboard/bundle.ts';
+import { DASHBOARD_CSP, dashboardHtml } from './dashboard/page.ts';
 import { playgroundAssets } from './playground/bundle.ts';
 import { PLAYGROUND_CSP, playgroundHtml } from './playground/page.ts';
 import type { PlaygroundOptions } from './playground/page.ts';
@@ -40,15 +50,41 @@ export interface ApiServerOptions {
   /** 0 picks a free port (tests). */
   port?: number;
   playground?: PlaygroundOptions | false;
+  /** The analyst dashboard at /dashboard (default: served). */
+  dashboard?: boolean;
   /**
    * Lets operators start syncs (Mutation.triggerSync); without it every trigger is NOT_FOUND. Given
    * the storage to write through, so the API sees those writes (shared-results.ts).
    */
   syncs?: (storage: StorageAdapter) => SyncLauncher;
-  /** Unexpected errors (masked for the client) go here. */
+  /** Unexpected errors (masked for the client) go here; by default to `log`. */
   logError?: (error: unknown) => void;
   /** Where the audit trail is written; the storage's own outbox unless told otherwise. */
   audit?: AuditTrail;
+  /** One line per request (request id, tenant, operation, status, duration) and API errors. */
+  log?: Logger;
+  /** Served at /metrics (Prometheus text) and fed with API latency per operation. */
+  metrics?: Metrics;
+}
+
+/** What the server knows about a request beyond Apollo's context: for its log line and metrics. */
+interface RequestInfo {
+  requestId: string;
+  log: Logger;
+  operation?: string;
+}
+
+/** A caller's x-request-id is kept when it is a sane token; otherwise the server makes one. */
+const requestIdOf = (req: IncomingMessage) => {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+};
+
+/** A bounded label for metrics: the operation type and its first root field (`query.executionChains`). */
+const { Kind } = graphqlModule;
+function operationLabel(operation: OperationDefinitionNode | null | undefined): string {
+  const first = operation?.selectionSet.selections.find((s) => s.kind === Kind.FIELD);
+  return operation ? `${operation.operation}.${first?.kind === Kind.FIELD ? first.name.value : 'fragment'}` : 'invalid';
 }
 
 export interface ApiServer {
@@ -92,12 +128,38 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
 
 /**
  * The GraphQL API on a plain node:http server: POST/GET /graphql (Apollo), the playground at /,
- * its bundled assets under /playground/, and /healthz. Each request gets its principal (from the
+ * its bundled assets under /playground/, the analyst dashboard at /dashboard (assets under
+ * /dashboard/), and /healthz. Each request gets its principal (from the
  * API key), a TenantScope fixed to the key's tenant with the request's deadline, and new loaders.
  */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const limits = ApiLimits.parse(options.limits ?? {});
-  const logError = options.logError ?? ((error: unknown) => console.error('[authgraph api] unexpected error:', error));
+  const log = options.log ?? silentLogger();
+  const logError = options.logError ?? ((error: unknown) => log.error(errorFields(error), 'unexpected API error'));
+  const metrics = options.metrics;
+  // Per request, keyed by the request's Deadline: the plugin below only sees Apollo's context,
+  // which Apollo shallow-copies per operation, so the context object itself is no key.
+  const requests = new WeakMap<Deadline, RequestInfo>();
+  const observe: ApolloServerPlugin<ApiContext> = {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, operation }) {
+          const info = requests.get(contextValue.deadline);
+          if (info) info.operation = operationLabel(operation);
+        },
+        async didEncounterErrors({ contextValue, errors, operation }) {
+          const info = requests.get(contextValue.deadline);
+          for (const error of errors) {
+            const code = String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+            const fields = { code, operation: operationLabel(operation), path: error.path?.join('.') };
+            // The caller's mistakes are routine; anything else is ours and worth an operator's look.
+            if (code === 'INTERNAL_SERVER_ERROR') info?.log.error({ ...fields, ...errorFields(error.originalError ?? error) }, 'API error');
+            else info?.log.info({ ...fields, message: error.message }, 'API request refused');
+          }
+        },
+      };
+    },
+  };
   const httpServer = createServer();
   const results = { cache: new SharedResults() };
   const syncs = options.syncs?.(options.storage);
@@ -124,7 +186,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     allowBatchedHttpRequests: false,
     // No cache hints are served (answers are per tenant and per key), and the cache-control
     // plugin would otherwise wrap every field resolution.
-    plugins: [auditRefusalsPlugin(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginDrainHttpServer({ httpServer })],
+    plugins: [auditRefusalsPlugin(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginDrainHttpServer({ httpServer }), observe],
   });
   await apollo.start();
 
@@ -151,6 +213,16 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   };
 
   const graphql = async (req: IncomingMessage, res: ServerResponse, search: string) => {
+    const started = performance.now();
+    const requestId = requestIdOf(req);
+    res.setHeader('x-request-id', requestId);
+    const info: RequestInfo = { requestId, log: log.child({ requestId }) };
+    res.once('finish', () => {
+      const seconds = (performance.now() - started) / 1000;
+      const operation = info.operation ?? (res.statusCode === 401 ? 'unauthenticated' : 'invalid');
+      metrics?.apiLatency.observe({ operation, status: String(res.statusCode) }, seconds);
+      info.log.info({ operation, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'graphql request');
+    });
     // Per-caller token bucket, before the body is even read: a key's own id, or the remote address
     // when no valid key is presented (so guessing keys is limited as well).
     const keyHeader = req.headers['x-api-key'];
@@ -226,7 +298,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const response = await Promise.race([
       apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
-        context: async () => (created = await context(headers)),
+        context: async () => {
+          created = await context(headers);
+          info.log = info.log.child({ tenantId: created.principal.tenantId });
+          requests.set(created.deadline, info);
+          return created;
+        },
       }),
       late,
     ]).finally(() => {
@@ -255,12 +332,27 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       if (url.pathname === '/graphql') return graphql(req, res, url.search);
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, errorBody('BAD_USER_INPUT', 'method not allowed'));
       if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+      if (metrics && url.pathname === '/metrics') {
+        const text = await metrics.render();
+        res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE });
+        return void res.end(text);
+      }
       if (playground !== false && url.pathname === '/') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PLAYGROUND_CSP, 'cache-control': 'no-store' });
         return void res.end(playgroundHtml(playground ?? {}));
       }
       if (playground !== false && (url.pathname === '/playground/app.js' || url.pathname === '/playground/app.css')) {
         const assets = await playgroundAssets();
+        const js = url.pathname.endsWith('.js');
+        res.writeHead(200, { 'content-type': js ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8', 'cache-control': 'no-cache' });
+        return void res.end(js ? assets.js : assets.css);
+      }
+      if (options.dashboard !== false && (url.pathname === '/dashboard' || url.pathname === '/dashboard/')) {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': DASHBOARD_CSP, 'cache-control': 'no-store' });
+        return void res.end(dashboardHtml());
+      }
+      if (options.dashboard !== false && (url.pathname === '/dashboard/app.js' || url.pathname === '/dashboard/app.css')) {
+        const assets = await dashboardAssets();
         const js = url.pathname.endsWith('.js');
         res.writeHead(200, { 'content-type': js ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8', 'cache-control': 'no-cache' });
         return void res.end(js ? assets.js : assets.css);

@@ -3,6 +3,7 @@ import type { SourceSystem, SyncMode } from '../model/index.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 import { runAuditLogSync } from '../sync/audit-log-sync.ts';
 import { runTenantSync, syncLeaseKey } from '../sync/run-tenant-sync.ts';
+import type { TenantSyncOptions } from '../sync/run-tenant-sync.ts';
 
 const LEASE_TTL_MS = 30_000;
 import { newSyncId } from '../sync/sync-ids.ts';
@@ -41,6 +42,7 @@ export function connectorSyncLauncher(
   storage: StorageAdapter,
   instances: readonly ConnectorInstance[],
   logError: (error: unknown) => void,
+  observe: Pick<TenantSyncOptions, 'log' | 'metrics'> = {},
 ): SyncLauncher {
   return {
     configured: (tenantId) =>
@@ -59,8 +61,8 @@ export function connectorSyncLauncher(
       }
       const run =
         mode === 'audit_log'
-          ? runAuditLogSync(storage, [instance], { syncId: runId, owner })
-          : runTenantSync(storage, [instance], { mode, syncId: runId, owner, leaseTtlMs: LEASE_TTL_MS });
+          ? runAuditLogSync(storage, [instance], { syncId: runId, owner, ...observe })
+          : runTenantSync(storage, [instance], { mode, syncId: runId, owner, leaseTtlMs: LEASE_TTL_MS, ...observe });
       run.catch(logError);
       return { runId, connectorId, mode, startedAt: new Date().toISOString() };
     },

@@ -1,5 +1,5 @@
 import type { EventQueryInput, NodeType, PathQueryInput } from '../model/index.ts';
-import type { EdgeDirection, NodePageQuery, StorageAdapter } from '../storage/StorageAdapter.ts';
+import type { EdgeDirection, NodePageQuery, ReadAt, StorageAdapter } from '../storage/StorageAdapter.ts';
 import { cooperativeStorage } from '../storage/cooperative-storage.ts';
 import type { Deadline } from './deadline.ts';
 import type { SharedResults } from './shared-results.ts';
@@ -25,8 +25,8 @@ export class TenantScope {
   getNodes(nodeIds: readonly string[]) {
     return this.guard(() => this.storage.getNodes(this.tenantId, nodeIds));
   }
-  listNodes(query: NodePageQuery) {
-    return this.guard(() => this.storage.listNodes(this.tenantId, query));
+  listNodes(query: NodePageQuery, at?: ReadAt) {
+    return this.guard(() => this.storage.listNodes(this.tenantId, query, at));
   }
   getNodesByType(nodeType: NodeType) {
     return this.guard(() => this.storage.getNodesByType(this.tenantId, nodeType));

@@ -1,6 +1,7 @@
 import type { AuditAction } from '../audit/audit-envelope.ts';
 import type { AuditTrail } from '../audit/audit-trail.ts';
 import type { AppConfig } from '../config/app-config.ts';
+import type { LogFormat, Logger } from '../observability/logger.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 
 export interface CliContext {
@@ -13,12 +14,16 @@ export interface CliContext {
   note: (action: AuditAction) => Promise<void>;
   out: (text: string) => void;
   err: (text: string) => void;
+  /** The process's logger (stderr; --log-level / AUTHGRAPH_LOG_LEVEL). */
+  log: Logger;
 }
 
 export interface Command {
   name: string;
   summary: string;
   usage: string;
+  /** Long-running services log JSON lines for collectors; other commands log pretty text. */
+  logFormat?: LogFormat;
   /** Returns the process exit code. */
   run(args: string[], ctx: CliContext): Promise<number>;
 }

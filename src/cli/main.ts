@@ -5,6 +5,9 @@ import { ValidationError } from '../model/index.ts';
 import { UnknownAsOfError } from '../storage/as-of.ts';
 import { openStorage } from '../storage/open-storage.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
+import { LOG_LEVELS, createLogger } from '../observability/logger.ts';
+import type { LogLevel } from '../observability/logger.ts';
+import type { DestinationStream } from 'pino';
 import { UsageError } from './command.ts';
 import type { CliContext, Command } from './command.ts';
 import { auditCommand } from './commands/audit.ts';
@@ -29,8 +32,29 @@ function help(): string {
   return ['usage: authgraph <command> [options]', '', ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`)].join('\n');
 }
 
-export async function main(argv: string[], io = { out: console.log, err: console.error }): Promise<number> {
-  const [name, ...args] = argv;
+/** `--log-level X` / `--log-level=X` anywhere on the line: a global option, taken out before the command parses. */
+function takeLogLevel(argv: string[]): { level: string | undefined; rest: string[] } {
+  const rest: string[] = [];
+  let level: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--log-level') level = argv[++i] ?? '';
+    else if (arg.startsWith('--log-level=')) level = arg.slice('--log-level='.length);
+    else rest.push(arg);
+  }
+  return { level, rest };
+}
+
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** Where log lines go (stderr when absent). */
+  logDestination?: DestinationStream;
+}
+
+export async function main(argv: string[], io: CliIo = { out: console.log, err: console.error }): Promise<number> {
+  const { level, rest } = takeLogLevel(argv);
+  const [name, ...args] = rest;
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
     io.err(name && name !== 'help' && name !== '--help' ? `unknown command: ${name}\n\n${help()}` : help());
@@ -38,10 +62,18 @@ export async function main(argv: string[], io = { out: console.log, err: console
   }
   let storage: StorageAdapter | undefined;
   try {
+    if (level !== undefined && !(LOG_LEVELS as readonly string[]).includes(level)) {
+      throw new UsageError(`--log-level is one of ${LOG_LEVELS.join(', ')}`);
+    }
     const config = loadAppConfig();
     const open = async () => (storage ??= await openStorage(config));
     const origin = newAuditOrigin('CLI', `authgraph-cli ${command.name}`);
     const audit = async () => new AuditTrail(await open(), origin);
+    const log = createLogger({
+      level: (level as LogLevel | undefined) ?? config.AUTHGRAPH_LOG_LEVEL ?? 'info',
+      format: config.AUTHGRAPH_LOG_FORMAT ?? command.logFormat ?? 'pretty',
+      ...(io.logDestination ? { destination: io.logDestination } : {}),
+    }).child({ command: command.name });
     const ctx: CliContext = {
       config,
       storage: open,
@@ -55,6 +87,7 @@ export async function main(argv: string[], io = { out: console.log, err: console
       },
       out: io.out,
       err: io.err,
+      log,
     };
     return await command.run(args, ctx);
   } catch (error) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ApiLimitsInput } from '../api/limits.ts';
 import { parseOrThrow } from '../model/index.ts';
+import { LOG_LEVELS } from '../observability/logger.ts';
 
 // Process configuration, read once from the environment and validated: a wrong value stops the
 // process with a message naming the variable, instead of failing somewhere later.
@@ -23,6 +24,10 @@ const AppConfig = z.object({
   AUTHGRAPH_API_HEAVY_PER_KEY: z.coerce.number().int().min(1).optional(),
   /** Comma-separated host names the server answers besides localhost (DNS rebinding guard). */
   AUTHGRAPH_API_ALLOWED_HOSTS: z.string().optional(),
+  /** Overridden by --log-level. */
+  AUTHGRAPH_LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
+  /** json (servers and relays by default) or pretty (other commands by default). */
+  AUTHGRAPH_LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 });
 export type StoreKind = 'sqlite' | 'memory' | 'neo4j';
 export type AppConfig = z.infer<typeof AppConfig> & { store: StoreKind };

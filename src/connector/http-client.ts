@@ -27,6 +27,19 @@ export interface HttpClientOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Absolute time (ms) after which no new attempt starts: the sync timeout. */
   deadline?: number;
+  /** Told before each retry's wait (for logs and metrics). */
+  onRetry?: (retry: RetryNotice) => void;
+}
+
+/** A call about to be retried: what failed, which try this was, how long the wait is. */
+export interface RetryNotice {
+  client: string;
+  url: string;
+  attempt: number;
+  delayMs: number;
+  errorType: ConnectorErrorType;
+  status?: number;
+  message: string;
 }
 
 export interface HttpResponse {
@@ -103,6 +116,15 @@ export class HttpClient {
         if (this.options.deadline !== undefined && Date.now() + delay > this.options.deadline) throw error;
         this.stats.retries++;
         if (error.type === 'RATE_LIMITED') this.stats.rateLimited++;
+        this.options.onRetry?.({
+          client: this.options.name,
+          url: redactUrl(url),
+          attempt: attempt + 1,
+          delayMs: delay,
+          errorType: error.type,
+          ...(error.status !== undefined ? { status: error.status } : {}),
+          message: error.message,
+        });
         await this.#sleep(delay);
       }
     }

@@ -29,5 +29,6 @@ export function httpClientFor(
     allowedOrigins: options.allowedOrigins,
     ...(options.auth ? { auth: options.auth } : {}),
     deadline: (options.startedAt ?? Date.now()) + config.timeout * 1000,
+    ...(config.runtime?.onRetry ? { onRetry: config.runtime.onRetry } : {}),
   });
 }

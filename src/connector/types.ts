@@ -1,3 +1,4 @@
+import type { RetryNotice } from './http-client.ts';
 import type {
   DateTime,
   ResolverHints,
@@ -52,6 +53,8 @@ export interface ConnectorRuntime {
   /** Default secrets file when a reference names a key but no file. */
   secretsFile?: string;
   onProgress?: (event: ProgressEvent) => void;
+  /** Told before a source call is retried (logs, rate-limit metrics). */
+  onRetry?: (retry: RetryNotice) => void;
   /** Injected clock for deterministic tests ("now" decides departed owners, expired credentials). */
   now?: () => Date;
 }

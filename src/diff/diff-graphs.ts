@@ -13,6 +13,8 @@ import type {
 } from '../model/index.ts';
 import { changedEdgeProperties, changedNodeProperties } from './changed-properties.ts';
 import { makeEventId } from './event-ids.ts';
+import { CHANGED, SAME, classifyCurrent } from './hashed-previous.ts';
+import type { CurrentClassification, HashedPrevious } from './hashed-previous.ts';
 import { TRIGGER_EDGE_TYPES, isTriggerRelevantLifecycle, isTriggerRelevantUpdate } from './trigger-relevance.ts';
 
 export interface GraphDiff {
@@ -27,6 +29,8 @@ export interface GraphDiff {
 export interface DiffOptions {
   previousNodeHashes?: ReadonlyMap<string, string>;
   previousEdgeHashes?: ReadonlyMap<string, string>;
+  /** With a HashedPrevious: classifyCurrent's answer, when the caller already has it (no second hashing). */
+  classified?: CurrentClassification;
 }
 
 type Change =
@@ -46,7 +50,8 @@ const byId = <T>(key: (t: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1
  * saw completely can lose nodes or edges, and a type that came back empty where the store had data
  * is never wiped — an empty extraction is far likelier a source fault than a real mass deletion.
  */
-export function diffGraphs(previous: StoredGraph, current: NormalizedGraph, options: DiffOptions = {}): GraphDiff {
+export function diffGraphs(previous: StoredGraph | HashedPrevious, current: NormalizedGraph, options: DiffOptions = {}): GraphDiff {
+  if ('nodeHashes' in previous) return diffHashed(previous, current, options.classified ?? classifyCurrent(previous, current));
   const at = current.transformedAt;
   const prevNodes = new Map<string, NormalizedNode>();
   for (const n of previous.nodes) prevNodes.set(n.nodeId, n);
@@ -105,19 +110,95 @@ export function diffGraphs(previous: StoredGraph, current: NormalizedGraph, opti
     if (endpointDeleted || deletableEdgeTypes.has(edge.edgeType)) changes.push({ kind: 'edge_removed', edge });
   }
 
-  return assemble(current, changes, { prevNodes, currNodes, withheld, at });
+  const typeOf = (id: string, edgeType: EdgeType): NodeType =>
+    currNodes.get(id)?.nodeType ?? prevNodes.get(id)?.nodeType ?? EDGE_ENDPOINTS[edgeType].from[0]!;
+  return assemble(current, changes, { typeOf, withheld, at });
 }
 
+/**
+ * The same rules against stored ids and hashes (HashedPrevious): an entity whose hash is unchanged
+ * is never looked at again, and full stored states are touched only for the changed and the gone.
+ * Gives the same result as diffing against the whole stored graph (test/unit/diff checks it).
+ */
+function diffHashed(previous: HashedPrevious, current: NormalizedGraph, plan: CurrentClassification): GraphDiff {
+  const at = current.transformedAt;
+  const { nodeStatus, edgeStatus } = plan;
+  // Types the store holds, for the deletion scope: an unchanged entity has its current type.
+  const prevNodeCounts = new Map<NodeType, number>();
+  const prevEdgeCounts = new Map<EdgeType, number>();
+  const bump = <K>(counts: Map<K, number>, key: K) => counts.set(key, (counts.get(key) ?? 0) + 1);
+  const changes: Change[] = [];
+  const seenNodes = new Set<string>();
+  current.nodes.forEach((node, i) => {
+    const status = nodeStatus[i];
+    if (status === SAME) return void bump(prevNodeCounts, node.nodeType);
+    const before = status === CHANGED ? previous.changedNodes.get(node.nodeId) : undefined;
+    if (!before || before.deletedAt) return void changes.push({ kind: 'created', node });
+    seenNodes.add(node.nodeId);
+    bump(prevNodeCounts, before.nodeType);
+    const changed = changedNodeProperties(before, node);
+    if (changed.length) changes.push({ kind: 'updated', before, after: node, changed });
+  });
+  // Stale ids not matched to a current entity are the ones the extraction no longer has.
+  const goneNodes = plan.staleNodeIds.filter((id) => !seenNodes.has(id)).map((id) => previous.changedNodes.get(id)).filter((n) => n !== undefined && !n.deletedAt) as NormalizedNode[];
+  for (const node of goneNodes) bump(prevNodeCounts, node.nodeType);
+
+  const seenEdges = new Set<string>();
+  const added: Change[] = [];
+  current.edges.forEach((edge, i) => {
+    const status = edgeStatus[i];
+    if (status === SAME) return void bump(prevEdgeCounts, edge.edgeType);
+    const before = status === CHANGED ? previous.changedEdges.get(edge.edgeId) : undefined;
+    if (!before) return void added.push({ kind: 'edge_added', edge });
+    seenEdges.add(edge.edgeId);
+    bump(prevEdgeCounts, before.edgeType);
+    const changed = changedEdgeProperties(before, edge);
+    if (changed.length) added.push({ kind: 'edge_removed', edge: before, changed }, { kind: 'edge_added', edge, changed });
+  });
+  const goneEdges = plan.staleEdgeIds.filter((id) => !seenEdges.has(id)).map((id) => previous.changedEdges.get(id)).filter((e) => e !== undefined) as NormalizedEdge[];
+  for (const edge of goneEdges) bump(prevEdgeCounts, edge.edgeType);
+
+  const { deletableNodeTypes, deletableEdgeTypes, withheld } = deletionScopeOf(prevNodeCounts, prevEdgeCounts, current);
+  const deletedIds = new Set<string>();
+  for (const node of goneNodes) {
+    if (!deletableNodeTypes.has(node.nodeType)) continue;
+    deletedIds.add(node.nodeId);
+    changes.push({ kind: 'deleted', node, tombstone: { ...node, status: 'deleted', deletedAt: at } as NormalizedNode });
+  }
+  changes.push(...added);
+  for (const edge of goneEdges) {
+    const endpointDeleted = deletedIds.has(edge.sourceNodeId) || deletedIds.has(edge.targetNodeId);
+    if (endpointDeleted || deletableEdgeTypes.has(edge.edgeType)) changes.push({ kind: 'edge_removed', edge });
+  }
+
+  // Node types for the edge events' entityType: only the ends of changed edges are looked up.
+  const wanted = new Set<string>();
+  for (const c of changes) if (c.kind === 'edge_added' || c.kind === 'edge_removed') wanted.add(c.edge.sourceNodeId);
+  const types = new Map<string, NodeType>();
+  for (const node of current.nodes) if (wanted.has(node.nodeId)) types.set(node.nodeId, node.nodeType);
+  for (const node of previous.changedNodes.values()) if (wanted.has(node.nodeId) && !types.has(node.nodeId)) types.set(node.nodeId, node.nodeType);
+  const typeOf = (id: string, edgeType: EdgeType): NodeType => types.get(id) ?? EDGE_ENDPOINTS[edgeType].from[0]!;
+  return assemble(current, changes, { typeOf, withheld, at });
+}
+
+const countBy = <T, K>(items: readonly T[], key: (t: T) => K) => {
+  const counts = new Map<K, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return counts;
+};
+
 function deletionScope(previous: StoredGraph, current: NormalizedGraph) {
+  return deletionScopeOf(
+    countBy(previous.nodes, (n) => n.nodeType),
+    countBy(previous.edges, (e) => e.edgeType),
+    current,
+  );
+}
+
+function deletionScopeOf(prevNodeCounts: ReadonlyMap<NodeType, number>, prevEdgeCounts: ReadonlyMap<EdgeType, number>, current: NormalizedGraph) {
   const completeNodes = new Set<NodeType>(current.extractionScope?.completeNodeTypes ?? NODE_TYPES);
   const completeEdges = new Set<EdgeType>(current.extractionScope?.completeEdgeTypes ?? EDGE_TYPES);
   const withheld: string[] = [];
-  const countBy = <T, K>(items: readonly T[], key: (t: T) => K) => {
-    const counts = new Map<K, number>();
-    for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
-    return counts;
-  };
-  const prevNodeCounts = countBy(previous.nodes, (n) => n.nodeType);
   const currNodeCounts = countBy(current.nodes, (n) => n.nodeType);
   const deletableNodeTypes = new Set<NodeType>();
   for (const [type, count] of prevNodeCounts) {
@@ -125,7 +206,6 @@ function deletionScope(previous: StoredGraph, current: NormalizedGraph) {
     else if (count > 0 && !currNodeCounts.get(type)) withheld.push(`node:${type}:empty_extraction`);
     else deletableNodeTypes.add(type);
   }
-  const prevEdgeCounts = countBy(previous.edges, (e) => e.edgeType);
   const currEdgeCounts = countBy(current.edges, (e) => e.edgeType);
   const deletableEdgeTypes = new Set<EdgeType>();
   for (const [type, count] of prevEdgeCounts) {
@@ -146,8 +226,7 @@ function assemble(
   current: NormalizedGraph,
   changes: Change[],
   ctx: {
-    prevNodes: Map<string, NormalizedNode>;
-    currNodes: Map<string, NormalizedNode>;
+    typeOf: (nodeId: string, edgeType: EdgeType) => NodeType;
     withheld: string[];
     at: string;
   },
@@ -156,10 +235,10 @@ function assemble(
   const { tenantId, syncId, connectorId } = current;
   const events: GraphEvent[] = [];
   const evaluate = new Set<string>();
-  const out: GraphChangeSet = { upsertNodes: [], upsertEdges: [], removeEdgeIds: [] };
+  const newEdgeIds = new Set<string>();
+  const out: GraphChangeSet = { upsertNodes: [], upsertEdges: [], removeEdgeIds: [], newEdgeIds };
   const counts = { nodesCreated: 0, nodesUpdated: 0, nodesDeleted: 0, edgesCreated: 0, edgesUpdated: 0, edgesRemoved: 0 };
-  const typeOf = (id: string, edgeType: EdgeType): NodeType =>
-    ctx.currNodes.get(id)?.nodeType ?? ctx.prevNodes.get(id)?.nodeType ?? EDGE_ENDPOINTS[edgeType].from[0]!;
+  const { typeOf } = ctx;
   const push = (e: Omit<GraphEvent, 'eventId' | 'tenantId' | 'timestamp' | 'sourceConnector' | 'syncId' | 'sequence'>) =>
     events.push({
       eventId: makeEventId({ tenantId, syncId, eventType: e.eventType, entityId: e.entityId, edgeId: e.edgeId }),
@@ -204,7 +283,10 @@ function assemble(
         if (added) {
           out.upsertEdges.push(c.edge);
           if (c.changed) counts.edgesUpdated++;
-          else counts.edgesCreated++;
+          else {
+            counts.edgesCreated++;
+            newEdgeIds.add(c.edge.edgeId);
+          }
         } else {
           out.removeEdgeIds.push(c.edge.edgeId);
           if (!c.changed) counts.edgesRemoved++;

@@ -3,3 +3,4 @@ export * from './diff-graphs.ts';
 export * from './apply-changes.ts';
 export * from './event-ids.ts';
 export * from './trigger-relevance.ts';
+export * from './hashed-previous.ts';

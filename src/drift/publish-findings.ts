@@ -2,7 +2,7 @@ import { ENVELOPE_VERSION } from '../events/envelope.ts';
 import type { FindingEnvelope } from '../events/envelope.ts';
 import { toOutbox } from '../events/outbox-messages.ts';
 import { TOPICS } from '../events/topics.ts';
-import type { DriftReport, JsonObject } from '../model/index.ts';
+import type { DriftReport } from '../model/index.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 
 /**
@@ -23,7 +23,7 @@ export async function publishFindings(storage: StorageAdapter, report: DriftRepo
       sourceConnector: source,
       syncId: `drift:${report.until}`,
       occurredAt: finding.observedAt,
-      finding: finding as unknown as JsonObject,
+      finding,
     };
     return toOutbox(envelope, TOPICS.driftFindings, `${report.tenantId}|${finding.entityIds[0] ?? finding.findingId}`, {
       batchId: `drift:${report.since}:${report.until}`,

@@ -1,6 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
+import './compression.ts'; // registers the zstd codec the relay's batches need
+import { readCloudEventHeaders } from './cloudevents.ts';
+import type { CloudEventHeaders } from './cloudevents.ts';
 import { Envelope } from './envelope.ts';
 import { ensureTopics } from './ensure-topics.ts';
 import { RecentIds } from './dedupe.ts';
@@ -14,6 +17,11 @@ export interface MessageContext {
   partition: number;
   offset: string;
   key: string | undefined;
+  /**
+   * The message's CloudEvents context (ce_* headers), undefined for messages written before the
+   * relay added them.
+   */
+  cloudEvent: CloudEventHeaders | undefined;
 }
 
 export interface EnvelopeConsumerOptions {
@@ -65,7 +73,14 @@ export class EnvelopeConsumer {
   }
 
   private async process(topic: string, partition: number, message: KafkaMessage): Promise<void> {
-    const context: MessageContext = { topic, partition, offset: message.offset, key: message.key?.toString() };
+    const cloudEvent = readCloudEventHeaders(headerStrings(message.headers));
+    const context: MessageContext = {
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key?.toString(),
+      cloudEvent: cloudEvent.success ? cloudEvent.data : undefined,
+    };
     let envelope: Envelope;
     try {
       envelope = Envelope.parse(JSON.parse(message.value?.toString() ?? ''));
@@ -97,6 +112,16 @@ export class EnvelopeConsumer {
     await this.dlqProducer!.send({ topic: dlqTopic(topic), acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
     this.options.onDeadLetter?.({ topic, error, tries });
   }
+}
+
+/** Kafka header values as text (kafkajs hands them over as buffers, possibly repeated). */
+export function headerStrings(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) out[name] = first.toString();
+  }
+  return out;
 }
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -1,10 +1,13 @@
-import { CompressionTypes, Kafka, Partitioners, logLevel } from 'kafkajs';
-import type { Producer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import type { Producer, TopicMessages } from 'kafkajs';
 import type { OutboxMessage } from '../model/index.ts';
+import { RELAY_COMPRESSION } from './compression.ts';
 import { ensureTopics } from './ensure-topics.ts';
+import { chunksByBytes } from './request-chunks.ts';
 import { TOPICS } from './topics.ts';
 
 export interface MessageSink {
+  /** Publishes in order; resolves once every message is acknowledged. */
   publish(messages: readonly OutboxMessage[]): Promise<void>;
   close(): Promise<void>;
 }
@@ -24,6 +27,14 @@ export function kafkaClient(brokers: string[], clientId = 'authgraph'): Kafka {
 /**
  * Publishes outbox rows with an idempotent producer and acks=all: a retried send is not
  * duplicated by the broker, and a send resolves only once every in-sync replica has it.
+ *
+ * One produce request at a time. Kafka would keep order with up to five in flight per partition,
+ * but kafkajs 2.2.4 does not: its idempotent producer holds a lock per broker around each request
+ * (eosManager.acquireBrokerLock in producer/sendMessages.js), so concurrent sends to one broker
+ * queue anyway, and when a request fails it hands the sequence numbers back and retries later —
+ * after any send that took the lock meanwhile, so concurrent sends can reach a partition out of
+ * order. So throughput comes from large requests: each
+ * sendBatch carries every partition's messages at once, up to MAX_REQUEST_BYTES, zstd-compressed.
  */
 export class KafkaSink implements MessageSink {
   private producer: Producer | undefined;
@@ -53,23 +64,16 @@ export class KafkaSink implements MessageSink {
     return this.producer;
   }
 
+  /** Connect ahead of the first publish (a long-running relay stays connected between drains). */
+  async connect(): Promise<void> {
+    await this.connected();
+  }
+
   async publish(messages: readonly OutboxMessage[]): Promise<void> {
     if (!messages.length) return;
     const producer = await this.connected();
     try {
-      // Requests stay well under the broker's 1 MiB batch limit; chunks go out in order.
-      for (const chunk of chunksByBytes(messages, MAX_REQUEST_BYTES)) {
-        const byTopic = new Map<string, OutboxMessage[]>();
-        for (const m of chunk) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
-        await producer.sendBatch({
-          acks: -1,
-          compression: CompressionTypes.GZIP,
-          topicMessages: [...byTopic].map(([topic, rows]) => ({
-            topic,
-            messages: rows.map((m) => ({ key: m.key, value: m.payload, headers: m.headers })),
-          })),
-        });
-      }
+      for (const chunk of chunksByBytes(messages)) await sendInOrder(producer, chunk);
     } catch (error) {
       // A broken connection is rebuilt on the next publish.
       await this.close();
@@ -84,21 +88,36 @@ export class KafkaSink implements MessageSink {
   }
 }
 
-/** Uncompressed bytes per produce request: compression makes the sent batch far smaller. */
-const MAX_REQUEST_BYTES = 768 * 1024;
-
-function* chunksByBytes(messages: readonly OutboxMessage[], maxBytes: number): Generator<OutboxMessage[]> {
-  let chunk: OutboxMessage[] = [];
-  let bytes = 0;
-  for (const m of messages) {
-    const size = m.payload.length + m.key.length + 64;
-    if (chunk.length && bytes + size > maxBytes) {
-      yield chunk;
-      chunk = [];
-      bytes = 0;
-    }
-    chunk.push(m);
-    bytes += size;
+/**
+ * One produce request; if the broker finds a partition's batch too large, the two halves are sent
+ * in turn instead (a failed idempotent request hands its sequence numbers back, so order holds).
+ */
+async function sendInOrder(producer: Producer, messages: readonly OutboxMessage[]): Promise<void> {
+  try {
+    await producer.sendBatch({ acks: -1, compression: RELAY_COMPRESSION, topicMessages: byTopic(messages) });
+  } catch (error) {
+    if (messages.length < 2 || !isTooLarge(error)) throw error;
+    const half = Math.ceil(messages.length / 2);
+    await sendInOrder(producer, messages.slice(0, half));
+    await sendInOrder(producer, messages.slice(half));
   }
-  if (chunk.length) yield chunk;
+}
+
+/** kafkajs may wrap the broker's error (KafkaJSNonRetriableError); look along the causes. */
+function isTooLarge(error: unknown): boolean {
+  for (let e = error as { type?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.type === 'MESSAGE_TOO_LARGE') return true;
+  }
+  return false;
+}
+
+/** One entry per topic, messages in their outbox order (kafkajs splits them by partition). */
+function byTopic(messages: readonly OutboxMessage[]): TopicMessages[] {
+  const topics = new Map<string, TopicMessages>();
+  for (const m of messages) {
+    let entry = topics.get(m.topic);
+    if (!entry) topics.set(m.topic, (entry = { topic: m.topic, messages: [] }));
+    entry.messages.push({ key: m.key, value: m.payload, headers: m.headers });
+  }
+  return [...topics.values()];
 }

@@ -2,6 +2,7 @@ import type { GraphEvent, OutboxMessage, SyncState } from '../model/index.ts';
 import { graphEventEnvelope, syncCompletedEnvelope } from './envelope.ts';
 import type { Envelope } from './envelope.ts';
 import { TOPICS } from './topics.ts';
+import { cloudEventHeaders } from './cloudevents.ts';
 
 /**
  * Outbox rows for one sync: every graph event keyed by tenant and entity (one entity's events stay
@@ -43,6 +44,21 @@ export function toOutbox(
     topic,
     key,
     payload: JSON.stringify(envelope),
-    headers: { 'x-event-id': envelope.eventId, 'x-idempotency-key': envelope.idempotencyKey, 'x-schema-version': String(envelope.schemaVersion) },
+    headers: messageHeaders(envelope),
+  };
+}
+
+/**
+ * The Kafka headers of an envelope's message, all in one place: they let a consumer route and
+ * deduplicate without parsing the payload. They repeat in every record, so only what a consumer
+ * needs before parsing belongs here.
+ */
+export function messageHeaders(envelope: Envelope): Record<string, string> {
+  return {
+    'x-event-id': envelope.eventId,
+    'x-idempotency-key': envelope.idempotencyKey,
+    'x-schema-version': String(envelope.schemaVersion),
+    // CloudEvents 1.0 Kafka binary mode, so event routers understand the message as it is.
+    ...cloudEventHeaders(envelope),
   };
 }

@@ -12,6 +12,12 @@ export interface GraphChangeSet {
   upsertNodes: NormalizedNode[];
   upsertEdges: NormalizedEdge[];
   removeEdgeIds: string[];
+  /**
+   * Ids in upsertEdges that the connector's stored state did not hold: a store may create these
+   * without looking for an existing edge first. A hint: a store must still cope with one that
+   * exists (written by another connector), and may ignore it.
+   */
+  newEdgeIds?: ReadonlySet<string>;
 }
 
 /** One sync's writes, committed together or not at all (DESIGN data flow, "one atomic unit"). */

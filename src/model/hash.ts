@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { NormalizedEdge } from './edge.ts';
 import type { NormalizedNode } from './node.ts';
 
@@ -33,11 +33,11 @@ export function edgeFingerprint(edge: NormalizedEdge): string {
 
 /** Short stable hashes of the fingerprints, for stores that keep them beside each row. */
 export function nodeContentHash(node: NormalizedNode): string {
-  return hashFingerprint(nodeFingerprint(node));
+  return sha1Base64(nodeFingerprint(node));
 }
 
 export function edgeContentHash(edge: NormalizedEdge): string {
-  return hashFingerprint(edgeFingerprint(edge));
+  return sha1Base64(edgeFingerprint(edge));
 }
 
 /**
@@ -46,8 +46,15 @@ export function edgeContentHash(edge: NormalizedEdge): string {
  * serialising the node twice.
  */
 export function hashFingerprint(fingerprint: string): string {
-  return createHash('sha1').update(fingerprint).digest('base64');
+  return sha1Base64(fingerprint);
 }
+
+// crypto.hash (Node ≥ 20.12) is the one-shot form: the same digest without a Hash object per
+// call, about half the time for these short strings — a sync hashes every row it extracted.
+const sha1Base64: (text: string) => string =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha1', text, 'base64')
+    : (text) => crypto.createHash('sha1').update(text).digest('base64');
 
 /**
  * Deep equality of JSON content, independent of key order; allocation-free, so the diff can

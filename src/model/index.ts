@@ -19,3 +19,4 @@ export * from './drift.ts';
 export * from './resolver-hints.ts';
 export * from './federation.ts';
 export * from './chains.ts';
+export * from './posture.ts';

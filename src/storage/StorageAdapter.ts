@@ -8,6 +8,8 @@ import type {
   NormalizedNode,
   OutboxMessage,
   PathQueryInput,
+  PostureCounts,
+  PostureQuery,
   SyncCommit,
   SyncState,
 } from '../model/index.ts';
@@ -135,6 +137,11 @@ export interface StorageAdapter extends OutboxStore, LeaseStore {
   listSyncStates(tenantId: string, options?: { connectorId?: string; limit?: number }): Promise<SyncState[]>;
   getNodes(tenantId: string, nodeIds: readonly string[], at?: ReadAt): Promise<(NormalizedNode | null)[]>;
   listNodes(tenantId: string, query: NodePageQuery, at?: ReadAt): Promise<NodePage>;
+  /**
+   * The tenant's posture (src/model/posture.ts): counts and ranked lists computed where the data
+   * is, for dashboards, so the graph is never read into the caller.
+   */
+  postureCounts(tenantId: string, query: PostureQuery, at?: ReadAt): Promise<PostureCounts>;
   /**
    * A token that changes whenever the tenant's stored data may have changed, whoever wrote it
    * (another process included), so cached answers can be kept until then. Undefined when the store

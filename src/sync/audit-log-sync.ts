@@ -15,6 +15,8 @@ export interface AuditLogSyncOptions {
   now?: () => Date;
   onProgress?: TenantSyncOptions['onProgress'];
   owner?: string;
+  log?: TenantSyncOptions['log'];
+  metrics?: TenantSyncOptions['metrics'];
 }
 
 /**
@@ -36,20 +38,31 @@ export async function runAuditLogSync(
   const now = options.now ?? (() => new Date());
   const tenantId = instances[0]?.config.tenantId ?? '';
   const outcomes: ConnectorSyncOutcome[] = [];
-  const say = options.onProgress ?? (() => {});
+  const say: NonNullable<AuditLogSyncOptions['onProgress']> = (event) => {
+    const { message, ...fields } = event;
+    options.log?.info({ tenantId, syncId: runId, ...fields }, message);
+    options.onProgress?.(event);
+  };
+  // What the full syncs this run may start share with it: progress, logs, metrics.
+  const passOn = {
+    ...(options.owner ? { owner: options.owner } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+  };
 
   for (const instance of instances) {
     const { connector, config } = instance;
     const id = config.connectorId;
     if (!connector.supportsAuditLog || !connector.extractAuditLogs || !connector.mapAuditRecord) {
       say({ connectorId: id, phase: 'diff', message: 'no audit log support: running a full sync instead' });
-      outcomes.push(...(await runTenantSync(storage, [instance], { mode: 'full', syncId: `${runId}-full`, ...(options.owner ? { owner: options.owner } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) })).outcomes);
+      outcomes.push(...(await runTenantSync(storage, [instance], { mode: 'full', syncId: `${runId}-full`, ...passOn })).outcomes);
       continue;
     }
     const verdict = await checkRetention(storage, instance, now());
     if (verdict.action !== 'none') {
       say({ connectorId: id, phase: 'diff', message: `taking a baseline: ${verdict.reason}` });
-      const baseline = await runTenantSync(storage, [instance], { mode: 'full', syncId: `${runId}-baseline`, ...(options.owner ? { owner: options.owner } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+      const baseline = await runTenantSync(storage, [instance], { mode: 'full', syncId: `${runId}-baseline`, ...passOn });
       outcomes.push(...baseline.outcomes.map((o) => ({ ...o, ...(o.status !== 'failed' ? { note: verdict.reason } : {}) })));
       continue;
     }

@@ -5,6 +5,7 @@ import type { ResolverInput } from '../resolve/edge-resolver.ts';
 import type { ConnectorInstance } from './connectors-config.ts';
 import { ConnectorError } from '../connector/errors.ts';
 import { resolveSecret, SecretRef } from '../connector/secrets.ts';
+import type { RetryNotice } from '../connector/http-client.ts';
 import type { ExtractionError, HealthCheckResult, ProgressEvent, RawExtraction } from '../connector/types.ts';
 
 // One tenant's collection run, as the CLI and the sync engine call it: each connector instance
@@ -43,6 +44,8 @@ export interface TenantCollection {
 export interface CollectOptions {
   syncId: string;
   onProgress?: (event: ProgressEvent) => void;
+  /** Told before a source call is retried, with the instance it belongs to. */
+  onRetry?: (connectorId: string, retry: RetryNotice) => void;
   /** 'incremental' uses a connector's delta extraction where it has one, full extraction otherwise. */
   mode?: 'full' | 'incremental';
   /** Per connectorId: the delta token stored after its last successful incremental sync. */
@@ -102,7 +105,13 @@ interface RunResult {
 
 async function runOne({ connector, config }: ConnectorInstance, options: CollectOptions): Promise<RunResult> {
   const onProgress = options.onProgress ?? config.runtime?.onProgress;
-  const runConfig = { ...config, runtime: { ...config.runtime, ...(onProgress ? { onProgress } : {}) } };
+  const onRetry = options.onRetry
+    ? (retry: RetryNotice) => {
+        config.runtime?.onRetry?.(retry);
+        options.onRetry!(config.connectorId, retry);
+      }
+    : config.runtime?.onRetry;
+  const runConfig = { ...config, runtime: { ...config.runtime, ...(onProgress ? { onProgress } : {}), ...(onRetry ? { onRetry } : {}) } };
   const stats: ConnectorRunStats = {
     connectorId: config.connectorId,
     sourceSystem: connector.sourceSystem,

@@ -1,5 +1,6 @@
 import { collectTenantGraphs } from './run-connectors.ts';
 import type { ConnectorRunStats } from './run-connectors.ts';
+import type { RetryNotice } from '../connector/http-client.ts';
 import type { ConnectorInstance } from './connectors-config.ts';
 import type { ProgressEvent } from '../connector/types.ts';
 import { syncCompletedEnvelope } from '../events/envelope.ts';
@@ -12,6 +13,9 @@ import { overlayDelta } from './overlay-delta.ts';
 import { latestValidAt, runDriftJob } from '../drift/drift-job.ts';
 import { LeaseHeartbeat } from './lease-heartbeat.ts';
 import { connectorSyncId, newSyncId } from './sync-ids.ts';
+import { errorFields, silentLogger } from '../observability/logger.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
 
 export interface TenantSyncOptions {
   mode: 'full' | 'incremental';
@@ -25,6 +29,10 @@ export interface TenantSyncOptions {
   leaseTtlMs?: number;
   /** Run the drift job after the sync and queue new findings (default true). */
   drift?: boolean;
+  /** Sync phases, retries and outcomes are logged here, with tenant, connector and sync id. */
+  log?: Logger;
+  /** Sync duration and outcome, entities changed, events written, source rate limits. */
+  metrics?: Metrics;
 }
 
 export interface ConnectorSyncOutcome {
@@ -75,8 +83,20 @@ export async function runTenantSync(
   const owner = options.owner ?? `sync-${process.pid}-${runId}`;
   const timeoutMs = options.timeoutMs ?? 3_600_000;
   const tenantId = instances[0]?.config.tenantId ?? '';
-  const say = options.onProgress ?? (() => {});
+  const log = (options.log ?? silentLogger()).child({ tenantId, syncId: runId, mode: options.mode });
+  const metrics = options.metrics;
+  const say: NonNullable<TenantSyncOptions['onProgress']> = (event) => {
+    const { message, ...fields } = event;
+    log.info(fields, message);
+    options.onProgress?.(event);
+  };
+  const onRetry = (connectorId: string, retry: RetryNotice) => {
+    log.warn({ connectorId, url: retry.url, attempt: retry.attempt, delayMs: retry.delayMs, errorType: retry.errorType, status: retry.status }, `retrying a ${retry.client} call in ${retry.delayMs} ms`);
+    metrics?.retries.inc({ connector: connectorId, error_type: retry.errorType });
+    if (retry.errorType === 'RATE_LIMITED') metrics?.rateLimited.inc({ connector: connectorId });
+  };
   const outcomes: ConnectorSyncOutcome[] = [];
+  log.info({ connectors: instances.map((i) => i.config.connectorId) }, 'sync started');
 
   // 1–2. Initialize: leases and 'running' records.
   const mine: ConnectorInstance[] = [];
@@ -105,7 +125,7 @@ export async function runTenantSync(
     // 3–5. Health check, extract, transform, resolve — bounded by the sync timeout.
     let timer: NodeJS.Timeout | undefined;
     const collection = await Promise.race([
-      collectTenantGraphs(mine, { syncId: runId, mode: options.mode, deltaTokens, onProgress: say }),
+      collectTenantGraphs(mine, { syncId: runId, mode: options.mode, deltaTokens, onProgress: say, onRetry }),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new SyncTimeoutError(`sync exceeded its ${Math.round(timeoutMs / 1000)} s timeout`)), timeoutMs);
       }),
@@ -164,6 +184,7 @@ export async function runTenantSync(
         say({ connectorId: '*', phase: 'post-sync', message: `drift: ${job.report.findings.length} finding(s), ${job.published} new` });
       } catch (error) {
         drift = { findings: 0, published: 0, error: (error as Error).message };
+        log.warn(errorFields(error), 'drift job failed; the next sync covers its window');
       }
     }
   } catch (error) {
@@ -176,7 +197,42 @@ export async function runTenantSync(
   } finally {
     for (const lease of leases) await lease.release();
   }
-  return { tenantId, syncId: runId, mode: options.mode, outcomes, durationMs: Date.now() - started, ...(drift ? { drift } : {}) };
+  const durationMs = Date.now() - started;
+  for (const outcome of outcomes) observeOutcome(log, metrics, outcome, durationMs);
+  return { tenantId, syncId: runId, mode: options.mode, outcomes, durationMs, ...(drift ? { drift } : {}) };
+}
+
+/** One line per connector outcome, at a level that says how it went, and its metrics. */
+function observeOutcome(log: Logger, metrics: Metrics | undefined, o: ConnectorSyncOutcome, durationMs: number): void {
+  const fields = {
+    connectorId: o.connectorId,
+    connectorSyncId: o.syncId,
+    status: o.status,
+    durationMs,
+    ...(o.diff ? { changes: { nodesCreated: o.diff.nodesCreated, nodesUpdated: o.diff.nodesUpdated, nodesDeleted: o.diff.nodesDeleted, edgesCreated: o.diff.edgesCreated, edgesUpdated: o.diff.edgesUpdated, edgesRemoved: o.diff.edgesRemoved }, events: o.diff.events } : {}),
+    ...(o.stats ? { apiCalls: o.stats.apiCalls, retries: o.stats.retries } : {}),
+    ...(o.error ? { error: o.error } : {}),
+  };
+  if (o.status === 'failed') log.error(fields, `connector sync failed: ${o.error?.type ?? 'unknown'}`);
+  else if (o.status === 'partial' || o.status === 'skipped') log.warn(fields, `connector sync ${o.status}`);
+  else log.info(fields, 'connector sync completed');
+  if (!metrics) return;
+  const connector = o.connectorId;
+  metrics.syncs.inc({ connector, outcome: o.status });
+  if (o.status !== 'skipped') metrics.syncDuration.observe({ connector, outcome: o.status }, durationMs / 1000);
+  if (o.diff) {
+    const d = o.diff;
+    const changes: [string, string, number][] = [
+      ['node', 'created', d.nodesCreated],
+      ['node', 'updated', d.nodesUpdated],
+      ['node', 'deleted', d.nodesDeleted],
+      ['edge', 'created', d.edgesCreated],
+      ['edge', 'updated', d.edgesUpdated],
+      ['edge', 'deleted', d.edgesRemoved],
+    ];
+    for (const [kind, change, n] of changes) metrics.entitiesChanged.inc({ connector, kind, change }, n);
+    metrics.eventsWritten.inc({ connector }, d.events);
+  }
 }
 
 /**

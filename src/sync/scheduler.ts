@@ -2,7 +2,7 @@ import { CronExpressionParser } from 'cron-parser';
 import type { ConnectorInstance } from './connectors-config.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 import { runTenantSync } from './run-tenant-sync.ts';
-import type { TenantSyncReport } from './run-tenant-sync.ts';
+import type { TenantSyncOptions, TenantSyncReport } from './run-tenant-sync.ts';
 
 export interface ScheduledInstance {
   instance: ConnectorInstance;
@@ -37,6 +37,8 @@ export class SyncScheduler {
     private readonly storage: StorageAdapter,
     private readonly entries: readonly ScheduledInstance[],
     private readonly onRun: (connectorId: string, report: TenantSyncReport | undefined, error?: unknown) => void = () => {},
+    /** Logger and metrics every run gets. */
+    private readonly observe: Pick<TenantSyncOptions, 'log' | 'metrics'> = {},
   ) {
     for (const e of entries) nextRun(e.schedule, new Date()); // validate every schedule up front
   }
@@ -55,7 +57,7 @@ export class SyncScheduler {
   private fire(entry: ScheduledInstance): void {
     const id = entry.instance.config.connectorId;
     if (!this.running.has(id)) {
-      const run = runTenantSync(this.storage, [entry.instance], { mode: entry.instance.config.syncMode })
+      const run = runTenantSync(this.storage, [entry.instance], { mode: entry.instance.config.syncMode, ...this.observe })
         .then((report) => this.onRun(id, report))
         .catch((error: unknown) => this.onRun(id, undefined, error))
         .finally(() => this.running.delete(id));

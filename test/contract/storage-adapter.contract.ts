@@ -8,9 +8,12 @@ import type { GraphEvent, NormalizedGraph, OutboxMessage, SyncState } from '../.
 import { resolveAsOf } from '../../src/storage/as-of.ts';
 import type { StorageAdapter } from '../../src/storage/StorageAdapter.ts';
 import { applyGraph } from '../../src/sync/apply-graph.ts';
+import { syntheticTenant } from '../../bench/synthetic/tenant.ts';
+import { calledOnlyStarts, isEntryPoint } from '../../src/analysis/entry-points.ts';
 import { readPreviousGraph } from '../../src/sync/previous-graph.ts';
 import { edgeContentHash, nodeContentHash } from '../../src/model/index.ts';
 import type { NormalizedNode } from '../../src/model/index.ts';
+import { loadSampleHistory } from '../support/sample-history.ts';
 import { commitChanges } from '../support/hand-writes.ts';
 import { SAMPLE_IDS, freshTenant, sampleTenant } from '../support/sample-tenant.ts';
 import { VERDICT_IDS, verdictTenant } from '../support/verdict-tenant.ts';
@@ -155,6 +158,18 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
         expect((await storage.getNode(tenantId, SAMPLE_IDS.payrollPrincipal))?.deletedAt).toBeUndefined();
       });
 
+      it('writes an edge the diff calls new once even if another connector stored it, and one whose end is not stored yet', async () => {
+        const { tenantId, graph } = await loadSample();
+        const shared = graph.edges[0]!;
+        const source = graph.nodes.find((n) => n.nodeType === 'automation')!;
+        const toGhost = { edgeId: `APPROVED_BY:${source.nodeId}:custom:ghost:h-1`, edgeType: 'APPROVED_BY' as const, sourceNodeId: source.nodeId, targetNodeId: 'custom:ghost:h-1', properties: {} };
+        // A second connector's first sync: to its diff both edges are new.
+        await commitChanges(storage, tenantId, { upsertEdges: [shared, toGhost], newEdgeIds: new Set([shared.edgeId, toGhost.edgeId]) }, { connectorId: 'second' });
+        const sharedNow = (await storage.getEdgesForNode(tenantId, shared.sourceNodeId, 'outgoing')).filter((e) => e.edgeId === shared.edgeId);
+        expect(sharedNow).toEqual([shared]);
+        expect(await storage.getEdges(tenantId, [toGhost.edgeId])).toEqual([toGhost]);
+      });
+
       it('an empty extraction deletes nothing', async () => {
         const { tenantId, graph } = await loadSample();
         const empty = await applyGraph(storage, { ...graph, syncId: 'sample-empty', nodes: [], edges: [] });
@@ -204,8 +219,8 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
         };
         const whole = diffGraphs(await storage.getGraphForConnector(tenantId, graph.connectorId), next);
         const { previous, diffOptions } = await readPreviousGraph(storage, next);
-        // Unchanged rows are the current objects themselves: only changed and vanished ones were read.
-        expect(previous.nodes.filter((n) => !next.nodes.includes(n)).map((n) => n.nodeId).sort()).toEqual([SAMPLE_IDS.payrollPrincipal, SAMPLE_IDS.bob].sort());
+        // Only changed and vanished rows were read in full; the rest is ids and hashes.
+        expect('changedNodes' in previous && [...previous.changedNodes.keys()].sort()).toEqual([SAMPLE_IDS.payrollPrincipal, SAMPLE_IDS.bob].sort());
         const hashed = diffGraphs(previous, next, diffOptions);
         expect(hashed.result.events).toEqual(whole.result.events);
         expect(hashed.changes).toEqual(whole.changes);
@@ -481,6 +496,99 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
         const at1 = await ownershipOf(storage, tenantId, SAMPLE_IDS.payrollPrincipal, T1);
         expect(at1?.state).toBe('unattributed');
         expect((await ownershipOf(storage, tenantId, SAMPLE_IDS.graphPrincipal, T1))?.state).toBe('orphaned');
+      });
+
+      // Posture (dashboard aggregates): computed by the store, checked against the fixture's story
+      // and against the chains findExecutionChains lists one by one.
+      const posture = (tenantId: string, now: string, asOf?: string, top = 10) =>
+        storage.postureCounts(tenantId, { calledOnly: calledOnlyStarts(), now, expiringBefore: new Date(Date.parse(now) + 30 * 86_400_000).toISOString(), top }, asOf ? { asOf } : undefined);
+
+      it('counts posture as of each sync: chains, privileged identities they reach, ownership', async () => {
+        const { tenantId } = await threeSyncs();
+        const at1 = await posture(tenantId, T1, T1);
+        // Two chains to SN-Graph-Integration and HR onboarding flow → RUNS_AS → svc_hr_integration.
+        expect(at1.chainsByKind).toEqual({ authenticates_as: 2, runs_as: 1, latent: 0 });
+        expect(at1.identitiesByOwnership).toEqual({ owned: 1, orphaned: 1, unattributed: 1, disputed: 0 });
+        expect(at1.privilegedReachable).toEqual({
+          count: 2,
+          top: [
+            { nodeId: SAMPLE_IDS.graphPrincipal, chains: 2 },
+            { nodeId: SAMPLE_IDS.hrIntegrationUser, chains: 1 },
+          ],
+        });
+        // Sync 2 cut the profile → principal link and deleted Payroll; sync 3 put the link back.
+        const at2 = await posture(tenantId, T2, T2);
+        expect(at2.chainsByKind).toEqual({ authenticates_as: 0, runs_as: 1, latent: 0 });
+        expect(at2.identitiesByOwnership).toEqual({ owned: 1, orphaned: 1, unattributed: 0, disputed: 0 });
+        expect(at2.privilegedReachable).toEqual({ count: 1, top: [{ nodeId: SAMPLE_IDS.hrIntegrationUser, chains: 1 }] });
+        const now = await posture(tenantId, T3);
+        expect(now).toEqual(await posture(tenantId, T3, T3));
+        expect(now.chainsByKind).toEqual({ authenticates_as: 2, runs_as: 1, latent: 0 });
+        expect((await posture(tenantId, T1, '2026-01-01T00:00:00.000Z')).chainsByKind).toEqual({ authenticates_as: 0, runs_as: 0, latent: 0 });
+        // The top list is cut, the count is not.
+        expect((await posture(tenantId, T3, undefined, 1)).privilegedReachable).toEqual({ count: 2, top: [{ nodeId: SAMPLE_IDS.graphPrincipal, chains: 2 }] });
+        expect((await posture(freshTenant('empty'), T3)).chainsByKind).toEqual({ authenticates_as: 0, runs_as: 0, latent: 0 });
+        // A script include nothing calls: a latent path, kept out of the ranked lists.
+        const latentTenant = freshTenant('posture-latent');
+        await applyGraph(storage, verdictTenant(latentTenant));
+        const latent = await posture(latentTenant, T3);
+        expect(latent.chainsByKind.latent).toBe(1);
+        expect(latent.chainsByKind.authenticates_as).toBe(2);
+      });
+
+      it('lists credentials on a chain as expiring, then expired, as the sample history goes', async () => {
+        const tenantId = freshTenant('posture');
+        await loadSampleHistory(storage, tenantId);
+        const profile = { nodeId: SAMPLE_IDS.oauthProfile, chains: 2, expiresAt: '2026-02-01T00:00:00Z' };
+        const sync2 = await posture(tenantId, '2026-01-22T06:00:00.000Z', '2026-01-22T06:00:00.000Z');
+        expect(sync2.credentialsExpiring).toEqual({ count: 1, top: [profile] });
+        expect(sync2.credentialsExpired).toEqual({ count: 0, top: [] });
+        const sync3 = await posture(tenantId, '2026-02-05T06:00:00.000Z');
+        expect(sync3.credentialsExpired).toEqual({ count: 1, top: [profile] });
+        expect(sync3.credentialsExpiring).toEqual({ count: 0, top: [] });
+        // The new Entra secret expires in 2027 and no chain uses it yet: in neither list.
+        const later = await posture(tenantId, '2027-01-20T00:00:00.000Z');
+        expect(later.credentialsExpiring.top.map((c) => c.nodeId)).toEqual([]);
+        expect(later.credentialsExpired.count).toBe(1);
+      });
+
+      it('agrees with the chains listed one by one on a synthetic tenant', async () => {
+        const tenantId = freshTenant('posture-synthetic');
+        const graph = syntheticTenant({ nodes: 1_500, seed: 5, tenantId, connectorId: 'synthetic', syncId: 'syn-1' });
+        await applyGraph(storage, graph);
+        const now = '2026-06-01T00:00:00.000Z';
+        const counts = await posture(tenantId, now, undefined, 100);
+        const all = await findPathsToIdentities(storage, tenantId, { limit: 100_000 });
+        const chains = all.filter((p) => isEntryPoint(p.startNode));
+        expect(chains.length).toBeGreaterThan(20);
+        expect(all.length).toBeGreaterThan(chains.length);
+        const runsAs = chains.filter((c) => c.edges.at(-1)!.edgeType === 'RUNS_AS').length;
+        expect(counts.chainsByKind).toEqual({ authenticates_as: chains.length - runsAs, runs_as: runsAs, latent: all.length - chains.length });
+        const byIdentity = new Map<string, number>();
+        const byCredential = new Map<string, number>();
+        for (const c of chains) {
+          byIdentity.set(c.endNode.nodeId, (byIdentity.get(c.endNode.nodeId) ?? 0) + 1);
+          const last = c.edges.at(-1)!;
+          if (last.edgeType === 'AUTHENTICATES_AS') byCredential.set(last.sourceNodeId, (byCredential.get(last.sourceNodeId) ?? 0) + 1);
+        }
+        const privileged: string[] = [];
+        for (const id of byIdentity.keys()) {
+          const roles = (await storage.getEdgesForNode(tenantId, id, 'outgoing')).filter((e) => e.edgeType === 'HAS_ROLE' || e.edgeType === 'MEMBER_OF');
+          const nodes = await storage.getNodes(tenantId, roles.map((e) => e.targetNodeId));
+          if (nodes.some((n) => n?.nodeType === 'role' && n.properties.isPrivileged)) privileged.push(id);
+        }
+        expect(counts.privilegedReachable.count).toBe(privileged.length);
+        expect(counts.privilegedReachable.top.map((e) => e.chains)).toEqual(counts.privilegedReachable.top.map((e) => byIdentity.get(e.nodeId)));
+        const credentials = (await storage.getNodes(tenantId, [...byCredential.keys()])).filter((n) => n?.nodeType === 'credential');
+        const expired = credentials.filter((c) => c!.properties.expiresAt && c!.properties.expiresAt < now);
+        expect(expired.length).toBeGreaterThan(0);
+        expect(counts.credentialsExpired.count).toBe(expired.length);
+        expect(counts.credentialsExpiring.count).toBe(
+          credentials.filter((c) => c!.properties.expiresAt && c!.properties.expiresAt >= now && c!.properties.expiresAt < '2026-07-01T00:00:00.000Z').length,
+        );
+        const soonest = counts.credentialsExpired.top.map((e) => e.expiresAt!);
+        expect(soonest).toEqual([...soonest].sort());
+        expect(counts.credentialsExpired.top.every((e) => e.chains === byCredential.get(e.nodeId))).toBe(true);
       });
     });
 

@@ -14,14 +14,17 @@ import { neo4jUri } from '../support/services.ts';
 export interface SecurityStore {
   name: string;
   open(): Promise<StorageAdapter>;
-  /** AUTHGRAPH_* variables for a CLI process on this kind of store (its own, empty one). */
-  cliEnv(): Record<string, string>;
+  /**
+   * AUTHGRAPH_* variables for a CLI process on this kind of store (its own, empty one). Absent for
+   * a store that lives in one process: every CLI command is a process of its own.
+   */
+  cliEnv?: () => Record<string, string>;
 }
 
 const scratch = (name: string) => mkdtempSync(join(tmpdir(), `authgraph-security-${name}-`));
 
 export const SECURITY_STORES: SecurityStore[] = [
-  { name: 'memory', open: async () => MemoryStorageAdapter.create(), cliEnv: () => ({ AUTHGRAPH_STORE: 'memory' }) },
+  { name: 'memory', open: async () => MemoryStorageAdapter.create() },
   {
     name: 'sqlite',
     open: async () => SqliteStorageAdapter.open({ filePath: join(scratch('sqlite'), 'authgraph.db') }),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { computeDrift } from '../../drift/compute-drift.ts';
 import { UnknownAsOfError } from '../../storage/as-of.ts';
+import type { StorageAdapter } from '../../storage/StorageAdapter.ts';
 import { badInput } from '../errors.ts';
 import { parseArgs } from '../inputs.ts';
 import type { Resolver, ResolverMap } from './types.ts';
@@ -16,9 +17,11 @@ const DriftArgs = z.object({
 const drift: Resolver<unknown> = async (_parent, args, ctx) => {
   const a = parseArgs(DriftArgs, args, 'drift');
   try {
-    return await ctx.scope.analyse((storage, tenantId) =>
-      computeDrift(storage, tenantId, { since: a.since, ...(a.until ? { until: a.until } : {}), expiringWithinDays: a.expiringWithinDays }),
-    );
+    const compute = (storage: StorageAdapter, tenantId: string) =>
+      computeDrift(storage, tenantId, { since: a.since, ...(a.until ? { until: a.until } : {}), expiringWithinDays: a.expiringWithinDays });
+    // Between two given moments the report depends on the data alone: worth sharing (the dashboard's
+    // timeline asks for every pair of syncs). Without `until` it depends on the clock.
+    return await (a.until ? ctx.scope.shared(`drift ${a.since} ${a.until} ${a.expiringWithinDays}`, compute) : ctx.scope.analyse(compute));
   } catch (error) {
     if (error instanceof UnknownAsOfError || error instanceof RangeError) throw badInput(error.message);
     throw error;

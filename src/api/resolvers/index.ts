@@ -9,6 +9,7 @@ import { driftResolvers } from './drift.ts';
 import { evidenceResolvers } from './evidence.ts';
 import { edgeResolvers, nodeResolvers } from './nodes.ts';
 import { ownershipResolvers } from './ownership.ts';
+import { postureResolvers } from './posture.ts';
 import { queryResolvers } from './query.ts';
 import { recordResolvers } from './records.ts';
 import type { ResolverMap } from './types.ts';
@@ -34,6 +35,7 @@ export function createResolvers(typeDefs: DocumentNode): ResolverMap {
     evidenceResolvers,
     driftResolvers,
     auditResolvers,
+    postureResolvers,
   );
   return enforceRoles(typeDefs, { ...capHeavyFields(resolvers), DateTime: DateTimeResolver, JSONObject: JSONObjectResolver, JSON: JSONResolver });
 }

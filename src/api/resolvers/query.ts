@@ -1,6 +1,7 @@
 import { notFound } from '../errors.ts';
 import { NodeArgs, NodesArgs, parseArgs } from '../inputs.ts';
 import { decodeCursor, encodeCursor, connection } from '../pagination.ts';
+import { resolveApiAsOf } from './as-of.ts';
 import type { Resolver, ResolverMap } from './types.ts';
 
 const node: Resolver<unknown> = async (_parent, args, ctx) => {
@@ -21,14 +22,16 @@ const nodes: Resolver<unknown> = async (_parent, args, ctx) => {
     ...(f?.sourceScope ? { sourceScope: f.sourceScope } : {}),
     ...(f?.displayName !== undefined ? { displayName: f.displayName } : {}),
   };
+  const asOf = await resolveApiAsOf(ctx, a.asOf);
   const page = await ctx.scope.listNodes({
     ...(a.type ? { nodeType: a.type } : {}),
     ...(Object.keys(filters).length ? { filters } : {}),
     includeDeleted: f?.includeDeleted ?? false,
     first: a.first,
     ...(a.after ? { after: decodeCursor('node', a.after)[0]! } : {}),
-  });
-  ctx.loaders.prime(page.nodes);
+  }, asOf ? { asOf } : undefined);
+  // Nodes of a past moment are not primed: the loaders answer for the current graph.
+  if (!asOf) ctx.loaders.prime(page.nodes);
   return connection(
     page.nodes.map((n) => ({ cursor: encodeCursor('node', [n.nodeId]), node: n })),
     page.hasNextPage,

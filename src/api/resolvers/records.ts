@@ -13,7 +13,7 @@ import type { Resolver, ResolverMap } from './types.ts';
 
 const COMPLETE = new Set(['available', 'unavailable_not_applicable']);
 /** How many sync records to scan for connectors and for the latest completeness report. */
-const SYNC_SCAN = 10_000;
+export const SYNC_SCAN = 10_000;
 
 interface Completeness {
   connectorId: string;
@@ -23,7 +23,7 @@ interface Completeness {
   sources: { key: string; sourceTable: string; status: string }[];
 }
 
-function completenessOf(state: SyncState): Completeness | null {
+export function completenessOf(state: SyncState): Completeness | null {
   const report = state.evidenceCompleteness;
   if (!report) return null;
   const sources = Object.entries(report.sources)

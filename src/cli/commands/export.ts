@@ -7,12 +7,14 @@ import { writePackDir } from '../../evidence/pack-dir.ts';
 import { packFiles, sha256 } from '../../evidence/pack-files.ts';
 import { UsageError, intOption, tenantOf } from '../command.ts';
 import type { Command } from '../command.ts';
+import { OAA_USAGE, exportOaa } from './export-oaa.ts';
 
 export const exportCommand: Command = {
   name: 'export',
-  summary: 'export an evidence pack (pack.json, report.html, manifest.json) for a chain or an identity',
+  summary: 'export an evidence pack for a chain or an identity, or the tenant as a Veza OAA payload',
   usage:
-    'authgraph export evidence (--chain <chainId> | --identity <identityId>) [--as-of <iso time | syncId>] --tenant <id> --out <dir> [--max-depth N]',
+    'authgraph export evidence (--chain <chainId> | --identity <identityId>) [--as-of <iso time | syncId>] --tenant <id> --out <dir> [--max-depth N]\n' +
+    `       ${OAA_USAGE}`,
   async run(args, ctx) {
     const { values, positionals } = parseArgs({
       args,
@@ -26,7 +28,11 @@ export const exportCommand: Command = {
         'max-depth': { type: 'string' },
       },
     });
-    if (positionals[0] !== 'evidence' || positionals.length > 1) throw new UsageError('the only export is `evidence`');
+    if (positionals.length !== 1 || !['evidence', 'oaa'].includes(positionals[0]!)) throw new UsageError('export what? `evidence` or `oaa`');
+    if (positionals[0] === 'oaa') {
+      if (values.chain || values.identity || values['max-depth']) throw new UsageError('export oaa exports the whole tenant: no --chain, --identity or --max-depth');
+      return exportOaa(values, ctx);
+    }
     if (!values.chain === !values.identity) throw new UsageError('give exactly one of --chain <chainId> or --identity <identityId>');
     if (!values.out) throw new UsageError('name the output directory with --out');
     const maxDepth = intOption(values['max-depth'], '--max-depth', DEFAULT_CHAIN_DEPTH);

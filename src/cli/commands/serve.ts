@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ApiKeyStore, Role, appendToKeysFile, issueApiKey, parseKeysEnv, readKeysFile } from '../../api/auth/api-keys.ts';
+import { dashboardAssets } from '../../api/dashboard/bundle.ts';
 import { playgroundAssets } from '../../api/playground/bundle.ts';
 import { startApiServer } from '../../api/server.ts';
 import { connectorSyncLauncher } from '../../api/sync-launcher.ts';
@@ -10,10 +11,13 @@ import { parseNormalizedGraphOrThrow } from '../../model/index.ts';
 import type { StorageAdapter } from '../../storage/StorageAdapter.ts';
 import { applyGraph } from '../../sync/apply-graph.ts';
 import { apiLimitsFromConfig } from '../../config/app-config.ts';
+import { errorFields } from '../../observability/logger.ts';
+import { Metrics } from '../../observability/metrics.ts';
 import { UsageError } from '../command.ts';
 import type { Command } from '../command.ts';
 
-const SAMPLE = fileURLToPath(new URL('../../../fixtures/sample/tenant.json', import.meta.url));
+// The sample tenant's three syncs (fixtures/sample/README.md): history for as-of reads and drift.
+const SAMPLE_SYNCS = ['tenant.json', 'tenant-sync2.json', 'tenant-sync3.json'].map((f) => fileURLToPath(new URL(`../../../fixtures/sample/${f}`, import.meta.url)));
 const DEFAULT_KEYS_FILE = '.authgraph/api-keys.json';
 
 function portOption(value: string | undefined): number {
@@ -52,10 +56,11 @@ const untilStopped = () =>
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'serve the GraphQL API and its playground on 127.0.0.1 (--demo loads the sample tenant and prints a reader key)',
+  summary: 'serve the GraphQL API, its playground and the analyst dashboard (/dashboard) on 127.0.0.1 (--demo loads the sample tenant and prints a reader key)',
   usage:
     'authgraph serve [--port N (4000; 0 = any free port)] [--host 127.0.0.1] [--keys <file>] [--connectors <connectors.json>] [--demo]\n' +
     '       authgraph serve --issue-key <tenant>:<reader|operator|admin> [--keys <file>]   (prints a new key once, stores its hash)',
+  logFormat: 'json',
   async run(args, ctx) {
     const { values } = parseArgs({
       args,
@@ -91,11 +96,13 @@ export const serveCommand: Command = {
 
     let demo: { defaultQuery: string } | undefined;
     if (values.demo) {
-      const sample = parseNormalizedGraphOrThrow(JSON.parse(await readFile(SAMPLE, 'utf8')));
+      const syncs = await Promise.all(SAMPLE_SYNCS.map(async (f) => parseNormalizedGraphOrThrow(JSON.parse(await readFile(f, 'utf8')))));
+      const sample = syncs[0]!;
       const existing = await storage.listNodes(sample.tenantId, { first: 1, includeDeleted: true });
       if (existing.nodes.length === 0) {
-        await applyGraph(storage, sample);
-        ctx.out(`Loaded the sample tenant "${sample.tenantId}" (${sample.nodes.length} nodes, ${sample.edges.length} edges).`);
+        for (const graph of syncs) await applyGraph(storage, graph);
+        const last = syncs.at(-1)!;
+        ctx.out(`Loaded the sample tenant "${sample.tenantId}" (${syncs.length} syncs, ${syncs.map((s) => s.syncId).join(', ')}; now ${last.nodes.length} nodes, ${last.edges.length} edges).`);
       }
       // Lives only as long as this process: only its hash is kept, in memory.
       const { key, record } = issueApiKey({ tenantId: sample.tenantId, role: 'reader', label: 'demo' });
@@ -114,23 +121,32 @@ export const serveCommand: Command = {
     // Operators may trigger syncs of these instances (Mutation.triggerSync); checked now, not mid-sync.
     const connectorsFile = values.connectors ?? process.env.AUTHGRAPH_CONNECTORS_FILE;
     const instances = connectorsFile ? instancesFromConfig(loadConnectorsConfig(connectorsFile)) : undefined;
+    const log = ctx.log;
+    const metrics = new Metrics();
+    metrics.observeOutbox(storage);
     const syncs = instances
-      ? (api: StorageAdapter) => connectorSyncLauncher(api, instances, (e) => ctx.err(`triggered sync failed: ${(e as Error).message}`))
+      ? (api: StorageAdapter) => connectorSyncLauncher(api, instances, (e) => log.error(errorFields(e), 'triggered sync failed'), { log, metrics })
       : undefined;
     const server = await startApiServer({
       storage,
       keys,
       port,
       limits: apiLimitsFromConfig(ctx.config),
+      log,
+      metrics,
       ...(values.host ? { host: values.host } : {}),
       playground: demo ?? {},
       ...(syncs ? { syncs } : {}),
     });
     // Bundle the playground now, so the first page load does not wait for it.
-    playgroundAssets().catch((error: unknown) => ctx.err(`playground bundle failed: ${(error as Error).message}`));
+    playgroundAssets().catch((error: unknown) => log.error(errorFields(error), 'playground bundle failed'));
+    dashboardAssets().catch((error: unknown) => log.error(errorFields(error), 'dashboard bundle failed'));
     ctx.out(`Authgraph API on ${server.graphqlUrl} (${ctx.config.store} store); playground at ${server.url}`);
+    ctx.out(`Analyst dashboard at ${server.url}dashboard (enter the API key there)`);
+    log.info({ graphql: server.graphqlUrl, metrics: `${server.url}metrics`, store: ctx.config.store }, 'API server listening');
     await untilStopped();
     await server.close();
+    log.info('API server stopped');
     return 0;
   },
 };

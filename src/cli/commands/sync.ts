@@ -35,11 +35,12 @@ export const syncCommand: Command = {
           businessKeys: { runId: syncId, mode, connectorIds: instances.filter((i) => i.config.tenantId === tenantId).map((i) => i.config.connectorId).join(',') },
         });
       }
-      const progress = (e: { connectorId: string; phase: string; message: string }) => ctx.err(`[${e.connectorId}] ${e.phase}: ${e.message}`);
+      // Phases, retries and outcomes go to the log (stderr); the report to stdout.
+      const log = ctx.log;
       const report =
         mode === 'audit-log'
-          ? await runAuditLogSync(storage, instances, { syncId, onProgress: progress })
-          : await runTenantSync(storage, instances, { mode, syncId, onProgress: progress });
+          ? await runAuditLogSync(storage, instances, { syncId, log })
+          : await runTenantSync(storage, instances, { mode, syncId, log });
       ctx.out(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
       return report.outcomes.some((o) => o.status === 'failed') ? 1 : 0;
     } finally {

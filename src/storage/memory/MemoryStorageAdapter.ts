@@ -1,4 +1,4 @@
-import { EventQuery, PathQuery, edgeContentHash, nodeContentHash, parseOrThrow, sameEdgeContent, sameNodeContent } from '../../model/index.ts';
+import { EventQuery, PathQuery, PostureQuery, edgeContentHash, nodeContentHash, parseOrThrow, sameEdgeContent, sameNodeContent } from '../../model/index.ts';
 import type {
   EventQueryInput,
   ExecutionPath,
@@ -9,6 +9,7 @@ import type {
   NormalizedNode,
   OutboxMessage,
   PathQueryInput,
+  PostureCounts,
   SyncCommit,
   SyncState,
 } from '../../model/index.ts';
@@ -26,6 +27,7 @@ import type {
   StorageAdapter,
 } from '../StorageAdapter.ts';
 import { searchPaths } from '../path-search.ts';
+import { postureOf } from '../posture-walk.ts';
 import { VersionLog } from './version-log.ts';
 
 interface StoredNode {
@@ -198,6 +200,27 @@ export class MemoryStorageAdapter implements StorageAdapter {
           .map((edge) => ({ edge, next: v.node(forward ? edge.targetNodeId : edge.sourceNodeId) }))
           .filter((s): s is { edge: NormalizedEdge; next: NormalizedNode } => !!s.next && isLive(s.next)),
     });
+  }
+
+  async postureCounts(tenantId: string, input: PostureQuery, at?: ReadAt): Promise<PostureCounts> {
+    const query = parseOrThrow(PostureQuery, input, 'posture query');
+    // An unknown tenant is an empty graph: every count 0.
+    const v = this.view(tenantId, at) ?? currentView(new TenantState());
+    return postureOf(
+      {
+        nodesOfType: function* (type) {
+          for (const n of v.nodes()) if (n.nodeType === type) yield n;
+        },
+        node: (id) => v.node(id),
+        edges: function* (nodeId, direction) {
+          for (const id of v.edgeIds(nodeId, direction)) {
+            const e = v.edge(id);
+            if (e) yield e;
+          }
+        },
+      },
+      query,
+    );
   }
 
   // --- events ---

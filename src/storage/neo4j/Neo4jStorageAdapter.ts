@@ -1,6 +1,6 @@
 import neo4j from 'neo4j-driver';
 import type { ManagedTransaction } from 'neo4j-driver';
-import { EDGE_TYPES, EventQuery, PathQuery, parseOrThrow } from '../../model/index.ts';
+import { EDGE_TYPES, EventQuery, OWNERSHIP_STATES, PathQuery, PostureQuery, parseOrThrow } from '../../model/index.ts';
 import type {
   EdgeType,
   EventQueryInput,
@@ -12,6 +12,8 @@ import type {
   NormalizedNode,
   OutboxMessage,
   PathQueryInput,
+  PostureCounts,
+  PostureEntry,
   SyncCommit,
   SyncState,
 } from '../../model/index.ts';
@@ -26,18 +28,20 @@ import { asOfTime, edgesForNodeAsOf, nodeListAsOf, nodesAsOf, typesAsOf } from '
 import { Neo4jStorageConfig } from './config.ts';
 import type { Neo4jStorageConfigInput } from './config.ts';
 import { render } from './cypher-files.ts';
+import { StorageError } from '../errors.ts';
 import { edgeTypeHint, removeEdgesById } from './edge-removal.ts';
+import { nodeTypeLookup, writeEdges } from './edge-writes.ts';
 import { Executor } from './Executor.ts';
 import type { WorkLabel } from './Executor.ts';
 import { HISTORY_TYPE_PREFIX, labelFor, NODE_LABEL, NODE_VERSION_LABEL } from './labels.ts';
 import { parseEdge, parseEvent, parseNode, parseOutbox, parseSyncState, syncParams } from './rows.ts';
 import { anchoredPaths, pathsAsOf } from './path-expansion.ts';
+import { postureChains, postureIdentities } from './posture-statements.ts';
 import { applySchema } from './schema.ts';
 import { disableNagleFor, portOf } from './tcp-no-delay.ts';
 import {
   MANUAL_CONNECTOR,
   edgeUpsertBatches,
-  edgeUpserts,
   edgesForNode,
   eventAppends,
   nodeList,
@@ -176,10 +180,22 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     await this.writeInTransactions({ operation: 'bulkUpsertNodes', tenantId }, statements);
   }
 
-  /** Not part of StorageAdapter (see bulkUpsertNodes); batched the same way. */
-  async bulkUpsertEdges(tenantId: string, edges: NormalizedEdge[], options?: WriteOptions): Promise<void> {
-    const statements = edgeUpsertBatches(tenantId, edges, options?.connectorId ?? MANUAL_CONNECTOR, nowIso(), this.batchSize);
-    await this.writeInTransactions({ operation: 'bulkUpsertEdges', tenantId }, statements);
+  /**
+   * Not part of StorageAdapter (see bulkUpsertNodes); batched the same way. `created`: the caller
+   * knows none of these edges is stored yet (an initial import), so they are created as a first
+   * sync's new edges are (edge-writes.ts), not merged.
+   */
+  async bulkUpsertEdges(tenantId: string, edges: NormalizedEdge[], options?: WriteOptions & { created?: boolean }): Promise<void> {
+    const connectorId = options?.connectorId ?? MANUAL_CONNECTOR;
+    if (!options?.created) {
+      await this.writeInTransactions({ operation: 'bulkUpsertEdges', tenantId }, edgeUpsertBatches(tenantId, edges, connectorId, nowIso(), this.batchSize));
+      return;
+    }
+    const write = { tenantId, connectorId, at: nowIso(), batchSize: this.batchSize };
+    for (let i = 0; i < edges.length; i += this.transactionRows) {
+      const part = edges.slice(i, i + this.transactionRows);
+      await this.executor.write({ operation: 'bulkUpsertEdges', tenantId }, (tx) => writeEdges(tx, part, new Set(part.map((e) => e.edgeId)), () => undefined, write));
+    }
   }
 
   // --- paths ---
@@ -361,18 +377,31 @@ export class Neo4jStorageAdapter implements StorageAdapter {
   async commitSync(tenantId: string, commit: SyncCommit): Promise<void> {
     const { changes, connectorId } = commit;
     const at = asOfTime(commit.syncState.validAt ?? commit.syncState.startedAt);
-    const statements: Statement[] = [
+    const nodeStatements = [
       ...nodeUpserts(tenantId, changes.upsertNodes, connectorId, at, this.batchSize),
       ...tombstoneEdgeRemovals(tenantId, changes.upsertNodes, at, this.batchSize),
-      ...edgeUpserts(tenantId, changes.upsertEdges, connectorId, at, this.batchSize),
+    ];
+    const rest: Statement[] = [
       ...eventAppends(tenantId, commit.events, this.batchSize),
       ...outboxEnqueues(tenantId, [...(commit.outbox ?? [])], this.batchSize),
       { text: render('syncSave'), params: syncParams(tenantId, commit.syncState) },
     ];
-    await this.executor.write({ operation: 'commitSync', tenantId }, async (tx) => {
-      await removeEdgesById(tx, tenantId, changes.removeEdgeIds, at, this.batchSize);
-      await run(tx, statements);
-    });
+    const typeOf = nodeTypeLookup(changes.upsertNodes);
+    const write = (newEdgeIds: ReadonlySet<string> | undefined) =>
+      this.executor.write({ operation: 'commitSync', tenantId }, async (tx) => {
+        await removeEdgesById(tx, tenantId, changes.removeEdgeIds, at, this.batchSize);
+        await run(tx, nodeStatements);
+        await writeEdges(tx, changes.upsertEdges, newEdgeIds, typeOf, { tenantId, connectorId, at, batchSize: this.batchSize });
+        await run(tx, rest);
+      });
+    try {
+      await write(changes.newEdgeIds);
+    } catch (error) {
+      // An edge new to this connector that another connector already wrote breaks the edge-key
+      // constraint on CREATE; the whole commit rolled back, so it is redone with MERGE alone.
+      if (!changes.newEdgeIds?.size || !(error instanceof StorageError && error.code === 'CONFLICT')) throw error;
+      await write(undefined);
+    }
   }
 
   // --- outbox and leases (system-wide, not tenant-scoped: see OutboxStore) ---
@@ -429,6 +458,36 @@ export class Neo4jStorageAdapter implements StorageAdapter {
 
   async releaseLease(key: string, owner: string): Promise<void> {
     await this.executor.write({ operation: 'releaseLease' }, (tx) => tx.run(render('leaseRelease'), { key, owner }));
+  }
+
+  async postureCounts(tenantId: string, input: PostureQuery, at?: ReadAt): Promise<PostureCounts> {
+    const query = parseOrThrow(PostureQuery, input, 'posture query');
+    const asOf = pastOf(at);
+    const chains = postureChains(tenantId, query, asOf);
+    const identities = postureIdentities(tenantId, asOf);
+    return this.executor.read({ operation: 'postureCounts', tenantId }, async (tx) => {
+      const i = await tx.run(identities.text, identities.params);
+      const c = await tx.run(chains.text, chains.params);
+      const identitiesByOwnership = Object.fromEntries(OWNERSHIP_STATES.map((s) => [s, 0])) as PostureCounts['identitiesByOwnership'];
+      for (const r of i.records) {
+        const state = r.get('state') as string;
+        if (Object.hasOwn(identitiesByOwnership, state)) identitiesByOwnership[state as keyof typeof identitiesByOwnership] = Number(r.get('count'));
+      }
+      const row = c.records[0];
+      const list = (count: string, top: string) => ({
+        count: Number(row?.get(count) ?? 0),
+        top: ((row?.get(top) ?? []) as { nodeId: string; chains: number; expiresAt?: string | null }[]).map(
+          (e): PostureEntry => ({ nodeId: e.nodeId, chains: Number(e.chains), ...(e.expiresAt ? { expiresAt: e.expiresAt } : {}) }),
+        ),
+      });
+      return {
+        identitiesByOwnership,
+        chainsByKind: Object.fromEntries(((row?.get('chainsByKind') ?? []) as [string, number][]).map(([k, n]) => [k, Number(n)])) as PostureCounts['chainsByKind'],
+        privilegedReachable: list('privilegedCount', 'privilegedTop'),
+        credentialsExpired: list('expiredCount', 'expiredTop'),
+        credentialsExpiring: list('expiringCount', 'expiringTop'),
+      };
+    });
   }
 
   /** How much history the tenant keeps beside its current graph (bench/drift-asof.bench.ts, tests). */

@@ -1,5 +1,5 @@
 import neo4j from 'neo4j-driver';
-import { EDGE_TYPES, MAX_PATH_DEPTH, NODE_TYPES } from '../../model/index.ts';
+import { EDGE_ENDPOINTS, EDGE_TYPES, MAX_PATH_DEPTH, NODE_TYPES } from '../../model/index.ts';
 import type { EdgeType, GraphEvent, NodeType, NormalizedEdge, NormalizedNode, OutboxMessage, PathQuery } from '../../model/index.ts';
 import type { EdgeDirection } from '../StorageAdapter.ts';
 import { render } from './cypher-files.ts';
@@ -91,6 +91,51 @@ export function edgeUpsertBatches(
       }
     }
   })();
+}
+
+/**
+ * Creates of edges known to be new (edges/create.cypher), one statement per relationship type,
+ * pair of endpoint labels and batch. An end's label is its node type when `typeOf` knows it (the
+ * nodes written in the same commit), else the one type the edge type allows there, else `Node`.
+ * Each statement returns how many rows it created; missingEdges finds the rest (see the Cypher).
+ */
+export function edgeCreateBatches(
+  tenantId: string,
+  edges: readonly NormalizedEdge[],
+  typeOf: (nodeId: string) => NodeType | undefined,
+  connectorId: string,
+  at: string,
+  batchSize = DEFAULT_BATCH_SIZE,
+): Iterable<Statement & { type: EdgeType }> {
+  const endLabel = (nodeId: string, allowed: readonly NodeType[]) => {
+    const type = typeOf(nodeId) ?? (allowed.length === 1 ? allowed[0] : undefined);
+    return type ? labelFor(type) : NODE_LABEL;
+  };
+  const groups = groupBy(edges, (e) => {
+    const ends = EDGE_ENDPOINTS[relationshipTypeFor(e.edgeType)];
+    return `${e.edgeType}|${endLabel(e.sourceNodeId, ends.from)}|${endLabel(e.targetNodeId, ends.to)}`;
+  });
+  return (function* () {
+    for (const [key, list] of groups) {
+      const [type, sourceLabel, targetLabel] = key.split('|') as [string, string, string];
+      const text = render('edgeCreate', { TYPE: relationshipTypeFor(type), SOURCE_LABEL: sourceLabel, TARGET_LABEL: targetLabel });
+      for (const batch of chunks(list, batchSize)) {
+        // Connector and validity go in each row's props: one SET, as in the bare CREATE.
+        const rows = batch.map((e) => {
+          const row = edgeRow(tenantId, e);
+          row.props.connectorId = connectorId;
+          row.props.validFrom = at;
+          return row;
+        });
+        yield { text, params: { tenantId, rows }, type: relationshipTypeFor(type) };
+      }
+    }
+  })();
+}
+
+/** Which of `edgeIds` (of one type) are not stored: edges/create.cypher's misses. */
+export function missingEdges(tenantId: string, type: EdgeType, edgeIds: readonly string[]): Statement {
+  return { text: render('edgeMissing', { TYPE: relationshipTypeFor(type) }), params: { tenantId, edgeIds } };
 }
 
 /**

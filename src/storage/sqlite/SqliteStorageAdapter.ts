@@ -2,7 +2,7 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { EventQuery, PathQuery, edgeContentHash, hashFingerprint, nodeContentHash, parseOrThrow, sameEdgeContent, sameNodeContent } from '../../model/index.ts';
+import { EventQuery, PathQuery, PostureQuery, edgeContentHash, hashFingerprint, nodeContentHash, parseOrThrow, sameEdgeContent, sameNodeContent } from '../../model/index.ts';
 import type {
   EventQueryInput,
   ExecutionPath,
@@ -13,12 +13,14 @@ import type {
   NormalizedNode,
   OutboxMessage,
   PathQueryInput,
+  PostureCounts,
   SyncCommit,
   SyncState,
 } from '../../model/index.ts';
 import { decodeEventCursor, encodeEventCursor, positionOf } from '../event-order.ts';
 import { matchesFilters } from '../node-filters.ts';
 import { searchPaths } from '../path-search.ts';
+import { postureOf } from '../posture-walk.ts';
 import type { EdgeDirection, EventPage, NodePage, NodePageQuery, OutboxKey, OutboxListQuery, PreviousState, ReadAt, StorageAdapter } from '../StorageAdapter.ts';
 import { isBusy, StoreBusyError } from './busy.ts';
 import { applyPragmas, applySchema } from './schema.ts';
@@ -208,6 +210,42 @@ export class SqliteStorageAdapter implements StorageAdapter {
             .map((edge) => ({ edge, next: node(forward ? edge.targetNodeId : edge.sourceNodeId) }))
             .filter((s): s is { edge: NormalizedEdge; next: NormalizedNode } => !!s.next && !s.next.deletedAt),
       });
+    });
+  }
+
+  // --- posture ---
+
+  /**
+   * The walk of src/storage/posture-walk.ts over this file's indexes, in one read transaction; each
+   * node and each node's edges are read once per call. (A recursive CTE could count in SQL.)
+   */
+  async postureCounts(tenantId: string, input: PostureQuery, at?: ReadAt): Promise<PostureCounts> {
+    const query = parseOrThrow(PostureQuery, input, 'posture query');
+    const asOf = pastOf(at);
+    return this.read(() => {
+      const nodes = new Map<string, NormalizedNode | null>();
+      const edges = new Map<string, NormalizedEdge[]>();
+      const node = (id: string) => {
+        if (!nodes.has(id)) nodes.set(id, this.nodeAt(tenantId, id, asOf));
+        return nodes.get(id)!;
+      };
+      return postureOf(
+        {
+          nodesOfType: (type) =>
+            (asOf
+              ? (this.s.nodesOfTypeAsOf.all(tenantId, type, asOf, tenantId, type, asOf, asOf) as { json: string }[])
+              : (this.s.nodesOfType.all(tenantId, type) as { json: string }[])
+            ).map((r) => parseNode(r.json)),
+          node,
+          edges: (nodeId, direction) => {
+            const key = `${direction}\u0000${nodeId}`;
+            let list = edges.get(key);
+            if (!list) edges.set(key, (list = this.edgesAt(tenantId, nodeId, direction, asOf)));
+            return list;
+          },
+        },
+        query,
+      );
     });
   }
 

@@ -112,8 +112,9 @@ export function defineApiSuite(name: string, harness: ApiSuiteHarness): void {
         const r = await gql(CHAINS, { to: SAMPLE_IDS.graphPrincipal, maxDepth: 6 });
         const hops = r.body.data!.executionChains.edges.flatMap((e: any) => e.node.hops).length;
         expect(hops).toBe(8);
-        // Two walks: back along chain edges, and back along AUTHENTICATES_TO (inbound OAuth).
-        expect(Object.fromEntries(store.calls)).toEqual({ getNodes: 1, queryPaths: 2, getEdgesForNode: 1 });
+        // Two walks: back along chain edges, and back along AUTHENTICATES_TO (inbound OAuth); and
+        // the tenant's data version, which keys the shared answer.
+        expect(Object.fromEntries(store.calls)).toEqual({ dataVersion: 1, getNodes: 1, queryPaths: 2, getEdgesForNode: 1 });
         // A page of nodes with their edges' far ends: the far ends are batched, not read one by one.
         store.reset();
         const page = await gql(`{ nodes(first: 30) { edges { node { id edges(direction: both) { source { id } target { displayName } } } } } }`);
@@ -280,6 +281,51 @@ export function defineApiSuite(name: string, harness: ApiSuiteHarness): void {
         });
         expect(r.body.data!.connectors).toEqual([{ id: 'sample', configured: false, syncCount: 1, lastSync: { syncId: 'sample-sync-1', status: 'completed' }, evidenceCompleteness: { complete: false } }]);
         expect(codesOf(await gql(`{ evidenceCompleteness(connectorId: "nope") { complete } }`))).toEqual(['NOT_FOUND']);
+      });
+
+      it('answers the posture: counts from the store, the listed nodes, each connector’s last sync', async () => {
+        const POSTURE = `query P($asOf: String, $top: Int) { posture(asOf: $asOf, top: $top, expiringWithinDays: 30) {
+          at asOfSyncId expiringWithinDays
+          identitiesByOwnership { state count }
+          chainsByKind { kind count }
+          privilegedReachable { count top { nodeId chains node { displayName } } }
+          credentialsExpired { count } credentialsExpiring { count top { nodeId expiresAt } }
+          connectors { connectorId lastSync { syncId status } evidenceCompleteness { complete } }
+        }
+        execution: executionChains(first: 1, kinds: [authenticates_as, runs_as], asOf: $asOf) { totalCount }
+        all: executionChains(first: 1, asOf: $asOf) { totalCount } }`;
+        const r = await gql(POSTURE, { asOf: 'sample-sync-1', top: 1 });
+        expect(r.body.errors).toBeUndefined();
+        const p = r.body.data!.posture;
+        expect(p).toMatchObject({ at: '2026-01-15T06:00:00.000Z', asOfSyncId: 'sample-sync-1', expiringWithinDays: 30 });
+        expect(p.identitiesByOwnership).toEqual([
+          { state: 'owned', count: 1 },
+          { state: 'orphaned', count: 1 },
+          { state: 'unattributed', count: 1 },
+          { state: 'disputed', count: 0 },
+        ]);
+        expect(p.chainsByKind).toEqual([
+          { kind: 'authenticates_as', count: 2 },
+          { kind: 'runs_as', count: 1 },
+          { kind: 'inbound_oauth', count: 0 },
+          { kind: 'partial', count: 0 },
+          { kind: 'latent', count: 0 },
+        ]);
+        // The same chains Query.executionChains lists.
+        const sum = (kinds: string[]) => p.chainsByKind.filter((c: any) => kinds.includes(c.kind)).reduce((n: number, c: any) => n + c.count, 0);
+        expect(sum(['authenticates_as', 'runs_as'])).toBe(r.body.data!.execution.totalCount);
+        expect(sum(['authenticates_as', 'runs_as', 'inbound_oauth', 'partial', 'latent'])).toBe(r.body.data!.all.totalCount);
+        expect(p.privilegedReachable).toEqual({ count: 2, top: [{ nodeId: SAMPLE_IDS.graphPrincipal, chains: 2, node: { displayName: 'SN-Graph-Integration' } }] });
+        expect(p.connectors).toEqual([{ connectorId: 'sample', lastSync: { syncId: 'sample-sync-1', status: 'completed' }, evidenceCompleteness: { complete: false } }]);
+        // Before the first sync nothing was there; another tenant sees only its own (no chains).
+        const before = (await gql(POSTURE, { asOf: '2026-01-01T00:00:00Z' })).body.data!.posture;
+        expect(before.chainsByKind.every((c: any) => c.count === 0)).toBe(true);
+        expect(before.connectors).toEqual([]);
+        const other = (await gql(POSTURE, {}, api.key(tenantB, 'reader'))).body.data!.posture;
+        expect(other.chainsByKind.every((c: any) => c.count === 0)).toBe(true);
+        expect(other.identitiesByOwnership.every((c: any) => c.count === 0)).toBe(true);
+        expect(codesOf(await gql(POSTURE, { asOf: 'no-such-sync' }))).toEqual(['BAD_USER_INPUT']);
+        expect(codesOf(await gql(POSTURE, { top: 1000 }))).toEqual(['BAD_USER_INPUT']);
       });
     });
 

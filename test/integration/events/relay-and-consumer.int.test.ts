@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EnvelopeConsumer } from '../../../src/events/envelope-consumer.ts';
-import type { Envelope } from '../../../src/events/envelope.ts';
+import { Envelope, graphEventOf } from '../../../src/events/envelope.ts';
+import type { GraphEventEnvelope } from '../../../src/events/envelope.ts';
 import { KafkaSink, kafkaClient } from '../../../src/events/kafka-sink.ts';
 import { relayOutbox } from '../../../src/events/outbox-relay.ts';
 import { DLQ_HEADERS, TOPICS, dlqTopic } from '../../../src/events/topics.ts';
@@ -39,12 +40,40 @@ describe('outbox relay to Kafka', () => {
     const got = await collect(kafka, [TOPICS.graphEvents, TOPICS.syncsCompleted], (m) => tenantOf(m.value) === tenantId, (k) => k.length >= result.events.length + 1);
     const graphEvents = got.filter((m) => m.topic === TOPICS.graphEvents);
     expect(graphEvents.map((m) => JSON.parse(m.value).eventId).sort()).toEqual(result.events.map((e) => e.eventId).sort());
+    const byId = new Map(result.events.map((e) => [e.eventId, e]));
     for (const m of graphEvents) {
-      const envelope = JSON.parse(m.value) as Envelope & { kind: 'graph_event' };
+      const envelope = Envelope.parse(JSON.parse(m.value)) as GraphEventEnvelope;
       expect(m.key).toBe(`${tenantId}|${envelope.event.entityId}`);
       expect(m.headers['x-event-id']).toBe(envelope.eventId);
+      // The event inside does not repeat the envelope's fields, and the envelope gives them back.
+      expect(Object.keys(JSON.parse(m.value).event)).not.toContain('tenantId');
+      expect(graphEventOf(envelope)).toEqual(byId.get(envelope.eventId));
     }
     expect(got.filter((m) => m.topic === TOPICS.syncsCompleted)).toHaveLength(1);
+  });
+
+  it('splits a request the broker finds too large and still delivers one key in order', async () => {
+    const topic = `authgraph.test.small-batches-${randomBytes(4).toString('hex')}`;
+    const admin = kafka.admin();
+    await admin.connect();
+    // 3 KiB record batches: 20 incompressible ~1 KiB messages cannot go as one request.
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: '3072' }] }], waitForLeaders: true });
+    await admin.disconnect();
+    const tenantId = freshTenant('split');
+    const rows = Array.from({ length: 20 }, (_, position) => ({
+      outboxId: `o${position}`,
+      tenantId,
+      topic,
+      key: `${tenantId}|one-entity`,
+      payload: JSON.stringify({ tenantId, position, noise: randomBytes(500).toString('hex') }),
+      headers: {},
+      createdAt: '2026-11-29T00:00:00.000Z',
+      batchId: 'b',
+      position,
+    }));
+    await sink.publish(rows);
+    const got = await collect(kafka, [topic], () => true, (k) => k.length >= rows.length);
+    expect(got.map((m) => JSON.parse(m.value).position)).toEqual(rows.map((r) => r.position));
   });
 
   it('keeps rows pending while another relay holds the lease', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumExecutable } from '../../support/browser.ts';
 import { main } from '../../../src/cli/main.ts';
 import { buildEvidencePack } from '../../../src/evidence/build-pack.ts';
 import { MemoryStorageAdapter } from '../../../src/storage/memory/MemoryStorageAdapter.ts';
@@ -12,7 +13,6 @@ import type { TestApi } from '../api/support.ts';
 import { SAMPLE_IDS, freshTenant } from '../../support/sample-tenant.ts';
 import { SAMPLE_SYNC_FILES, loadSampleSyncs } from '../../unit/evidence/sample-syncs.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 async function cli(args: string[]) {
@@ -74,10 +74,11 @@ describe('authgraph export evidence / verify, over the three sample syncs (embed
     expect((await cli(['verify'])).code).toBe(2);
   });
 
-  describe.skipIf(!existsSync(CHROMIUM))('report.html in headless Chromium', () => {
+  describe('report.html in headless Chromium', () => {
     let browser: Awaited<ReturnType<typeof chromium.launch>>;
     beforeAll(async () => {
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+      // CHROMIUM_PATH / PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH, else chromium on PATH; none: a one-line install hint.
+      browser = await chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_FLAGS });
     });
     afterAll(async () => {
       await browser?.close();

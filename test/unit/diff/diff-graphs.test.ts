@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mutateTenant, syntheticTenant } from '../../../bench/synthetic/tenant.ts';
-import { applyChanges, diffGraphs } from '../../../src/diff/index.ts';
-import { canonicalJson } from '../../../src/model/index.ts';
+import { applyChanges, classifyCurrent, diffGraphs } from '../../../src/diff/index.ts';
+import type { HashedPrevious } from '../../../src/diff/index.ts';
+import { canonicalJson, edgeContentHash, nodeContentHash } from '../../../src/model/index.ts';
 import type { NormalizedGraph, StoredGraph } from '../../../src/model/index.ts';
 
 const stored = (g: NormalizedGraph): StoredGraph => ({ nodes: g.nodes, edges: g.edges });
@@ -110,7 +111,7 @@ describe('diff properties (fast-check)', () => {
         const { result } = diffGraphs(stored(g), structuredClone(g));
         return result.events.length === 0 && result.nodesCreated + result.nodesUpdated + result.nodesDeleted === 0;
       }),
-      { numRuns: 40 },
+      { numRuns: 40, maxSkipsPerRun: 1_000 },
     );
   });
 
@@ -125,7 +126,33 @@ describe('diff properties (fast-check)', () => {
         const { changes } = diffGraphs(stored(a), b);
         expect(sortedJson(applyChanges(stored(a), changes))).toEqual(sortedJson(stored(b)));
       }),
-      { numRuns: 40 },
+      { numRuns: 40, maxSkipsPerRun: 1_000 },
+    );
+  });
+
+  it('diffing against stored ids and hashes, with only the stale rows in full, equals diffing against the whole graph', () => {
+    fc.assert(
+      fc.property(seeds, sizes, fc.double({ min: 0.01, max: 0.5, noNaN: true }), fc.boolean(), (seed, nodes, fraction, partial) => {
+        const a = syntheticTenant({ nodes, seed });
+        const b = mutateTenant(a, fraction, seed + 1);
+        // A partial extraction too: deletion scope must come out the same from hashes alone.
+        if (partial) b.extractionScope = { completeNodeTypes: ['automation', 'identity'], completeEdgeTypes: ['USES', 'INVOKES'] };
+        const state = { nodeHashes: new Map(a.nodes.map((n) => [n.nodeId, nodeContentHash(n)])), edgeHashes: new Map(a.edges.map((e) => [e.edgeId, edgeContentHash(e)])) };
+        const plan = classifyCurrent(state, b);
+        const stale = { nodes: new Set(plan.staleNodeIds), edges: new Set(plan.staleEdgeIds) };
+        const previous: HashedPrevious = {
+          ...state,
+          changedNodes: new Map(a.nodes.filter((n) => stale.nodes.has(n.nodeId)).map((n) => [n.nodeId, n])),
+          changedEdges: new Map(a.edges.filter((e) => stale.edges.has(e.edgeId)).map((e) => [e.edgeId, e])),
+        };
+        const whole = diffGraphs(stored(a), b);
+        const hashed = diffGraphs(previous, b, { classified: plan });
+        expect(hashed.result).toEqual(whole.result);
+        expect(hashed.changes).toEqual(whole.changes);
+        // Without the classification passed in, the diff classifies itself.
+        expect(diffGraphs(previous, b).result.events).toEqual(whole.result.events);
+      }),
+      { numRuns: 40, maxSkipsPerRun: 1_000 },
     );
   });
 

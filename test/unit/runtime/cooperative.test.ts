@@ -19,8 +19,8 @@ describe('cooperative work under a deadline', () => {
     const started = performance.now();
     await expect(runWithDeadline(150, () => busyLoop(5_000))).rejects.toBeInstanceOf(DeadlineExceededError);
     clearInterval(timer);
-    expect(performance.now() - started).toBeLessThan(1_000);
-    expect(ticks).toBeGreaterThan(5); // the loop gave the event loop back
+    expect(performance.now() - started).toBeLessThan(3_000); // far below the 5 s the loop would run
+    expect(ticks).toBeGreaterThan(1); // the loop gave the event loop back (a loop that never yields lets no timer run)
   });
 
   it('costs nothing and never throws outside a deadline', async () => {

@@ -3,7 +3,7 @@ import { PathQuery } from '../../../src/model/index.ts';
 import type { NormalizedEdge, NormalizedNode } from '../../../src/model/index.ts';
 import { StorageError } from '../../../src/storage/errors.ts';
 import { expansionStep } from '../../../src/storage/neo4j/path-expansion.ts';
-import { edgeRemovals, edgeUpserts, eventAppends, nodeList, nodeUpserts, pathSearch } from '../../../src/storage/neo4j/statements.ts';
+import { edgeCreateBatches, edgeRemovals, edgeUpserts, eventAppends, nodeList, nodeUpserts, pathSearch } from '../../../src/storage/neo4j/statements.ts';
 
 // The generated Cypher, checked without a database (STYLE "Generated Cypher checked without a
 // database"): text and parameters are snapshots, so a change to either shows up in review.
@@ -96,6 +96,24 @@ describe('Neo4j statements', () => {
       SET n:Role",
       }
     `);
+  });
+
+  it('creates new edges per relationship type and pair of endpoint labels, each end found by its label index', () => {
+    const approvedBy: NormalizedEdge = { edgeId: 'APPROVED_BY:1', edgeType: 'APPROVED_BY', sourceNodeId: identity.nodeId, targetNodeId: 'h-1', properties: {} };
+    const unknownEnd: NormalizedEdge = { ...approvedBy, edgeId: 'APPROVED_BY:2', sourceNodeId: 'somewhere-else' };
+    const typeOf = (id: string) => (id === identity.nodeId ? 'identity' : id === role.nodeId ? 'role' : undefined);
+    const statements = [...edgeCreateBatches('tenant-a', [hasRole, approvedBy, unknownEnd], typeOf, 'entra', AT)];
+    // The known node type, else the only type the edge allows there (APPROVED_BY → human), else Node.
+    expect(statements.map((s) => s.text.split('\n').slice(1, 3).join(' '))).toEqual([
+      'MATCH (source:Identity {tenantId: $tenantId, nodeId: row.sourceNodeId}) MATCH (target:Role {tenantId: $tenantId, nodeId: row.targetNodeId})',
+      'MATCH (source:Identity {tenantId: $tenantId, nodeId: row.sourceNodeId}) MATCH (target:HumanIdentity {tenantId: $tenantId, nodeId: row.targetNodeId})',
+      'MATCH (source:Node {tenantId: $tenantId, nodeId: row.sourceNodeId}) MATCH (target:HumanIdentity {tenantId: $tenantId, nodeId: row.targetNodeId})',
+    ]);
+    expect(statements[0]!.text).toContain('CREATE (source)-[r:HAS_ROLE]->(target)');
+    expect(statements[0]!.text).not.toContain('MERGE');
+    expect(statements.map((s) => (s.params.rows as { edgeId: string }[]).map((r) => r.edgeId))).toEqual([['HAS_ROLE:1'], ['APPROVED_BY:1'], ['APPROVED_BY:2']]);
+    // Connector and validity travel in the row, so the create is one SET like the bare ceiling.
+    expect((statements[0]!.params.rows as { props: Record<string, unknown> }[])[0]!.props).toMatchObject({ connectorId: 'entra', validFrom: AT, edgeId: 'HAS_ROLE:1' });
   });
 
   it('writes edges per relationship type, ends merged by key', () => {

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { calledOnlyStarts } from '../../analysis/entry-points.ts';
+import { findInboundPaths } from '../../analysis/inbound-chains.ts';
+import { findPartialPaths } from '../../analysis/partial-chains.ts';
+import { isEntryPoint } from '../../analysis/entry-points.ts';
+import { CHAIN_KINDS, ChainKind, DateTime, MAX_POSTURE_TOP, OWNERSHIP_STATES } from '../../model/index.ts';
+import type { NormalizedNode, PostureCounts, PostureEntry, SyncState } from '../../model/index.ts';
+import type { ApiContext } from '../context.ts';
+import { AsOf, parseArgs } from '../inputs.ts';
+import { resolveApiAsOf } from './as-of.ts';
+import { SYNC_SCAN, completenessOf } from './records.ts';
+import type { Resolver, ResolverMap } from './types.ts';
+
+// Query.posture: the dashboard's numbers. The store counts (StorageAdapter.postureCounts); this
+// adds the connectors' last syncs from the sync records and the listed nodes as they stood then.
+
+const PostureArgs = z.object({
+  asOf: AsOf.nullish(),
+  expiringWithinDays: z.number().int().min(0).max(3_650).default(30),
+  top: z.number().int().min(0).max(MAX_POSTURE_TOP).default(10),
+});
+
+const ChainsByKindArgs = z.object({ kinds: z.array(ChainKind).min(1).optional() });
+
+const DAY_MS = 86_400_000;
+const TIMELINE = 50;
+
+/** When a sync's data is valid from (resolveAsOf's rule), so "the last sync at t" matches reads at t. */
+const validFrom = (s: SyncState) => new Date(s.validAt ?? s.completedAt ?? s.startedAt).toISOString();
+
+interface PostureParent {
+  at: string;
+  asOfSyncId: string | null;
+  expiringWithinDays: number;
+  /** Computed on first use: a request for the timeline alone costs no chain count. */
+  counts: () => Promise<PostureCounts>;
+  /** Chains that end at no identity and inbound OAuth chains, from the chain analysis. */
+  otherChains: () => Promise<{ partial: number; latent: number; inbound_oauth: number }>;
+  listed: () => Promise<Map<string, NormalizedNode>>;
+  states: () => Promise<SyncState[]>;
+}
+
+const once = <T>(fn: () => Promise<T>): (() => Promise<T>) => {
+  let p: Promise<T> | undefined;
+  return () => (p ??= fn());
+};
+
+const posture: Resolver<unknown> = async (_parent, args, ctx: ApiContext): Promise<PostureParent> => {
+  const a = parseArgs(PostureArgs, args, 'posture');
+  const asOf = await resolveApiAsOf(ctx, a.asOf);
+  // Now is taken to the minute, so the same dashboard opened twice in a minute is one computation
+  // (tenant-scope.ts shared: kept while the tenant's data is unchanged).
+  const at = asOf ?? new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
+  const read = asOf ? { asOf } : undefined;
+  const query = { calledOnly: calledOnlyStarts(), now: at, expiringBefore: new Date(Date.parse(at) + a.expiringWithinDays * DAY_MS).toISOString(), top: a.top };
+  const key = `posture ${asOf ?? ''} ${query.now} ${query.expiringBefore} ${query.top}`;
+  const counts = once(() => ctx.scope.shared(key, (storage, tenantId) => storage.postureCounts(tenantId, query, read)));
+  // The listed nodes as they stood then, in one read.
+  const listed = once(async () => {
+    const c = await counts();
+    const ids = [...new Set([c.privilegedReachable, c.credentialsExpired, c.credentialsExpiring].flatMap((l) => l.top.map((e) => e.nodeId)))];
+    const nodes = new Map<string, NormalizedNode>();
+    if (ids.length) for (const n of await ctx.scope.analyse((storage, tenantId) => storage.getNodes(tenantId, ids, read))) if (n) nodes.set(n.nodeId, n);
+    return nodes;
+  });
+  // Partial chains (and latent paths that stop short) and inbound OAuth chains: found by the chain
+  // analysis (src/analysis) over the store's path queries, as Query.executionChains finds them.
+  const otherChains = once(() =>
+    ctx.scope.shared(`posture-other-chains ${asOf ?? ''}`, async (storage, tenantId) => {
+      const q = asOf ? { asOf, limit: 1_000 } : { limit: 1_000 };
+      const [partial, inbound] = await Promise.all([findPartialPaths(storage, tenantId, q), findInboundPaths(storage, tenantId, q)]);
+      const entry = partial.filter((p) => isEntryPoint(p.path.startNode)).length;
+      return { partial: entry, latent: partial.length - entry, inbound_oauth: inbound.length };
+    }),
+  );
+  // Newest first; as of a moment, only the syncs whose data was in by then.
+  const states = once(async () => (await ctx.scope.listSyncStates({ limit: SYNC_SCAN })).filter((s) => !asOf || validFrom(s) <= asOf));
+  return { at, asOfSyncId: a.asOf && !DateTime.safeParse(a.asOf).success ? a.asOf : null, expiringWithinDays: a.expiringWithinDays, counts, otherChains, listed, states };
+};
+
+const list = (key: 'privilegedReachable' | 'credentialsExpired' | 'credentialsExpiring') => async (p: PostureParent) => {
+  const [c, nodes] = await Promise.all([p.counts(), p.listed()]);
+  const l = c[key];
+  return { count: l.count, top: l.top.map((e: PostureEntry) => ({ ...e, node: nodes.get(e.nodeId) ?? null })) };
+};
+
+export const postureResolvers: ResolverMap = {
+  Query: { posture },
+  Posture: {
+    identitiesByOwnership: async (p: PostureParent) => {
+      const c = await p.counts();
+      return OWNERSHIP_STATES.map((state) => ({ state, count: c.identitiesByOwnership[state] }));
+    },
+    chainsByKind: async (p: PostureParent, args: Record<string, unknown>) => {
+      const { kinds } = parseArgs(ChainsByKindArgs, args, 'chainsByKind');
+      const wanted = CHAIN_KINDS.filter((k) => !kinds || kinds.includes(k));
+      // The store's count alone answers execution chains; the other kinds need the chain analysis.
+      const needsAnalysis = wanted.some((k) => k === 'inbound_oauth' || k === 'partial' || k === 'latent');
+      const [c, other] = await Promise.all([p.counts(), needsAnalysis ? p.otherChains() : { partial: 0, latent: 0, inbound_oauth: 0 }]);
+      const count: Record<ChainKind, number> = {
+        authenticates_as: c.chainsByKind.authenticates_as,
+        runs_as: c.chainsByKind.runs_as,
+        inbound_oauth: other.inbound_oauth,
+        partial: other.partial,
+        latent: c.chainsByKind.latent + other.latent,
+      };
+      return wanted.map((kind) => ({ kind, count: count[kind] }));
+    },
+    privilegedReachable: list('privilegedReachable'),
+    credentialsExpired: list('credentialsExpired'),
+    credentialsExpiring: list('credentialsExpiring'),
+    connectors: async (p: PostureParent) => {
+      const byConnector = new Map<string, SyncState[]>();
+      for (const s of await p.states()) byConnector.set(s.connectorId, [...(byConnector.get(s.connectorId) ?? []), s]);
+      return [...byConnector.entries()]
+        .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+        .map(([connectorId, l]) => ({ connectorId, lastSync: l[0] ?? null, evidenceCompleteness: l.map(completenessOf).find((c) => c !== null) ?? null }));
+    },
+    timeline: async (p: PostureParent) =>
+      [...(await p.states())]
+        .sort((x, y) => (validFrom(y) < validFrom(x) ? -1 : validFrom(y) > validFrom(x) ? 1 : 0))
+        .slice(0, TIMELINE)
+        .map((s) => ({ ...s, validAt: validFrom(s) })),
+  },
+};

@@ -1,0 +1,72 @@
+import { edgeContentHash, nodeContentHash } from '../model/index.ts';
+import type { NormalizedEdge, NormalizedGraph, NormalizedNode } from '../model/index.ts';
+
+// The previous state a full sync diffs against without a second copy of the graph (DESIGN
+// decision 3, "hashes first"): the store's ids and content hashes, and in full only the stored
+// entities whose hash differs from the extraction's or that the extraction no longer has.
+//
+//   const plan = classifyCurrent(state, current);                 // hashes `current` once
+//   const changedNodes = await fetchNodes(plan.staleNodeIds);      // the caller's I/O
+//   diffGraphs({ ...state, changedNodes, changedEdges }, current, { classified: plan });
+
+export interface HashedPrevious {
+  /** Every live stored node / edge of the connector: id → content hash. */
+  nodeHashes: ReadonlyMap<string, string>;
+  edgeHashes: ReadonlyMap<string, string>;
+  /**
+   * The stored entities for (at least) the ids classifyCurrent calls stale. A stale id missing
+   * here is treated as not stored (a row deleted since the hashes were read).
+   */
+  changedNodes: ReadonlyMap<string, NormalizedNode>;
+  changedEdges: ReadonlyMap<string, NormalizedEdge>;
+}
+
+/** Per entity of `current` (same index as current.nodes / current.edges). */
+export const NEW = 0;
+export const SAME = 1;
+export const CHANGED = 2;
+
+export interface CurrentClassification {
+  nodeStatus: Uint8Array;
+  edgeStatus: Uint8Array;
+  /** Stored ids to read in full: content changed, or gone from the extraction. */
+  staleNodeIds: string[];
+  staleEdgeIds: string[];
+}
+
+/**
+ * Compare `current` with stored hashes: each current entity is hashed once and marked NEW, SAME
+ * or CHANGED, and the stored ids whose full state the diff needs are listed.
+ */
+export function classifyCurrent(
+  state: { nodeHashes: ReadonlyMap<string, string>; edgeHashes: ReadonlyMap<string, string> },
+  current: Pick<NormalizedGraph, 'nodes' | 'edges'>,
+): CurrentClassification {
+  const nodes = classify(current.nodes, (n) => n.nodeId, nodeContentHash, state.nodeHashes);
+  const edges = classify(current.edges, (e) => e.edgeId, edgeContentHash, state.edgeHashes);
+  return { nodeStatus: nodes.status, edgeStatus: edges.status, staleNodeIds: nodes.stale, staleEdgeIds: edges.stale };
+}
+
+function classify<T>(items: readonly T[], idOf: (t: T) => string, hashOf: (t: T) => string, stored: ReadonlyMap<string, string>) {
+  const status = new Uint8Array(items.length);
+  const stale: string[] = [];
+  // Stored ids the extraction still has; the rest vanished and are stale too.
+  let matched = 0;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    const hash = stored.get(idOf(item));
+    if (hash === undefined) continue; // NEW (0)
+    matched++;
+    if (hash === hashOf(item)) status[i] = SAME;
+    else {
+      status[i] = CHANGED;
+      stale.push(idOf(item));
+    }
+  }
+  if (matched < stored.size) {
+    const present = new Set<string>();
+    for (let i = 0; i < items.length; i++) if (status[i] !== NEW) present.add(idOf(items[i]!));
+    for (const id of stored.keys()) if (!present.has(id)) stale.push(id);
+  }
+  return { status, stale };
+}

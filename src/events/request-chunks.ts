@@ -1,0 +1,35 @@
+import type { OutboxMessage } from '../model/index.ts';
+
+/**
+ * Uncompressed bytes per produce request (all partitions together). Measured with kafkajs 2.2.4,
+ * idempotent, acks=all, zstd, 850-byte events on the busy two-core machine: 1,000 messages per
+ * request 22k/s, 4,000 per request 28k/s. The broker refuses one partition's record batch over
+ * message.max.bytes (1 MiB) after compression; envelopes are JSON that zstd shrinks ~11×, and a
+ * refused request is split and sent again (KafkaSink), so an odd incompressible batch costs a
+ * retry, never a stuck outbox.
+ */
+export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+
+/** Splits messages, in order, into runs that each fit one produce request. */
+export function* chunksByBytes(messages: readonly OutboxMessage[], maxBytes = MAX_REQUEST_BYTES): Generator<OutboxMessage[]> {
+  let chunk: OutboxMessage[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size = messageBytes(m);
+    if (chunk.length && bytes + size > maxBytes) {
+      yield chunk;
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(m);
+    bytes += size;
+  }
+  if (chunk.length) yield chunk;
+}
+
+/** A record's size on the wire before compression, near enough: payload, key, headers, framing. */
+function messageBytes(m: OutboxMessage): number {
+  let headers = 0;
+  for (const k in m.headers) headers += k.length + m.headers[k]!.length + 2;
+  return Buffer.byteLength(m.payload) + m.key.length + headers + 16;
+}
