@@ -30,7 +30,9 @@ export function oidcClaimSets(login: LoginStep, facts: WorkflowFacts, repo: { fu
   const sets: OidcClaimSet[] = [];
   const seen = new Set<string>();
   const push = (s: OidcClaimSet) => {
-    if (!seen.has(s.sub)) sets.push(s), seen.add(s.sub);
+    if (seen.has(s.sub)) return;
+    sets.push(s);
+    seen.add(s.sub);
   };
   for (const trigger of facts.triggers) {
     const event = trigger.event;

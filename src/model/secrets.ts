@@ -165,7 +165,7 @@ const REDACT_DEPTH = 256;
 export function redactSecrets<T>(value: T, depth = 0): T {
   if (typeof value === 'string') return (secretValueKind(value) ? REDACTED : value) as T;
   if (depth > REDACT_DEPTH) return REDACTED as T;
-  if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1)) as T;
+  if (Array.isArray(value)) return (value as unknown[]).map((v) => redactSecrets(v, depth + 1)) as T;
   if (value && typeof value === 'object' && !(value instanceof Date)) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
