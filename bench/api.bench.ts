@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { findExecutionChains } from '../src/analysis/execution-chains.ts';
+import { findChainVerdicts } from '../src/analysis/chain-verdicts.ts';
 import { appendToKeysFile, issueApiKey } from '../src/api/auth/api-keys.ts';
 import { shortHash } from '../src/model/index.ts';
 import type { NormalizedGraph } from '../src/model/index.ts';
@@ -12,6 +12,7 @@ import { MemoryStorageAdapter } from '../src/storage/memory/MemoryStorageAdapter
 import { SqliteStorageAdapter } from '../src/storage/sqlite/SqliteStorageAdapter.ts';
 import type { StorageAdapter } from '../src/storage/StorageAdapter.ts';
 import { Neo4jStorageAdapter } from '../src/storage/neo4j/Neo4jStorageAdapter.ts';
+import { benchDriftTimeout, benchFanOutRefusal } from './api-limits.ts';
 import { hr, intArg } from './report.ts';
 import { syntheticTenant } from './synthetic/tenant.ts';
 
@@ -23,10 +24,11 @@ import { syntheticTenant } from './synthetic/tenant.ts';
 // Targets: p99 < 50 ms at 16 clients on memory, < 100 ms on Neo4j. Client and server share this
 // machine's two cores, so the figures are a floor.
 //
-//   npm run bench:api -- [--nodes=100000] [--duration=10]
+//   npm run bench:api -- [--nodes=100000] [--duration=10] [--drift-nodes=100000]
 
 const nodes = intArg('nodes', 100_000);
 const duration = intArg('duration', 10);
+const driftNodes = intArg('drift-nodes', 100_000);
 const CONCURRENCY = [1, 16, 64];
 const TARGET_P99_AT_16 = { sqlite: 50, neo4j: 100 };
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -60,6 +62,11 @@ try {
     await benchServer('sqlite', identity, { AUTHGRAPH_STORE: 'sqlite', AUTHGRAPH_DB: dbFile });
     if (neo4jReady) await benchServer('neo4j', identity, { AUTHGRAPH_STORE: 'neo4j', NEO4J_URI: uri });
   }
+  // Issue 13: hostile queries cost what they check, and deadlines fire.
+  hr('Limits: a fragment fan-out refused, a drift over all history stopped at its deadline');
+  await benchFanOutRefusal();
+  await benchDriftTimeout(driftNodes, 'sqlite');
+  await benchDriftTimeout(driftNodes, 'memory');
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
@@ -119,7 +126,8 @@ async function pickIdentities(g: NormalizedGraph): Promise<Record<'typical' | 'h
   const found: Target[] = [];
   for (const n of g.nodes) {
     if (n.nodeType !== 'identity') continue;
-    const chains = (await findExecutionChains(store, g.tenantId, { to: n.nodeId })).length;
+    // What executionChains(to:) answers by default: every verdict kind ending at the identity.
+    const chains = (await findChainVerdicts(store, g.tenantId, { to: n.nodeId })).length;
     if (chains > 0) found.push({ id: n.nodeId, chains });
     if (found.length === 100) break;
   }
@@ -160,7 +168,17 @@ async function benchServer(store: 'sqlite' | 'neo4j', identity: Target, env: Rec
 async function startServe(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0'], {
     // NODE_ENV=production as deployed: graphql-js then skips its development-only checks.
-    env: { ...process.env, NODE_ENV: 'production', AUTHGRAPH_API_KEYS_FILE: keysFile, ...env },
+    // The per-key rate limit and concurrency cap are off here: this measures capacity, and one key
+    // stands for many clients (the limits' own figures are printed below, under Limits).
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      AUTHGRAPH_API_KEYS_FILE: keysFile,
+      AUTHGRAPH_API_RATE_PER_SECOND: '0',
+      AUTHGRAPH_API_HEAVY_CONCURRENCY: '256',
+      AUTHGRAPH_API_HEAVY_PER_KEY: '256',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -62,19 +62,3 @@ export async function findChainVerdicts(storage: StorageAdapter, tenantId: strin
 
 const edgeKey = (p: ExecutionPath) => p.edges.map((e) => e.edgeId).join('>');
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-/** One line an analyst reads: what the chain is and, when it stops, where and why. */
-export function verdictSummary(v: ChainVerdict): string {
-  const names = v.path.nodes.map((n) => n.displayName).join(' → ');
-  switch (v.kind) {
-    case 'authenticates_as':
-    case 'runs_as':
-      return `execution chain (${v.kind}): ${names}`;
-    case 'inbound_oauth':
-      return `inbound OAuth: ${names}`;
-    case 'partial':
-      return `partial chain, ${v.stop?.reason}: ${names} — ${v.stop?.detail}`;
-    case 'latent':
-      return `latent path (library code nothing calls)${v.stop ? `, ${v.stop.reason}` : ''}: ${names}${v.stop ? ` — ${v.stop.detail}` : ''}`;
-  }
-}

@@ -7,7 +7,9 @@ import type { NormalizedNode, SourceSystem } from '../model/index.ts';
 // calls it: a path from it that nothing calls is a latent path, not an execution chain.
 //
 // The one place that says so, per source. A connector adding automation subtypes adds its row
-// here; a source without a row uses DEFAULT_STARTS.
+// here; a source without a row uses DEFAULT_STARTS. Identities are not in these tables: a workload
+// identity holds its own credential and runs by itself, so the chains it starts across systems
+// (inbound OAuth, inbound-chains.ts) are entry-point chains by nature.
 
 export type AutomationStart =
   /** Fires on its own: a trigger, a schedule, an event, a workload with its own credential. */

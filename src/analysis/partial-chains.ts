@@ -1,4 +1,5 @@
 import type { ChainStopReason, ExecutionPath, NormalizedNode } from '../model/index.ts';
+import { checkpoint } from '../runtime/cooperative.ts';
 import type { ReadAt, StorageAdapter } from '../storage/StorageAdapter.ts';
 import { DEFAULT_CHAIN_DEPTH, maximalChains, readAt, reversePath } from './execution-chains.ts';
 import type { ChainQuery } from './execution-chains.ts';
@@ -35,6 +36,8 @@ export interface PartialPath {
   stop: ChainStop;
 }
 
+const STOP_CHECK_BATCH = 32;
+
 /** Every maximal automation → connection / credential path that stops there (query.to is ignored: these end at no identity). */
 export async function findPartialPaths(storage: StorageAdapter, tenantId: string, query: ChainQuery): Promise<PartialPath[]> {
   const at = readAt(query);
@@ -52,9 +55,13 @@ export async function findPartialPaths(storage: StorageAdapter, tenantId: string
   for (const p of [...toConnections, ...toCredentials]) ends.set(p.endNode.nodeId, p.endNode);
   const stops = new Map<string, ChainStop>();
   const candidates = lazy(() => matchCandidates(storage, tenantId, at));
-  for (const end of [...ends.values()].sort((a, b) => (a.nodeId < b.nodeId ? -1 : 1))) {
-    const stop = await stopAt(storage, tenantId, end, at, candidates);
-    if (stop) stops.set(end.nodeId, stop);
+  // One edge read per end node, a batch at a time: on a server adapter the round trips overlap.
+  const ordered = [...ends.values()].sort((a, b) => (a.nodeId < b.nodeId ? -1 : 1));
+  for (let i = 0; i < ordered.length; i += STOP_CHECK_BATCH) {
+    await checkpoint();
+    const batch = ordered.slice(i, i + STOP_CHECK_BATCH);
+    const found = await Promise.all(batch.map((end) => stopAt(storage, tenantId, end, at, candidates)));
+    found.forEach((stop, j) => stop && stops.set(batch[j]!.nodeId, stop));
   }
   const partial = maximalChains([...toConnections, ...toCredentials].filter((p) => stops.has(p.endNode.nodeId)));
   return partial.map((path) => ({ path, stop: stops.get(path.endNode.nodeId)! }));

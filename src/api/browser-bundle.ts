@@ -1,19 +1,30 @@
+import { basename } from 'node:path';
 import { build } from 'esbuild';
 
 export interface BrowserAssets {
   js: string;
   css: string;
+  /** Every output file by name (the entry's app.js / app.css and, when split, its chunks). */
+  files: ReadonlyMap<string, string>;
+}
+
+export interface BundleOptions {
+  /**
+   * ES modules with code splitting: what a page imports dynamically (e.g. a graph library only one
+   * view needs) becomes a chunk loaded when first needed, not with the page.
+   */
+  split?: boolean;
 }
 
 /**
- * A browser page's script and styles bundled by esbuild into one script and one stylesheet, in
- * memory, from packages in node_modules: nothing is fetched from a CDN (closed networks). Built
- * once per process on first use (a second or two); a failed build is retried on the next call.
+ * A browser page's script and styles bundled by esbuild, in memory, from packages in
+ * node_modules: nothing is fetched from a CDN (closed networks). Built once per process on first
+ * use (a second or two); a failed build is retried on the next call.
  */
-export function browserBundle(entry: string): () => Promise<BrowserAssets> {
+export function browserBundle(entry: string, options: BundleOptions = {}): () => Promise<BrowserAssets> {
   let assets: Promise<BrowserAssets> | undefined;
   return () => {
-    assets ??= bundle(entry).catch((error: unknown) => {
+    assets ??= bundle(entry, options).catch((error: unknown) => {
       assets = undefined;
       throw error;
     });
@@ -21,13 +32,13 @@ export function browserBundle(entry: string): () => Promise<BrowserAssets> {
   };
 }
 
-async function bundle(entry: string): Promise<BrowserAssets> {
+async function bundle(entry: string, options: BundleOptions): Promise<BrowserAssets> {
   const result = await build({
-    entryPoints: [entry],
+    entryPoints: { app: entry },
     bundle: true,
     write: false,
     outdir: 'bundle',
-    format: 'iife',
+    ...(options.split ? { format: 'esm' as const, splitting: true, chunkNames: 'chunk-[hash]' } : { format: 'iife' as const }),
     platform: 'browser',
     target: 'es2020',
     minify: true,
@@ -36,6 +47,6 @@ async function bundle(entry: string): Promise<BrowserAssets> {
     define: { 'process.env.NODE_ENV': '"production"' },
     loader: { '.woff': 'dataurl', '.woff2': 'dataurl', '.ttf': 'dataurl', '.svg': 'dataurl', '.png': 'dataurl' },
   });
-  const text = (ext: string) => result.outputFiles.find((f) => f.path.endsWith(ext))?.text ?? '';
-  return { js: text('.js'), css: text('.css') };
+  const files = new Map(result.outputFiles.map((f) => [basename(f.path), f.text]));
+  return { js: files.get('app.js') ?? '', css: files.get('app.css') ?? '', files };
 }

@@ -2,7 +2,7 @@ import type { Deadline } from './deadline.ts';
 import { ApiError } from './errors.ts';
 
 /**
- * A concurrency cap for the expensive fields (drift, evidencePack, executionChains, paths): at
+ * A concurrency cap for the expensive fields (drift, evidencePack, executionChains, paths, posture): at
  * most `total` run at once on this server, at most `perKey` for one API key. A key over its share
  * is refused at once (RATE_LIMITED); a request that finds the server full waits its turn, within
  * its own deadline, so one caller's burst cannot hold every slot while others starve.

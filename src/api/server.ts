@@ -353,11 +353,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': DASHBOARD_CSP, 'cache-control': 'no-store' });
         return void res.end(dashboardHtml());
       }
-      if (options.dashboard !== false && (url.pathname === '/dashboard/app.js' || url.pathname === '/dashboard/app.css')) {
-        const assets = await dashboardAssets();
-        const js = url.pathname.endsWith('.js');
-        res.writeHead(200, { 'content-type': js ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8', 'cache-control': 'no-cache' });
-        return void res.end(js ? assets.js : assets.css);
+      if (options.dashboard !== false && /^\/dashboard\/[\w-]+\.(js|css)$/.test(url.pathname)) {
+        const file = (await dashboardAssets()).files.get(url.pathname.slice('/dashboard/'.length));
+        if (file !== undefined) {
+          const js = url.pathname.endsWith('.js');
+          res.writeHead(200, { 'content-type': js ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8', 'cache-control': 'no-cache' });
+          return void res.end(file);
+        }
       }
       return sendJson(res, 404, errorBody('NOT_FOUND', 'no such path: the API is at /graphql'));
     };

@@ -165,7 +165,7 @@ function diffHashed(previous: HashedPrevious, current: NormalizedGraph, plan: Cu
     deletedIds.add(node.nodeId);
     changes.push({ kind: 'deleted', node, tombstone: { ...node, status: 'deleted', deletedAt: at } as NormalizedNode });
   }
-  changes.push(...added);
+  for (const c of added) changes.push(c); // not push(...added): a first sync adds millions, past the argument limit
   for (const edge of goneEdges) {
     const endpointDeleted = deletedIds.has(edge.sourceNodeId) || deletedIds.has(edge.targetNodeId);
     if (endpointDeleted || deletableEdgeTypes.has(edge.edgeType)) changes.push({ kind: 'edge_removed', edge });

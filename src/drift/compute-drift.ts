@@ -77,7 +77,7 @@ export async function computeDrift(storage: StorageAdapter, tenantId: string, op
     }
   }
 
-  await partialChanges(ctx, events, push);
+  await partialChanges(ctx, events, index, push);
   await scopeExpansions(ctx, events, liveChains, push);
   await ownershipChanges(ctx, events, index, liveChains, push);
   await credentialFindings(ctx, events, liveChains, options.expiringWithinDays ?? 30, push);
@@ -106,7 +106,7 @@ export async function computeDrift(storage: StorageAdapter, tenantId: string, op
 const PARTIAL_EDGES = new Set(['CALLS', 'INVOKES', 'USES', 'AUTHENTICATES_AS']);
 
 /** Partial chains (ending at a connection or credential with nothing to follow) that appeared or went. */
-async function partialChanges(ctx: DriftContext, events: GraphEvent[], push: Push): Promise<void> {
+async function partialChanges(ctx: DriftContext, events: GraphEvent[], index: EventIndex, push: Push): Promise<void> {
   const starts = new Set<string>();
   for (const e of events) {
     if ((e.eventType !== 'relationship_added' && e.eventType !== 'relationship_removed') || !e.relationshipType || !PARTIAL_EDGES.has(e.relationshipType)) continue;
@@ -114,13 +114,20 @@ async function partialChanges(ctx: DriftContext, events: GraphEvent[], push: Pus
     if (e.relationshipType === 'USES' || e.relationshipType === 'AUTHENTICATES_AS') starts.add(e.entityId);
   }
   const stops = new Set<string>();
-  for (const id of [...starts].sort()) for (const s of await ctx.stopCandidatesFrom(id)) stops.add(s);
-  /** The window's events about this chain: an edge between two of its nodes, one of its nodes, or the hop leaving its stop. */
+  for (const id of [...starts].sort()) {
+    await checkpoint();
+    for (const s of await ctx.stopCandidatesFrom(id)) stops.add(s);
+  }
+  /** The window's events about this chain: on one of its nodes, and (for an edge) to another, or the hop leaving its stop. */
   const eventsOn = (c: ExecutionPath, stopNodeId: string) => {
     const onChain = new Set(c.nodes.map((n) => n.nodeId));
-    return events.filter((e) => onChain.has(e.entityId) && (!e.targetEntityId || onChain.has(e.targetEntityId) || e.entityId === stopNodeId)).map((e) => e.eventId);
+    return c.nodes
+      .flatMap((n) => index.about(n.nodeId))
+      .filter((e) => !e.targetEntityId || onChain.has(e.targetEntityId) || e.entityId === stopNodeId)
+      .map((e) => e.eventId);
   };
   for (const stop of [...stops].sort()) {
+    await checkpoint();
     const before = await ctx.partialChainsAt(stop, ctx.since);
     const after = await ctx.partialChainsAt(stop, ctx.until);
     const beforeIds = new Set(before.map((p) => chainId(p.path)));
@@ -163,7 +170,8 @@ async function eventsIn(storage: StorageAdapter, tenantId: string, since: string
   let after: string | undefined;
   do {
     await checkpoint();
-    const page = await storage.queryEventPage(tenantId, { since, until, limit: 5_000, ...(after ? { after } : {}) });
+    // Pages of 1,000: each page is one synchronous read on an embedded store, so it is kept short.
+    const page = await storage.queryEventPage(tenantId, { since, until, limit: 1_000, ...(after ? { after } : {}) });
     out.push(...page.events.filter((e) => ms(e.timestamp) > ms(since)));
     after = page.nextCursor;
   } while (after);

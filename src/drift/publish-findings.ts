@@ -2,6 +2,7 @@ import { ENVELOPE_VERSION } from '../events/envelope.ts';
 import type { FindingEnvelope } from '../events/envelope.ts';
 import { toOutbox } from '../events/outbox-messages.ts';
 import { TOPICS } from '../events/topics.ts';
+import { redactSecrets } from '../model/index.ts';
 import type { DriftReport } from '../model/index.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 
@@ -23,7 +24,8 @@ export async function publishFindings(storage: StorageAdapter, report: DriftRepo
       sourceConnector: source,
       syncId: `drift:${report.until}`,
       occurredAt: finding.observedAt,
-      finding,
+      // Findings come from secret-free graph data; checked again on the way out, as every export is.
+      finding: redactSecrets(finding),
     };
     return toOutbox(envelope, TOPICS.driftFindings, `${report.tenantId}|${finding.entityIds[0] ?? finding.findingId}`, {
       batchId: `drift:${report.since}:${report.until}`,

@@ -1,4 +1,4 @@
-import type { NormalizedEdge, NormalizedNode } from '../model/index.ts';
+import type { EvidenceReferences, NormalizedEdge, NormalizedNode } from '../model/index.ts';
 import { resolvedEdge } from './resolved-edge.ts';
 
 // Cross-system authentication by client id (seed 003 resolve_auth_edges). An identity provider's
@@ -38,15 +38,7 @@ export function resolveAuthEdges(nodes: readonly NormalizedNode[]): NormalizedEd
     const sp = principals.get(cred.properties.clientId.toLowerCase());
     if (!sp || sp.nodeType !== 'identity' || sp.sourceSystem === cred.sourceSystem) continue;
     const sysId = String(cred.properties.oauthEntitySysId ?? cred.sourceId);
-    const evidenceReferences = {
-      issuingSystemId: String(sp.properties.appId),
-      issuingTenantId: String(sp.properties.issuingTenantId ?? sp.sourceScope),
-      targetSystemId: cred.properties.clientId,
-      targetInstanceId: String(cred.properties.instanceUrl ?? cred.sourceScope),
-      targetRecordSysId: sysId,
-      matchingField: 'client_id',
-      matchingValue: cred.properties.clientId,
-    };
+    const evidenceReferences = clientIdEvidence(sp, cred, sysId);
     const why = {
       rule: 'auth_by_client_id' as const,
       detail: `oauth_entity ${sysId} client_id ${cred.properties.clientId} = appId ${String(sp.properties.appId)} of ${sp.displayName} (case-insensitive)`,
@@ -94,20 +86,28 @@ function inboundEdge(cred: NormalizedNode, principals: ReadonlyMap<string, Norma
   if (!sp || sp.nodeType !== 'identity' || sp.sourceSystem === cred.sourceSystem || !user) return undefined;
   const sysId = String(cred.properties.oauthEntitySysId ?? cred.sourceId);
   const userName = user.nodeType === 'identity' ? String(user.properties.userName ?? user.displayName) : user.displayName;
-  const evidenceReferences = {
-    issuingSystemId: String(sp.properties.appId),
-    issuingTenantId: String(sp.properties.issuingTenantId ?? sp.sourceScope),
-    targetSystemId: cred.properties.clientId,
-    targetInstanceId: String(cred.properties.instanceUrl ?? cred.sourceScope),
-    targetRecordSysId: sysId,
-    matchingField: 'client_id',
-    matchingValue: cred.properties.clientId,
-    targetUserBinding: `oauth_entity.user -> sys_user.user_name = ${userName}`,
-  };
+  const evidenceReferences = { ...clientIdEvidence(sp, cred, sysId), targetUserBinding: `oauth_entity.user -> sys_user.user_name = ${userName}` };
   const why = {
     rule: 'inbound_oauth_client' as const,
     detail: `oauth_entity ${sysId} (type client) client_id ${cred.properties.clientId} = appId ${String(sp.properties.appId)} of ${sp.displayName}; the app signs in as OAuth Application User ${userName}`,
     sourceRecordIds: [`oauth_entity/${sysId}`, `servicePrincipal/${sp.sourceId}`, user.sourceId],
   };
   return resolvedEdge('AUTHENTICATES_TO', sp, user, why, { evidenceReferences });
+}
+
+/** The proof of a client-id match (seed 003 evidenceReferences): issuer, target instance, field and value. */
+function clientIdEvidence(sp: NormalizedNode, cred: NormalizedNode, sysId: string): EvidenceReferences {
+  const appId = sp.nodeType === 'identity' ? String(sp.properties.appId) : '';
+  const issuingTenant = sp.nodeType === 'identity' ? sp.properties.issuingTenantId : undefined;
+  const clientId = cred.nodeType === 'credential' ? String(cred.properties.clientId) : '';
+  const instance = cred.nodeType === 'credential' ? cred.properties.instanceUrl : undefined;
+  return {
+    issuingSystemId: appId,
+    issuingTenantId: String(issuingTenant ?? sp.sourceScope),
+    targetSystemId: clientId,
+    targetInstanceId: String(instance ?? cred.sourceScope),
+    targetRecordSysId: sysId,
+    matchingField: 'client_id',
+    matchingValue: clientId,
+  };
 }

@@ -44,7 +44,7 @@ export class EdgeResolver {
     for (const input of inputs) {
       if (!input.hints) continue;
       const nodes = new Map(input.graph.nodes.map((n) => [n.nodeId, n]));
-      found.push(...resolveCallerEdges(nodes, input.hints));
+      for (const edge of resolveCallerEdges(nodes, input.hints)) found.push(edge);
     }
 
     const added = inputs.map(() => [] as NormalizedEdge[]);

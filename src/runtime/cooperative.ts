@@ -8,7 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 // The deadline travels in AsyncLocalStorage, so storage and analysis code need no extra parameter.
 
 /** How long a computation may hold the event loop before it yields. */
-const SLICE_MS = 8;
+const SLICE_MS = 5;
 
 interface WorkDeadline {
   /** Epoch ms after which the work is abandoned. */

@@ -16,7 +16,7 @@ import type { NormalizedNode } from '../../src/model/index.ts';
 import { loadSampleHistory } from '../support/sample-history.ts';
 import { commitChanges } from '../support/hand-writes.ts';
 import { SAMPLE_IDS, freshTenant, sampleTenant } from '../support/sample-tenant.ts';
-import { VERDICT_IDS, verdictTenant } from '../support/verdict-tenant.ts';
+import { VERDICT_IDS, VERDICT_SUMMARY, verdictTenant } from '../support/verdict-tenant.ts';
 
 export interface AdapterHarness {
   setup: () => Promise<StorageAdapter>;
@@ -313,15 +313,7 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
         await applyGraph(storage, verdictTenant(tenantId));
         const all = await findChainVerdicts(storage, tenantId, {});
         const summary = all.map((v) => [v.kind, v.path.nodes.map((n) => n.displayName).join(' > '), v.stop?.reason ?? null]);
-        expect(summary).toEqual([
-          ['inbound_oauth', 'Payroll-Connector > svc_hr_integration', null],
-          ['authenticates_as', 'Sync incident to Microsoft Graph > GraphClient > Microsoft Graph API > Graph OAuth profile > SN-Graph-Integration', null],
-          ['authenticates_as', 'Nightly directory export > GraphClient > Microsoft Graph API > Graph OAuth profile > SN-Graph-Integration', null],
-          ['partial', 'Nightly CRM sync > CRM API > CRM OAuth profile', 'stops_at_credential'],
-          ['runs_as', 'HR onboarding flow > svc_hr_integration', null],
-          ['latent', 'LegacyGraphClient > Microsoft Graph API > Graph OAuth profile > SN-Graph-Integration', null],
-          ['partial', 'Push incident to vendor > Vendor API', 'stops_at_connection'],
-        ]);
+        expect(summary).toEqual(VERDICT_SUMMARY);
         const crm = all.find((v) => v.stop?.reason === 'stops_at_credential')!;
         expect(crm.stop).toEqual({
           reason: 'stops_at_credential',

@@ -120,8 +120,16 @@ describe('authgraph CLI', () => {
     );
     expect(stdout).toMatch(/service principal "ServiceNow Integration - Directory Sync" \[entra_id\]: ORPHANED/);
     expect(stdout).toContain('Directory.ReadWrite.All (admin on directory)');
-    // The partial chain the fixture instance holds: a job calling a basic-auth REST message.
-    expect(stdout).toContain('1 chain(s) stopping short of an identity');
+    // The GitHub workflow that logs in to Entra through a federated credential: no secret at all,
+    // yet it runs as a privileged, unowned service principal.
+    expect(stdout).toMatch(
+      /ci workflow "contoso\/infra-deploy: Deploy infrastructure" \[github\]\n\s+─USES→ federated identity credential "Legacy Reporting: github-infra-deploy-production" \[entra_id\]\n\s+─AUTHENTICATES_AS→ service principal "Legacy Reporting" \[entra_id\]/,
+    );
+    expect(stdout).toMatch(/service principal "Legacy Reporting" \[entra_id\]: UNATTRIBUTED\n(.*\n)*?\s+privileged role: Application Administrator/);
+    // The partial chains the fixture instances hold: a job calling a basic-auth REST message, a
+    // workflow passing a deleted app's client id beside its secret, a workflow's npm token.
+    expect(stdout).toContain('3 chain(s) stopping short of an identity');
+    expect(stdout).toMatch(/ci workflow "contoso\/legacy-scripts: Nightly report" \[github\]\n\s+─USES→ ci secret "LEGACY_SP_SECRET \(contoso\/legacy-scripts\)" \[github\]\n\s+✗ stops_at_credential: client id 9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d matches no identity/);
     expect(stdout).toMatch(
       /PARTIAL chain, 1 hop\(s\), chain:\w+\nscheduled job "Weekly HR case export" \[servicenow\] \(disabled\)\n\s+─INVOKES→ rest message "Workday Export" \[servicenow\]\n\s+✗ stops_at_connection: authenticates with a stored user name and password \(basic auth\)/,
     );

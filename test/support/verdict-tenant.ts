@@ -74,3 +74,14 @@ export function verdictTenant(tenantId: string): NormalizedGraph {
   ];
   return { ...sample, nodes: [...sample.nodes, ...nodes], edges: [...sample.edges, ...edges] };
 }
+
+/** Every verdict of verdictTenant, in the analysis order: [kind, node names joined by " > ", stop reason]. */
+export const VERDICT_SUMMARY: [string, string, string | null][] = [
+  ['inbound_oauth', 'Payroll-Connector > svc_hr_integration', null],
+  ['authenticates_as', 'Sync incident to Microsoft Graph > GraphClient > Microsoft Graph API > Graph OAuth profile > SN-Graph-Integration', null],
+  ['authenticates_as', 'Nightly directory export > GraphClient > Microsoft Graph API > Graph OAuth profile > SN-Graph-Integration', null],
+  ['partial', 'Nightly CRM sync > CRM API > CRM OAuth profile', 'stops_at_credential'],
+  ['runs_as', 'HR onboarding flow > svc_hr_integration', null],
+  ['latent', 'LegacyGraphClient > Microsoft Graph API > Graph OAuth profile > SN-Graph-Integration', null],
+  ['partial', 'Push incident to vendor > Vendor API', 'stops_at_connection'],
+];

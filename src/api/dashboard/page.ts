@@ -19,7 +19,7 @@ export function dashboardHtml(): string {
 </head>
 <body>
 <div id="app"><p class="loading">Loading the Authgraph dashboard…</p></div>
-<script src="/dashboard/app.js"></script>
+<script type="module" src="/dashboard/app.js"></script>
 </body>
 </html>
 `;

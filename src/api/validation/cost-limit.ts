@@ -31,6 +31,8 @@ export const HEAVY_FIELD_WEIGHTS: Record<string, number> = {
   'Query.evidencePack': 5_000,
   'Query.executionChains': 1_000,
   'Query.paths': 1_000,
+  // Counts chains over the whole tenant (StorageAdapter.postureCounts and the chain analysis).
+  'Query.posture': 1_000,
 };
 
 const DEFAULT_MODEL: CostModel = { defaultListSize: 10, fieldWeights: HEAVY_FIELD_WEIGHTS };

@@ -1,7 +1,7 @@
 import { findChainVerdicts } from '../../analysis/chain-verdicts.ts';
 import { ownershipOf } from '../../analysis/ownership-report.ts';
 import { privilegesOf } from '../../analysis/privileges.ts';
-import { NODE_TYPES } from '../../model/index.ts';
+import { EXECUTION_CHAIN_KINDS, NODE_TYPES } from '../../model/index.ts';
 import type { StorageAdapter } from '../../storage/StorageAdapter.ts';
 import { formatOwnership, formatPermission, formatVerdict } from '../format.ts';
 
@@ -17,7 +17,7 @@ export async function printTenantSummary(storage: StorageAdapter, tenantId: stri
   }
   out(`tenant ${tenantId}: ${counts.join(', ')}`);
   const verdicts = await findChainVerdicts(storage, tenantId, {});
-  const complete = verdicts.filter((v) => v.kind === 'authenticates_as' || v.kind === 'runs_as' || v.kind === 'inbound_oauth');
+  const complete = verdicts.filter((v) => EXECUTION_CHAIN_KINDS.includes(v.kind));
   const short = verdicts.filter((v) => v.stop);
   const latent = verdicts.filter((v) => v.kind === 'latent' && !v.stop);
   out(`\n${complete.length} execution chain(s):\n`);

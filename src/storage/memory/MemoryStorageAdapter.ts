@@ -15,6 +15,7 @@ import type {
 } from '../../model/index.ts';
 import { comparePositions, decodeEventCursor, encodeEventCursor, positionOf } from '../event-order.ts';
 import { matchesFilters } from '../node-filters.ts';
+import { scanOrderedEvents } from './event-scan.ts';
 import type {
   EdgeDirection,
   EventPage,
@@ -54,6 +55,8 @@ class TenantState {
   everOutgoing = new Map<string, Set<string>>();
   everIncoming = new Map<string, Set<string>>();
   events: GraphEvent[] = [];
+  /** True while `events` is in event order (appends normally are: a sync's events come after the last's). */
+  eventsInOrder = true;
   eventIds = new Set<string>();
   syncs = new Map<string, SyncState>();
   outbox = new Map<string, OutboxMessage>();
@@ -237,14 +240,21 @@ export class MemoryStorageAdapter implements StorageAdapter {
     const sign = q.orderBy === 'asc' ? 1 : -1;
     const since = q.since ? Date.parse(q.since) : undefined;
     const until = q.until ? Date.parse(q.until) : undefined;
+    const matches = (e: GraphEvent) =>
+      (!q.entityId || e.entityId === q.entityId || e.targetEntityId === q.entityId) &&
+      (!q.entityType || e.entityType === q.entityType) &&
+      (!q.eventType || e.eventType === q.eventType) &&
+      (!q.relationshipType || e.relationshipType === q.relationshipType) &&
+      (!q.syncId || e.syncId === q.syncId);
+    if (t.eventsInOrder) {
+      const { page, more } = scanOrderedEvents(t.events, q, after, matches);
+      const last = page.at(-1);
+      return more && last ? { events: page, nextCursor: encodeEventCursor(positionOf(last)) } : { events: page };
+    }
     const matching = t.events
       .filter(
         (e) =>
-          (!q.entityId || e.entityId === q.entityId || e.targetEntityId === q.entityId) &&
-          (!q.entityType || e.entityType === q.entityType) &&
-          (!q.eventType || e.eventType === q.eventType) &&
-          (!q.relationshipType || e.relationshipType === q.relationshipType) &&
-          (!q.syncId || e.syncId === q.syncId) &&
+          matches(e) &&
           (since === undefined || Date.parse(e.timestamp) >= since) &&
           (until === undefined || Date.parse(e.timestamp) <= until) &&
           (!after || sign * comparePositions(positionOf(e), after) > 0),
@@ -438,6 +448,8 @@ function appendEvents(t: TenantState, events: readonly GraphEvent[]): void {
   for (const e of events) {
     if (t.eventIds.has(e.eventId)) continue;
     t.eventIds.add(e.eventId);
+    const last = t.events.at(-1);
+    if (last && comparePositions(positionOf(last), positionOf(e)) > 0) t.eventsInOrder = false;
     t.events.push(structuredClone(e));
   }
 }

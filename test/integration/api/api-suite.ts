@@ -5,7 +5,7 @@ import { startDemoSources } from '../../../src/sync/demo-sources.ts';
 import type { StorageAdapter } from '../../../src/storage/StorageAdapter.ts';
 import { applyGraph } from '../../../src/sync/apply-graph.ts';
 import { SAMPLE_IDS, freshTenant, sampleTenant } from '../../support/sample-tenant.ts';
-import { VERDICT_IDS, verdictTenant } from '../../support/verdict-tenant.ts';
+import { VERDICT_IDS, VERDICT_SUMMARY, verdictTenant } from '../../support/verdict-tenant.ts';
 import { codesOf, instrument, postGraphQL, startTestApi } from './support.ts';
 import type { InstrumentedStorage, TestApi } from './support.ts';
 
@@ -154,15 +154,7 @@ export function defineApiSuite(name: string, harness: ApiSuiteHarness): void {
 
       it('answers every kind by default, partial chains and latent paths included', async () => {
         const all = await verdicts({});
-        expect(all.map((c: any) => [c.kind, c.nodes.map((n: any) => n.displayName).join(' > '), c.stop?.reason ?? null])).toEqual([
-          ['inbound_oauth', 'Payroll-Connector > svc_hr_integration', null],
-          ['authenticates_as', 'Sync incident to Microsoft Graph > GraphClient > Microsoft Graph API > Graph OAuth profile > SN-Graph-Integration', null],
-          ['authenticates_as', 'Nightly directory export > GraphClient > Microsoft Graph API > Graph OAuth profile > SN-Graph-Integration', null],
-          ['partial', 'Nightly CRM sync > CRM API > CRM OAuth profile', 'stops_at_credential'],
-          ['runs_as', 'HR onboarding flow > svc_hr_integration', null],
-          ['latent', 'LegacyGraphClient > Microsoft Graph API > Graph OAuth profile > SN-Graph-Integration', null],
-          ['partial', 'Push incident to vendor > Vendor API', 'stops_at_connection'],
-        ]);
+        expect(all.map((c: any) => [c.kind, c.nodes.map((n: any) => n.displayName).join(' > '), c.stop?.reason ?? null])).toEqual(VERDICT_SUMMARY);
       });
 
       it('partial chains say where and why they stop, and what was searched', async () => {
@@ -221,6 +213,16 @@ export function defineApiSuite(name: string, harness: ApiSuiteHarness): void {
           identity: { id: SAMPLE_IDS.hrIntegrationUser },
           hops: [{ edge: { edgeType: 'AUTHENTICATES_TO' }, evidence: { evidenceReferences: { matchingField: 'client_id', targetUserBinding: 'oauth_entity.user -> sys_user.user_name', targetRecordSysId: 'oauth-client-payroll' } } }],
         });
+      });
+
+      it('an evidence pack of a partial chain carries its stop', async () => {
+        const [partial] = await verdicts({ kinds: ['partial'] });
+        const r = await gql(`query P($id: ID) { evidencePack(chainId: $id) }`, { id: partial.id }, api.key(tenantV, 'operator'));
+        expect(r.body.errors).toBeUndefined();
+        const pack = r.body.data!.evidencePack;
+        expect(pack.chains).toEqual([
+          expect.objectContaining({ chainId: partial.id, kind: 'partial', identityId: null, stop: expect.objectContaining({ reason: 'stops_at_credential', nodeId: VERDICT_IDS.crmProfile }) }),
+        ]);
       });
 
       it('refuses an empty kinds list', async () => {

@@ -109,6 +109,8 @@ describe('GitHub: happy path', () => {
         clientIdFrom: 'variable AZURE_CLIENT_ID',
         tenantId: '4a1c2e9d-7b3f-4c55-9e2a-0d8f6b1a3c77', // from the organization variable
         oidcPermission: 'granted',
+        // What stands between a push to main and the cloud login: alice must approve the deployment.
+        environmentProtection: { name: 'production', requiredReviewers: ['alice-admin'], waitTimerMinutes: 0, branchPolicy: 'protected_branches' },
         claimSets: [expect.objectContaining({ sub: 'repo:contoso/infra-deploy:environment:production', pattern: false })],
       }),
     ]);

@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryStorageAdapter } from '../../../src/storage/memory/MemoryStorageAdapter.ts';
 import { applyGraph } from '../../../src/sync/apply-graph.ts';
-import { POSTURE_NUMBERS, foreignRequests, launchChromium, metrics, newDashboardPage, postureMetrics, signIn } from '../../support/dashboard-browser.ts';
+import { POSTURE_NUMBERS, foreignRequests, launchChromium, metrics, newDashboardPage, postureMetrics, signIn, waitForView } from '../../support/dashboard-browser.ts';
 import { freshTenant } from '../../support/sample-tenant.ts';
 import { VERDICT_IDS, verdictTenant } from '../../support/verdict-tenant.ts';
 import { postGraphQL, startTestApi } from '../api/support.ts';
@@ -24,7 +24,10 @@ describe('the dashboard’s partial chains and latent paths (headless Chromium)'
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     const storage = MemoryStorageAdapter.create();
-    await applyGraph(storage, verdictTenant(tenantId));
+    const graph = verdictTenant(tenantId);
+    await applyGraph(storage, graph);
+    // Seven more syncs (nothing changes): a timeline of eight syncs, one drift report per pair.
+    for (let i = 1; i <= 7; i++) await applyGraph(storage, { ...graph, syncId: `later-${i}`, transformedAt: new Date(Date.parse(graph.transformedAt) + i * 86_400_000).toISOString() });
     [api, browser] = await Promise.all([startTestApi(storage), launchChromium()]);
     key = api.key(tenantId, 'reader');
   });
@@ -58,6 +61,13 @@ describe('the dashboard’s partial chains and latent paths (headless Chromium)'
     expect(await row.innerText()).toContain('stops: stops at credential');
     expect(await row.innerText()).toContain(VERDICT_IDS.crmClientId);
     await page.screenshot({ path: join(SHOTS, 'explorer-partial.png') });
+
+    // The drift timeline asks one report per sync after the first: all seven arrive, none refused.
+    await page.click('#tab-drift');
+    await waitForView(page, 'drift');
+    const drift = await metrics(page);
+    expect(Object.keys(drift).filter((k) => k.startsWith('drift.'))).toHaveLength(7);
+    expect(await page.locator('#view .error').count()).toBe(0);
     expect(pageErrors).toEqual([]);
     expect(foreignRequests(requests, api.server.url)).toEqual([]);
     await page.close();

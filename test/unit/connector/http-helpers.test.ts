@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { backoffDelay, parseRetryAfter } from '../../../src/connector/backoff.ts';
 import { formatLinkHeader, parseLinkHeader } from '../../../src/connector/link-header.ts';
 import { RateLimiter } from '../../../src/connector/rate-limiter.ts';
-import { redactUrl } from '../../../src/connector/http-client.ts';
+import { isRateLimitAnswer, redactUrl } from '../../../src/connector/http-client.ts';
 
 describe('backoff', () => {
   const policy = { baseMs: 100, maxMs: 1000 };
@@ -50,5 +50,17 @@ describe('rate limiter', () => {
 describe('redactUrl', () => {
   it('keeps parameter names, drops values (filters can name people)', () => {
     expect(redactUrl('https://g/v1.0/users?$filter=mail%20eq%20%27a%40b%27&$top=5')).toBe('https://g/v1.0/users?$filter&$top');
+  });
+});
+
+describe('isRateLimitAnswer', () => {
+  const h = (headers: Record<string, string>) => new Headers(headers);
+  it('a 403 is a rate limit only when GitHub says so: remaining 0, Retry-After, or its message', () => {
+    expect(isRateLimitAnswer(403, h({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1700000000' }), '')).toBe(true);
+    expect(isRateLimitAnswer(403, h({ 'retry-after': '60' }), '')).toBe(true);
+    expect(isRateLimitAnswer(403, h({}), '{"message":"You have exceeded a secondary rate limit."}')).toBe(true);
+    expect(isRateLimitAnswer(403, h({ 'x-ratelimit-remaining': '4999' }), '{"message":"Must be an organization owner."}')).toBe(false);
+    expect(isRateLimitAnswer(429, h({}), '')).toBe(true);
+    expect(isRateLimitAnswer(401, h({ 'x-ratelimit-remaining': '0' }), '')).toBe(false);
   });
 });

@@ -20,8 +20,33 @@ export class ApiError extends Error {
 /** The last document and variables each view ran, for "Copy GraphQL query". */
 export const lastQueries = new Map();
 
-export async function gql(query, variables = {}, view) {
+/**
+ * At most this many requests at once: the server refuses a key running more than a few expensive
+ * queries together (RATE_LIMITED), and the drift timeline asks one report per sync.
+ */
+const MAX_IN_FLIGHT = 3;
+let inFlight = 0;
+const waiting = [];
+
+async function slot(fn) {
+  // A finished request hands its slot straight to the next waiting one.
+  if (inFlight >= MAX_IN_FLIGHT) await new Promise((resolve) => waiting.push(resolve));
+  else inFlight++;
+  try {
+    return await fn();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else inFlight--;
+  }
+}
+
+export function gql(query, variables = {}, view) {
   if (view) lastQueries.set(view, { query, variables });
+  return slot(() => send(query, variables));
+}
+
+async function send(query, variables) {
   const response = await fetch('/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json', 'x-api-key': apiKey.get() },

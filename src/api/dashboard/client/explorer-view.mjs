@@ -1,5 +1,4 @@
 import { ApiError, gql, lastQueries } from './api.mjs';
-import { drawChains } from './chain-graph.mjs';
 import { showEdge, showNode } from './details-panel.mjs';
 import { errorBox, fill, fmtNumber, h } from './dom.mjs';
 import { CHAIN_KINDS, CHAINS, CREDENTIAL_TARGETS, NODE, NODES } from './queries.mjs';
@@ -90,6 +89,8 @@ export async function renderExplorer(root, app) {
     fill(root.querySelector('#chain-table'), h('p', { class: 'muted' }, chains.length ? 'No chain passes the filters.' : 'No chain runs through it at this moment.'));
     return;
   }
+  // cytoscape.js is a chunk of its own: loaded the first time a graph is drawn.
+  const { drawChains } = await import('./chain-graph.mjs');
   const cy = drawChains(graph, visible, select);
   window.authgraphDashboard = { ...(window.authgraphDashboard ?? {}), cy };
   for (const id of state.highlight ?? []) visible.filter((c) => c.id === id).forEach((c) => c.hops.forEach((hop) => cy.$id(hop.edge.id).addClass('highlight')));
