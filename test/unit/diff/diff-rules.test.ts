@@ -218,6 +218,23 @@ describe('diff rules, one at a time', () => {
     expect(result.events).toEqual([]);
   });
 
+  it('evaluates new automations and people, and an update when any one watched property changed', () => {
+    const created = (n: NormalizedNode) => diffGraphs(previous, graph([...previous.nodes, n], previous.edges)).result.entitiesToEvaluate;
+    expect(created(node('flow-2', 'automation', { executionMode: 'autonomous' }))).toEqual(['flow-2']);
+    expect(created(node('carol', 'human_identity', { accountEnabled: true }))).toEqual(['carol']);
+    expect(created(node('sp-3', 'identity', { identitySubtype: 'bot' }))).toEqual(['sp-3']);
+    expect(created(node('role-2', 'role', { roleName: 'x', isPrivileged: true }))).toEqual([]);
+    // One watched (ownershipState) and one not (appId) changed together: still evaluated.
+    const both = { ...sp, properties: { ...sp.properties, ownershipState: 'orphaned', appId: 'y' } } as NormalizedNode;
+    expect(diffGraphs(previous, graph([both, flow, alice, role, res], previous.edges)).result.entitiesToEvaluate).toEqual(['sp']);
+  });
+
+  it('keeps the parts of an event id apart: no edge id is no edge, and parts never run together', () => {
+    const parts = { tenantId: 't', syncId: 's', eventType: 'created', entityId: 'ab' };
+    expect(makeEventId(parts)).toBe(makeEventId({ ...parts, edgeId: '' }));
+    expect(makeEventId({ ...parts, entityId: 'a', edgeId: 'b' })).not.toBe(makeEventId({ ...parts, entityId: 'ab', edgeId: '' }));
+  });
+
   it('names the entity type of an edge event from the graphs, else from the edge type', () => {
     const dangling = edge('INVOKES', 'ghost-automation', 'ghost-connection');
     const { result } = diffGraphs(previous, graph(previous.nodes, [...previous.edges, dangling, edge('HAS_ROLE', 'alice', 'role')]));
