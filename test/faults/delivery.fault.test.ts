@@ -44,8 +44,11 @@ async function consumedFor(tenantId: string, expected: number) {
   return { raw: got.length, unique: new Set(got.map((m) => (JSON.parse(m.value) as Envelope).eventId)) };
 }
 
+/** The tenant's unsent rows, read per tenant: other tenants' rows never crowd them out. */
 async function pendingFor(tenantId: string) {
-  return (await storage.pendingOutbox(100_000)).filter((m) => m.tenantId === tenantId);
+  const rows = [];
+  for (const topic of [TOPICS.graphEvents, TOPICS.syncsCompleted]) rows.push(...(await storage.listOutbox(tenantId, { topic, limit: 100_000 })));
+  return rows.filter((m) => !m.sentAt);
 }
 
 async function demoInstances(tenantId: string) {
@@ -60,12 +63,13 @@ describe('delivery faults', () => {
     const { sources, instances } = await demoInstances(tenantId);
     const report = await runTenantSync(storage, instances, { mode: 'full' });
     await sources.close();
-    expect(report.outcomes.map((o) => o.status)).toEqual(['completed', 'completed']);
+    expect(report.outcomes.map((o) => o.status)).toEqual(instances.map(() => 'completed'));
     const events = await storage.queryEvents(tenantId, { limit: 10_000 });
     const waiting = await pendingFor(tenantId);
-    expect(waiting).toHaveLength(events.length + 2);
+    // One sync-completed notice per connector beside the graph events.
+    expect(waiting).toHaveLength(events.length + instances.length);
     await expect(relayOutbox(storage, sink)).rejects.toThrow();
-    expect(await pendingFor(tenantId)).toHaveLength(events.length + 2);
+    expect(await pendingFor(tenantId)).toHaveLength(events.length + instances.length);
 
     await ensureServices({ services: ['kafka'] });
     await relayOutbox(storage, sink);
@@ -83,7 +87,9 @@ describe('delivery faults', () => {
     expect(child.signal).toBe('SIGKILL');
     expect(child.stdout).toContain('"completed"');
     const events = await storage.queryEvents(tenantId, { limit: 10_000 });
-    const expected = events.length + 2;
+    // One sync-completed notice per connector the child synced.
+    const connectors = (JSON.parse(child.stdout.split('\n')[0]!) as unknown[]).length;
+    const expected = events.length + connectors;
     // The first batch reached Kafka but was never marked sent: everything is still pending.
     expect(await pendingFor(tenantId)).toHaveLength(expected);
     // The dead relay's lease runs out on its own; until then another relay publishes nothing.
@@ -159,10 +165,11 @@ describe('delivery faults', () => {
     const events = await storage.queryEvents(tenantId, { limit: 10_000 });
     const again = await runTenantSync(storage, instances, { mode: 'full', syncId: 'twice' });
     await sources.close();
-    expect(again.outcomes.map((o) => o.diff?.events)).toEqual([0, 0]);
+    expect(again.outcomes.map((o) => o.diff?.events)).toEqual(instances.map(() => 0));
     expect(await storage.queryEvents(tenantId, { limit: 10_000 })).toHaveLength(events.length);
     await relayOutbox(storage, sink);
-    const consumed = await consumedFor(tenantId, events.length + 4);
-    expect(consumed.unique.size).toBe(events.length + 4);
+    // Two syncs, one notice per connector each.
+    const consumed = await consumedFor(tenantId, events.length + 2 * instances.length);
+    expect(consumed.unique.size).toBe(events.length + 2 * instances.length);
   });
 });
