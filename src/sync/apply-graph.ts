@@ -28,7 +28,7 @@ const MAX_DANGLING_WARNINGS = 50;
  * sees what the source claimed and why it is not in the graph. Refusing, rather than storing the
  * edge, keeps every store the same (a graph database cannot hold an edge without its ends).
  */
-export async function withoutDanglingEdges(
+async function withoutDanglingEdges(
   storage: StorageAdapter,
   graph: NormalizedGraph,
   runNodeIds: ReadonlySet<string> = new Set(),
@@ -56,6 +56,13 @@ export async function withoutDanglingEdges(
   return { graph: { ...graph, edges: graph.edges.filter((e) => !refused.has(e)) }, warnings };
 }
 
+/** The diff, and what the committed sync record says of it. */
+export type AppliedGraph = DiffResult & {
+  status: 'completed' | 'partial';
+  /** Edges refused because an end is nowhere (DANGLING_EDGE), as kept in the sync record. */
+  warnings: SyncError[];
+};
+
 /**
  * Diff a validated graph against what storage holds for its connector, then commit the changes,
  * the events, their outbox rows and the sync record as one unit. Loading the same graph twice
@@ -65,7 +72,7 @@ export async function applyGraph(
   storage: StorageAdapter,
   input: NormalizedGraph,
   options: ApplyGraphOptions = {},
-): Promise<DiffResult> {
+): Promise<AppliedGraph> {
   const checked = await withoutDanglingEdges(storage, input, options.runNodeIds);
   const graph = checked.graph;
   const errors = [...(options.errors ?? []), ...checked.warnings];
@@ -98,7 +105,7 @@ export async function applyGraph(
   };
   const outbox = lazyOutboxMessagesForSync(result.events, syncState, syncState.completedAt);
   await storage.commitSync(graph.tenantId, { connectorId: graph.connectorId, changes, events: result.events, syncState, outbox });
-  return result;
+  return { ...result, status: syncState.status as AppliedGraph['status'], warnings: checked.warnings };
 }
 
 /** The scope most of the graph's nodes share: the connector's own source instance. */

@@ -8,7 +8,7 @@ import { toOutbox } from '../events/outbox-messages.ts';
 import { TOPICS } from '../events/topics.ts';
 import type { DiffResult, SyncError, SyncState } from '../model/index.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
-import { applyGraph, withoutDanglingEdges } from './apply-graph.ts';
+import { applyGraph } from './apply-graph.ts';
 import { overlayDelta } from './overlay-delta.ts';
 import { latestValidAt, runDriftJob } from '../drift/drift-job.ts';
 import { LeaseHeartbeat } from './lease-heartbeat.ts';
@@ -155,11 +155,10 @@ export async function runTenantSync(
         // A delta is laid over the whole stored graph; a full extraction is diffed against the
         // stored ids and content hashes alone (applyGraph reads them).
         const stored = stats.incremental ? await storage.getGraphForConnector(tenantId, id) : undefined;
-        const overlaid = stored ? overlayDelta(stored, { ...graph, syncId }) : { ...graph, syncId };
-        // Dangling edges are refused here, so this outcome and the sync record agree (apply-graph.ts).
-        const { graph: current, warnings } = await withoutDanglingEdges(storage, overlaid, runNodeIds);
-        errors.push(...warnings);
+        const current = stored ? overlayDelta(stored, { ...graph, syncId }) : { ...graph, syncId };
         say({ connectorId: id, phase: 'load', message: 'committing changes, events and outbox' });
+        // applyGraph refuses dangling edges (ends in no graph of this run nor the store) and says
+        // what the sync record became, so this outcome and the record agree.
         const diff = await applyGraph(storage, current, {
           mode: options.mode,
           ...(stored ? { previous: { previous: stored, diffOptions: {} } } : {}),
@@ -167,8 +166,8 @@ export async function runTenantSync(
           runNodeIds,
           ...(stats.deltaToken ? { deltaToken: stats.deltaToken } : {}),
         });
-        const { events, ...counts } = diff;
-        outcomes.push({ connectorId: id, syncId, status: errors.length || diff.deletionsWithheld.some((w) => w.endsWith('incomplete_extraction')) ? 'partial' : 'completed', diff: { ...counts, events: events.length }, stats });
+        const { events, status, warnings: _warnings, ...counts } = diff;
+        outcomes.push({ connectorId: id, syncId, status, diff: { ...counts, events: events.length }, stats });
         say({ connectorId: id, phase: 'post-sync', message: `${events.length} events queued for Kafka` });
       } catch (error) {
         outcomes.push(await recordFailure(storage, tenantId, id, syncId, options.mode, [{ type: 'LOAD_FAILED', message: (error as Error).message }], stats));
