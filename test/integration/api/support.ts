@@ -76,7 +76,11 @@ export interface TestApi {
 export async function startTestApi(storage: StorageAdapter, limits?: ApiLimitsInput, syncs?: (storage: StorageAdapter) => SyncLauncher): Promise<TestApi> {
   const keys = new ApiKeyStore();
   const issued = new Map<string, string>();
-  const server = await startApiServer({ storage, keys, port: 0, ...(limits ? { limits } : {}), ...(syncs ? { syncs } : {}), logError: () => {} });
+  // One test client stands in for many callers: the per-key rate limit and heavy-query cap are out
+  // of the way unless a test sets them (test/security does), so a fast machine never turns an answer
+  // into RATE_LIMITED (a request refused early leaves its sibling fields running, still counted).
+  const withLimits = { rateLimit: { perSecond: 100_000, burst: 100_000 }, maxConcurrentHeavyPerKey: 64, maxConcurrentHeavy: 64, ...limits };
+  const server = await startApiServer({ storage, keys, port: 0, limits: withLimits, ...(syncs ? { syncs } : {}), logError: () => {} });
   return {
     server,
     key(tenantId, role) {
