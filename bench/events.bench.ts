@@ -14,10 +14,11 @@ import { TOPICS } from '../src/events/topics.ts';
 import { MemoryStorageAdapter } from '../src/storage/memory/MemoryStorageAdapter.ts';
 import { SqliteStorageAdapter } from '../src/storage/sqlite/SqliteStorageAdapter.ts';
 import type { StorageAdapter } from '../src/storage/StorageAdapter.ts';
-import type { NormalizedGraph } from '../src/model/index.ts';
+import type { NormalizedGraph, OutboxMessage } from '../src/model/index.ts';
 import { applyGraph } from '../src/sync/apply-graph.ts';
 import { hr, intArg, peakRssMiB, rate, timed } from './report.ts';
 import { mutateTenant, syntheticTenant } from './synthetic/tenant.ts';
+import { messageOf } from '../src/events/outbox-messages.ts';
 
 // A 1%-change sync of the synthetic tenant through the outbox to Kafka and out of a consumer:
 // events/s end to end and consumer lag at the end. Target: ≥ 20,000 events/s. Beside it, the
@@ -93,7 +94,7 @@ const expected = sync.value.events.length + 1;
 const done = fromConsumer('consumed');
 consumerProcess.send({ expected });
 const ceilingStart = performance.now();
-const ceiling = await bareSends(kafka, await storage.pendingOutbox(Number.MAX_SAFE_INTEGER));
+const ceiling = await bareSends(kafka, (await storage.pendingOutbox(Number.MAX_SAFE_INTEGER)).map(messageOf));
 const ceilingWall = performance.now() - ceilingStart;
 collect();
 const relayStart = performance.now();
@@ -134,7 +135,7 @@ console.log(`target ≥ 20,000 events/s (outbox → consumer): ${expected / (pip
 process.exit(0);
 
 /** The same messages through a bare idempotent producer, one request at a time, as the relay sends them. */
-async function bareSends(client: Kafka, messages: Awaited<ReturnType<StorageAdapter['pendingOutbox']>>): Promise<{ count: number; ms: number }> {
+async function bareSends(client: Kafka, messages: readonly OutboxMessage[]): Promise<{ count: number; ms: number }> {
   const topic = 'authgraph.bench.ceiling';
   await ensureTopics(client, [topic]);
   const producer = client.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });

@@ -240,7 +240,7 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
           bob: await storage.getNode(tenantId, SAMPLE_IDS.bob),
           events: (await storage.queryEvents(tenantId, { limit: 1000 })).map((e) => e.eventId),
           syncs: (await storage.listSyncStates(tenantId)).map((s) => `${s.syncId}:${s.status}`),
-          outbox: (await storage.pendingOutbox(100_000)).filter((m) => m.tenantId === tenantId).length,
+          outbox: (await storage.pendingOutbox(100_000, tenantId)).length,
           version: await storage.dataVersion(tenantId),
         });
         const before = await snapshot();
@@ -604,25 +604,59 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
         const rows = [2, 0, 1].map((p) => outboxRow(tenantId, 'batch-a', p));
         const syncState: SyncState = { syncId: graph.syncId, tenantId, connectorId: graph.connectorId, mode: 'full', status: 'completed', startedAt: graph.transformedAt, errors: [] };
         await storage.commitSync(tenantId, { connectorId: graph.connectorId, changes, events: result.events, syncState, outbox: rows });
-        const mine = (await storage.pendingOutbox(10_000)).filter((m) => m.tenantId === tenantId);
+        const mine = (await storage.pendingOutbox(10_000, tenantId));
         expect(mine.map((m) => m.position)).toEqual([0, 1, 2]);
         expect(mine[0]).toEqual(rows[1]);
         await storage.markOutboxSent([{ tenantId, outboxId: rows[1]!.outboxId }], '2026-01-15T06:00:01.000Z');
-        const after = (await storage.pendingOutbox(10_000)).filter((m) => m.tenantId === tenantId);
+        const after = (await storage.pendingOutbox(10_000, tenantId));
         expect(after.map((m) => m.position)).toEqual([1, 2]);
         // Re-writing the same rows neither duplicates nor un-sends them.
         await storage.enqueueOutbox(tenantId, rows);
-        expect((await storage.pendingOutbox(10_000)).filter((m) => m.tenantId === tenantId)).toHaveLength(2);
+        expect((await storage.pendingOutbox(10_000, tenantId))).toHaveLength(2);
         const stats = await storage.outboxStats();
         expect(stats.sent).toBeGreaterThanOrEqual(1);
         expect(stats.pending).toBeGreaterThanOrEqual(2);
+      });
+
+      it("publishes a commit's events from their own rows: in order, before its messages, until marked sent", async () => {
+        const tenantId = freshTenant();
+        const graph = sampleTenant(tenantId);
+        const { result, changes } = diffGraphs({ nodes: [], edges: [] }, graph);
+        const syncState: SyncState = { syncId: graph.syncId, tenantId, connectorId: graph.connectorId, mode: 'full', status: 'completed', startedAt: graph.transformedAt, errors: [] };
+        const createdAt = '2026-01-15T06:00:05.000Z';
+        const notice = { ...outboxRow(tenantId, graph.syncId, result.events.length, createdAt), topic: 'authgraph.syncs.completed' };
+        await storage.commitSync(tenantId, { connectorId: graph.connectorId, changes, events: result.events, syncState, publishEvents: { createdAt }, outbox: [notice] });
+
+        const pending = await storage.pendingOutbox(10_000, tenantId);
+        expect(result.events.length).toBeGreaterThan(5);
+        expect(pending.slice(0, -1)).toEqual(
+          result.events.map((event, position) => ({ kind: 'graph_event', outboxId: event.eventId, tenantId, createdAt, batchId: graph.syncId, position, event })),
+        );
+        expect(pending.at(-1)).toEqual(notice);
+        // The relay marks events and messages alike by id; the rest stay pending, in order.
+        const sent = [pending[0]!, pending[3]!, pending.at(-1)!];
+        await storage.markOutboxSent(sent.map((m) => ({ tenantId, outboxId: m.outboxId })), '2026-01-15T06:00:06.000Z');
+        expect((await storage.pendingOutbox(10_000, tenantId)).map((m) => m.outboxId)).toEqual(pending.filter((m) => !sent.includes(m)).map((m) => m.outboxId));
+        expect((await storage.pendingOutbox(2, tenantId)).map((m) => m.outboxId)).toEqual([pending[1]!.outboxId, pending[2]!.outboxId]);
+        // Listing by topic shows prepared messages only; the events are read as events.
+        expect((await storage.listOutbox(tenantId, { topic: notice.topic, limit: 10 })).map((m) => m.outboxId)).toEqual([notice.outboxId]);
+        expect(await storage.listOutbox(tenantId, { topic: 'authgraph.graph.events', limit: 10 })).toEqual([]);
+        expect((await storage.outboxStats()).sent).toBeGreaterThanOrEqual(3);
+
+        // A commit that does not publish its events leaves none pending.
+        const quiet = freshTenant();
+        const other = sampleTenant(quiet);
+        const diffed = diffGraphs({ nodes: [], edges: [] }, other);
+        await storage.commitSync(quiet, { connectorId: other.connectorId, changes: diffed.changes, events: diffed.result.events, syncState: { ...syncState, tenantId: quiet } });
+        expect(await storage.pendingOutbox(10_000, quiet)).toEqual([]);
+        expect((await storage.queryEvents(quiet, { limit: 1000 })).length).toBe(diffed.result.events.length);
       });
 
       it('orders the outbox by time, then batch, then position, across enqueues', async () => {
         const tenantId = freshTenant();
         await storage.enqueueOutbox(tenantId, [outboxRow(tenantId, 'b2', 0, '2026-01-02T00:00:00.000Z'), outboxRow(tenantId, 'b1', 1, '2026-01-01T00:00:00.000Z')]);
         await storage.enqueueOutbox(tenantId, [outboxRow(tenantId, 'b1', 0, '2026-01-01T00:00:00.000Z')]);
-        const mine = (await storage.pendingOutbox(10_000)).filter((m) => m.tenantId === tenantId);
+        const mine = (await storage.pendingOutbox(10_000, tenantId));
         expect(mine.map((m) => `${m.batchId}:${m.position}`)).toEqual(['b1:0', 'b1:1', 'b2:0']);
       });
 

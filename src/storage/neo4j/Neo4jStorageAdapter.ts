@@ -10,6 +10,7 @@ import type {
   NormalizedEdge,
   NormalizedGraph,
   NormalizedNode,
+  OutboxEntry,
   OutboxMessage,
   PathQueryInput,
   PostureCounts,
@@ -34,6 +35,7 @@ import { nodeTypeLookup, writeEdges } from './edge-writes.ts';
 import { Executor } from './Executor.ts';
 import type { WorkLabel } from './Executor.ts';
 import { HISTORY_TYPE_PREFIX, labelFor, NODE_LABEL, NODE_VERSION_LABEL } from './labels.ts';
+import { committedOutbox } from '../committed-outbox.ts';
 import { parseEdge, parseEvent, parseNode, parseOutbox, parseSyncState, syncParams } from './rows.ts';
 import { anchoredPaths, pathsAsOf } from './path-expansion.ts';
 import { postureChains, postureIdentities } from './posture-statements.ts';
@@ -383,7 +385,7 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     ];
     const rest: Statement[] = [
       ...eventAppends(tenantId, commit.events, this.batchSize),
-      ...outboxEnqueues(tenantId, [...(commit.outbox ?? [])], this.batchSize),
+      ...outboxEnqueues(tenantId, [...committedOutbox(commit)], this.batchSize),
       { text: render('syncSave'), params: syncParams(tenantId, commit.syncState) },
     ];
     const typeOf = nodeTypeLookup(changes.upsertNodes);
@@ -406,8 +408,8 @@ export class Neo4jStorageAdapter implements StorageAdapter {
 
   // --- outbox and leases (system-wide, not tenant-scoped: see OutboxStore) ---
 
-  async pendingOutbox(limit: number): Promise<OutboxMessage[]> {
-    const params = { limit: neo4j.int(Math.max(0, Math.floor(limit))) };
+  async pendingOutbox(limit: number, tenantId?: string): Promise<OutboxEntry[]> {
+    const params = { limit: neo4j.int(Math.max(0, Math.floor(limit))), tenantId: tenantId ?? null };
     const rows = await this.executor.read({ operation: 'pendingOutbox' }, (tx) => jsonColumn(tx, { text: render('outboxPending'), params }));
     return rows.map(parseOutbox);
   }
@@ -436,7 +438,7 @@ export class Neo4jStorageAdapter implements StorageAdapter {
       const result = await tx.run(render('outboxList'), params);
       return result.records.map((r) => {
         const sentAt = r.get('sentAt') as string | null;
-        return { ...parseOutbox(r.get('json') as string), ...(sentAt ? { sentAt } : {}) };
+        return { ...(parseOutbox(r.get('json') as string) as OutboxMessage), ...(sentAt ? { sentAt } : {}) };
       });
     });
   }

@@ -1,6 +1,6 @@
 import neo4j from 'neo4j-driver';
 import { EDGE_ENDPOINTS, EDGE_TYPES, MAX_PATH_DEPTH, NODE_TYPES } from '../../model/index.ts';
-import type { EdgeType, GraphEvent, NodeType, NormalizedEdge, NormalizedNode, OutboxMessage, PathQuery } from '../../model/index.ts';
+import type { EdgeType, GraphEvent, NodeType, NormalizedEdge, NormalizedNode, OutboxEntry, PathQuery } from '../../model/index.ts';
 import type { EdgeDirection } from '../StorageAdapter.ts';
 import { render } from './cypher-files.ts';
 import { filterPredicates } from './filters.ts';
@@ -179,7 +179,7 @@ export function eventAppends(tenantId: string, events: readonly GraphEvent[], ba
   }));
 }
 
-export function outboxEnqueues(tenantId: string, messages: readonly OutboxMessage[], batchSize = DEFAULT_BATCH_SIZE): Statement[] {
+export function outboxEnqueues(tenantId: string, messages: readonly OutboxEntry[], batchSize = DEFAULT_BATCH_SIZE): Statement[] {
   return chunks(messages, batchSize).map((batch) => ({ text: render('outboxEnqueue'), params: { tenantId, rows: batch.map(outboxRow) } }));
 }
 

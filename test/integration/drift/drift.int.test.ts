@@ -12,6 +12,7 @@ import { loadSampleHistory, sampleSyncs } from '../../support/sample-history.ts'
 import { SAMPLE_IDS, freshTenant, sampleTenant } from '../../support/sample-tenant.ts';
 import { VERDICT_IDS, verdictTenant } from '../../support/verdict-tenant.ts';
 import { makeEdgeId } from '../../../src/model/index.ts';
+import { messageOf } from '../../../src/events/outbox-messages.ts';
 
 const PROFILE = SAMPLE_IDS.oauthProfile;
 const SP = SAMPLE_IDS.graphPrincipal;
@@ -178,7 +179,7 @@ describe('drift detection on the sample tenant (scope drift and credential expir
     const again = await computeDrift(storage, tenantId, { since: 'sample-sync-1', until: 'sample-sync-3' });
     expect(again.findings.map((f) => f.findingId)).toEqual(report.findings.map((f) => f.findingId));
     expect(await publishFindings(storage, again)).toBe(0);
-    const rows = (await storage.pendingOutbox(10_000)).filter((m) => m.topic === TOPICS.driftFindings);
+    const rows = ((await storage.pendingOutbox(10_000)).map(messageOf)).filter((m) => m.topic === TOPICS.driftFindings);
     expect(rows).toHaveLength(3);
     expect(rows.map((m) => Envelope.parse(JSON.parse(m.payload)).kind)).toEqual(['drift_finding', 'drift_finding', 'drift_finding']);
   });
