@@ -31,6 +31,12 @@ export interface DiffOptions {
   previousEdgeHashes?: ReadonlyMap<string, string>;
   /** With a HashedPrevious: classifyCurrent's answer, when the caller already has it (no second hashing). */
   classified?: CurrentClassification;
+  /**
+   * The previous state holds only what an incremental extraction touched, and its deletions are
+   * listed by the source (removal markers): a type absent from `current` is not an empty
+   * extraction, so no deletion is withheld for it.
+   */
+  deletionsListed?: boolean;
 }
 
 type Change =
@@ -51,7 +57,7 @@ const byId = <T>(key: (t: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1
  * is never wiped — an empty extraction is far likelier a source fault than a real mass deletion.
  */
 export function diffGraphs(previous: StoredGraph | HashedPrevious, current: NormalizedGraph, options: DiffOptions = {}): GraphDiff {
-  if ('nodeHashes' in previous) return diffHashed(previous, current, options.classified ?? classifyCurrent(previous, current));
+  if ('nodeHashes' in previous) return diffHashed(previous, current, options.classified ?? classifyCurrent(previous, current), options.deletionsListed === true);
   const at = current.transformedAt;
   const prevNodes = new Map<string, NormalizedNode>();
   for (const n of previous.nodes) prevNodes.set(n.nodeId, n);
@@ -120,7 +126,7 @@ export function diffGraphs(previous: StoredGraph | HashedPrevious, current: Norm
  * is never looked at again, and full stored states are touched only for the changed and the gone.
  * Gives the same result as diffing against the whole stored graph (test/unit/diff checks it).
  */
-function diffHashed(previous: HashedPrevious, current: NormalizedGraph, plan: CurrentClassification): GraphDiff {
+function diffHashed(previous: HashedPrevious, current: NormalizedGraph, plan: CurrentClassification, deletionsListed: boolean): GraphDiff {
   const at = current.transformedAt;
   const { nodeStatus, edgeStatus } = plan;
   // Types the store holds, for the deletion scope: an unchanged entity has its current type.
@@ -158,7 +164,7 @@ function diffHashed(previous: HashedPrevious, current: NormalizedGraph, plan: Cu
   const goneEdges = plan.staleEdgeIds.filter((id) => !seenEdges.has(id)).map((id) => previous.changedEdges.get(id)).filter((e) => e !== undefined) as NormalizedEdge[];
   for (const edge of goneEdges) bump(prevEdgeCounts, edge.edgeType);
 
-  const { deletableNodeTypes, deletableEdgeTypes, withheld } = deletionScopeOf(prevNodeCounts, prevEdgeCounts, current);
+  const { deletableNodeTypes, deletableEdgeTypes, withheld } = deletionScopeOf(prevNodeCounts, prevEdgeCounts, current, deletionsListed);
   const deletedIds = new Set<string>();
   for (const node of goneNodes) {
     if (!deletableNodeTypes.has(node.nodeType)) continue;
@@ -195,7 +201,7 @@ function deletionScope(previous: StoredGraph, current: NormalizedGraph) {
   );
 }
 
-function deletionScopeOf(prevNodeCounts: ReadonlyMap<NodeType, number>, prevEdgeCounts: ReadonlyMap<EdgeType, number>, current: NormalizedGraph) {
+function deletionScopeOf(prevNodeCounts: ReadonlyMap<NodeType, number>, prevEdgeCounts: ReadonlyMap<EdgeType, number>, current: NormalizedGraph, deletionsListed = false) {
   const completeNodes = new Set<NodeType>(current.extractionScope?.completeNodeTypes ?? NODE_TYPES);
   const completeEdges = new Set<EdgeType>(current.extractionScope?.completeEdgeTypes ?? EDGE_TYPES);
   const withheld: string[] = [];
@@ -203,14 +209,14 @@ function deletionScopeOf(prevNodeCounts: ReadonlyMap<NodeType, number>, prevEdge
   const deletableNodeTypes = new Set<NodeType>();
   for (const [type, count] of prevNodeCounts) {
     if (!completeNodes.has(type)) withheld.push(`node:${type}:incomplete_extraction`);
-    else if (count > 0 && !currNodeCounts.get(type)) withheld.push(`node:${type}:empty_extraction`);
+    else if (!deletionsListed && count > 0 && !currNodeCounts.get(type)) withheld.push(`node:${type}:empty_extraction`);
     else deletableNodeTypes.add(type);
   }
   const currEdgeCounts = countBy(current.edges, (e) => e.edgeType);
   const deletableEdgeTypes = new Set<EdgeType>();
   for (const [type, count] of prevEdgeCounts) {
     if (!completeEdges.has(type)) withheld.push(`edge:${type}:incomplete_extraction`);
-    else if (count > 0 && !currEdgeCounts.get(type)) withheld.push(`edge:${type}:empty_extraction`);
+    else if (!deletionsListed && count > 0 && !currEdgeCounts.get(type)) withheld.push(`edge:${type}:empty_extraction`);
     else deletableEdgeTypes.add(type);
   }
   return { deletableNodeTypes, deletableEdgeTypes, withheld: withheld.sort() };

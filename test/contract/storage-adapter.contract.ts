@@ -12,7 +12,10 @@ import { syntheticTenant } from '../../bench/synthetic/tenant.ts';
 import { calledOnlyStarts, isEntryPoint } from '../../src/analysis/entry-points.ts';
 import { readPreviousGraph } from '../../src/sync/previous-graph.ts';
 import { edgeContentHash, nodeContentHash } from '../../src/model/index.ts';
-import type { NormalizedNode } from '../../src/model/index.ts';
+import type { NormalizedEdge, NormalizedNode } from '../../src/model/index.ts';
+import type { HashedPrevious } from '../../src/diff/index.ts';
+import { readDeltaPrevious } from '../../src/sync/delta-previous.ts';
+import { overlayDelta } from '../support/overlay-delta.ts';
 import { loadSampleHistory } from '../support/sample-history.ts';
 import { commitChanges } from '../support/hand-writes.ts';
 import { SAMPLE_IDS, freshTenant, sampleTenant } from '../support/sample-tenant.ts';
@@ -230,6 +233,40 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
         expect(applied.nodesUpdated).toBe(1);
         expect(applied.nodesCreated).toBe(1);
         expect(applied.edgesUpdated).toBe(1);
+      });
+
+      it('diffs a delta against what it touches, to the same events as laying it over the whole stored graph', async () => {
+        const { tenantId, graph } = await loadSample();
+        const grants = graph.edges.find((e) => e.edgeType === 'GRANTS')!;
+        const bob = graph.nodes.find((n) => n.nodeId === SAMPLE_IDS.bob)!;
+        const alice2 = { ...graph.nodes.find((n) => n.nodeId === SAMPLE_IDS.alice)!, nodeId: `${SAMPLE_IDS.alice}-2`, sourceId: 'u-alice-2' } as NormalizedNode;
+        const ownsEdge = graph.edges.find((e) => e.sourceNodeId !== SAMPLE_IDS.payrollPrincipal && e.targetNodeId !== SAMPLE_IDS.payrollPrincipal && e.edgeType !== 'GRANTS')!;
+        // The delta: one node renamed, one new, one deleted by marker (its edges go with it), one edge re-dated, one edge to a stored node.
+        const delta: NormalizedGraph = {
+          ...graph,
+          syncId: 'sample-sync-delta',
+          transformedAt: '2026-01-21T06:00:00.000Z',
+          nodes: [{ ...bob, displayName: 'Robert' }, alice2],
+          edges: [{ ...grants, since: '2026-01-20T00:00:00.000Z' }, { ...ownsEdge, edgeId: `${ownsEdge.edgeId}-2`, sourceNodeId: alice2.nodeId } as NormalizedEdge],
+          temporalMarkers: [{ nodeId: SAMPLE_IDS.payrollPrincipal, markerType: 'deleted', timestamp: '2026-01-21T05:00:00.000Z' }],
+        };
+        const stored = await storage.getGraphForConnector(tenantId, graph.connectorId);
+        const whole = diffGraphs(stored, overlayDelta(stored, delta));
+        const touched = await readDeltaPrevious(storage, delta);
+        // Nothing beyond the delta, its edges' ends and the deleted node's edges was read.
+        const read = touched.previous.previous as HashedPrevious;
+        expect(read.changedNodes.size).toBeLessThan(stored.nodes.length);
+        expect(read.changedEdges.size).toBeLessThan(stored.edges.length);
+        const partial = diffGraphs(read, touched.current, touched.previous.diffOptions);
+        expect(whole.result.nodesDeleted).toBe(1);
+        expect(whole.result.edgesRemoved).toBeGreaterThan(1);
+        expect(partial.result.events).toEqual(whole.result.events);
+        expect(partial.result.deletionsWithheld).toEqual(whole.result.deletionsWithheld);
+        expect(partial.changes).toEqual(whole.changes);
+        const applied = await applyGraph(storage, touched.current, { previous: touched.previous, mode: 'incremental' });
+        expect(applied.events).toEqual(whole.result.events);
+        expect((await storage.getNode(tenantId, SAMPLE_IDS.payrollPrincipal))?.status).toBe('deleted');
+        expect((await storage.getNode(tenantId, alice2.nodeId))?.nodeId).toBe(alice2.nodeId);
       });
 
       it('a commit that fails part-way leaves the graph, events, outbox and records as they were', async () => {
