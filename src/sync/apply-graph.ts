@@ -35,8 +35,10 @@ async function withoutDanglingEdges(
 ): Promise<{ graph: NormalizedGraph; warnings: SyncError[] }> {
   const inGraph = new Set(graph.nodes.map((n) => n.nodeId));
   const elsewhere = new Set<string>();
+  // Two checks per edge, no array per edge: a first sync of a large tenant has millions.
   for (const e of graph.edges) {
-    for (const end of [e.sourceNodeId, e.targetNodeId]) if (!inGraph.has(end) && !runNodeIds.has(end)) elsewhere.add(end);
+    if (!inGraph.has(e.sourceNodeId) && !runNodeIds.has(e.sourceNodeId)) elsewhere.add(e.sourceNodeId);
+    if (!inGraph.has(e.targetNodeId) && !runNodeIds.has(e.targetNodeId)) elsewhere.add(e.targetNodeId);
   }
   if (elsewhere.size === 0) return { graph, warnings: [] };
   const ids = [...elsewhere];
