@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EdgeResolver } from '../../../src/resolve/edge-resolver.ts';
-import type { ExtractionScope, NodeType, NormalizedGraph, ResolverHints } from '../../../src/model/index.ts';
+import type { ExtractionScope, NodeType, NormalizedGraph, NormalizedNode, ResolverHints } from '../../../src/model/index.ts';
 import { makeEdge, makeGraph, makeNode } from '../../support/graph-builders.ts';
 
 // The EdgeResolver across connector graphs of one tenant: where each inferred edge goes, that it
@@ -95,6 +95,7 @@ describe('EdgeResolver: where edges go', () => {
       },
     ]);
     expect(out.resolvedEdges).toEqual([]);
+    expect(out.counts).toEqual({});
   });
 });
 
@@ -156,6 +157,36 @@ describe('EdgeResolver: completeness of the resolved edge types', () => {
     expect(completeEdges(resolve([{ graph: provider(scope()) }, { graph: sn([job]) }, { graph: sn() }]), 0)).toEqual(['AUTHENTICATES_TO']);
   });
 
+  it('an identity provider is a graph holding a principal with an app id, whatever else it holds', () => {
+    const role = makeNode('role', 'entra_id', 'role-1', { roleName: 'Reader', roleSubtype: 'directory', isPrivileged: false });
+    const withRole = resolve([{ graph: entra({ nodes: [sp, role] }) }, { graph: sn() }]);
+    expect(completeEdges(withRole, 0)).toEqual(['AUTHENTICATES_TO']);
+    expect(completeEdges(withRole, 1)).toEqual(['AUTHENTICATES_AS', 'AUTHENTICATES_TO']);
+    // An app registration or an identity without an app id makes no provider: the source's auth edges have no principals to be complete against.
+    const registration = makeNode('identity', 'entra_id', 'reg', {
+      identitySubtype: 'oauth_app',
+      executionMode: 'autonomous',
+      ownershipState: 'owned',
+      appId: APP_ID,
+    });
+    const noAppId = makeNode('identity', 'entra_id', 'plain', { identitySubtype: 'service_principal', executionMode: 'autonomous', ownershipState: 'owned' });
+    expect(completeEdges(resolve([{ graph: entra({ nodes: [registration] }) }, { graph: sn() }]), 1)).toEqual([]);
+    expect(completeEdges(resolve([{ graph: entra({ nodes: [noAppId] }) }, { graph: sn() }]), 1)).toEqual([]);
+  });
+
+  it("the provider's own credentials do not count among the other sources' registrations", () => {
+    const fic = makeNode('credential', 'entra_id', 'fic', { credentialSubtype: 'federated_identity_credential' });
+    const out = resolve([{ graph: entra({ nodes: [sp, fic], extractionScope: scope(['identity']) }) }, { graph: sn() }]);
+    expect(completeEdges(out, 0)).toEqual(['AUTHENTICATES_TO']);
+  });
+
+  it('every other source with registrations must be whole, and a source without any is not waited for', () => {
+    const two = resolve([{ graph: entra() }, { graph: sn() }, { graph: sn(undefined, { extractionScope: scope(['identity']) }) }]);
+    expect(completeEdges(two, 0)).toEqual([]);
+    const jobsOnly = resolve([{ graph: entra() }, { graph: sn(), hints: hints() }, { graph: sn([job], { extractionScope: scope([]) }) }]);
+    expect(completeEdges(jobsOnly, 0)).toEqual(['AUTHENTICATES_TO']);
+  });
+
   it("federation USES is complete only when the provider's principals and credentials were read whole", () => {
     const login = {
       job: 'deploy',
@@ -178,10 +209,16 @@ describe('EdgeResolver: completeness of the resolved edge types', () => {
       ownershipState: 'unattributed',
       oidcLogins: [login],
     });
-    const gh = (nodes = [workflow]) => makeGraph('gh', nodes, [], { extractionScope: scope(ALL, ['USES']) });
+    const gh = (nodes: NormalizedNode[] = [workflow]) => makeGraph('gh', nodes, [], { extractionScope: scope(ALL, ['USES']) });
     expect(completeEdges(resolve([{ graph: entra() }, { graph: gh() }]), 1)).toEqual(['USES']);
     expect(completeEdges(resolve([{ graph: entra({ extractionScope: scope(['identity']) }) }, { graph: gh() }]), 1)).toEqual([]);
     expect(completeEdges(resolve([{ graph: entra({ extractionScope: scope(['credential']) }) }, { graph: gh() }]), 1)).toEqual([]);
+    // One provider read whole is enough; a second, partial one does not undo it.
+    const partialProvider = { graph: makeGraph('entra-2', [{ ...sp, nodeId: 'entra_id:other:sp' }], [], { extractionScope: scope(['identity']) }) };
+    expect(completeEdges(resolve([{ graph: entra() }, partialProvider, { graph: gh() }]), 2)).toEqual(['USES']);
+    // A workflow graph with other nodes beside the one federating workflow still waits for the provider.
+    const secret = makeNode('credential', 'github', 'SECRET', { credentialSubtype: 'ci_secret' });
+    expect(completeEdges(resolve([{ graph: entra({ extractionScope: scope(['identity']) }) }, { graph: gh([workflow, secret]) }]), 1)).not.toContain('USES');
     // A workflow without a cloud login keeps its own USES edges complete.
     const plain = makeNode('automation', 'github', 'ci.yml', {
       automationSubtype: 'ci_workflow',
@@ -229,5 +266,14 @@ describe('EdgeResolver: automations that reach an external system', () => {
     expect(relevance(out, rule.nodeId)).toBe('active_external');
     expect(relevance(out, idle.nodeId)).toBe('internal_inventory');
     expect(relevance(out, lonely.nodeId)).toBe('dormant_authority');
+    // Calling another automation that reaches nothing outside is not external.
+    const caller = makeNode('automation', 'servicenow', 'caller', {
+      automationSubtype: 'scheduled_job',
+      executionMode: 'autonomous',
+      securityRelevance: 'internal_inventory',
+      ownershipState: 'unattributed',
+    });
+    const inner = resolve([{ graph: makeGraph('sn', [caller, lonely], [makeEdge('CALLS', caller, lonely)]) }]);
+    expect(relevance(inner, caller.nodeId)).toBe('internal_inventory');
   });
 });

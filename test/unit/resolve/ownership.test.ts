@@ -134,6 +134,17 @@ describe('deriveOwnership', () => {
     });
   });
 
+  it('one active approver among inactive ones keeps it owned', () => {
+    expect(derive([makeEdge('APPROVED_BY', app, gone), makeEdge('APPROVED_BY', app, bob)], [gone, bob]).state).toBe('owned');
+  });
+
+  it('an inactive owner from another source does not make two active owners of one source a conflict', () => {
+    const carolLeft = person('servicenow', 'carol', { accountEnabled: false });
+    expect(
+      derive([makeEdge('OWNED_BY', app, alice), makeEdge('OWNED_BY', app, bob), makeEdge('OWNED_BY', app, carolLeft)], [alice, bob, carolLeft]).state,
+    ).toBe('owned');
+  });
+
   it('an active approver does not rescue owners who all left: orphaned', () => {
     expect(derive([makeEdge('OWNED_BY', app, gone), makeEdge('APPROVED_BY', app, bob)], [gone, bob]).state).toBe('orphaned');
   });
@@ -178,8 +189,15 @@ describe('deriveOwnershipInGraph', () => {
       ownershipState: 'unattributed',
     });
     const leaving = person('entra_id', 'leaving', { departedAt: '2026-06-01T00:00:00.000Z' });
-    const nodes = [app, other, alice, gone, team, leaving];
-    const edges = [makeEdge('OWNED_BY', app, alice), makeEdge('OWNED_BY', app, leaving), makeEdge('OWNED_BY', other, gone), makeEdge('BELONGS_TO', gone, team)];
+    const nodes = [app, other, alice, gone, team, leaving, bob];
+    // gone → bob OWNED_BY is no parent link: only BELONGS_TO names the team that answers.
+    const edges = [
+      makeEdge('OWNED_BY', app, alice),
+      makeEdge('OWNED_BY', app, leaving),
+      makeEdge('OWNED_BY', other, gone),
+      makeEdge('BELONGS_TO', gone, team),
+      makeEdge('OWNED_BY', gone, bob),
+    ];
     const verdictOf = deriveOwnershipInGraph(nodes, edges, AS_OF);
     expect(verdictOf(app.nodeId).state).toBe('owned');
     expect(verdictOf(app.nodeId).owners.map((o) => [o.displayName, o.active])).toEqual([
