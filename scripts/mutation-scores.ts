@@ -4,6 +4,8 @@
 // appears in several) and counts mutant states the way Stryker's score does:
 //   score = (killed + timeout) / (killed + timeout + survived + no coverage)
 // Compile and runtime errors and ignored mutants (Stryker disable comments) are not counted.
+// `--survivors <path prefix>` lists the surviving and uncovered mutants under it, one a line
+// (file:line mutator → replacement | source line), to find the test that should have failed.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { machineLoad } from '../bench/report.ts';
@@ -12,8 +14,14 @@ const DIR = 'reports/mutation';
 const FOLDERS = ['src/diff', 'src/resolve', 'src/analysis', 'src/model'] as const;
 const TARGET = 80;
 
+interface Mutant {
+  status: string;
+  mutatorName: string;
+  replacement?: string;
+  location: { start: { line: number } };
+}
 interface Report {
-  files: Record<string, { mutants: Array<{ status: string }> }>;
+  files: Record<string, { source: string; mutants: Mutant[] }>;
 }
 interface Counts {
   killed: number;
@@ -31,13 +39,16 @@ const reports = readdirSync(DIR)
 if (!reports.length) throw new Error(`no Stryker JSON report in ${DIR}: run npm run test:mutation first`);
 
 // Later (newer) reports overwrite a file's mutants from older ones.
-const byFile = new Map<string, Array<{ status: string }>>();
+const byFile = new Map<string, Mutant[]>();
+const sources = new Map<string, string[]>();
 const dates = new Map<string, Date>();
 for (const { file, mtime } of reports) {
   const report = JSON.parse(readFileSync(file, 'utf8')) as Report;
-  for (const [path, { mutants }] of Object.entries(report.files)) {
-    byFile.set(path.replaceAll('\\', '/'), mutants);
-    dates.set(path, new Date(mtime));
+  for (const [path, { source, mutants }] of Object.entries(report.files)) {
+    const key = path.replaceAll('\\', '/');
+    byFile.set(key, mutants);
+    sources.set(key, source.split('\n'));
+    dates.set(key, new Date(mtime));
   }
 }
 
@@ -55,6 +66,21 @@ function count(folder: string): Counts {
     }
   }
   return c;
+}
+
+const survivorsAt = process.argv.indexOf('--survivors');
+if (survivorsAt !== -1) {
+  const prefix = process.argv[survivorsAt + 1] ?? '';
+  for (const [path, mutants] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
+    if (!path.includes(prefix)) continue;
+    for (const m of [...mutants].sort((a, b) => a.location.start.line - b.location.start.line)) {
+      if (m.status !== 'Survived' && m.status !== 'NoCoverage') continue;
+      const line = m.location.start.line;
+      const code = (sources.get(path)?.[line - 1] ?? '').trim().slice(0, 100);
+      console.log(`${path}:${line} ${m.status} ${m.mutatorName} → ${JSON.stringify((m.replacement ?? '').slice(0, 60))} | ${code}`);
+    }
+  }
+  process.exit(0);
 }
 
 const lines = [
