@@ -268,6 +268,40 @@ describe('partial chains: where and why they stop', () => {
     });
   });
 
+  it('an ownership edge on a connection or credential is no hop: they still stop the chain', async () => {
+    const s = MemoryStorageAdapter.create();
+    const edges = [
+      makeEdge('INVOKES', basicJob, basicApi),
+      makeEdge('OWNED_BY', basicApi, owner),
+      makeEdge('INVOKES', crmJob, crmApi),
+      makeEdge('USES', crmApi, crmProfile),
+      makeEdge('OWNED_BY', crmProfile, owner),
+    ];
+    await applyGraph(s, { ...makeGraph('own', [basicJob, basicApi, crmJob, crmApi, crmProfile, owner], edges), tenantId: T });
+    expect((await findPartialPaths(s, T, {})).map((p) => p.stop.reason)).toEqual(['stops_at_connection', 'stops_at_credential']);
+  });
+
+  it('library code that stops short is a latent path, with its stop', async () => {
+    const s = MemoryStorageAdapter.create();
+    await applyGraph(s, { ...makeGraph('lib', [orphanInclude, basicApi], [makeEdge('INVOKES', orphanInclude, basicApi)]), tenantId: T });
+    expect(summary(await findChainVerdicts(s, T, { kinds: ['latent'] }))).toEqual([['latent', 'c-orphan-include > basic-api', 'stops_at_connection', false]]);
+    expect(await findChainVerdicts(s, T, { kinds: ['partial'] })).toEqual([]);
+  });
+
+  it('lists the searched source instances sorted, joined in the detail', async () => {
+    const s = MemoryStorageAdapter.create();
+    const other = identity('entra_id', 'sp-other', { appId: 'aaaaaaaa-0000-4000-8000-000000000000' });
+    const otherScoped = { ...other, sourceScope: '00000000-tenant-b', nodeId: 'entra_id:00000000-tenant-b:sp-other' };
+    const gh = makeNode('identity', 'github', 'app', { identitySubtype: 'github_app', executionMode: 'autonomous', ownershipState: 'owned', appId: '12345' });
+    await applyGraph(s, {
+      ...makeGraph('ids', [gh, sp, otherScoped, crmJob, crmApi, crmProfile], [makeEdge('INVOKES', crmJob, crmApi), makeEdge('USES', crmApi, crmProfile)]),
+      tenantId: T,
+    });
+    const [partial] = await findPartialPaths(s, T, {});
+    expect(partial?.stop.searched?.scopes).toEqual(['entra_id:00000000-tenant-b', `entra_id:${ENTRA}`, 'github:contoso']);
+    expect(partial?.stop.detail).toContain(`searched the appId of 3 identities (entra_id:00000000-tenant-b, entra_id:${ENTRA}, github:contoso)`);
+  });
+
   it('a CI secret stands for the client id passed beside it', async () => {
     const secret = makeNode('credential', 'github', 'AZURE_SECRET', { credentialSubtype: 'ci_secret', pairedClientIds: ['abc-123', 'def-456'] });
     const wf = makeNode('automation', 'github', 'deploy.yml', {
@@ -316,8 +350,14 @@ describe('privileges and ownership', () => {
   it('an owner who has left is answered for by the team they belonged to', async () => {
     const s = MemoryStorageAdapter.create();
     const left = person('servicenow', 'owner', { departedAt: '2999-01-01T00:00:00.000Z' }, { displayName: 'Olga Owner' });
+    const bystander = person('servicenow', 'bystander', {}, { displayName: 'Bystander' });
     await applyGraph(s, {
-      ...makeGraph('own', [svcUser, left, ownerTeam], [makeEdge('OWNED_BY', svcUser, left), makeEdge('BELONGS_TO', left, ownerTeam)]),
+      // The owner's own OWNED_BY (of something else) is no parent link: only BELONGS_TO names a team.
+      ...makeGraph(
+        'own',
+        [svcUser, left, ownerTeam, bystander],
+        [makeEdge('OWNED_BY', svcUser, left), makeEdge('BELONGS_TO', left, ownerTeam), makeEdge('OWNED_BY', left, bystander)],
+      ),
       tenantId: T,
     });
     // Today the owner still answers; judged after the departure date (the moment is passed down
