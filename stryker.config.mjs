@@ -10,7 +10,10 @@ const folder = process.env.STRYKER_FOLDER;
 if (folder !== undefined && !folders.includes(folder)) {
   throw new Error(`STRYKER_FOLDER must be one of ${folders.join(', ')}`);
 }
-const name = folder ?? 'mutation';
+// STRYKER_REPORT names the report of a narrower run (`--mutate src/model/legacy.ts`), so it does
+// not replace the folder's report; the score table takes the newest report of each file.
+const name = process.env.STRYKER_REPORT ?? folder ?? 'mutation';
+if (!/^[a-z0-9-]+$/.test(name)) throw new Error('STRYKER_REPORT must be lower-case letters, digits and dashes');
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
