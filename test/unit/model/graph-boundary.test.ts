@@ -237,3 +237,30 @@ describe('graph validation', () => {
     ]);
   });
 });
+
+describe('schema refinements at the boundary', () => {
+  it('an AUTHENTICATES_TO edge without its evidence is refused where the evidence belongs', async () => {
+    const { NormalizedEdge } = await import('../../../src/model/edge.ts');
+    const bare = makeEdge('AUTHENTICATES_TO', sp, 'servicenow:x:user');
+    expect(parseWith(NormalizedEdge, bare)).toEqual({
+      ok: false,
+      issues: [
+        { path: 'properties.evidenceReferences', message: 'AUTHENTICATES_TO needs evidenceReferences (issuer, target instance, matching field and value)' },
+      ],
+    });
+    expect(parseWith(NormalizedEdge, makeEdge('AUTHENTICATES_AS', 'a', 'b')).ok).toBe(true);
+  });
+
+  it('a path query needs a start, and fills direction and limit', async () => {
+    const { PathQuery } = await import('../../../src/model/queries.ts');
+    expect(parseWith(PathQuery, { traverseEdgeTypes: ['CALLS'], maxDepth: 2 })).toEqual({
+      ok: false,
+      issues: [{ path: 'startNodeId', message: 'a path query needs startNodeId or startNodeType' }],
+    });
+    expect(parseWith(PathQuery, { startNodeType: 'automation', traverseEdgeTypes: ['CALLS'], maxDepth: 2 })).toEqual({
+      ok: true,
+      value: { startNodeType: 'automation', traverseEdgeTypes: ['CALLS'], maxDepth: 2, direction: 'outgoing', limit: 1000 },
+    });
+    expect(parseWith(PathQuery, { startNodeId: 'x', traverseEdgeTypes: ['CALLS'], maxDepth: 2 }).ok).toBe(true);
+  });
+});
