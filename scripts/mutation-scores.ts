@@ -52,10 +52,12 @@ for (const { file, mtime } of reports) {
   }
 }
 
+const inFolder = (path: string, folder: string) => path.startsWith(`${folder}/`) || path.includes(`/${folder}/`);
+
 function count(folder: string): Counts {
   const c: Counts = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, ignored: 0, errors: 0 };
   for (const [path, mutants] of byFile) {
-    if (!path.startsWith(`${folder}/`) && !path.includes(`/${folder}/`)) continue;
+    if (!inFolder(path, folder)) continue;
     for (const { status } of mutants) {
       if (status === 'Killed') c.killed++;
       else if (status === 'Timeout') c.timeout++;
@@ -84,8 +86,8 @@ if (survivorsAt !== -1) {
 }
 
 const lines = [
-  '| Folder | Mutants | Killed | Timeout | Survived | No coverage | Ignored | Errors | Score | Target ≥ 80% |',
-  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+  '| Folder | Mutants | Killed | Timeout | Survived | No coverage | Ignored | Errors | Score | Target ≥ 80% | Measured (UTC) |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
 ];
 for (const folder of FOLDERS) {
   const c = count(folder);
@@ -93,12 +95,14 @@ for (const folder of FOLDERS) {
   const valid = detected + c.survived + c.noCoverage;
   const total = valid + c.ignored + c.errors;
   if (!total) {
-    lines.push(`| ${folder} | – | – | – | – | – | – | – | not measured | → NOT met |`);
+    lines.push(`| ${folder} | – | – | – | – | – | – | – | not measured | → NOT met | – |`);
     continue;
   }
   const score = (detected / valid) * 100;
+  const measured = Math.max(...[...dates].filter(([path]) => inFolder(path, folder)).map(([, d]) => d.getTime()));
+  const when = new Date(measured).toISOString().slice(0, 16).replace('T', ' ');
   lines.push(
-    `| ${folder} | ${total} | ${c.killed} | ${c.timeout} | ${c.survived} | ${c.noCoverage} | ${c.ignored} | ${c.errors} | ${score.toFixed(1)}% | ${score >= TARGET ? '→ met' : '→ NOT met'} |`,
+    `| ${folder} | ${total} | ${c.killed} | ${c.timeout} | ${c.survived} | ${c.noCoverage} | ${c.ignored} | ${c.errors} | ${score.toFixed(1)}% | ${score >= TARGET ? '→ met' : '→ NOT met'} | ${when} |`,
   );
 }
 const newest = new Date(Math.max(...[...dates.values()].map((d) => d.getTime())));
