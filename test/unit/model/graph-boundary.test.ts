@@ -264,3 +264,66 @@ describe('schema refinements at the boundary', () => {
     expect(parseWith(PathQuery, { startNodeId: 'x', traverseEdgeTypes: ['CALLS'], maxDepth: 2 }).ok).toBe(true);
   });
 });
+
+describe('boundary details', () => {
+  it('a tombstone has the same content as its live node, whichever side it is on', async () => {
+    const { sameNodeContent } = await import('../../../src/model/hash.ts');
+    const tombstone = { ...sp, deletedAt: '2026-01-01T00:00:00.000Z' };
+    expect(sameNodeContent(tombstone, sp)).toBe(true);
+    expect(sameNodeContent(sp, tombstone)).toBe(true);
+    expect(sameNodeContent(tombstone, { ...tombstone, displayName: 'x' })).toBe(false);
+  });
+
+  it('a scheme is stripped only at the start of a scope', () => {
+    expect(normalizeScope('tenant-https://x')).toBe('tenant-https://x');
+  });
+
+  it('a legacy automation gets the required defaults it lacks', () => {
+    expect(remapLegacyNode({ nodeId: 'n', nodeType: 'autonomous_identity', properties: { identitySubtype: 'business_rule' } })).toEqual({
+      nodeId: 'n',
+      nodeType: 'automation',
+      properties: { executionMode: 'unknown', securityRelevance: 'internal_inventory', ownershipState: 'unattributed', automationSubtype: 'business_rule' },
+    });
+  });
+
+  it('a legacy edge with ends that are not text keeps its id, for validation to refuse', () => {
+    const odd = {
+      edgeId: makeEdgeId('AUTHENTICATES_VIA' as never, 1 as never, 'b'),
+      edgeType: 'AUTHENTICATES_VIA',
+      sourceNodeId: 1,
+      targetNodeId: 'b',
+      properties: {},
+    };
+    expect(remapLegacyEdge(odd)).toEqual({ ...odd, edgeType: 'USES' });
+    const odd2 = { ...odd, edgeId: makeEdgeId('AUTHENTICATES_VIA' as never, 'a', 2 as never), sourceNodeId: 'a', targetNodeId: 2 };
+    expect(remapLegacyEdge(odd2)).toEqual({ ...odd2, edgeType: 'USES' });
+  });
+
+  it('a validation error lists each issue on its own line', () => {
+    const error = new ValidationError('graph', [
+      { path: 'nodes[0].nodeId', message: 'first' },
+      { path: '', message: 'second' },
+    ]);
+    expect(error.message).toBe('graph is invalid:\n  - nodes[0].nodeId: first\n  - (root): second');
+  });
+
+  it('login steps are read back through their schema: a non-list is none, a malformed entry is dropped', async () => {
+    const { cloudLoginsOf } = await import('../../../src/model/federation.ts');
+    const valid = {
+      job: 'j',
+      step: 's',
+      action: 'azure/login@v2',
+      provider: 'azure',
+      mode: 'federated',
+      clientIdFrom: 'literal',
+      audience: 'a',
+      issuer: 'i',
+      oidcPermission: 'granted',
+      secretNames: [],
+      claimSets: [],
+    };
+    expect(cloudLoginsOf(undefined)).toEqual([]);
+    expect(cloudLoginsOf('logins')).toEqual([]);
+    expect(cloudLoginsOf([valid, { job: 'broken' }])).toEqual([valid]);
+  });
+});
