@@ -1,6 +1,6 @@
 import { CHAIN_EDGE_TYPES, chainId, findExecutionChains } from '../analysis/execution-chains.ts';
-import { findPartialPathsEndingAt } from '../analysis/partial-chains.ts';
-import type { PartialPath } from '../analysis/partial-chains.ts';
+import { findPartialPathsEndingAt, matchCandidatesAt } from '../analysis/partial-chains.ts';
+import type { Candidates, PartialPath } from '../analysis/partial-chains.ts';
 import { isEntryPoint } from '../analysis/entry-points.ts';
 import type { ExecutionPath, NormalizedNode } from '../model/index.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
@@ -14,6 +14,8 @@ export class DriftContext {
   private readonly chains = new Map<string, Promise<ExecutionPath[]>>();
   private readonly nodes = new Map<string, Promise<NormalizedNode | null>>();
   private readonly partials = new Map<string, Promise<PartialPath[]>>();
+  /** Per moment: the identities every stopped credential is matched against, read once, not per stop. */
+  private readonly candidates = new Map<string, () => Promise<Candidates>>();
   credentialsExamined = 0;
 
   constructor(
@@ -35,7 +37,11 @@ export class DriftContext {
     const key = `${asOf}|${stopNodeId}`;
     let found = this.partials.get(key);
     if (!found) {
-      found = findPartialPathsEndingAt(this.storage, this.tenantId, stopNodeId, asOf).then((all) => all.filter((p) => isEntryPoint(p.path.startNode)));
+      let candidates = this.candidates.get(asOf);
+      if (!candidates) this.candidates.set(asOf, (candidates = matchCandidatesAt(this.storage, this.tenantId, asOf)));
+      found = findPartialPathsEndingAt(this.storage, this.tenantId, stopNodeId, asOf, candidates).then((all) =>
+        all.filter((p) => isEntryPoint(p.path.startNode)),
+      );
       this.partials.set(key, found);
     }
     return found;
