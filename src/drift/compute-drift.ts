@@ -338,8 +338,8 @@ async function credentialFindings(
     const out = await ctx.storage.getEdgesForNode(ctx.tenantId, credential.nodeId, 'outgoing', { asOf: ctx.until });
     const found: ExecutionPath[] = [];
     for (const e of out.filter((x) => x.edgeType === 'AUTHENTICATES_AS')) {
-      const chains = liveChains.get(e.targetNodeId) ?? (await ctx.chainsTo(e.targetNodeId, ctx.until));
-      found.push(...chains.filter((c) => c.nodes.some((n) => n.nodeId === credential.nodeId)));
+      const live = liveChains.get(e.targetNodeId);
+      found.push(...(live ? live.filter((c) => c.nodes.some((n) => n.nodeId === credential.nodeId)) : await ctx.chainsThroughCredential(credential.nodeId, e, ctx.until)));
     }
     return found;
   };
