@@ -69,13 +69,21 @@ export async function findPartialPaths(storage: StorageAdapter, tenantId: string
 
 /**
  * The maximal partial paths that stop at one connection or credential (none when it is no stop),
- * walking back from it: drift compares these at both ends of a window.
+ * walking back from it: drift compares these at both ends of a window. A caller asking about many
+ * stops at one moment passes one `candidates` (matchCandidatesAt) for all of them: each would
+ * otherwise read every identity of the tenant again.
  */
-export async function findPartialPathsEndingAt(storage: StorageAdapter, tenantId: string, nodeId: string, asOf?: string): Promise<PartialPath[]> {
+export async function findPartialPathsEndingAt(
+  storage: StorageAdapter,
+  tenantId: string,
+  nodeId: string,
+  asOf?: string,
+  candidates: () => Promise<Candidates> = matchCandidatesAt(storage, tenantId, asOf),
+): Promise<PartialPath[]> {
   const at = asOf ? { asOf } : undefined;
   const node = await storage.getNode(tenantId, nodeId, at);
   if (!node || node.deletedAt || (node.nodeType !== 'connection' && node.nodeType !== 'credential')) return [];
-  const stop = await stopAt(storage, tenantId, node, at, lazy(() => matchCandidates(storage, tenantId, at)));
+  const stop = await stopAt(storage, tenantId, node, at, candidates);
   if (!stop) return [];
   const traverse = node.nodeType === 'connection' ? (['CALLS', 'INVOKES'] as const) : (['CALLS', 'INVOKES', 'USES'] as const);
   const back = await storage.queryPaths(
@@ -125,9 +133,14 @@ export function connectionStopDetail(authMethod: string | undefined): string {
   return `unknown authentication type "${authMethod}": no credential hop can be followed`;
 }
 
-interface Candidates {
+export interface Candidates {
   count: number;
   scopes: string[];
+}
+
+/** The identities a client id is matched against at one moment, read on first use and then kept. */
+export function matchCandidatesAt(storage: StorageAdapter, tenantId: string, asOf?: string): () => Promise<Candidates> {
+  return lazy(() => matchCandidates(storage, tenantId, asOf ? { asOf } : undefined));
 }
 
 /** Identities a client id is matched against (the resolver's auth_by_client_id rule: appId, app registrations excluded). */
