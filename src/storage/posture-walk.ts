@@ -1,5 +1,4 @@
-import { CHAIN_EDGE_TYPES, DEFAULT_CHAIN_DEPTH } from '../analysis/execution-chains.ts';
-import { OWNERSHIP_STATES } from '../model/index.ts';
+import { CHAIN_EDGE_TYPES, DEFAULT_CHAIN_DEPTH, OWNERSHIP_STATES } from '../model/index.ts';
 import type { NormalizedEdge, NormalizedNode, PostureCounts, PostureEntry, PostureQuery } from '../model/index.ts';
 
 // StorageAdapter.postureCounts for the stores that hold the graph in this process (memory, the

@@ -1,5 +1,5 @@
 import neo4j from 'neo4j-driver';
-import { DEFAULT_CHAIN_DEPTH, CHAIN_EDGE_TYPES } from '../../analysis/execution-chains.ts';
+import { CHAIN_EDGE_TYPES, DEFAULT_CHAIN_DEPTH } from '../../model/index.ts';
 import type { PostureQuery } from '../../model/index.ts';
 import { typesAsOf } from './as-of-statements.ts';
 import { render } from './cypher-files.ts';
