@@ -1,8 +1,5 @@
 import { z } from 'zod';
 import { calledOnlyStarts } from '../../analysis/entry-points.ts';
-import { findInboundPaths } from '../../analysis/inbound-chains.ts';
-import { findPartialPaths } from '../../analysis/partial-chains.ts';
-import { isEntryPoint } from '../../analysis/entry-points.ts';
 import { CHAIN_KINDS, ChainKind, DateTime, MAX_POSTURE_TOP, OWNERSHIP_STATES } from '../../model/index.ts';
 import type { NormalizedNode, PostureCounts, PostureEntry, SyncState } from '../../model/index.ts';
 import type { ApiContext } from '../context.ts';
@@ -34,8 +31,6 @@ interface PostureParent {
   expiringWithinDays: number;
   /** Computed on first use: a request for the timeline alone costs no chain count. */
   counts: () => Promise<PostureCounts>;
-  /** Chains that end at no identity and inbound OAuth chains, from the chain analysis. */
-  otherChains: () => Promise<{ partial: number; latent: number; inbound_oauth: number }>;
   listed: () => Promise<Map<string, NormalizedNode>>;
   states: () => Promise<SyncState[]>;
 }
@@ -63,19 +58,9 @@ const posture: Resolver<unknown> = async (_parent, args, ctx: ApiContext): Promi
     if (ids.length) for (const n of await ctx.scope.analyse((storage, tenantId) => storage.getNodes(tenantId, ids, read))) if (n) nodes.set(n.nodeId, n);
     return nodes;
   });
-  // Partial chains (and latent paths that stop short) and inbound OAuth chains: found by the chain
-  // analysis (src/analysis) over the store's path queries, as Query.executionChains finds them.
-  const otherChains = once(() =>
-    ctx.scope.shared(`posture-other-chains ${asOf ?? ''}`, async (storage, tenantId) => {
-      const q = asOf ? { asOf, limit: 1_000 } : { limit: 1_000 };
-      const [partial, inbound] = await Promise.all([findPartialPaths(storage, tenantId, q), findInboundPaths(storage, tenantId, q)]);
-      const entry = partial.filter((p) => isEntryPoint(p.path.startNode)).length;
-      return { partial: entry, latent: partial.length - entry, inbound_oauth: inbound.length };
-    }),
-  );
   // Newest first; as of a moment, only the syncs whose data was in by then.
   const states = once(async () => (await ctx.scope.listSyncStates({ limit: SYNC_SCAN })).filter((s) => !asOf || validFrom(s) <= asOf));
-  return { at, asOfSyncId: a.asOf && !DateTime.safeParse(a.asOf).success ? a.asOf : null, expiringWithinDays: a.expiringWithinDays, counts, otherChains, listed, states };
+  return { at, asOfSyncId: a.asOf && !DateTime.safeParse(a.asOf).success ? a.asOf : null, expiringWithinDays: a.expiringWithinDays, counts, listed, states };
 };
 
 const list = (key: 'privilegedReachable' | 'credentialsExpired' | 'credentialsExpiring') => async (p: PostureParent) => {
@@ -94,16 +79,8 @@ export const postureResolvers: ResolverMap = {
     chainsByKind: async (p: PostureParent, args: Record<string, unknown>) => {
       const { kinds } = parseArgs(ChainsByKindArgs, args, 'chainsByKind');
       const wanted = CHAIN_KINDS.filter((k) => !kinds || kinds.includes(k));
-      // The store's count alone answers execution chains; the other kinds need the chain analysis.
-      const needsAnalysis = wanted.some((k) => k === 'inbound_oauth' || k === 'partial' || k === 'latent');
-      const [c, other] = await Promise.all([p.counts(), needsAnalysis ? p.otherChains() : { partial: 0, latent: 0, inbound_oauth: 0 }]);
-      const count: Record<ChainKind, number> = {
-        authenticates_as: c.chainsByKind.authenticates_as,
-        runs_as: c.chainsByKind.runs_as,
-        inbound_oauth: other.inbound_oauth,
-        partial: other.partial,
-        latent: c.chainsByKind.latent + other.latent,
-      };
+      // Every kind counted by the store, as the chain analysis defines it (posture-walk.ts).
+      const count = (await p.counts()).chainsByKind;
       return wanted.map((kind) => ({ kind, count: count[kind] }));
     },
     privilegedReachable: list('privilegedReachable'),
