@@ -42,4 +42,23 @@ describe('heavy-query slots when a request ends early (real server, SQLite store
       release();
     }
   });
+
+  it("counts the posture under the key's cap (the count is the field's own work, not its children's)", async () => {
+    const key = api.key('tenant-heavy-posture', 'operator');
+    const release = instrumented.holdNext('postureCounts');
+    const called = instrumented.calls.get('postureCounts') ?? 0;
+    const counting = postGraphQL(api.server.graphqlUrl, '{ posture { identitiesByOwnership { state count } } }', {}, key);
+    try {
+      await expect.poll(() => instrumented.calls.get('postureCounts') ?? 0).toBe(called + 1);
+      const refused = await postGraphQL(api.server.graphqlUrl, '{ executionChains(maxDepth: 6) { totalCount } }', {}, key);
+      expect(codesOf(refused)).toEqual(['RATE_LIMITED']);
+    } finally {
+      release();
+    }
+    const answered = await counting;
+    expect(codesOf(answered)).toEqual([]);
+    expect(answered.body.data?.posture.identitiesByOwnership).toHaveLength(4);
+    // The timeline alone needs no count, and takes no slot while it is read.
+    expect(codesOf(await postGraphQL(api.server.graphqlUrl, '{ posture { timeline { syncId } } }', {}, key))).toEqual([]);
+  });
 });
