@@ -8,15 +8,16 @@ import type { PostureEdge, PostureGraph, PostureNode } from '../posture-walk.ts'
 // decoded in JavaScript. On the 100k-node synthetic tenant that decoding (and the garbage it left)
 // was most of the walk's time. Each node and each node's edges are read once per walk.
 
-/** The fields the walk reads, by the node type that has them (PostureNode). */
-const PICK = `node_type AS type, json_extract(json, '$.sourceSystem') AS source,
-  CASE node_type
-    WHEN 'automation' THEN json_extract(json, '$.properties.automationSubtype')
-    WHEN 'identity' THEN json_extract(json, '$.properties.ownershipState')
-    WHEN 'role' THEN json_extract(json, '$.properties.isPrivileged')
-    WHEN 'credential' THEN json_extract(json, '$.status')
+/** The fields the walk reads, by the node type that has them (PostureNode), from the row `n`. */
+const pick = (n: string) => `${n}.node_type AS type, json_extract(${n}.json, '$.sourceSystem') AS source,
+  CASE ${n}.node_type
+    WHEN 'automation' THEN json_extract(${n}.json, '$.properties.automationSubtype')
+    WHEN 'identity' THEN json_extract(${n}.json, '$.properties.ownershipState')
+    WHEN 'role' THEN json_extract(${n}.json, '$.properties.isPrivileged')
+    WHEN 'credential' THEN json_extract(${n}.json, '$.status')
   END AS a,
-  CASE node_type WHEN 'credential' THEN json_extract(json, '$.properties.expiresAt') END AS b`;
+  CASE ${n}.node_type WHEN 'credential' THEN json_extract(${n}.json, '$.properties.expiresAt') END AS b`;
+const PICK = pick('n');
 
 interface PickedRow {
   type: NodeType;
@@ -27,7 +28,8 @@ interface PickedRow {
 interface NodeRow extends PickedRow {
   node_id: string;
 }
-type EdgeRow = [PostureEdge['edgeType'], string, string];
+/** An edge and the current version of the node at its far end (null columns when there is none). */
+type EdgeRow = [PostureEdge['edgeType'], string, string, NodeType | null, string, string | number | null, string | null, number | null, string | null];
 interface CurrentRow extends PickedRow {
   deleted: number;
   valid_from: string;
@@ -37,31 +39,35 @@ interface CurrentRow extends PickedRow {
 export function preparePostureStatements(db: Db) {
   const p = (sql: string) => db.prepare(sql);
   // Only the edge types the walk reads (typed constants, not input), as arrays: each node's
-  // other edges (evidence, ownership, grants) never become JavaScript objects.
+  // other edges (evidence, ownership, grants) never become JavaScript objects. The node at the far
+  // end comes in the same row (its current version), so following an edge is one statement.
   const edges = (end: 'source_id' | 'target_id', types: readonly string[]) => {
-    const only = `edge_type IN (${types.map((t) => `'${t}'`).join(', ')})`;
+    const far = end === 'source_id' ? 'target_id' : 'source_id';
+    const only = `e.edge_type IN (${types.map((t) => `'${t}'`).join(', ')})`;
+    const columns = `e.edge_type, e.source_id, e.target_id, ${PICK}, n.deleted, n.valid_from`;
+    const join = `LEFT JOIN nodes n ON n.tenant = e.tenant AND n.node_id = e.${far}`;
     return {
-      now: p(`SELECT edge_type, source_id, target_id FROM edges WHERE tenant = ? AND ${end} = ? AND ${only}`).raw(),
+      now: p(`SELECT ${columns} FROM edges e ${join} WHERE e.tenant = ? AND e.${end} = ? AND ${only}`).raw(),
       // Current rows that began by then, and closed versions valid then (as every as-of read).
       asOf: p(
-        `SELECT edge_type, source_id, target_id FROM edges WHERE tenant = ? AND ${end} = ? AND ${only} AND valid_from <= ?
+        `SELECT ${columns} FROM edges e ${join} WHERE e.tenant = ? AND e.${end} = ? AND ${only} AND e.valid_from <= ?
          UNION ALL
-         SELECT edge_type, source_id, target_id FROM edge_history WHERE tenant = ? AND ${end} = ? AND ${only} AND valid_from <= ? AND valid_to > ?`,
+         SELECT ${columns} FROM edge_history e ${join} WHERE e.tenant = ? AND e.${end} = ? AND ${only} AND e.valid_from <= ? AND e.valid_to > ?`,
       ).raw(),
     };
   };
   return {
-    node: p(`SELECT ${PICK}, deleted, valid_from FROM nodes WHERE tenant = ? AND node_id = ?`),
+    node: p(`SELECT ${PICK}, n.deleted, n.valid_from FROM nodes n WHERE n.tenant = ? AND n.node_id = ?`),
     nodeHistory: p(
-      `SELECT ${PICK}, json_extract(json, '$.deletedAt') IS NOT NULL AS deleted FROM node_history
-       WHERE tenant = ? AND node_id = ? AND valid_from <= ? AND valid_to > ? ORDER BY valid_from DESC LIMIT 1`,
+      `SELECT ${PICK}, json_extract(n.json, '$.deletedAt') IS NOT NULL AS deleted FROM node_history n
+       WHERE n.tenant = ? AND n.node_id = ? AND n.valid_from <= ? AND n.valid_to > ? ORDER BY n.valid_from DESC LIMIT 1`,
     ),
-    liveOfType: p(`SELECT node_id, ${PICK} FROM nodes WHERE tenant = ? AND node_type = ? AND deleted = 0`),
+    liveOfType: p(`SELECT n.node_id, ${PICK} FROM nodes n WHERE n.tenant = ? AND n.node_type = ? AND n.deleted = 0`),
     liveOfTypeAsOf: p(
-      `SELECT node_id, ${PICK} FROM nodes WHERE tenant = ? AND node_type = ? AND valid_from <= ? AND deleted = 0
+      `SELECT n.node_id, ${PICK} FROM nodes n WHERE n.tenant = ? AND n.node_type = ? AND n.valid_from <= ? AND n.deleted = 0
        UNION ALL
-       SELECT node_id, ${PICK} FROM node_history
-       WHERE tenant = ? AND node_type = ? AND valid_from <= ? AND valid_to > ? AND json_extract(json, '$.deletedAt') IS NULL`,
+       SELECT n.node_id, ${PICK} FROM node_history n
+       WHERE n.tenant = ? AND n.node_type = ? AND n.valid_from <= ? AND n.valid_to > ? AND json_extract(n.json, '$.deletedAt') IS NULL`,
     ),
     outgoing: edges('source_id', POSTURE_EDGE_TYPES.outgoing),
     incoming: edges('target_id', POSTURE_EDGE_TYPES.incoming),
@@ -116,7 +122,17 @@ export function sqlitePostureGraph(s: PostureStatements, tenantId: string, asOf:
       if (!list) {
         const statements = direction === 'outgoing' ? s.outgoing : s.incoming;
         const rows = (asOf ? statements.asOf.all(tenantId, nodeId, asOf, tenantId, nodeId, asOf, asOf) : statements.now.all(tenantId, nodeId)) as EdgeRow[];
-        list = rows.map(([edgeType, sourceNodeId, targetNodeId]) => ({ edgeType, sourceNodeId, targetNodeId }));
+        list = rows.map(([edgeType, sourceNodeId, targetNodeId, type, source, a, b, deleted, validFrom]) => {
+          const farId = direction === 'outgoing' ? targetNodeId : sourceNodeId;
+          // The far node's current version answers when it was valid by then; else (as of a
+          // moment it changed after) node() reads its history.
+          if (!nodes.has(farId)) {
+            if (type === null) {
+              if (!asOf) nodes.set(farId, null);
+            } else if (!asOf || validFrom! <= asOf) nodes.set(farId, deleted ? null : postureNode(farId, { type, source, a, b }));
+          }
+          return { edgeType, sourceNodeId, targetNodeId };
+        });
         edges.set(key, list);
       }
       return list;
