@@ -1,3 +1,4 @@
+import { PARTIAL_TO_CONNECTION_EDGE_TYPES, PARTIAL_TO_CREDENTIAL_EDGE_TYPES } from '../model/index.ts';
 import type { ChainStopReason, ExecutionPath, NormalizedNode } from '../model/index.ts';
 import { checkpoint } from '../runtime/cooperative.ts';
 import type { ReadAt, StorageAdapter } from '../storage/StorageAdapter.ts';
@@ -48,8 +49,8 @@ export async function findPartialPaths(storage: StorageAdapter, tenantId: string
     ...(query.from ? { startNodeId: query.from } : {}),
   };
   const [toConnections, toCredentials] = await Promise.all([
-    storage.queryPaths(tenantId, { ...search, traverseEdgeTypes: ['CALLS', 'INVOKES'], endNodeType: 'connection' }, at),
-    storage.queryPaths(tenantId, { ...search, traverseEdgeTypes: ['CALLS', 'INVOKES', 'USES'], endNodeType: 'credential' }, at),
+    storage.queryPaths(tenantId, { ...search, traverseEdgeTypes: PARTIAL_TO_CONNECTION_EDGE_TYPES, endNodeType: 'connection' }, at),
+    storage.queryPaths(tenantId, { ...search, traverseEdgeTypes: PARTIAL_TO_CREDENTIAL_EDGE_TYPES, endNodeType: 'credential' }, at),
   ]);
   const ends = new Map<string, NormalizedNode>();
   for (const p of [...toConnections, ...toCredentials]) ends.set(p.endNode.nodeId, p.endNode);
@@ -85,7 +86,7 @@ export async function findPartialPathsEndingAt(
   if (!node || node.deletedAt || (node.nodeType !== 'connection' && node.nodeType !== 'credential')) return [];
   const stop = await stopAt(storage, tenantId, node, at, candidates);
   if (!stop) return [];
-  const traverse = node.nodeType === 'connection' ? (['CALLS', 'INVOKES'] as const) : (['CALLS', 'INVOKES', 'USES'] as const);
+  const traverse = node.nodeType === 'connection' ? PARTIAL_TO_CONNECTION_EDGE_TYPES : PARTIAL_TO_CREDENTIAL_EDGE_TYPES;
   const back = await storage.queryPaths(
     tenantId,
     { startNodeId: nodeId, traverseEdgeTypes: [...traverse], endNodeType: 'automation', direction: 'incoming', maxDepth: DEFAULT_CHAIN_DEPTH, limit: 5_000 },

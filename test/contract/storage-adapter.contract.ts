@@ -8,7 +8,9 @@ import type { GraphEvent, NormalizedGraph, OutboxMessage, SyncState } from '../.
 import { resolveAsOf } from '../../src/storage/as-of.ts';
 import type { StorageAdapter } from '../../src/storage/StorageAdapter.ts';
 import { applyGraph } from '../../src/sync/apply-graph.ts';
-import { syntheticTenant } from '../../bench/synthetic/tenant.ts';
+import { mutateTenant, syntheticTenant } from '../../bench/synthetic/tenant.ts';
+import { findInboundPaths } from '../../src/analysis/inbound-chains.ts';
+import { findPartialPaths } from '../../src/analysis/partial-chains.ts';
 import { calledOnlyStarts, isEntryPoint } from '../../src/analysis/entry-points.ts';
 import { readPreviousGraph } from '../../src/sync/previous-graph.ts';
 import { edgeContentHash, nodeContentHash } from '../../src/model/index.ts';
@@ -536,7 +538,7 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
         const { tenantId } = await threeSyncs();
         const at1 = await posture(tenantId, T1, T1);
         // Two chains to SN-Graph-Integration and HR onboarding flow → RUNS_AS → svc_hr_integration.
-        expect(at1.chainsByKind).toEqual({ authenticates_as: 2, runs_as: 1, latent: 0 });
+        expect(at1.chainsByKind).toEqual({ authenticates_as: 2, runs_as: 1, inbound_oauth: 0, partial: 0, latent: 0 });
         expect(at1.identitiesByOwnership).toEqual({ owned: 1, orphaned: 1, unattributed: 1, disputed: 0 });
         expect(at1.privilegedReachable).toEqual({
           count: 2,
@@ -547,22 +549,47 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
         });
         // Sync 2 cut the profile → principal link and deleted Payroll; sync 3 put the link back.
         const at2 = await posture(tenantId, T2, T2);
-        expect(at2.chainsByKind).toEqual({ authenticates_as: 0, runs_as: 1, latent: 0 });
+        expect(at2.chainsByKind).toEqual({ authenticates_as: 0, runs_as: 1, inbound_oauth: 0, partial: 2, latent: 0 });
         expect(at2.identitiesByOwnership).toEqual({ owned: 1, orphaned: 1, unattributed: 0, disputed: 0 });
         expect(at2.privilegedReachable).toEqual({ count: 1, top: [{ nodeId: SAMPLE_IDS.hrIntegrationUser, chains: 1 }] });
         const now = await posture(tenantId, T3);
         expect(now).toEqual(await posture(tenantId, T3, T3));
-        expect(now.chainsByKind).toEqual({ authenticates_as: 2, runs_as: 1, latent: 0 });
-        expect((await posture(tenantId, T1, '2026-01-01T00:00:00.000Z')).chainsByKind).toEqual({ authenticates_as: 0, runs_as: 0, latent: 0 });
+        expect(now.chainsByKind).toEqual({ authenticates_as: 2, runs_as: 1, inbound_oauth: 0, partial: 0, latent: 0 });
+        expect((await posture(tenantId, T1, '2026-01-01T00:00:00.000Z')).chainsByKind).toEqual({ authenticates_as: 0, runs_as: 0, inbound_oauth: 0, partial: 0, latent: 0 });
         // The top list is cut, the count is not.
         expect((await posture(tenantId, T3, undefined, 1)).privilegedReachable).toEqual({ count: 2, top: [{ nodeId: SAMPLE_IDS.graphPrincipal, chains: 2 }] });
-        expect((await posture(freshTenant('empty'), T3)).chainsByKind).toEqual({ authenticates_as: 0, runs_as: 0, latent: 0 });
+        expect((await posture(freshTenant('empty'), T3)).chainsByKind).toEqual({ authenticates_as: 0, runs_as: 0, inbound_oauth: 0, partial: 0, latent: 0 });
         // A script include nothing calls: a latent path, kept out of the ranked lists.
         const latentTenant = freshTenant('posture-latent');
         await applyGraph(storage, verdictTenant(latentTenant));
         const latent = await posture(latentTenant, T3);
-        expect(latent.chainsByKind.latent).toBe(1);
-        expect(latent.chainsByKind.authenticates_as).toBe(2);
+        // Every verdict kind of the fixture, counted by the store as the chain analysis lists them.
+        const kinds = (await findChainVerdicts(storage, latentTenant, {})).map((v) => v.kind);
+        expect(latent.chainsByKind).toEqual({ authenticates_as: 2, runs_as: 1, inbound_oauth: 1, partial: 2, latent: 1 });
+        for (const [kind, n] of Object.entries(latent.chainsByKind)) expect(kinds.filter((k) => k === kind)).toHaveLength(n);
+      });
+
+      it('counts partial and inbound chains as the chain analysis finds them, now and as of an older sync', async () => {
+        const tenantId = freshTenant('posture-partial');
+        const graph = syntheticTenant({ nodes: 3_000, seed: 5, tenantId, connectorId: 'synthetic', syncId: 'syn-1', transformedAt: T1 });
+        await applyGraph(storage, graph);
+        // The next sync changes 5%: connections lose their credential hop, so some chains stop short.
+        await applyGraph(storage, { ...mutateTenant(graph, 0.05, 9, 'syn-2'), transformedAt: T2 });
+        await applyGraph(storage, { ...verdictTenant(tenantId), syncId: 'syn-verdicts', connectorId: 'verdicts', transformedAt: T3 });
+        for (const asOf of [T1, T2, undefined]) {
+          const counts = await posture(tenantId, T3, asOf);
+          const partial = await findPartialPaths(storage, tenantId, asOf ? { asOf } : {});
+          const entry = partial.filter((p) => isEntryPoint(p.path.startNode)).length;
+          const all = await findPathsToIdentities(storage, tenantId, { limit: 100_000, ...(asOf ? { asOf } : {}) });
+          const latentToIdentity = all.filter((p) => !isEntryPoint(p.startNode)).length;
+          expect({ asOf, partial: counts.chainsByKind.partial, latent: counts.chainsByKind.latent, inbound: counts.chainsByKind.inbound_oauth }).toEqual({
+            asOf,
+            partial: entry,
+            latent: latentToIdentity + partial.length - entry,
+            inbound: (await findInboundPaths(storage, tenantId, asOf ? { asOf } : {})).length,
+          });
+          if (!asOf) expect(entry).toBeGreaterThan(2);
+        }
       });
 
       it('lists credentials on a chain as expiring, then expired, as the sample history goes', async () => {
@@ -592,7 +619,8 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
         expect(chains.length).toBeGreaterThan(20);
         expect(all.length).toBeGreaterThan(chains.length);
         const runsAs = chains.filter((c) => c.edges.at(-1)!.edgeType === 'RUNS_AS').length;
-        expect(counts.chainsByKind).toEqual({ authenticates_as: chains.length - runsAs, runs_as: runsAs, latent: all.length - chains.length });
+        // (Every connection of an unchanged synthetic tenant uses a credential: no partial chains here.)
+        expect(counts.chainsByKind).toEqual({ authenticates_as: chains.length - runsAs, runs_as: runsAs, inbound_oauth: 0, partial: 0, latent: all.length - chains.length });
         const byIdentity = new Map<string, number>();
         const byCredential = new Map<string, number>();
         for (const c of chains) {

@@ -30,7 +30,8 @@ import type {
   StorageAdapter,
 } from '../StorageAdapter.ts';
 import { searchPaths } from '../path-search.ts';
-import { postureOf } from '../posture-walk.ts';
+import { postureNodeOf, postureOf } from '../posture-walk.ts';
+import type { PostureNode } from '../posture-walk.ts';
 import { VersionLog } from './version-log.ts';
 
 interface StoredNode {
@@ -211,12 +212,20 @@ export class MemoryStorageAdapter implements StorageAdapter {
     const query = parseOrThrow(PostureQuery, input, 'posture query');
     // An unknown tenant is an empty graph: every count 0.
     const v = this.view(tenantId, at) ?? currentView(new TenantState());
+    const projected = new Map<string, PostureNode | null>();
     return postureOf(
       {
         nodesOfType: function* (type) {
-          for (const n of v.nodes()) if (n.nodeType === type) yield n;
+          for (const n of v.nodes()) {
+            const live = n.nodeType === type ? postureNodeOf(n) : null;
+            if (live) yield live;
+          }
         },
-        node: (id) => v.node(id),
+        node: (id) => {
+          let n = projected.get(id);
+          if (n === undefined) projected.set(id, (n = postureNodeOf(v.node(id))));
+          return n;
+        },
         edges: function* (nodeId, direction) {
           for (const id of v.edgeIds(nodeId, direction)) {
             const e = v.edge(id);

@@ -38,7 +38,7 @@ import { HISTORY_TYPE_PREFIX, labelFor, NODE_LABEL, NODE_VERSION_LABEL } from '.
 import { committedOutbox } from '../committed-outbox.ts';
 import { parseEdge, parseEvent, parseNode, parseOutbox, parseSyncState, syncParams } from './rows.ts';
 import { anchoredPaths, pathsAsOf } from './path-expansion.ts';
-import { postureChains, postureIdentities } from './posture-statements.ts';
+import { postureChains, postureIdentities, postureOtherChains } from './posture-statements.ts';
 import { applySchema } from './schema.ts';
 import { disableNagleFor, portOf } from './tcp-no-delay.ts';
 import {
@@ -467,15 +467,18 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     const asOf = pastOf(at);
     const chains = postureChains(tenantId, query, asOf);
     const identities = postureIdentities(tenantId, asOf);
+    const others = postureOtherChains(tenantId, query, asOf);
     return this.executor.read({ operation: 'postureCounts', tenantId }, async (tx) => {
       const i = await tx.run(identities.text, identities.params);
       const c = await tx.run(chains.text, chains.params);
+      const o = (await tx.run(others.text, others.params)).records[0];
       const identitiesByOwnership = Object.fromEntries(OWNERSHIP_STATES.map((s) => [s, 0])) as PostureCounts['identitiesByOwnership'];
       for (const r of i.records) {
         const state = r.get('state') as string;
         if (Object.hasOwn(identitiesByOwnership, state)) identitiesByOwnership[state as keyof typeof identitiesByOwnership] = Number(r.get('count'));
       }
       const row = c.records[0];
+      const walked = new Map(((row?.get('chainsByKind') ?? []) as [string, unknown][]).map(([k, n]) => [k, n]));
       const list = (count: string, top: string) => ({
         count: Number(row?.get(count) ?? 0),
         top: ((row?.get(top) ?? []) as { nodeId: string; chains: number; expiresAt?: string | null }[]).map(
@@ -484,7 +487,13 @@ export class Neo4jStorageAdapter implements StorageAdapter {
       });
       return {
         identitiesByOwnership,
-        chainsByKind: Object.fromEntries(((row?.get('chainsByKind') ?? []) as [string, number][]).map(([k, n]) => [k, Number(n)])) as PostureCounts['chainsByKind'],
+        chainsByKind: {
+          authenticates_as: Number(walked.get('authenticates_as') ?? 0),
+          runs_as: Number(walked.get('runs_as') ?? 0),
+          inbound_oauth: Number(o?.get('inbound') ?? 0),
+          partial: Number(o?.get('partial') ?? 0),
+          latent: Number(walked.get('latent') ?? 0) + Number(o?.get('latentPartial') ?? 0),
+        },
         privilegedReachable: list('privilegedCount', 'privilegedTop'),
         credentialsExpired: list('expiredCount', 'expiredTop'),
         credentialsExpiring: list('expiringCount', 'expiringTop'),

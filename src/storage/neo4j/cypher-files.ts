@@ -49,6 +49,7 @@ const FILES = {
   leaseRelease: 'leases/release.cypher',
   postureChains: 'posture/chains.cypher',
   postureIdentities: 'posture/identities.cypher',
+  postureOtherChains: 'posture/other-chains.cypher',
   tenantPurge: 'tenant/purge.cypher',
   tenantHistoryStats: 'tenant/history-stats.cypher',
   benchSchema: 'bench/schema.cypher',

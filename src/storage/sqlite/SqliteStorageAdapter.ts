@@ -22,6 +22,8 @@ import { decodeEventCursor, encodeEventCursor, positionOf } from '../event-order
 import { matchesFilters } from '../node-filters.ts';
 import { searchPaths } from '../path-search.ts';
 import { postureOf } from '../posture-walk.ts';
+import { preparePostureStatements, sqlitePostureGraph } from './posture-graph.ts';
+import type { PostureStatements } from './posture-graph.ts';
 import type { EdgeDirection, EventPage, NodePage, NodePageQuery, OutboxKey, OutboxListQuery, PreviousState, ReadAt, StorageAdapter } from '../StorageAdapter.ts';
 import { isBusy, StoreBusyError } from './busy.ts';
 import { applyPragmas, applySchema } from './schema.ts';
@@ -231,38 +233,18 @@ export class SqliteStorageAdapter implements StorageAdapter {
 
   // --- posture ---
 
+  /** Prepared on the first posture read (posture-graph.ts). */
+  private postureStatements: PostureStatements | undefined;
+
   /**
-   * The walk of src/storage/posture-walk.ts over this file's indexes, in one read transaction; each
-   * node and each node's edges are read once per call. (A recursive CTE could count in SQL.)
+   * The walk of src/storage/posture-walk.ts over this file's indexes and columns, in one read
+   * transaction; each node and each node's edges are read once per call.
    */
   async postureCounts(tenantId: string, input: PostureQuery, at?: ReadAt): Promise<PostureCounts> {
     const query = parseOrThrow(PostureQuery, input, 'posture query');
     const asOf = pastOf(at);
-    return this.read(() => {
-      const nodes = new Map<string, NormalizedNode | null>();
-      const edges = new Map<string, NormalizedEdge[]>();
-      const node = (id: string) => {
-        if (!nodes.has(id)) nodes.set(id, this.nodeAt(tenantId, id, asOf));
-        return nodes.get(id)!;
-      };
-      return postureOf(
-        {
-          nodesOfType: (type) =>
-            (asOf
-              ? (this.s.nodesOfTypeAsOf.all(tenantId, type, asOf, tenantId, type, asOf, asOf) as { json: string }[])
-              : (this.s.nodesOfType.all(tenantId, type) as { json: string }[])
-            ).map((r) => parseNode(r.json)),
-          node,
-          edges: (nodeId, direction) => {
-            const key = `${direction}\u0000${nodeId}`;
-            let list = edges.get(key);
-            if (!list) edges.set(key, (list = this.edgesAt(tenantId, nodeId, direction, asOf)));
-            return list;
-          },
-        },
-        query,
-      );
-    });
+    const statements = (this.postureStatements ??= preparePostureStatements(this.db));
+    return this.read(() => postureOf(sqlitePostureGraph(statements, tenantId, asOf), query));
   }
 
   // --- events ---
