@@ -33,6 +33,7 @@ import { StorageError } from '../errors.ts';
 import { edgeTypeHint, removeEdgesById } from './edge-removal.ts';
 import { nodeTypeLookup, writeEdges } from './edge-writes.ts';
 import { Executor } from './Executor.ts';
+import { readHashLines } from './hash-lines.ts';
 import type { WorkLabel } from './Executor.ts';
 import { HISTORY_TYPE_PREFIX, labelFor, NODE_LABEL, NODE_VERSION_LABEL } from './labels.ts';
 import { committedOutbox } from '../committed-outbox.ts';
@@ -290,19 +291,17 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     return rows[0] ? parseSyncState(rows[0]) : null;
   }
 
-  /** Ids and content hashes from the connector indexes alone: no row is read in full. */
+  /**
+   * Ids and content hashes from the connector indexes alone: no row is read in full, and the rows
+   * come joined into a few long strings (hash-lines.ts).
+   */
   async previousState(tenantId: string, connectorId: string): Promise<PreviousState> {
     return this.executor.read({ operation: 'previousState', tenantId }, async (tx) => {
+      const params = { tenantId, connectorId };
       const nodeHashes = new Map<string, string>();
-      for await (const record of tx.run(render('nodeHashesForConnector'), { tenantId, connectorId })) {
-        nodeHashes.set(record.get('id') as string, record.get('hash') as string);
-      }
+      await readHashLines(tx, render('nodeHashesForConnector'), params, nodeHashes);
       const edgeHashes = new Map<string, string>();
-      for (const type of EDGE_TYPES) {
-        for await (const record of tx.run(render('edgeHashesForConnector', { TYPE: type }), { tenantId, connectorId })) {
-          edgeHashes.set(record.get('id') as string, record.get('hash') as string);
-        }
-      }
+      for (const type of EDGE_TYPES) await readHashLines(tx, render('edgeHashesForConnector', { TYPE: type }), params, edgeHashes);
       return { nodeHashes, edgeHashes };
     });
   }
