@@ -53,6 +53,7 @@ import {
   outboxEnqueues,
   pathSearch,
   tombstoneEdgeRemovals,
+  tombstoneEdgeTypes,
 } from './statements.ts';
 import type { Statement } from './statements.ts';
 
@@ -78,6 +79,17 @@ export interface ConnectorSnapshot {
 
 const run = async (tx: ManagedTransaction, statements: readonly Statement[]) => {
   for (const s of statements) await tx.run(s.text, s.params);
+};
+
+/**
+ * Tombstones keep no edges. The probes say which relationship types touch them (usually none: the
+ * diff has removed its connector's edges of a deleted node already), and only those types get a
+ * drop statement — not one statement per type for every commit that deletes a node.
+ */
+const dropTombstoneEdges = async (tx: ManagedTransaction, probes: readonly Statement[], drops: (types: EdgeType[]) => Statement[]) => {
+  const types = new Set<EdgeType>();
+  for (const probe of probes) for (const record of (await tx.run(probe.text, probe.params)).records) types.add(record.get('type') as EdgeType);
+  if (types.size) await run(tx, drops([...types]));
 };
 
 const nowIso = () => new Date().toISOString();
@@ -378,10 +390,8 @@ export class Neo4jStorageAdapter implements StorageAdapter {
   async commitSync(tenantId: string, commit: SyncCommit): Promise<void> {
     const { changes, connectorId } = commit;
     const at = asOfTime(commit.syncState.validAt ?? commit.syncState.startedAt);
-    const nodeStatements = [
-      ...nodeUpserts(tenantId, changes.upsertNodes, connectorId, at, this.batchSize),
-      ...tombstoneEdgeRemovals(tenantId, changes.upsertNodes, at, this.batchSize),
-    ];
+    const nodeStatements = nodeUpserts(tenantId, changes.upsertNodes, connectorId, at, this.batchSize);
+    const tombstoneProbes = tombstoneEdgeTypes(tenantId, changes.upsertNodes, this.batchSize);
     const rest: Statement[] = [
       ...eventAppends(tenantId, commit.events, this.batchSize),
       ...outboxEnqueues(tenantId, [...committedOutbox(commit)], this.batchSize),
@@ -392,6 +402,7 @@ export class Neo4jStorageAdapter implements StorageAdapter {
       this.executor.write({ operation: 'commitSync', tenantId }, async (tx) => {
         await removeEdgesById(tx, tenantId, changes.removeEdgeIds, at, this.batchSize);
         await run(tx, nodeStatements);
+        await dropTombstoneEdges(tx, tombstoneProbes, (types) => tombstoneEdgeRemovals(tenantId, changes.upsertNodes, at, this.batchSize, types));
         await writeEdges(tx, changes.upsertEdges, newEdgeIds, typeOf, { tenantId, connectorId, at, batchSize: this.batchSize });
         await run(tx, rest);
       });
