@@ -33,6 +33,7 @@ import { StorageError } from '../errors.ts';
 import { edgeTypeHint, removeEdgesById } from './edge-removal.ts';
 import { nodeTypeLookup, writeEdges } from './edge-writes.ts';
 import { Executor } from './Executor.ts';
+import { readHashLines } from './hash-lines.ts';
 import type { WorkLabel } from './Executor.ts';
 import { HISTORY_TYPE_PREFIX, labelFor, NODE_LABEL, NODE_VERSION_LABEL } from './labels.ts';
 import { committedOutbox } from '../committed-outbox.ts';
@@ -52,6 +53,7 @@ import {
   outboxEnqueues,
   pathSearch,
   tombstoneEdgeRemovals,
+  tombstoneEdgeTypes,
 } from './statements.ts';
 import type { Statement } from './statements.ts';
 
@@ -77,6 +79,17 @@ export interface ConnectorSnapshot {
 
 const run = async (tx: ManagedTransaction, statements: readonly Statement[]) => {
   for (const s of statements) await tx.run(s.text, s.params);
+};
+
+/**
+ * Tombstones keep no edges. The probes say which relationship types touch them (usually none: the
+ * diff has removed its connector's edges of a deleted node already), and only those types get a
+ * drop statement — not one statement per type for every commit that deletes a node.
+ */
+const dropTombstoneEdges = async (tx: ManagedTransaction, probes: readonly Statement[], drops: (types: EdgeType[]) => Statement[]) => {
+  const types = new Set<EdgeType>();
+  for (const probe of probes) for (const record of (await tx.run(probe.text, probe.params)).records) types.add(record.get('type') as EdgeType);
+  if (types.size) await run(tx, drops([...types]));
 };
 
 const nowIso = () => new Date().toISOString();
@@ -290,19 +303,17 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     return rows[0] ? parseSyncState(rows[0]) : null;
   }
 
-  /** Ids and content hashes from the connector indexes alone: no row is read in full. */
+  /**
+   * Ids and content hashes from the connector indexes alone: no row is read in full, and the rows
+   * come joined into a few long strings (hash-lines.ts).
+   */
   async previousState(tenantId: string, connectorId: string): Promise<PreviousState> {
     return this.executor.read({ operation: 'previousState', tenantId }, async (tx) => {
+      const params = { tenantId, connectorId };
       const nodeHashes = new Map<string, string>();
-      for await (const record of tx.run(render('nodeHashesForConnector'), { tenantId, connectorId })) {
-        nodeHashes.set(record.get('id') as string, record.get('hash') as string);
-      }
+      await readHashLines(tx, render('nodeHashesForConnector'), params, nodeHashes);
       const edgeHashes = new Map<string, string>();
-      for (const type of EDGE_TYPES) {
-        for await (const record of tx.run(render('edgeHashesForConnector', { TYPE: type }), { tenantId, connectorId })) {
-          edgeHashes.set(record.get('id') as string, record.get('hash') as string);
-        }
-      }
+      for (const type of EDGE_TYPES) await readHashLines(tx, render('edgeHashesForConnector', { TYPE: type }), params, edgeHashes);
       return { nodeHashes, edgeHashes };
     });
   }
@@ -379,10 +390,8 @@ export class Neo4jStorageAdapter implements StorageAdapter {
   async commitSync(tenantId: string, commit: SyncCommit): Promise<void> {
     const { changes, connectorId } = commit;
     const at = asOfTime(commit.syncState.validAt ?? commit.syncState.startedAt);
-    const nodeStatements = [
-      ...nodeUpserts(tenantId, changes.upsertNodes, connectorId, at, this.batchSize),
-      ...tombstoneEdgeRemovals(tenantId, changes.upsertNodes, at, this.batchSize),
-    ];
+    const nodeStatements = nodeUpserts(tenantId, changes.upsertNodes, connectorId, at, this.batchSize);
+    const tombstoneProbes = tombstoneEdgeTypes(tenantId, changes.upsertNodes, this.batchSize);
     const rest: Statement[] = [
       ...eventAppends(tenantId, commit.events, this.batchSize),
       ...outboxEnqueues(tenantId, [...committedOutbox(commit)], this.batchSize),
@@ -393,6 +402,7 @@ export class Neo4jStorageAdapter implements StorageAdapter {
       this.executor.write({ operation: 'commitSync', tenantId }, async (tx) => {
         await removeEdgesById(tx, tenantId, changes.removeEdgeIds, at, this.batchSize);
         await run(tx, nodeStatements);
+        await dropTombstoneEdges(tx, tombstoneProbes, (types) => tombstoneEdgeRemovals(tenantId, changes.upsertNodes, at, this.batchSize, types));
         await writeEdges(tx, changes.upsertEdges, newEdgeIds, typeOf, { tenantId, connectorId, at, batchSize: this.batchSize });
         await run(tx, rest);
       });

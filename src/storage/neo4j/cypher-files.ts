@@ -14,6 +14,7 @@ const FILES = {
   schemaAwait: 'schema/await.cypher',
   nodeUpsert: 'nodes/upsert.cypher',
   nodeDropEdges: 'nodes/drop-edges.cypher',
+  nodeEdgeTypes: 'nodes/edge-types.cypher',
   nodeGetMany: 'nodes/get-many.cypher',
   nodeGetManyAsOf: 'nodes/get-many-as-of.cypher',
   nodeByType: 'nodes/by-type.cypher',
