@@ -101,7 +101,7 @@ describe('replicated Kafka (3 brokers, RF 3, min.insync.replicas 2)', () => {
   });
 
   it('a broker killed during a relay run: nothing lost, the deduplicated set is exact', async () => {
-    const { tenantId, ids } = await pendingRows('broker-crash', 1_500);
+    const { tenantId, ids } = await pendingRows('broker-crash', 800);
     const sink = new KafkaSink(kafkaClient(cluster.brokers, 'scale-relay-crash'));
     let killed = false;
     const crashing: MessageSink = {
