@@ -154,6 +154,7 @@ export const serveCommand: Command = {
     ctx.out(`Authgraph API on ${server.graphqlUrl} (${ctx.config.store} store); playground at ${server.url}`);
     ctx.out(`Analyst dashboard at ${server.url}dashboard (enter the API key there)`);
     log.info({ graphql: server.graphqlUrl, metrics: `${server.url}metrics`, store: ctx.config.store }, 'API server listening');
+    const stopped = untilStopped(); // listening for SIGTERM before the Kafka set-up below may take seconds
     // Replicas drop a tenant's cached answers when its sync completes anywhere (sync-completions.ts).
     // Without Kafka the answers are still keyed by the store's data version, so never stale.
     const completions = brokers
@@ -163,7 +164,7 @@ export const serveCommand: Command = {
         })
       : undefined;
     if (completions) log.info({ topic: 'authgraph.syncs.completed' }, 'listening to sync completions');
-    await untilStopped();
+    await stopped;
     await completions?.stop();
     await queued?.close();
     await server.close();
