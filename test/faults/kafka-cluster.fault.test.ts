@@ -31,7 +31,9 @@ let storage: SqliteStorageAdapter;
 
 beforeAll(async () => {
   cluster = await useKafkaCluster();
-  kafka = new Kafka({ clientId: 'scale-fault-tests', brokers: cluster.brokers, logLevel: logLevel.NOTHING });
+  // Reads bootstrap from broker 1, which these tests never stop: a just-restarted broker was seen
+  // to hand a new kafkajs consumer stale leaders, and the consumer then stalled on those partitions.
+  kafka = new Kafka({ clientId: 'scale-fault-tests', brokers: cluster.brokers.slice(0, 1), logLevel: logLevel.NOTHING });
   dir = mkdtempSync(path.join(tmpdir(), 'authgraph-cluster-'));
   storage = SqliteStorageAdapter.open({ filePath: path.join(dir, 'outbox.db') });
 });
