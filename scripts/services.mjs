@@ -681,8 +681,12 @@ async function stopService(service, timeoutMs) {
 export async function stopServices(options = {}) {
   const names = resolveNames(options.services);
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const stopped = await Promise.all(names.map((name) => stopService(SERVICES[name], timeoutMs)));
-  return names.filter((_, i) => stopped[i]);
+  // Brokers before their controller: a broker whose controller is gone cannot finish its
+  // controlled shutdown and waits out the timeout (30 s) before it is killed.
+  const [last, first] = [names.filter((n) => n === 'kafka-controller'), names.filter((n) => n !== 'kafka-controller')];
+  const stoppedFirst = await Promise.all(first.map((name) => stopService(SERVICES[name], timeoutMs)));
+  const stoppedLast = await Promise.all(last.map((name) => stopService(SERVICES[name], timeoutMs)));
+  return [...first.filter((_, i) => stoppedFirst[i]), ...last.filter((_, i) => stoppedLast[i])];
 }
 
 // npm test runs two vitest passes (main suite, then the fault suite) over one pair of servers. The
