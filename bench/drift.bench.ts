@@ -4,11 +4,11 @@ import type { NormalizedGraph, SyncState } from '../src/model/index.ts';
 import { MemoryStorageAdapter } from '../src/storage/memory/MemoryStorageAdapter.ts';
 import type { StorageAdapter } from '../src/storage/StorageAdapter.ts';
 import { applyGraph } from '../src/sync/apply-graph.ts';
-import { hr, intArg, peakRssMiB, percentile, timed } from './report.ts';
+import { hr, intArg, machineLoad, peakRssMiB, percentile, timed } from './report.ts';
 import { mutateTenant, syntheticTenant } from './synthetic/tenant.ts';
 
 // Drift after a 1%-change sync of the synthetic tenant, against recomputing every chain from
-// scratch at both ends (target: drift ≤ 5% of that), and chain query latency as of the old sync
+// scratch at both ends (target, issue 17: drift ≤ 25% of that), and chain query latency as of the old sync
 // against the current graph (target: p99 ≤ 2×).   npm run bench:drift -- --nodes=1000000 [--store=neo4j]
 const nodes = intArg('nodes', 1_000_000);
 const samples = intArg('samples', 200);
@@ -50,7 +50,8 @@ const scratch = await timed(async () => {
   return chains;
 });
 console.log(`recompute every chain at both ends: ${(scratch.ms / 1000).toFixed(2)} s (${scratch.value.toLocaleString('en-US')} chains over ${identities.length.toLocaleString('en-US')} identities)`);
-console.log(`drift / recompute: ${((drift.ms / scratch.ms) * 100).toFixed(2)}% (target ≤ 5%)`);
+console.log(`machine load: ${machineLoad()}`);
+console.log(`drift / recompute: ${((drift.ms / scratch.ms) * 100).toFixed(2)}% — target ≤ 25% → ${drift.ms <= scratch.ms * 0.25 ? 'met' : 'NOT met'}`);
 
 // Chain query latency for single identities: as of the old sync against now.
 const sample = identities.filter((_, i) => i % Math.max(1, Math.floor(identities.length / samples)) === 0).slice(0, samples);
@@ -68,7 +69,8 @@ const now = await latencies();
 const old = await latencies(base.transformedAt);
 const p = (xs: number[], q: number) => percentile(xs, q).toFixed(2);
 console.log(`chain query, current: p50 ${p(now, 50)} ms, p99 ${p(now, 99)} ms; as of the old sync: p50 ${p(old, 50)} ms, p99 ${p(old, 99)} ms`);
-console.log(`as-of / current p99: ${(percentile(old, 99) / percentile(now, 99)).toFixed(2)}× (target ≤ 2×)`);
+const asOfRatio = percentile(old, 99) / percentile(now, 99);
+console.log(`as-of / current p99: ${asOfRatio.toFixed(2)}× — target ≤ 2× → ${asOfRatio <= 2 ? 'met' : 'NOT met'}`);
 if (storage instanceof MemoryStorageAdapter) console.log(`history: ${JSON.stringify(storage.historyStats(tenantId))}`);
 console.log(`peak RSS: ${peakRssMiB().toLocaleString('en-US')} MiB`);
 await storage.close();

@@ -261,3 +261,41 @@ export function mutateTenantInPlace(
   const current = { ...graph, syncId, transformedAt: new Date(Date.parse(graph.transformedAt) + 86_400_000).toISOString(), nodes, edges };
   return { current, stored };
 }
+
+/**
+ * An incremental (delta) extraction of `graph` with `fraction` of its node count changed, as a
+ * source's delta query returns it: renamed nodes (60%), nodes deleted by a 'deleted' marker (20%),
+ * and new automations (20%), each approved by a human (a new edge to a stored node).
+ */
+export function tenantDelta(graph: NormalizedGraph, fraction: number, seed = 9, syncId = 'sync-synthetic-delta'): NormalizedGraph {
+  const rand = seededRandom(seed);
+  const changes = Math.max(1, Math.round(graph.nodes.length * fraction));
+  const humans = graph.nodes.filter((n) => n.nodeType === 'human_identity');
+  const transformedAt = new Date(Date.parse(graph.transformedAt) + 86_400_000).toISOString();
+  const nodes = new Map<string, NormalizedNode>();
+  const deleted = new Set<string>();
+  const edges: NormalizedEdge[] = [];
+  for (let i = 0; i < changes; i++) {
+    const r = rand();
+    if (r < 0.6) {
+      const n = pick(rand, graph.nodes);
+      if (!deleted.has(n.nodeId)) nodes.set(n.nodeId, { ...structuredClone(n), displayName: `${n.displayName} (delta)` });
+    } else if (r < 0.8) {
+      const n = pick(rand, graph.nodes);
+      if (n.nodeType !== 'human_identity' && !nodes.has(n.nodeId)) deleted.add(n.nodeId);
+    } else {
+      const node = makeNode('automation', 20_000_000 + i, rand);
+      const to = pick(rand, humans);
+      nodes.set(node.nodeId, node);
+      edges.push({ edgeId: makeEdgeId('APPROVED_BY', node.nodeId, to.nodeId), edgeType: 'APPROVED_BY', sourceNodeId: node.nodeId, targetNodeId: to.nodeId, properties: {} });
+    }
+  }
+  return {
+    ...graph,
+    syncId,
+    transformedAt,
+    nodes: [...nodes.values()],
+    edges,
+    temporalMarkers: [...deleted].map((nodeId) => ({ nodeId, markerType: 'deleted' as const, timestamp: transformedAt })),
+  };
+}

@@ -1,11 +1,11 @@
-import { shortHash } from '../model/index.ts';
-import type { EdgeType, ExecutionPath } from '../model/index.ts';
+import { CHAIN_EDGE_TYPES, DEFAULT_CHAIN_DEPTH, shortHash } from '../model/index.ts';
+import type { ExecutionPath } from '../model/index.ts';
 import type { ReadAt, StorageAdapter } from '../storage/StorageAdapter.ts';
 import { isEntryPoint } from './entry-points.ts';
 
-/** Edges of an execution chain (seed 003 "EXECUTION CHAIN PATTERN"), plus the short RUNS_AS form. */
-export const CHAIN_EDGE_TYPES: EdgeType[] = ['CALLS', 'INVOKES', 'USES', 'AUTHENTICATES_AS', 'RUNS_AS'];
-export const DEFAULT_CHAIN_DEPTH = 8;
+// Defined in the model (chains.ts), which the stores' posture counts read too; re-exported for the
+// analysis's callers.
+export { CHAIN_EDGE_TYPES, DEFAULT_CHAIN_DEPTH };
 
 export interface ChainQuery {
   /** Chains ending at this identity. */

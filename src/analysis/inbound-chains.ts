@@ -1,3 +1,4 @@
+import { INBOUND_EDGE_TYPE } from '../model/index.ts';
 import type { ExecutionPath } from '../model/index.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 import { readAt, reversePath } from './execution-chains.ts';
@@ -12,7 +13,7 @@ import type { ChainQuery } from './execution-chains.ts';
 export async function findInboundPaths(storage: StorageAdapter, tenantId: string, query: ChainQuery): Promise<ExecutionPath[]> {
   if (query.from) return [];
   const at = readAt(query);
-  const search = { traverseEdgeTypes: ['AUTHENTICATES_TO' as const], maxDepth: 1, limit: 5_000, endNodeType: 'identity' as const };
+  const search = { traverseEdgeTypes: [INBOUND_EDGE_TYPE], maxDepth: 1, limit: 5_000, endNodeType: 'identity' as const };
   const paths = query.to
     ? (await storage.queryPaths(tenantId, { ...search, startNodeId: query.to, startNodeType: 'identity', direction: 'incoming' }, at)).map(reversePath)
     : await storage.queryPaths(tenantId, { ...search, startNodeType: 'identity' }, at);

@@ -1,3 +1,4 @@
+import { PARTIAL_TO_CONNECTION_EDGE_TYPES, PARTIAL_TO_CREDENTIAL_EDGE_TYPES } from '../model/index.ts';
 import type { ChainStopReason, ExecutionPath, NormalizedNode } from '../model/index.ts';
 import { checkpoint } from '../runtime/cooperative.ts';
 import type { ReadAt, StorageAdapter } from '../storage/StorageAdapter.ts';
@@ -48,8 +49,8 @@ export async function findPartialPaths(storage: StorageAdapter, tenantId: string
     ...(query.from ? { startNodeId: query.from } : {}),
   };
   const [toConnections, toCredentials] = await Promise.all([
-    storage.queryPaths(tenantId, { ...search, traverseEdgeTypes: ['CALLS', 'INVOKES'], endNodeType: 'connection' }, at),
-    storage.queryPaths(tenantId, { ...search, traverseEdgeTypes: ['CALLS', 'INVOKES', 'USES'], endNodeType: 'credential' }, at),
+    storage.queryPaths(tenantId, { ...search, traverseEdgeTypes: PARTIAL_TO_CONNECTION_EDGE_TYPES, endNodeType: 'connection' }, at),
+    storage.queryPaths(tenantId, { ...search, traverseEdgeTypes: PARTIAL_TO_CREDENTIAL_EDGE_TYPES, endNodeType: 'credential' }, at),
   ]);
   const ends = new Map<string, NormalizedNode>();
   for (const p of [...toConnections, ...toCredentials]) ends.set(p.endNode.nodeId, p.endNode);
@@ -69,15 +70,23 @@ export async function findPartialPaths(storage: StorageAdapter, tenantId: string
 
 /**
  * The maximal partial paths that stop at one connection or credential (none when it is no stop),
- * walking back from it: drift compares these at both ends of a window.
+ * walking back from it: drift compares these at both ends of a window. A caller asking about many
+ * stops at one moment passes one `candidates` (matchCandidatesAt) for all of them: each would
+ * otherwise read every identity of the tenant again.
  */
-export async function findPartialPathsEndingAt(storage: StorageAdapter, tenantId: string, nodeId: string, asOf?: string): Promise<PartialPath[]> {
+export async function findPartialPathsEndingAt(
+  storage: StorageAdapter,
+  tenantId: string,
+  nodeId: string,
+  asOf?: string,
+  candidates: () => Promise<Candidates> = matchCandidatesAt(storage, tenantId, asOf),
+): Promise<PartialPath[]> {
   const at = asOf ? { asOf } : undefined;
   const node = await storage.getNode(tenantId, nodeId, at);
   if (!node || node.deletedAt || (node.nodeType !== 'connection' && node.nodeType !== 'credential')) return [];
-  const stop = await stopAt(storage, tenantId, node, at, lazy(() => matchCandidates(storage, tenantId, at)));
+  const stop = await stopAt(storage, tenantId, node, at, candidates);
   if (!stop) return [];
-  const traverse = node.nodeType === 'connection' ? (['CALLS', 'INVOKES'] as const) : (['CALLS', 'INVOKES', 'USES'] as const);
+  const traverse = node.nodeType === 'connection' ? PARTIAL_TO_CONNECTION_EDGE_TYPES : PARTIAL_TO_CREDENTIAL_EDGE_TYPES;
   const back = await storage.queryPaths(
     tenantId,
     { startNodeId: nodeId, traverseEdgeTypes: [...traverse], endNodeType: 'automation', direction: 'incoming', maxDepth: DEFAULT_CHAIN_DEPTH, limit: 5_000 },
@@ -125,9 +134,14 @@ export function connectionStopDetail(authMethod: string | undefined): string {
   return `unknown authentication type "${authMethod}": no credential hop can be followed`;
 }
 
-interface Candidates {
+export interface Candidates {
   count: number;
   scopes: string[];
+}
+
+/** The identities a client id is matched against at one moment, read on first use and then kept. */
+export function matchCandidatesAt(storage: StorageAdapter, tenantId: string, asOf?: string): () => Promise<Candidates> {
+  return lazy(() => matchCandidates(storage, tenantId, asOf ? { asOf } : undefined));
 }
 
 /** Identities a client id is matched against (the resolver's auth_by_client_id rule: appId, app registrations excluded). */

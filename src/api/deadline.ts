@@ -3,12 +3,18 @@ import { timeoutError } from './errors.ts';
 
 /**
  * One request's time limit. A single timer, cleared when the request ends (a timer per request
- * that outlived it would keep every finished request's state alive until it fired).
+ * that outlived it would keep every finished request's state alive until it fired). The request's
+ * end is a signal as well: the work still running under it (sibling fields of a field whose
+ * non-null error ended the answer early) stops at its next checkpoint, and the heavy-query gate
+ * gives the caller's slots back (heavy-work.ts).
  */
 export class Deadline {
   private readonly waiting = new Set<() => void>();
   private readonly timer: NodeJS.Timeout;
+  private readonly end = new AbortController();
   private expired = false;
+  /** Aborted when the request has ended (dispose). */
+  readonly ended: AbortSignal = this.end.signal;
   /** Epoch ms at which the request times out; the work under it stops there too (runtime/cooperative.ts). */
   readonly expiresAt: number;
 
@@ -31,14 +37,16 @@ export class Deadline {
     return new Promise<T>((resolve, reject) => {
       const fail = () => reject(timeoutError(this.ms));
       this.waiting.add(fail);
-      runWithDeadline(this.ms, operation, this.expiresAt)
+      runWithDeadline(this.ms, operation, this.expiresAt, this.ended)
         .then(resolve, reject)
         .finally(() => this.waiting.delete(fail));
     });
   }
 
+  /** The request has ended: its answer is out, or it gave up. */
   dispose(): void {
     clearTimeout(this.timer);
     this.waiting.clear();
+    this.end.abort();
   }
 }

@@ -1,3 +1,4 @@
+import { WorkAbandonedError } from '../runtime/cooperative.ts';
 import type { Deadline } from './deadline.ts';
 import { ApiError } from './errors.ts';
 
@@ -6,6 +7,10 @@ import { ApiError } from './errors.ts';
  * most `total` run at once on this server, at most `perKey` for one API key. A key over its share
  * is refused at once (RATE_LIMITED); a request that finds the server full waits its turn, within
  * its own deadline, so one caller's burst cannot hold every slot while others starve.
+ *
+ * A key's slot is its own only while its request is open: when the request ends first (a sibling
+ * field's non-null error sent the answer early), the key gets the slot back at once, and the work
+ * left behind stops at its next checkpoint (deadline.ts), releasing its server slot when it does.
  */
 export class HeavyWorkGate {
   private running = 0;
@@ -18,11 +23,21 @@ export class HeavyWorkGate {
   ) {}
 
   async run<T>(keyId: string, deadline: Deadline, work: () => Promise<T>): Promise<T> {
+    if (deadline.ended.aborted) throw new WorkAbandonedError(deadline.ms);
     const mine = this.perKeyRunning.get(keyId) ?? 0;
     if (mine >= this.perKey) {
-      throw new ApiError('RATE_LIMITED', `this API key already runs ${mine} expensive queries (drift, evidencePack, executionChains, paths); the limit is ${this.perKey} at once`);
+      throw new ApiError('RATE_LIMITED', `this API key already runs ${mine} expensive queries (drift, evidencePack, executionChains, paths, posture); the limit is ${this.perKey} at once`);
     }
     this.perKeyRunning.set(keyId, mine + 1);
+    let keyHeld = true;
+    const releaseKey = () => {
+      if (!keyHeld) return;
+      keyHeld = false;
+      const left = (this.perKeyRunning.get(keyId) ?? 1) - 1;
+      if (left > 0) this.perKeyRunning.set(keyId, left);
+      else this.perKeyRunning.delete(keyId);
+    };
+    deadline.ended.addEventListener('abort', releaseKey, { once: true });
     try {
       await this.acquire(deadline);
       try {
@@ -31,9 +46,8 @@ export class HeavyWorkGate {
         this.release();
       }
     } finally {
-      const left = (this.perKeyRunning.get(keyId) ?? 1) - 1;
-      if (left > 0) this.perKeyRunning.set(keyId, left);
-      else this.perKeyRunning.delete(keyId);
+      deadline.ended.removeEventListener('abort', releaseKey);
+      releaseKey();
     }
   }
 

@@ -1,5 +1,6 @@
 import type { EventQueryInput, NodeType, PathQueryInput } from '../model/index.ts';
 import type { EdgeDirection, NodePageQuery, ReadAt, StorageAdapter } from '../storage/StorageAdapter.ts';
+import { runBeyondRequest } from '../runtime/cooperative.ts';
 import { cooperativeStorage } from '../storage/cooperative-storage.ts';
 import type { Deadline } from './deadline.ts';
 import type { SharedResults } from './shared-results.ts';
@@ -57,9 +58,10 @@ export class TenantScope {
   shared<T>(key: string, fn: (storage: StorageAdapter, tenantId: string) => Promise<T>): Promise<T> {
     if (!this.results) return this.analyse(fn);
     const { cache } = this.results;
-    // Each request waits under its own deadline; the shared computation runs to its end.
+    // Each request waits under its own deadline; the shared computation runs to its end, even
+    // when the request that started it has ended (others may be waiting for it).
     return this.guard(async () =>
-      cache.get(`${this.tenantId}\u0000${key}`, await this.storage.dataVersion(this.tenantId), () => fn(this.storage, this.tenantId)),
+      cache.get(`${this.tenantId}\u0000${key}`, await this.storage.dataVersion(this.tenantId), () => runBeyondRequest(() => fn(this.storage, this.tenantId))),
     );
   }
 

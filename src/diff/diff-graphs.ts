@@ -31,6 +31,12 @@ export interface DiffOptions {
   previousEdgeHashes?: ReadonlyMap<string, string>;
   /** With a HashedPrevious: classifyCurrent's answer, when the caller already has it (no second hashing). */
   classified?: CurrentClassification;
+  /**
+   * The previous state holds only what an incremental extraction touched, and its deletions are
+   * listed by the source (removal markers): a type absent from `current` is not an empty
+   * extraction, so no deletion is withheld for it.
+   */
+  deletionsListed?: boolean;
 }
 
 type Change =
@@ -51,7 +57,7 @@ const byId = <T>(key: (t: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1
  * is never wiped — an empty extraction is far likelier a source fault than a real mass deletion.
  */
 export function diffGraphs(previous: StoredGraph | HashedPrevious, current: NormalizedGraph, options: DiffOptions = {}): GraphDiff {
-  if ('nodeHashes' in previous) return diffHashed(previous, current, options.classified ?? classifyCurrent(previous, current));
+  if ('nodeHashes' in previous) return diffHashed(previous, current, options.classified ?? classifyCurrent(previous, current), options.deletionsListed === true);
   const at = current.transformedAt;
   const prevNodes = new Map<string, NormalizedNode>();
   for (const n of previous.nodes) prevNodes.set(n.nodeId, n);
@@ -120,45 +126,68 @@ export function diffGraphs(previous: StoredGraph | HashedPrevious, current: Norm
  * is never looked at again, and full stored states are touched only for the changed and the gone.
  * Gives the same result as diffing against the whole stored graph (test/unit/diff checks it).
  */
-function diffHashed(previous: HashedPrevious, current: NormalizedGraph, plan: CurrentClassification): GraphDiff {
+function diffHashed(previous: HashedPrevious, current: NormalizedGraph, plan: CurrentClassification, deletionsListed: boolean): GraphDiff {
   const at = current.transformedAt;
   const { nodeStatus, edgeStatus } = plan;
-  // Types the store holds, for the deletion scope: an unchanged entity has its current type.
+  // Types the store holds, for the deletion scope: an unchanged entity has its current type. The
+  // current types are counted in the same pass (one pass over millions of rows, not three).
   const prevNodeCounts = new Map<NodeType, number>();
   const prevEdgeCounts = new Map<EdgeType, number>();
+  const currNodeCounts = new Map<NodeType, number>();
+  const currEdgeCounts = new Map<EdgeType, number>();
   const bump = <K>(counts: Map<K, number>, key: K) => counts.set(key, (counts.get(key) ?? 0) + 1);
   const changes: Change[] = [];
   const seenNodes = new Set<string>();
-  current.nodes.forEach((node, i) => {
+  // Per-row counts go to plain arrays by type (a Map update per row is the slow part at 4M rows).
+  const nodeTally = typeTally<NodeType>();
+  const edgeTally = typeTally<EdgeType>();
+  const nodes = current.nodes;
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!;
     const status = nodeStatus[i];
-    if (status === SAME) return void bump(prevNodeCounts, node.nodeType);
+    nodeTally.add(node.nodeType, status === SAME);
+    if (status === SAME) continue;
     const before = status === CHANGED ? previous.changedNodes.get(node.nodeId) : undefined;
-    if (!before || before.deletedAt) return void changes.push({ kind: 'created', node });
+    if (!before || before.deletedAt) {
+      changes.push({ kind: 'created', node });
+      continue;
+    }
     seenNodes.add(node.nodeId);
     bump(prevNodeCounts, before.nodeType);
     const changed = changedNodeProperties(before, node);
     if (changed.length) changes.push({ kind: 'updated', before, after: node, changed });
-  });
+  }
+  nodeTally.into(currNodeCounts, prevNodeCounts);
   // Stale ids not matched to a current entity are the ones the extraction no longer has.
   const goneNodes = plan.staleNodeIds.filter((id) => !seenNodes.has(id)).map((id) => previous.changedNodes.get(id)).filter((n) => n !== undefined && !n.deletedAt) as NormalizedNode[];
   for (const node of goneNodes) bump(prevNodeCounts, node.nodeType);
 
   const seenEdges = new Set<string>();
   const added: Change[] = [];
-  current.edges.forEach((edge, i) => {
+  const edges = current.edges;
+  for (let i = 0; i < edges.length; i++) {
+    const edge = edges[i]!;
     const status = edgeStatus[i];
-    if (status === SAME) return void bump(prevEdgeCounts, edge.edgeType);
+    edgeTally.add(edge.edgeType, status === SAME);
+    if (status === SAME) continue;
     const before = status === CHANGED ? previous.changedEdges.get(edge.edgeId) : undefined;
-    if (!before) return void added.push({ kind: 'edge_added', edge });
+    if (!before) {
+      added.push({ kind: 'edge_added', edge });
+      continue;
+    }
     seenEdges.add(edge.edgeId);
     bump(prevEdgeCounts, before.edgeType);
     const changed = changedEdgeProperties(before, edge);
     if (changed.length) added.push({ kind: 'edge_removed', edge: before, changed }, { kind: 'edge_added', edge, changed });
-  });
+  }
+  edgeTally.into(currEdgeCounts, prevEdgeCounts);
   const goneEdges = plan.staleEdgeIds.filter((id) => !seenEdges.has(id)).map((id) => previous.changedEdges.get(id)).filter((e) => e !== undefined) as NormalizedEdge[];
   for (const edge of goneEdges) bump(prevEdgeCounts, edge.edgeType);
 
-  const { deletableNodeTypes, deletableEdgeTypes, withheld } = deletionScopeOf(prevNodeCounts, prevEdgeCounts, current);
+  const { deletableNodeTypes, deletableEdgeTypes, withheld } = deletionScopeOf(prevNodeCounts, prevEdgeCounts, current, deletionsListed, {
+    nodes: currNodeCounts,
+    edges: currEdgeCounts,
+  });
   const deletedIds = new Set<string>();
   for (const node of goneNodes) {
     if (!deletableNodeTypes.has(node.nodeType)) continue;
@@ -195,22 +224,66 @@ function deletionScope(previous: StoredGraph, current: NormalizedGraph) {
   );
 }
 
-function deletionScopeOf(prevNodeCounts: ReadonlyMap<NodeType, number>, prevEdgeCounts: ReadonlyMap<EdgeType, number>, current: NormalizedGraph) {
+/**
+ * Rows counted by type into two tallies (all rows, and the unchanged ones), in arrays indexed by
+ * the order each type is first seen: a few types, millions of rows.
+ */
+function typeTally<K>() {
+  const index = new Map<K, number>();
+  const keys: K[] = [];
+  const all: number[] = [];
+  const same: number[] = [];
+  let lastKey: K | undefined;
+  let last = -1;
+  return {
+    add(key: K, unchanged: boolean) {
+      // Rows come grouped by type more often than not: the last type is checked first.
+      if (key !== lastKey || last < 0) {
+        let at = index.get(key);
+        if (at === undefined) {
+          index.set(key, (at = keys.length));
+          keys.push(key);
+          all.push(0);
+          same.push(0);
+        }
+        lastKey = key;
+        last = at;
+      }
+      all[last]!++;
+      if (unchanged) same[last]!++;
+    },
+    /** Add the totals to `allCounts` and the unchanged rows to `sameCounts`. */
+    into(allCounts: Map<K, number>, sameCounts: Map<K, number>) {
+      keys.forEach((key, i) => {
+        allCounts.set(key, (allCounts.get(key) ?? 0) + all[i]!);
+        if (same[i]) sameCounts.set(key, (sameCounts.get(key) ?? 0) + same[i]!);
+      });
+    },
+  };
+}
+
+function deletionScopeOf(
+  prevNodeCounts: ReadonlyMap<NodeType, number>,
+  prevEdgeCounts: ReadonlyMap<EdgeType, number>,
+  current: NormalizedGraph,
+  deletionsListed = false,
+  counted?: { nodes: ReadonlyMap<NodeType, number>; edges: ReadonlyMap<EdgeType, number> },
+) {
   const completeNodes = new Set<NodeType>(current.extractionScope?.completeNodeTypes ?? NODE_TYPES);
   const completeEdges = new Set<EdgeType>(current.extractionScope?.completeEdgeTypes ?? EDGE_TYPES);
   const withheld: string[] = [];
-  const currNodeCounts = countBy(current.nodes, (n) => n.nodeType);
+  const currNodeCounts = counted?.nodes ?? countBy(current.nodes, (n) => n.nodeType);
   const deletableNodeTypes = new Set<NodeType>();
   for (const [type, count] of prevNodeCounts) {
     if (!completeNodes.has(type)) withheld.push(`node:${type}:incomplete_extraction`);
-    else if (count > 0 && !currNodeCounts.get(type)) withheld.push(`node:${type}:empty_extraction`);
+    else if (!deletionsListed && count > 0 && !currNodeCounts.get(type)) withheld.push(`node:${type}:empty_extraction`);
     else deletableNodeTypes.add(type);
   }
-  const currEdgeCounts = countBy(current.edges, (e) => e.edgeType);
+  const currEdgeCounts = counted?.edges ?? countBy(current.edges, (e) => e.edgeType);
   const deletableEdgeTypes = new Set<EdgeType>();
   for (const [type, count] of prevEdgeCounts) {
     if (!completeEdges.has(type)) withheld.push(`edge:${type}:incomplete_extraction`);
-    else if (count > 0 && !currEdgeCounts.get(type)) withheld.push(`edge:${type}:empty_extraction`);
+    else if (!deletionsListed && count > 0 && !currEdgeCounts.get(type)) withheld.push(`edge:${type}:empty_extraction`);
     else deletableEdgeTypes.add(type);
   }
   return { deletableNodeTypes, deletableEdgeTypes, withheld: withheld.sort() };

@@ -1,5 +1,6 @@
 import { edgeContentHash, nodeContentHash } from '../model/index.ts';
 import type { NormalizedEdge, NormalizedGraph, NormalizedNode } from '../model/index.ts';
+import { idTable } from './id-table.ts';
 
 // The previous state a full sync diffs against without a second copy of the graph (DESIGN
 // decision 3, "hashes first"): the store's ids and content hashes, and in full only the stored
@@ -64,8 +65,11 @@ function classify<T>(items: readonly T[], idOf: (t: T) => string, hashOf: (t: T)
     }
   }
   if (matched < stored.size) {
-    const present = new Set<string>();
-    for (let i = 0; i < items.length; i++) if (status[i] !== NEW) present.add(idOf(items[i]!));
+    const present = idTable(
+      (i) => idOf(items[i]!),
+      items.length,
+      (i) => status[i] !== NEW,
+    );
     for (const id of stored.keys()) if (!present.has(id)) stale.push(id);
   }
   return { status, stale };

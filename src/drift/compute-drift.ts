@@ -1,5 +1,6 @@
 import { CHAIN_EDGE_TYPES, chainId } from '../analysis/execution-chains.ts';
 import { ownershipOf } from '../analysis/ownership-report.ts';
+import { inactiveReason } from '../resolve/ownership.ts';
 import type { DriftFinding, DriftReport, ExecutionPath, GraphEvent, JsonValue, NormalizedEdge, NormalizedNode } from '../model/index.ts';
 import { checkpoint } from '../runtime/cooperative.ts';
 import { resolveAsOf } from '../storage/as-of.ts';
@@ -263,11 +264,15 @@ async function ownershipChanges(ctx: DriftContext, events: GraphEvent[], index: 
   const order = new Map(events.map((e, i) => [e, i]));
   const ownerEvents = events.filter((e) => e.relationshipType === 'OWNED_BY' || e.eventType === 'owner_assigned' || e.eventType === 'owner_removed');
   const subjects = new Set(ownerEvents.map((e) => e.entityId));
-  // People whose status changed: everything they own (or approved) is a subject too.
-  for (const e of events.filter((x) => x.entityType === 'human_identity' && x.eventType !== 'relationship_added' && x.eventType !== 'relationship_removed')) {
+  // People whose standing changed: everything they own (or approved) is a subject too. A person
+  // whose change leaves their standing as an owner alike at both ends (a rename, a new title)
+  // cannot move any verdict, and a prolific owner would otherwise bring hundreds of subjects.
+  const people = new Set(events.filter((x) => x.entityType === 'human_identity' && x.eventType !== 'relationship_added' && x.eventType !== 'relationship_removed').map((x) => x.entityId));
+  for (const person of [...people].sort()) {
     await checkpoint();
+    if (ownerStanding(await ctx.node(person, ctx.since), ctx.since) === ownerStanding(await ctx.node(person, ctx.until), ctx.until)) continue;
     for (const asOf of [ctx.since, ctx.until]) {
-      for (const edge of await ctx.storage.getEdgesForNode(ctx.tenantId, e.entityId, 'incoming', { asOf })) {
+      for (const edge of await ctx.storage.getEdgesForNode(ctx.tenantId, person, 'incoming', { asOf })) {
         if (edge.edgeType === 'OWNED_BY' || edge.edgeType === 'APPROVED_BY') subjects.add(edge.sourceNodeId);
       }
     }
@@ -312,6 +317,15 @@ async function ownershipChanges(ctx: DriftContext, events: GraphEvent[], index: 
   }
 }
 
+/**
+ * What of a person an ownership verdict reads (resolve/ownership.ts): whether they can still answer
+ * for things (and why not), the e-mail and source that tell owners apart. Their name is not among it.
+ */
+function ownerStanding(person: NormalizedNode | null, asOf: string): string {
+  const email = person?.nodeType === 'human_identity' ? (person.properties.email?.toLowerCase() ?? '') : '';
+  return [inactiveReason(person ?? undefined, asOf) ?? 'active', email, person?.sourceSystem ?? ''].join('\u0000');
+}
+
 /** New credentials, and credentials expiring soon or already expired while a live chain uses them. */
 async function credentialFindings(
   ctx: DriftContext,
@@ -324,8 +338,8 @@ async function credentialFindings(
     const out = await ctx.storage.getEdgesForNode(ctx.tenantId, credential.nodeId, 'outgoing', { asOf: ctx.until });
     const found: ExecutionPath[] = [];
     for (const e of out.filter((x) => x.edgeType === 'AUTHENTICATES_AS')) {
-      const chains = liveChains.get(e.targetNodeId) ?? (await ctx.chainsTo(e.targetNodeId, ctx.until));
-      found.push(...chains.filter((c) => c.nodes.some((n) => n.nodeId === credential.nodeId)));
+      const live = liveChains.get(e.targetNodeId);
+      found.push(...(live ? live.filter((c) => c.nodes.some((n) => n.nodeId === credential.nodeId)) : await ctx.chainsThroughCredential(credential.nodeId, e, ctx.until)));
     }
     return found;
   };

@@ -1,8 +1,8 @@
-import { CHAIN_EDGE_TYPES, chainId, findExecutionChains } from '../analysis/execution-chains.ts';
-import { findPartialPathsEndingAt } from '../analysis/partial-chains.ts';
-import type { PartialPath } from '../analysis/partial-chains.ts';
+import { CHAIN_EDGE_TYPES, DEFAULT_CHAIN_DEPTH, chainId, findExecutionChains, maximalChains, reversePath } from '../analysis/execution-chains.ts';
+import { findPartialPathsEndingAt, matchCandidatesAt } from '../analysis/partial-chains.ts';
+import type { Candidates, PartialPath } from '../analysis/partial-chains.ts';
 import { isEntryPoint } from '../analysis/entry-points.ts';
-import type { ExecutionPath, NormalizedNode } from '../model/index.ts';
+import type { ExecutionPath, NormalizedEdge, NormalizedNode } from '../model/index.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 
 /**
@@ -14,6 +14,8 @@ export class DriftContext {
   private readonly chains = new Map<string, Promise<ExecutionPath[]>>();
   private readonly nodes = new Map<string, Promise<NormalizedNode | null>>();
   private readonly partials = new Map<string, Promise<PartialPath[]>>();
+  /** Per moment: the identities every stopped credential is matched against, read once, not per stop. */
+  private readonly candidates = new Map<string, () => Promise<Candidates>>();
   credentialsExamined = 0;
 
   constructor(
@@ -35,7 +37,11 @@ export class DriftContext {
     const key = `${asOf}|${stopNodeId}`;
     let found = this.partials.get(key);
     if (!found) {
-      found = findPartialPathsEndingAt(this.storage, this.tenantId, stopNodeId, asOf).then((all) => all.filter((p) => isEntryPoint(p.path.startNode)));
+      let candidates = this.candidates.get(asOf);
+      if (!candidates) this.candidates.set(asOf, (candidates = matchCandidatesAt(this.storage, this.tenantId, asOf)));
+      found = findPartialPathsEndingAt(this.storage, this.tenantId, stopNodeId, asOf, candidates).then((all) =>
+        all.filter((p) => isEntryPoint(p.path.startNode)),
+      );
       this.partials.set(key, found);
     }
     return found;
@@ -57,6 +63,37 @@ export class DriftContext {
       for (const p of paths) if (p.endNode.nodeType === 'connection' || p.endNode.nodeType === 'credential') found.add(p.endNode.nodeId);
     }
     return found;
+  }
+
+  /**
+   * The chains that run through a credential's AUTHENTICATES_AS edge, as of one moment: exactly
+   * the chains to its identity that contain the credential (findExecutionChains), found by walking
+   * back from the credential alone. A credential sits second to last on every chain through it,
+   * so every longer chain a candidate is the tail of passes through it too, and maximality is
+   * decided within this set. Expiring credentials reach identities the change never touched, and
+   * all their chains would otherwise be computed for the few through one credential.
+   */
+  async chainsThroughCredential(credentialId: string, auth: NormalizedEdge, asOf: string): Promise<ExecutionPath[]> {
+    const identity = await this.node(auth.targetNodeId, asOf);
+    if (!identity || identity.nodeType !== 'identity') return [];
+    const back = await this.storage.queryPaths(
+      this.tenantId,
+      {
+        startNodeId: credentialId,
+        traverseEdgeTypes: CHAIN_EDGE_TYPES,
+        endNodeType: 'automation',
+        direction: 'incoming',
+        maxDepth: DEFAULT_CHAIN_DEPTH - 1,
+        limit: 5_000,
+      },
+      { asOf },
+    );
+    const chains: ExecutionPath[] = [];
+    for (const p of back.map(reversePath)) {
+      if (p.startNode.nodeType !== 'automation' || p.nodes.some((n) => n.nodeType === 'identity')) continue;
+      chains.push({ nodes: [...p.nodes, identity], edges: [...p.edges, auth], depth: p.depth + 1, startNode: p.startNode, endNode: identity });
+    }
+    return maximalChains(chains).filter((c) => isEntryPoint(c.startNode));
   }
 
   node(id: string, asOf: string): Promise<NormalizedNode | null> {

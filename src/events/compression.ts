@@ -18,6 +18,12 @@ const { CompressionCodecs, CompressionTypes } = kafkajs;
  *
  * zstd gives the smallest batches at about lz4's speed; gzip costs five times the CPU, which on
  * a busy two-core machine is what limits the relay.
+ *
+ * Checked again for issue 17 on whole produce requests (30,858 envelopes of a 1%-change sync,
+ * 4 MiB requests, kafkajs 2.2.4, idempotent, acks=all; relay-process CPU per message, two runs,
+ * load 8–12 on 2 cores): zstd-1 48–52 µs, gzip 54–55 µs, none 53–64 µs. No compression is not
+ * cheaper: kafkajs computes the batch CRC-32C in JavaScript over the bytes it sends, so ten
+ * times the bytes costs more than zstd does.
  */
 export const RELAY_COMPRESSION = CompressionTypes.ZSTD;
 

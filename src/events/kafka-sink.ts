@@ -1,8 +1,9 @@
-import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import type { Producer, TopicMessages } from 'kafkajs';
 import type { OutboxMessage } from '../model/index.ts';
 import { RELAY_COMPRESSION } from './compression.ts';
 import { ensureTopics } from './ensure-topics.ts';
+import { FastDefaultPartitioner } from './partitioner.ts';
 import { chunksByBytes } from './request-chunks.ts';
 import { TOPICS } from './topics.ts';
 
@@ -34,8 +35,10 @@ export function kafkaClient(brokers: string[], clientId = 'authgraph'): Kafka {
  * (eosManager.acquireBrokerLock in producer/sendMessages.js), so concurrent sends to one broker
  * queue anyway, and when a request fails it hands the sequence numbers back and retries later —
  * after any send that took the lock meanwhile, so concurrent sends can reach a partition out of
- * order. So throughput comes from large requests: each
- * sendBatch carries every partition's messages at once, up to MAX_REQUEST_BYTES, zstd-compressed.
+ * order. (Checked again for issue 17: the lock is held from encoding the request to the broker's
+ * answer — producer/sendMessages.js, acquireBrokerLock — so a second in-flight request would only
+ * queue.) So throughput comes from large requests: each sendBatch carries every partition's
+ * messages at once, up to MAX_REQUEST_BYTES, zstd-compressed.
  */
 export class KafkaSink implements MessageSink {
   private producer: Producer | undefined;
@@ -62,7 +65,8 @@ export class KafkaSink implements MessageSink {
         idempotent: false,
         retry: { retries: 0 },
         maxInFlightRequests: 1,
-        createPartitioner: Partitioners.DefaultPartitioner,
+        // The same partitions as kafkajs's DefaultPartitioner, without its emulated 64-bit hash.
+        createPartitioner: FastDefaultPartitioner,
       });
       try {
         await producer.connect();

@@ -1,34 +1,42 @@
-import type { GraphEvent, OutboxMessage, SyncState } from '../model/index.ts';
+import { isEventOutboxEntry } from '../model/index.ts';
+import type { GraphEvent, OutboxEntry, OutboxMessage, SyncState } from '../model/index.ts';
 import { graphEventEnvelope, syncCompletedEnvelope } from './envelope.ts';
 import type { Envelope } from './envelope.ts';
 import { TOPICS } from './topics.ts';
 import { cloudEventHeaders } from './cloudevents.ts';
 
 /**
- * Outbox rows for one sync: every graph event keyed by tenant and entity (one entity's events stay
- * in one partition, in order), then the sync-completed notice keyed by connector.
- * The outbox id is the envelope's event id, so writing the same sync's rows twice is a no-op.
+ * The messages one sync publishes, in order: every graph event keyed by tenant and entity (one
+ * entity's events stay in one partition, in order), then the sync-completed notice keyed by
+ * connector. Stores keep the events once and the relay wraps them (messageOf): this is the same
+ * list, made at once, for tests and tools that want to see it.
  */
 export function outboxMessagesForSync(events: readonly GraphEvent[], sync: SyncState, createdAt = new Date().toISOString()): OutboxMessage[] {
-  return [...lazyOutboxMessagesForSync(events, sync, createdAt)];
+  const batch = { batchId: sync.syncId, createdAt };
+  return [...events.map((event, position) => graphEventMessage(event, { ...batch, position })), syncCompletedMessage(sync, createdAt, events.length)];
 }
 
 /**
- * The same rows, made one at a time as a store writes them: a first sync of a million-node tenant
- * has millions of events, and their serialized envelopes held at once would cost gigabytes.
- * Walkable more than once (a store may retry its transaction).
+ * The notice that closes a sync's batch, after its events (position = the number of events): what a
+ * commit with `publishEvents` puts in its outbox, the events being published from their own rows.
  */
-export function lazyOutboxMessagesForSync(events: readonly GraphEvent[], sync: SyncState, createdAt = new Date().toISOString()): Iterable<OutboxMessage> {
-  const batch = { batchId: sync.syncId, createdAt };
-  return {
-    *[Symbol.iterator]() {
-      for (let i = 0; i < events.length; i++) {
-        const event = events[i]!;
-        yield toOutbox(graphEventEnvelope(event), TOPICS.graphEvents, `${event.tenantId}|${event.entityId}`, { ...batch, position: i });
-      }
-      yield toOutbox(syncCompletedEnvelope(sync), TOPICS.syncsCompleted, `${sync.tenantId}|${sync.connectorId}`, { ...batch, position: events.length });
-    },
-  };
+export function syncCompletedMessage(sync: SyncState, createdAt: string, position: number): OutboxMessage {
+  return toOutbox(syncCompletedEnvelope(sync), TOPICS.syncsCompleted, `${sync.tenantId}|${sync.connectorId}`, { batchId: sync.syncId, createdAt, position });
+}
+
+function graphEventMessage(event: GraphEvent, at: { batchId: string; createdAt: string; position: number }): OutboxMessage {
+  return toOutbox(graphEventEnvelope(event), TOPICS.graphEvents, `${event.tenantId}|${event.entityId}`, at);
+}
+
+/**
+ * The Kafka message of an outbox entry: as stored for messages made in advance; wrapped now for a
+ * graph event kept as its own outbox row. Deterministic, so a resend after a crash is the same
+ * message (same id, key, headers and payload) and consumers deduplicate it.
+ */
+export function messageOf(entry: OutboxEntry): OutboxMessage {
+  if (!isEventOutboxEntry(entry)) return entry;
+  const { event, kind: _kind, ...at } = entry;
+  return graphEventMessage(event, at);
 }
 
 export function toOutbox(

@@ -1,5 +1,6 @@
 import type { MessageSink } from './kafka-sink.ts';
 import { chunksByBytes } from './request-chunks.ts';
+import { messageOf } from './outbox-messages.ts';
 import type { LeaseStore, OutboxStore } from '../storage/StorageAdapter.ts';
 import { errorFields, silentLogger } from '../observability/logger.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -41,7 +42,7 @@ export async function relayOutbox(store: OutboxStore & LeaseStore, sink: Message
   let published = 0;
   try {
     for (;;) {
-      const batch = await store.pendingOutbox(batchSize);
+      const batch = (await store.pendingOutbox(batchSize)).map(messageOf);
       if (!batch.length) break;
       let marking: Promise<void> = Promise.resolve();
       try {

@@ -31,6 +31,12 @@ export interface SyncCommit {
    * walked more than once: a large sync's rows are made as the store writes them, never all held.
    */
   outbox?: Iterable<OutboxMessage>;
+  /**
+   * Publish this commit's events: each is an outbox entry of batch `syncState.syncId` at its index
+   * in `events`, created at `createdAt`, before the `outbox` messages (which take positions after
+   * the last event). The store keeps the event once (EventOutboxEntry), not a serialized copy.
+   */
+  publishEvents?: { createdAt: string };
 }
 
 /** The graph a connector owns in storage: live nodes and edges, no tombstones. */

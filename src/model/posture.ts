@@ -6,13 +6,6 @@ import type { OwnershipState } from './enums.ts';
 // The tenant's authority posture (dashboard issue): counts and short ranked lists that the store
 // computes where the data is, so a 100k-node tenant is never read into the API process.
 
-/**
- * The chain kinds the store counts (chains.ts): every maximal automation → identity path, an
- * execution chain when it starts at an entry point, a latent path when at library code.
- */
-export const STORE_CHAIN_KINDS = ['authenticates_as', 'runs_as', 'latent'] as const satisfies readonly ChainKind[];
-export type StoreChainKind = (typeof STORE_CHAIN_KINDS)[number];
-
 export const MAX_POSTURE_TOP = 100;
 
 export const PostureQuery = z.object({
@@ -45,16 +38,18 @@ export interface PostureList {
 }
 
 /**
- * What StorageAdapter.postureCounts answers, as the graph stood at the read's moment. A chain is a
- * maximal path (src/analysis/execution-chains.ts findPathsToIdentities): automation → CALLS* → … →
- * identity over live nodes and edges, at most 8 hops, not the tail of a longer one; its kind is
- * runs_as or authenticates_as by its last hop when it starts at an entry point, latent otherwise.
- * The ranked lists follow execution chains only (latent paths run nowhere).
+ * What StorageAdapter.postureCounts answers, as the graph stood at the read's moment. Every chain
+ * kind the chain analysis finds (src/analysis; the definitions, one walk: storage/posture-walk.ts):
+ * a maximal path over live nodes and edges, at most DEFAULT_CHAIN_DEPTH hops, not the tail of a
+ * longer one, from an automation to an identity (runs_as or authenticates_as by its last hop), or
+ * to the connection or credential where it stops (partial); latent when it starts at library code;
+ * and inbound_oauth, an identity's AUTHENTICATES_TO edge to an identity of another source system.
+ * The ranked lists follow execution chains to identities only (latent paths run nowhere).
  */
 export interface PostureCounts {
   /** Live identities by the ownership state their connector recorded. */
   identitiesByOwnership: Record<OwnershipState, number>;
-  chainsByKind: Record<StoreChainKind, number>;
+  chainsByKind: Record<ChainKind, number>;
   /**
    * Live identities some execution chain ends at that hold a privileged role (HAS_ROLE or MEMBER_OF a role
    * with isPrivileged); ranked by chains, most first, then nodeId.

@@ -1,4 +1,4 @@
-import type { EvidenceReferences, NormalizedEdge, NormalizedNode } from '../model/index.ts';
+import type { EvidenceReferences, NodeOfType, NormalizedEdge, NormalizedNode } from '../model/index.ts';
 import { resolvedEdge } from './resolved-edge.ts';
 
 // Cross-system authentication by client id (seed 003 resolve_auth_edges). An identity provider's
@@ -12,9 +12,15 @@ import { resolvedEdge } from './resolved-edge.ts';
 // oauth_client registration whose client id is the app's appId lets that app in as the
 // registration's application user:
 //   principal --AUTHENTICATES_TO--> that source's integration user (then HAS_ROLE → roles)
+//
+// The helpers take typed nodes (an identity principal, a credential), so no branch of theirs
+// re-checks a node type the caller already knows.
+
+type Principal = NodeOfType<'identity'>;
+type Credential = NodeOfType<'credential'>;
 
 export function resolveAuthEdges(nodes: readonly NormalizedNode[]): NormalizedEdge[] {
-  const principals = new Map<string, NormalizedNode>();
+  const principals = new Map<string, Principal>();
   for (const n of nodes) {
     if (n.nodeType === 'identity' && n.properties.identitySubtype !== 'oauth_app' && n.properties.appId) {
       principals.set(n.properties.appId.toLowerCase(), n);
@@ -36,7 +42,7 @@ export function resolveAuthEdges(nodes: readonly NormalizedNode[]): NormalizedEd
     }
     if (!cred.properties.clientId || (subtype !== 'oauth_profile' && subtype !== 'oauth_provider')) continue;
     const sp = principals.get(cred.properties.clientId.toLowerCase());
-    if (!sp || sp.nodeType !== 'identity' || sp.sourceSystem === cred.sourceSystem) continue;
+    if (!sp || sp.sourceSystem === cred.sourceSystem) continue;
     const sysId = String(cred.properties.oauthEntitySysId ?? cred.sourceId);
     const evidenceReferences = clientIdEvidence(sp, cred, sysId);
     const why = {
@@ -51,12 +57,12 @@ export function resolveAuthEdges(nodes: readonly NormalizedNode[]): NormalizedEd
 }
 
 /** A CI secret authenticates as the principal whose client id the workflow passes beside it. */
-function secretEdges(cred: Extract<NormalizedNode, { nodeType: 'credential' }>, principals: ReadonlyMap<string, NormalizedNode>): NormalizedEdge[] {
+function secretEdges(cred: Credential, principals: ReadonlyMap<string, Principal>): NormalizedEdge[] {
   const ids = Array.isArray(cred.properties.pairedClientIds) ? cred.properties.pairedClientIds.map(String) : [];
   const edges: NormalizedEdge[] = [];
   for (const clientId of ids) {
     const sp = principals.get(clientId.toLowerCase());
-    if (!sp || sp.nodeType !== 'identity' || sp.sourceSystem === cred.sourceSystem) continue;
+    if (!sp || sp.sourceSystem === cred.sourceSystem) continue;
     const edge = resolvedEdge('AUTHENTICATES_AS', cred, sp, {
       rule: 'secret_beside_client_id',
       detail: `secret ${String(cred.properties.secretName ?? cred.displayName)} is ${String(cred.properties.clientIdEvidence ?? 'passed beside a client id')}: ${clientId} = appId of ${sp.displayName}`,
@@ -78,12 +84,12 @@ function secretEdges(cred: Extract<NormalizedNode, { nodeType: 'credential' }>, 
 }
 
 /** The inbound link: the app whose appId is the client registration's client id, to the user it runs as. */
-function inboundEdge(cred: NormalizedNode, principals: ReadonlyMap<string, NormalizedNode>, byId: ReadonlyMap<string, NormalizedNode>): NormalizedEdge | undefined {
-  if (cred.nodeType !== 'credential' || !cred.properties.clientId) return undefined;
+function inboundEdge(cred: Credential, principals: ReadonlyMap<string, Principal>, byId: ReadonlyMap<string, NormalizedNode>): NormalizedEdge | undefined {
+  if (!cred.properties.clientId) return undefined;
   const sp = principals.get(cred.properties.clientId.toLowerCase());
   const userId = cred.properties.applicationUserNodeId;
   const user = typeof userId === 'string' ? byId.get(userId) : undefined;
-  if (!sp || sp.nodeType !== 'identity' || sp.sourceSystem === cred.sourceSystem || !user) return undefined;
+  if (!sp || sp.sourceSystem === cred.sourceSystem || !user) return undefined;
   const sysId = String(cred.properties.oauthEntitySysId ?? cred.sourceId);
   const userName = user.nodeType === 'identity' ? String(user.properties.userName ?? user.displayName) : user.displayName;
   const evidenceReferences = { ...clientIdEvidence(sp, cred, sysId), targetUserBinding: `oauth_entity.user -> sys_user.user_name = ${userName}` };
@@ -96,16 +102,13 @@ function inboundEdge(cred: NormalizedNode, principals: ReadonlyMap<string, Norma
 }
 
 /** The proof of a client-id match (seed 003 evidenceReferences): issuer, target instance, field and value. */
-function clientIdEvidence(sp: NormalizedNode, cred: NormalizedNode, sysId: string): EvidenceReferences {
-  const appId = sp.nodeType === 'identity' ? String(sp.properties.appId) : '';
-  const issuingTenant = sp.nodeType === 'identity' ? sp.properties.issuingTenantId : undefined;
-  const clientId = cred.nodeType === 'credential' ? String(cred.properties.clientId) : '';
-  const instance = cred.nodeType === 'credential' ? cred.properties.instanceUrl : undefined;
+function clientIdEvidence(sp: Principal, cred: Credential, sysId: string): EvidenceReferences {
+  const clientId = String(cred.properties.clientId);
   return {
-    issuingSystemId: appId,
-    issuingTenantId: String(issuingTenant ?? sp.sourceScope),
+    issuingSystemId: String(sp.properties.appId),
+    issuingTenantId: String(sp.properties.issuingTenantId ?? sp.sourceScope),
     targetSystemId: clientId,
-    targetInstanceId: String(instance ?? cred.sourceScope),
+    targetInstanceId: String(cred.properties.instanceUrl ?? cred.sourceScope),
     targetRecordSysId: sysId,
     matchingField: 'client_id',
     matchingValue: clientId,

@@ -16,27 +16,51 @@ interface WorkDeadline {
   ms: number;
   /** When the work last gave the loop back. */
   lastYield: number;
+  /** Aborted when the work's request has ended (answered early): nobody waits for the work any more. */
+  ended?: AbortSignal;
 }
 
 const current = new AsyncLocalStorage<WorkDeadline>();
 
 /** The work went past its request's deadline; the API answers TIMEOUT. */
 export class DeadlineExceededError extends Error {
-  override readonly name = 'DeadlineExceededError';
+  override readonly name: string = 'DeadlineExceededError';
   constructor(readonly ms: number) {
     super(`the work did not finish within ${ms} ms`);
   }
 }
 
-/** Runs `work` under a deadline `ms` from now (inherited by everything it awaits). */
-export function runWithDeadline<T>(ms: number, work: () => Promise<T>, expiresAt = Date.now() + ms): Promise<T> {
-  return current.run({ expiresAt, ms, lastYield: performance.now() }, work);
+/**
+ * The work's request ended before the work did (a sibling field failed and the answer went out):
+ * the work stops at its next checkpoint, as at its deadline, and its result would be dropped.
+ */
+export class WorkAbandonedError extends DeadlineExceededError {
+  override readonly name = 'WorkAbandonedError';
 }
 
-/** Throws when the current work's deadline has passed; for synchronous loops that cannot yield. */
+/**
+ * Runs `work` under a deadline `ms` from now (inherited by everything it awaits); when `ended`
+ * aborts, the work stops at its next checkpoint too.
+ */
+export function runWithDeadline<T>(ms: number, work: () => Promise<T>, expiresAt = Date.now() + ms, ended?: AbortSignal): Promise<T> {
+  return current.run({ expiresAt, ms, lastYield: performance.now(), ...(ended ? { ended } : {}) }, work);
+}
+
+/**
+ * Runs `work` under the current deadline but not its request's end: for a computation other
+ * requests share (api/shared-results.ts), which must not stop because its first caller went away.
+ */
+export function runBeyondRequest<T>(work: () => Promise<T>): Promise<T> {
+  const d = current.getStore();
+  return d ? current.run({ expiresAt: d.expiresAt, ms: d.ms, lastYield: d.lastYield }, work) : work();
+}
+
+/** Throws when the current work's deadline has passed or its request has ended; for synchronous loops that cannot yield. */
 export function assertWithinDeadline(): void {
   const d = current.getStore();
-  if (d && Date.now() >= d.expiresAt) throw new DeadlineExceededError(d.ms);
+  if (!d) return;
+  if (d.ended?.aborted) throw new WorkAbandonedError(d.ms);
+  if (Date.now() >= d.expiresAt) throw new DeadlineExceededError(d.ms);
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -48,6 +72,8 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 export function checkpoint(): Promise<void> | undefined {
   const d = current.getStore();
   if (!d) return undefined;
+  // Work nobody waits for stops at once, not at the end of its slice.
+  if (d.ended?.aborted) return Promise.reject(new WorkAbandonedError(d.ms));
   const now = performance.now();
   if (now - d.lastYield < SLICE_MS) return undefined;
   assertWithinDeadline();

@@ -6,6 +6,7 @@ import type {
   NormalizedEdge,
   NormalizedGraph,
   NormalizedNode,
+  OutboxEntry,
   OutboxMessage,
   PathQueryInput,
   PostureCounts,
@@ -67,16 +68,21 @@ export interface OutboxKey {
  * that drains every tenant's outbox; API callers never reach these methods.
  */
 export interface OutboxStore {
-  /** Unsent rows of every tenant, oldest first by (createdAt, batchId, position). */
-  pendingOutbox(limit: number): Promise<OutboxMessage[]>;
+  /**
+   * Unsent entries of every tenant (or of one), oldest first by (createdAt, batchId, position):
+   * messages made in advance, and graph events a commit published (`publishEvents`), which the
+   * relay wraps (events/outbox-messages.ts messageOf).
+   */
+  pendingOutbox(limit: number, tenantId?: string): Promise<OutboxEntry[]>;
   markOutboxSent(keys: readonly OutboxKey[], sentAt: string): Promise<void>;
   /** Rows written outside a sync (e.g. drift findings); ids already present are ignored. */
   enqueueOutbox(tenantId: string, messages: readonly OutboxMessage[]): Promise<void>;
   /** Counts for monitoring and tests. */
   outboxStats(): Promise<{ pending: number; sent: number }>;
   /**
-   * One tenant's rows of one topic, sent or not, newest first by (createdAt, outboxId), strictly
-   * before `before` when given (the last row of the previous page). The product's own audit trail
+   * One tenant's prepared messages of one topic, sent or not (not the graph events a commit
+   * published: those are read as events), newest first by (createdAt, outboxId), strictly before
+   * `before` when given (the last row of the previous page). The product's own audit trail
    * (authgraph.audit.all) is listed through this: it is written nowhere else.
    */
   listOutbox(tenantId: string, query: OutboxListQuery): Promise<OutboxMessage[]>;

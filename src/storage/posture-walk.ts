@@ -1,50 +1,139 @@
-import { CHAIN_EDGE_TYPES, DEFAULT_CHAIN_DEPTH } from '../analysis/execution-chains.ts';
-import { OWNERSHIP_STATES } from '../model/index.ts';
-import type { NormalizedEdge, NormalizedNode, PostureCounts, PostureEntry, PostureQuery } from '../model/index.ts';
+import {
+  CHAIN_EDGE_TYPES,
+  DEFAULT_CHAIN_DEPTH,
+  INBOUND_EDGE_TYPE,
+  OWNERSHIP_STATES,
+  PARTIAL_TO_CONNECTION_EDGE_TYPES,
+  PARTIAL_TO_CREDENTIAL_EDGE_TYPES,
+} from '../model/index.ts';
+import type { EdgeType, NodeType, NormalizedEdge, NormalizedNode, OwnershipState, PostureCounts, PostureEntry, PostureQuery } from '../model/index.ts';
 
 // StorageAdapter.postureCounts for the stores that hold the graph in this process (memory, the
 // embedded SQLite file): one walk over the store's own indexes. Chains are counted, never
 // collected, so the work is the number of chain hops, not of chains × length. Neo4j runs the same
-// definition in Cypher (cypher/posture/).
+// definition in Cypher (cypher/posture/). The walk reads nodes and edges through PostureGraph, a
+// projection of the few fields it uses, so a store can answer from columns without decoding
+// whole records.
+
+/** What the walk reads of a live node. */
+export interface PostureNode {
+  nodeId: string;
+  nodeType: NodeType;
+  sourceSystem: string;
+  /** Automations. */
+  automationSubtype?: string;
+  /** Identities. */
+  ownershipState?: OwnershipState;
+  /** Roles. */
+  isPrivileged?: boolean;
+  /** Credentials: the record's status and expiry. */
+  status?: string;
+  expiresAt?: string;
+}
+
+/** What the walk reads of an edge live at the read's moment. */
+export type PostureEdge = Pick<NormalizedEdge, 'edgeType' | 'sourceNodeId' | 'targetNodeId'>;
+
+/**
+ * The edge types the walk follows, by direction: chain hops, role grants and inbound OAuth out of
+ * a node; CALLS into a chain's start. A store may leave every other edge out of PostureGraph.edges.
+ */
+export const POSTURE_EDGE_TYPES = {
+  outgoing: [...new Set<EdgeType>([...CHAIN_EDGE_TYPES, 'HAS_ROLE', 'MEMBER_OF', INBOUND_EDGE_TYPE])],
+  incoming: ['CALLS'] as EdgeType[],
+} as const;
 
 /** The graph at one moment, as the walk reads it. */
 export interface PostureGraph {
-  /** Every node of the type (tombstones may be included: the walk skips them). */
-  nodesOfType(type: 'automation' | 'identity'): Iterable<NormalizedNode>;
-  node(id: string): NormalizedNode | null | undefined;
-  /** Edges at a node in one direction. */
-  edges(nodeId: string, direction: 'outgoing' | 'incoming'): Iterable<NormalizedEdge>;
+  /** Every live node of the type. */
+  nodesOfType(type: 'automation' | 'identity'): Iterable<PostureNode>;
+  /** The node when it is live at the moment, else null (missing or a tombstone). */
+  node(id: string): PostureNode | null;
+  /** Edges at a node in one direction (whatever the other end's state): at least those of POSTURE_EDGE_TYPES. */
+  edges(nodeId: string, direction: 'outgoing' | 'incoming'): Iterable<PostureEdge>;
+}
+
+/** The projection of a whole node record; null for a tombstone. */
+export function postureNodeOf(n: NormalizedNode | null | undefined): PostureNode | null {
+  if (!n || n.deletedAt) return null;
+  const base = { nodeId: n.nodeId, nodeType: n.nodeType, sourceSystem: n.sourceSystem };
+  switch (n.nodeType) {
+    case 'automation':
+      return { ...base, automationSubtype: n.properties.automationSubtype };
+    case 'identity':
+      return { ...base, ownershipState: n.properties.ownershipState };
+    case 'role':
+      return { ...base, isPrivileged: n.properties.isPrivileged === true };
+    case 'credential':
+      return { ...base, status: n.status, ...(n.properties.expiresAt ? { expiresAt: n.properties.expiresAt } : {}) };
+    default:
+      return base;
+  }
 }
 
 const CHAIN_TYPES = new Set<string>(CHAIN_EDGE_TYPES);
-const live = (n: NormalizedNode | null | undefined): n is NormalizedNode => !!n && !n.deletedAt;
+const TO_CONNECTION = new Set<string>(PARTIAL_TO_CONNECTION_EDGE_TYPES);
+const TO_CREDENTIAL = new Set<string>(PARTIAL_TO_CREDENTIAL_EDGE_TYPES);
 
+/**
+ * The posture (model/posture.ts). Chain kinds as the chain analysis finds them (src/analysis):
+ *  - to an identity (execution-chains.ts findPathsToIdentities): every maximal simple path
+ *    automation → … → identity over CHAIN_EDGE_TYPES, at most DEFAULT_CHAIN_DEPTH hops;
+ *  - partial (partial-chains.ts findPartialPaths): every maximal simple path over
+ *    PARTIAL_TO_CONNECTION hops to a connection with no USES edge, or over PARTIAL_TO_CREDENTIAL
+ *    hops to a credential with no AUTHENTICATES_AS edge; each such path is a prefix of a walk path
+ *    (its hops are chain hops), so the one walk finds both;
+ *  - either is latent when it starts at library code (query.calledOnly);
+ *  - inbound_oauth (inbound-chains.ts): a live identity's AUTHENTICATES_TO edge to a live identity
+ *    of another source system.
+ * Maximal: not the tail of a longer path of the same kind, i.e. at the depth cap, or no live
+ * automation off the path CALLS its start (the chain analysis keeps only such paths: maximalChains).
+ * Unlike the analysis, whose path searches stop at 5,000 paths, the counts here are exact.
+ */
 export function postureOf(view: PostureGraph, query: PostureQuery): PostureCounts {
   const identitiesByOwnership = Object.fromEntries(OWNERSHIP_STATES.map((s) => [s, 0])) as PostureCounts['identitiesByOwnership'];
-  for (const n of view.nodesOfType('identity')) if (live(n) && n.nodeType === 'identity') identitiesByOwnership[n.properties.ownershipState]++;
-  const automations = [...view.nodesOfType('automation')].filter(live);
+  const chainsByKind: PostureCounts['chainsByKind'] = { authenticates_as: 0, runs_as: 0, inbound_oauth: 0, partial: 0, latent: 0 };
+  for (const n of view.nodesOfType('identity')) {
+    if (n.ownershipState) identitiesByOwnership[n.ownershipState]++;
+    for (const e of view.edges(n.nodeId, 'outgoing')) {
+      if (e.edgeType !== INBOUND_EDGE_TYPE || e.targetNodeId === n.nodeId) continue;
+      const target = view.node(e.targetNodeId);
+      if (target?.nodeType === 'identity' && target.sourceSystem !== n.sourceSystem) chainsByKind.inbound_oauth++;
+    }
+  }
+  const automations = [...view.nodesOfType('automation')];
 
   const chainsTo = new Map<string, number>();
   const chainsVia = new Map<string, number>();
-  const chainsByKind: PostureCounts['chainsByKind'] = { authenticates_as: 0, runs_as: 0, latent: 0 };
   const calledOnly = new Set(query.calledOnly);
   let entryPoint = true;
   let lastHop = '';
+  /** Hops on the path so far that a partial chain to a connection, or to a credential, may not take. */
+  let offConnectionHops = 0;
+  let offCredentialHops = 0;
   const onPath = new Set<string>();
   const bump = (map: Map<string, number>, id: string) => map.set(id, (map.get(id) ?? 0) + 1);
 
-  /** A chain from `start` is folded into a longer one when a live automation off the path calls it. */
+  /** A path from `start` is folded into a longer one when a live automation off the path calls it. */
   const calledFromOutside = (start: string) => {
     for (const e of view.edges(start, 'incoming')) {
-      if (e.edgeType === 'CALLS' && !onPath.has(e.sourceNodeId) && live(view.node(e.sourceNodeId))) return true;
+      if (e.edgeType === 'CALLS' && !onPath.has(e.sourceNodeId) && view.node(e.sourceNodeId)?.nodeType === 'automation') return true;
     }
     return false;
   };
+  const maximal = (start: string, depth: number) => depth === DEFAULT_CHAIN_DEPTH || !calledFromOutside(start);
+  const hasOutgoing = (nodeId: string, edgeType: string) => {
+    for (const e of view.edges(nodeId, 'outgoing')) if (e.edgeType === edgeType) return true;
+    return false;
+  };
+  /** The path ends where a partial chain stops: a connection with no credential to follow, a credential matching no identity. */
+  const stopsHere = (node: PostureNode) =>
+    (node.nodeType === 'connection' && offConnectionHops === 0 && !hasOutgoing(node.nodeId, 'USES')) ||
+    (node.nodeType === 'credential' && offCredentialHops === 0 && !hasOutgoing(node.nodeId, 'AUTHENTICATES_AS'));
 
-  const walk = (start: string, node: NormalizedNode, depth: number, credential: string | undefined) => {
+  const walk = (start: string, node: PostureNode, depth: number, credential: string | undefined) => {
     if (depth > 0 && node.nodeType === 'identity') {
-      // Only a simple path can be extended at the front, and only within the depth cap.
-      if (depth === DEFAULT_CHAIN_DEPTH || !calledFromOutside(start)) {
+      if (maximal(start, depth)) {
         if (!entryPoint) chainsByKind.latent++;
         else {
           chainsByKind[lastHop === 'RUNS_AS' ? 'runs_as' : 'authenticates_as']++;
@@ -54,19 +143,26 @@ export function postureOf(view: PostureGraph, query: PostureQuery): PostureCount
       }
       return; // an identity ends a chain
     }
+    if (depth > 0 && stopsHere(node) && maximal(start, depth)) chainsByKind[entryPoint ? 'partial' : 'latent']++;
     if (depth === DEFAULT_CHAIN_DEPTH) return;
     for (const e of view.edges(node.nodeId, 'outgoing')) {
       if (!CHAIN_TYPES.has(e.edgeType) || onPath.has(e.targetNodeId)) continue;
       const next = view.node(e.targetNodeId);
-      if (!live(next)) continue;
+      if (!next) continue;
+      const offConnection = TO_CONNECTION.has(e.edgeType) ? 0 : 1;
+      const offCredential = TO_CREDENTIAL.has(e.edgeType) ? 0 : 1;
       onPath.add(next.nodeId);
       lastHop = e.edgeType;
+      offConnectionHops += offConnection;
+      offCredentialHops += offCredential;
       walk(start, next, depth + 1, e.edgeType === 'AUTHENTICATES_AS' ? node.nodeId : credential);
+      offConnectionHops -= offConnection;
+      offCredentialHops -= offCredential;
       onPath.delete(next.nodeId);
     }
   };
   for (const a of automations) {
-    entryPoint = !(a.nodeType === 'automation' && calledOnly.has(`${a.sourceSystem}:${a.properties.automationSubtype}`));
+    entryPoint = !calledOnly.has(`${a.sourceSystem}:${a.automationSubtype}`);
     onPath.add(a.nodeId);
     walk(a.nodeId, a, 0, undefined);
     onPath.delete(a.nodeId);
@@ -83,7 +179,7 @@ export function postureOf(view: PostureGraph, query: PostureQuery): PostureCount
   for (const [nodeId, n] of chainsVia) {
     const c = view.node(nodeId);
     if (c?.nodeType !== 'credential') continue;
-    const expiresAt = c.properties.expiresAt;
+    const expiresAt = c.expiresAt;
     const at = expiresAt ? Date.parse(expiresAt) : undefined;
     const entry = { nodeId, chains: n, ...(expiresAt ? { expiresAt } : {}) };
     if (c.status === 'expired' || (at !== undefined && at < now)) expired.push(entry);
@@ -105,7 +201,7 @@ function isPrivileged(view: PostureGraph, identityId: string): boolean {
   for (const e of view.edges(identityId, 'outgoing')) {
     if (e.edgeType !== 'HAS_ROLE' && e.edgeType !== 'MEMBER_OF') continue;
     const role = view.node(e.targetNodeId);
-    if (live(role) && role.nodeType === 'role' && role.properties.isPrivileged) return true;
+    if (role?.nodeType === 'role' && role.isPrivileged) return true;
   }
   return false;
 }

@@ -1,7 +1,7 @@
 import { diffGraphs } from '../diff/index.ts';
 import type { DiffResult, NormalizedGraph, SyncError, SyncMode, SyncState } from '../model/index.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
-import { lazyOutboxMessagesForSync } from '../events/outbox-messages.ts';
+import { syncCompletedMessage } from '../events/outbox-messages.ts';
 import { readPreviousGraph } from './previous-graph.ts';
 import type { PreviousGraph } from './previous-graph.ts';
 
@@ -35,8 +35,10 @@ async function withoutDanglingEdges(
 ): Promise<{ graph: NormalizedGraph; warnings: SyncError[] }> {
   const inGraph = new Set(graph.nodes.map((n) => n.nodeId));
   const elsewhere = new Set<string>();
+  // Two checks per edge, no array per edge: a first sync of a large tenant has millions.
   for (const e of graph.edges) {
-    for (const end of [e.sourceNodeId, e.targetNodeId]) if (!inGraph.has(end) && !runNodeIds.has(end)) elsewhere.add(end);
+    if (!inGraph.has(e.sourceNodeId) && !runNodeIds.has(e.sourceNodeId)) elsewhere.add(e.sourceNodeId);
+    if (!inGraph.has(e.targetNodeId) && !runNodeIds.has(e.targetNodeId)) elsewhere.add(e.targetNodeId);
   }
   if (elsewhere.size === 0) return { graph, warnings: [] };
   const ids = [...elsewhere];
@@ -103,8 +105,16 @@ export async function applyGraph(
     ...(options.deltaToken ? { deltaToken: options.deltaToken } : {}),
     ...(options.cursor ? { cursor: options.cursor } : {}),
   };
-  const outbox = lazyOutboxMessagesForSync(result.events, syncState, syncState.completedAt);
-  await storage.commitSync(graph.tenantId, { connectorId: graph.connectorId, changes, events: result.events, syncState, outbox });
+  // The events are published from their own rows (publishEvents), then the sync's notice.
+  const createdAt = syncState.completedAt!;
+  await storage.commitSync(graph.tenantId, {
+    connectorId: graph.connectorId,
+    changes,
+    events: result.events,
+    syncState,
+    publishEvents: { createdAt },
+    outbox: [syncCompletedMessage(syncState, createdAt, result.events.length)],
+  });
   return { ...result, status: syncState.status as AppliedGraph['status'], warnings: checked.warnings };
 }
 

@@ -1,6 +1,6 @@
 import type { ConnectorInstance } from './connectors-config.ts';
 import type { AuditRecord, SyncCursor } from '../connector/types.ts';
-import { outboxMessagesForSync } from '../events/outbox-messages.ts';
+import { syncCompletedMessage } from '../events/outbox-messages.ts';
 import type { JsonObject, SyncState } from '../model/index.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 import { auditRecordsToEvents } from './audit-events.ts';
@@ -110,7 +110,8 @@ async function auditRound(
       changes: { upsertNodes: [], upsertEdges: [], removeEdgeIds: [] },
       events,
       syncState,
-      outbox: outboxMessagesForSync(events, syncState, syncState.completedAt),
+      publishEvents: { createdAt: syncState.completedAt! },
+      outbox: [syncCompletedMessage(syncState, syncState.completedAt!, events.length)],
     });
     return {
       connectorId,

@@ -9,7 +9,7 @@ import { TOPICS } from '../events/topics.ts';
 import type { DiffResult, SyncError, SyncState } from '../model/index.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 import { applyGraph } from './apply-graph.ts';
-import { overlayDelta } from './overlay-delta.ts';
+import { readDeltaPrevious } from './delta-previous.ts';
 import { latestValidAt, runDriftJob } from '../drift/drift-job.ts';
 import { LeaseHeartbeat } from './lease-heartbeat.ts';
 import { connectorSyncId, newSyncId } from './sync-ids.ts';
@@ -152,16 +152,16 @@ export async function runTenantSync(
       }
       try {
         say({ connectorId: id, phase: 'diff', message: 'comparing with the stored graph' });
-        // A delta is laid over the whole stored graph; a full extraction is diffed against the
-        // stored ids and content hashes alone (applyGraph reads them).
-        const stored = stats.incremental ? await storage.getGraphForConnector(tenantId, id) : undefined;
-        const current = stored ? overlayDelta(stored, { ...graph, syncId }) : { ...graph, syncId };
+        // A delta is diffed against the stored entities it touches (readDeltaPrevious); a full
+        // extraction against the stored ids and content hashes alone (applyGraph reads them).
+        const delta = stats.incremental ? await readDeltaPrevious(storage, { ...graph, syncId }) : undefined;
+        const current = delta ? delta.current : { ...graph, syncId };
         say({ connectorId: id, phase: 'load', message: 'committing changes, events and outbox' });
         // applyGraph refuses dangling edges (ends in no graph of this run nor the store) and says
         // what the sync record became, so this outcome and the record agree.
         const diff = await applyGraph(storage, current, {
           mode: options.mode,
-          ...(stored ? { previous: { previous: stored, diffOptions: {} } } : {}),
+          ...(delta ? { previous: delta.previous } : {}),
           errors,
           runNodeIds,
           ...(stats.deltaToken ? { deltaToken: stats.deltaToken } : {}),

@@ -30,6 +30,35 @@ describe('sqlite adapter', () => {
     await second.close();
   });
 
+  it('upgrades a version 1 file: its events and pending messages stay, new syncs publish from event rows', async () => {
+    const filePath = tempDb();
+    const tenantId = freshTenant();
+    const graph = sampleTenant(tenantId);
+    const first = SqliteStorageAdapter.open({ filePath });
+    const loaded = await applyGraph(first, graph);
+    await first.close();
+    // Make the file what version 1 wrote: no outbox columns on events, its events' messages in the outbox table.
+    const raw = new Database(filePath);
+    raw.exec(`UPDATE events SET outbox_at = NULL, outbox_position = NULL; DROP INDEX events_unsent;
+      ALTER TABLE events DROP COLUMN outbox_at; ALTER TABLE events DROP COLUMN outbox_position; ALTER TABLE events DROP COLUMN sent_at;
+      UPDATE meta SET value = '1' WHERE key = 'schema_version'; DELETE FROM meta WHERE key = 'events_sent'`);
+    expect(raw.prepare('SELECT name FROM pragma_table_info(?)').all('events').map((c) => (c as { name: string }).name)).not.toContain('outbox_at');
+    raw.close();
+
+    const upgraded = SqliteStorageAdapter.open({ filePath });
+    expect(await upgraded.queryEvents(tenantId, { limit: 1000 })).toHaveLength(loaded.events.length);
+    const pendingNotice = await upgraded.pendingOutbox(100, tenantId);
+    expect(pendingNotice.map((m) => m.batchId)).toEqual([graph.syncId]);
+    const renamed = { ...graph, syncId: 's-2', transformedAt: '2026-02-01T00:00:00.000Z', nodes: graph.nodes.map((n, i) => (i === 0 ? { ...n, displayName: 'renamed' } : n)) };
+    const next = await applyGraph(upgraded, renamed);
+    const pending = await upgraded.pendingOutbox(100, tenantId);
+    expect(pending.map((m) => m.outboxId)).toEqual([pendingNotice[0]!.outboxId, ...next.events.map((e) => e.eventId), pending.at(-1)!.outboxId]);
+    await upgraded.close();
+    const version = new Database(filePath, { readonly: true });
+    expect(version.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get()).toEqual({ value: '2' });
+    version.close();
+  });
+
   it('grows history with the changes, not with the number of syncs', async () => {
     const storage = SqliteStorageAdapter.open({ filePath: tempDb() });
     const tenantId = freshTenant();

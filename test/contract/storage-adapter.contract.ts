@@ -8,11 +8,16 @@ import type { GraphEvent, NormalizedGraph, OutboxMessage, SyncState } from '../.
 import { resolveAsOf } from '../../src/storage/as-of.ts';
 import type { StorageAdapter } from '../../src/storage/StorageAdapter.ts';
 import { applyGraph } from '../../src/sync/apply-graph.ts';
-import { syntheticTenant } from '../../bench/synthetic/tenant.ts';
+import { mutateTenant, syntheticTenant } from '../../bench/synthetic/tenant.ts';
+import { findInboundPaths } from '../../src/analysis/inbound-chains.ts';
+import { findPartialPaths } from '../../src/analysis/partial-chains.ts';
 import { calledOnlyStarts, isEntryPoint } from '../../src/analysis/entry-points.ts';
 import { readPreviousGraph } from '../../src/sync/previous-graph.ts';
 import { edgeContentHash, nodeContentHash } from '../../src/model/index.ts';
-import type { NormalizedNode } from '../../src/model/index.ts';
+import type { NormalizedEdge, NormalizedNode } from '../../src/model/index.ts';
+import type { HashedPrevious } from '../../src/diff/index.ts';
+import { readDeltaPrevious } from '../../src/sync/delta-previous.ts';
+import { overlayDelta } from '../support/overlay-delta.ts';
 import { loadSampleHistory } from '../support/sample-history.ts';
 import { commitChanges } from '../support/hand-writes.ts';
 import { SAMPLE_IDS, freshTenant, sampleTenant } from '../support/sample-tenant.ts';
@@ -232,6 +237,40 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
         expect(applied.edgesUpdated).toBe(1);
       });
 
+      it('diffs a delta against what it touches, to the same events as laying it over the whole stored graph', async () => {
+        const { tenantId, graph } = await loadSample();
+        const grants = graph.edges.find((e) => e.edgeType === 'GRANTS')!;
+        const bob = graph.nodes.find((n) => n.nodeId === SAMPLE_IDS.bob)!;
+        const alice2 = { ...graph.nodes.find((n) => n.nodeId === SAMPLE_IDS.alice)!, nodeId: `${SAMPLE_IDS.alice}-2`, sourceId: 'u-alice-2' } as NormalizedNode;
+        const ownsEdge = graph.edges.find((e) => e.sourceNodeId !== SAMPLE_IDS.payrollPrincipal && e.targetNodeId !== SAMPLE_IDS.payrollPrincipal && e.edgeType !== 'GRANTS')!;
+        // The delta: one node renamed, one new, one deleted by marker (its edges go with it), one edge re-dated, one edge to a stored node.
+        const delta: NormalizedGraph = {
+          ...graph,
+          syncId: 'sample-sync-delta',
+          transformedAt: '2026-01-21T06:00:00.000Z',
+          nodes: [{ ...bob, displayName: 'Robert' }, alice2],
+          edges: [{ ...grants, since: '2026-01-20T00:00:00.000Z' }, { ...ownsEdge, edgeId: `${ownsEdge.edgeId}-2`, sourceNodeId: alice2.nodeId } as NormalizedEdge],
+          temporalMarkers: [{ nodeId: SAMPLE_IDS.payrollPrincipal, markerType: 'deleted', timestamp: '2026-01-21T05:00:00.000Z' }],
+        };
+        const stored = await storage.getGraphForConnector(tenantId, graph.connectorId);
+        const whole = diffGraphs(stored, overlayDelta(stored, delta));
+        const touched = await readDeltaPrevious(storage, delta);
+        // Nothing beyond the delta, its edges' ends and the deleted node's edges was read.
+        const read = touched.previous.previous as HashedPrevious;
+        expect(read.changedNodes.size).toBeLessThan(stored.nodes.length);
+        expect(read.changedEdges.size).toBeLessThan(stored.edges.length);
+        const partial = diffGraphs(read, touched.current, touched.previous.diffOptions);
+        expect(whole.result.nodesDeleted).toBe(1);
+        expect(whole.result.edgesRemoved).toBeGreaterThan(1);
+        expect(partial.result.events).toEqual(whole.result.events);
+        expect(partial.result.deletionsWithheld).toEqual(whole.result.deletionsWithheld);
+        expect(partial.changes).toEqual(whole.changes);
+        const applied = await applyGraph(storage, touched.current, { previous: touched.previous, mode: 'incremental' });
+        expect(applied.events).toEqual(whole.result.events);
+        expect((await storage.getNode(tenantId, SAMPLE_IDS.payrollPrincipal))?.status).toBe('deleted');
+        expect((await storage.getNode(tenantId, alice2.nodeId))?.nodeId).toBe(alice2.nodeId);
+      });
+
       it('a commit that fails part-way leaves the graph, events, outbox and records as they were', async () => {
         const { tenantId, graph } = await loadSample();
         const snapshot = async () => ({
@@ -240,7 +279,7 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
           bob: await storage.getNode(tenantId, SAMPLE_IDS.bob),
           events: (await storage.queryEvents(tenantId, { limit: 1000 })).map((e) => e.eventId),
           syncs: (await storage.listSyncStates(tenantId)).map((s) => `${s.syncId}:${s.status}`),
-          outbox: (await storage.pendingOutbox(100_000)).filter((m) => m.tenantId === tenantId).length,
+          outbox: (await storage.pendingOutbox(100_000, tenantId)).length,
           version: await storage.dataVersion(tenantId),
         });
         const before = await snapshot();
@@ -499,7 +538,7 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
         const { tenantId } = await threeSyncs();
         const at1 = await posture(tenantId, T1, T1);
         // Two chains to SN-Graph-Integration and HR onboarding flow → RUNS_AS → svc_hr_integration.
-        expect(at1.chainsByKind).toEqual({ authenticates_as: 2, runs_as: 1, latent: 0 });
+        expect(at1.chainsByKind).toEqual({ authenticates_as: 2, runs_as: 1, inbound_oauth: 0, partial: 0, latent: 0 });
         expect(at1.identitiesByOwnership).toEqual({ owned: 1, orphaned: 1, unattributed: 1, disputed: 0 });
         expect(at1.privilegedReachable).toEqual({
           count: 2,
@@ -510,22 +549,47 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
         });
         // Sync 2 cut the profile → principal link and deleted Payroll; sync 3 put the link back.
         const at2 = await posture(tenantId, T2, T2);
-        expect(at2.chainsByKind).toEqual({ authenticates_as: 0, runs_as: 1, latent: 0 });
+        expect(at2.chainsByKind).toEqual({ authenticates_as: 0, runs_as: 1, inbound_oauth: 0, partial: 2, latent: 0 });
         expect(at2.identitiesByOwnership).toEqual({ owned: 1, orphaned: 1, unattributed: 0, disputed: 0 });
         expect(at2.privilegedReachable).toEqual({ count: 1, top: [{ nodeId: SAMPLE_IDS.hrIntegrationUser, chains: 1 }] });
         const now = await posture(tenantId, T3);
         expect(now).toEqual(await posture(tenantId, T3, T3));
-        expect(now.chainsByKind).toEqual({ authenticates_as: 2, runs_as: 1, latent: 0 });
-        expect((await posture(tenantId, T1, '2026-01-01T00:00:00.000Z')).chainsByKind).toEqual({ authenticates_as: 0, runs_as: 0, latent: 0 });
+        expect(now.chainsByKind).toEqual({ authenticates_as: 2, runs_as: 1, inbound_oauth: 0, partial: 0, latent: 0 });
+        expect((await posture(tenantId, T1, '2026-01-01T00:00:00.000Z')).chainsByKind).toEqual({ authenticates_as: 0, runs_as: 0, inbound_oauth: 0, partial: 0, latent: 0 });
         // The top list is cut, the count is not.
         expect((await posture(tenantId, T3, undefined, 1)).privilegedReachable).toEqual({ count: 2, top: [{ nodeId: SAMPLE_IDS.graphPrincipal, chains: 2 }] });
-        expect((await posture(freshTenant('empty'), T3)).chainsByKind).toEqual({ authenticates_as: 0, runs_as: 0, latent: 0 });
+        expect((await posture(freshTenant('empty'), T3)).chainsByKind).toEqual({ authenticates_as: 0, runs_as: 0, inbound_oauth: 0, partial: 0, latent: 0 });
         // A script include nothing calls: a latent path, kept out of the ranked lists.
         const latentTenant = freshTenant('posture-latent');
         await applyGraph(storage, verdictTenant(latentTenant));
         const latent = await posture(latentTenant, T3);
-        expect(latent.chainsByKind.latent).toBe(1);
-        expect(latent.chainsByKind.authenticates_as).toBe(2);
+        // Every verdict kind of the fixture, counted by the store as the chain analysis lists them.
+        const kinds = (await findChainVerdicts(storage, latentTenant, {})).map((v) => v.kind);
+        expect(latent.chainsByKind).toEqual({ authenticates_as: 2, runs_as: 1, inbound_oauth: 1, partial: 2, latent: 1 });
+        for (const [kind, n] of Object.entries(latent.chainsByKind)) expect(kinds.filter((k) => k === kind)).toHaveLength(n);
+      });
+
+      it('counts partial and inbound chains as the chain analysis finds them, now and as of an older sync', async () => {
+        const tenantId = freshTenant('posture-partial');
+        const graph = syntheticTenant({ nodes: 3_000, seed: 5, tenantId, connectorId: 'synthetic', syncId: 'syn-1', transformedAt: T1 });
+        await applyGraph(storage, graph);
+        // The next sync changes 5%: connections lose their credential hop, so some chains stop short.
+        await applyGraph(storage, { ...mutateTenant(graph, 0.05, 9, 'syn-2'), transformedAt: T2 });
+        await applyGraph(storage, { ...verdictTenant(tenantId), syncId: 'syn-verdicts', connectorId: 'verdicts', transformedAt: T3 });
+        for (const asOf of [T1, T2, undefined]) {
+          const counts = await posture(tenantId, T3, asOf);
+          const partial = await findPartialPaths(storage, tenantId, asOf ? { asOf } : {});
+          const entry = partial.filter((p) => isEntryPoint(p.path.startNode)).length;
+          const all = await findPathsToIdentities(storage, tenantId, { limit: 100_000, ...(asOf ? { asOf } : {}) });
+          const latentToIdentity = all.filter((p) => !isEntryPoint(p.startNode)).length;
+          expect({ asOf, partial: counts.chainsByKind.partial, latent: counts.chainsByKind.latent, inbound: counts.chainsByKind.inbound_oauth }).toEqual({
+            asOf,
+            partial: entry,
+            latent: latentToIdentity + partial.length - entry,
+            inbound: (await findInboundPaths(storage, tenantId, asOf ? { asOf } : {})).length,
+          });
+          if (!asOf) expect(entry).toBeGreaterThan(2);
+        }
       });
 
       it('lists credentials on a chain as expiring, then expired, as the sample history goes', async () => {
@@ -555,7 +619,8 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
         expect(chains.length).toBeGreaterThan(20);
         expect(all.length).toBeGreaterThan(chains.length);
         const runsAs = chains.filter((c) => c.edges.at(-1)!.edgeType === 'RUNS_AS').length;
-        expect(counts.chainsByKind).toEqual({ authenticates_as: chains.length - runsAs, runs_as: runsAs, latent: all.length - chains.length });
+        // (Every connection of an unchanged synthetic tenant uses a credential: no partial chains here.)
+        expect(counts.chainsByKind).toEqual({ authenticates_as: chains.length - runsAs, runs_as: runsAs, inbound_oauth: 0, partial: 0, latent: all.length - chains.length });
         const byIdentity = new Map<string, number>();
         const byCredential = new Map<string, number>();
         for (const c of chains) {
@@ -604,25 +669,59 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
         const rows = [2, 0, 1].map((p) => outboxRow(tenantId, 'batch-a', p));
         const syncState: SyncState = { syncId: graph.syncId, tenantId, connectorId: graph.connectorId, mode: 'full', status: 'completed', startedAt: graph.transformedAt, errors: [] };
         await storage.commitSync(tenantId, { connectorId: graph.connectorId, changes, events: result.events, syncState, outbox: rows });
-        const mine = (await storage.pendingOutbox(10_000)).filter((m) => m.tenantId === tenantId);
+        const mine = (await storage.pendingOutbox(10_000, tenantId));
         expect(mine.map((m) => m.position)).toEqual([0, 1, 2]);
         expect(mine[0]).toEqual(rows[1]);
         await storage.markOutboxSent([{ tenantId, outboxId: rows[1]!.outboxId }], '2026-01-15T06:00:01.000Z');
-        const after = (await storage.pendingOutbox(10_000)).filter((m) => m.tenantId === tenantId);
+        const after = (await storage.pendingOutbox(10_000, tenantId));
         expect(after.map((m) => m.position)).toEqual([1, 2]);
         // Re-writing the same rows neither duplicates nor un-sends them.
         await storage.enqueueOutbox(tenantId, rows);
-        expect((await storage.pendingOutbox(10_000)).filter((m) => m.tenantId === tenantId)).toHaveLength(2);
+        expect((await storage.pendingOutbox(10_000, tenantId))).toHaveLength(2);
         const stats = await storage.outboxStats();
         expect(stats.sent).toBeGreaterThanOrEqual(1);
         expect(stats.pending).toBeGreaterThanOrEqual(2);
+      });
+
+      it("publishes a commit's events from their own rows: in order, before its messages, until marked sent", async () => {
+        const tenantId = freshTenant();
+        const graph = sampleTenant(tenantId);
+        const { result, changes } = diffGraphs({ nodes: [], edges: [] }, graph);
+        const syncState: SyncState = { syncId: graph.syncId, tenantId, connectorId: graph.connectorId, mode: 'full', status: 'completed', startedAt: graph.transformedAt, errors: [] };
+        const createdAt = '2026-01-15T06:00:05.000Z';
+        const notice = { ...outboxRow(tenantId, graph.syncId, result.events.length, createdAt), topic: 'authgraph.syncs.completed' };
+        await storage.commitSync(tenantId, { connectorId: graph.connectorId, changes, events: result.events, syncState, publishEvents: { createdAt }, outbox: [notice] });
+
+        const pending = await storage.pendingOutbox(10_000, tenantId);
+        expect(result.events.length).toBeGreaterThan(5);
+        expect(pending.slice(0, -1)).toEqual(
+          result.events.map((event, position) => ({ kind: 'graph_event', outboxId: event.eventId, tenantId, createdAt, batchId: graph.syncId, position, event })),
+        );
+        expect(pending.at(-1)).toEqual(notice);
+        // The relay marks events and messages alike by id; the rest stay pending, in order.
+        const sent = [pending[0]!, pending[3]!, pending.at(-1)!];
+        await storage.markOutboxSent(sent.map((m) => ({ tenantId, outboxId: m.outboxId })), '2026-01-15T06:00:06.000Z');
+        expect((await storage.pendingOutbox(10_000, tenantId)).map((m) => m.outboxId)).toEqual(pending.filter((m) => !sent.includes(m)).map((m) => m.outboxId));
+        expect((await storage.pendingOutbox(2, tenantId)).map((m) => m.outboxId)).toEqual([pending[1]!.outboxId, pending[2]!.outboxId]);
+        // Listing by topic shows prepared messages only; the events are read as events.
+        expect((await storage.listOutbox(tenantId, { topic: notice.topic, limit: 10 })).map((m) => m.outboxId)).toEqual([notice.outboxId]);
+        expect(await storage.listOutbox(tenantId, { topic: 'authgraph.graph.events', limit: 10 })).toEqual([]);
+        expect((await storage.outboxStats()).sent).toBeGreaterThanOrEqual(3);
+
+        // A commit that does not publish its events leaves none pending.
+        const quiet = freshTenant();
+        const other = sampleTenant(quiet);
+        const diffed = diffGraphs({ nodes: [], edges: [] }, other);
+        await storage.commitSync(quiet, { connectorId: other.connectorId, changes: diffed.changes, events: diffed.result.events, syncState: { ...syncState, tenantId: quiet } });
+        expect(await storage.pendingOutbox(10_000, quiet)).toEqual([]);
+        expect((await storage.queryEvents(quiet, { limit: 1000 })).length).toBe(diffed.result.events.length);
       });
 
       it('orders the outbox by time, then batch, then position, across enqueues', async () => {
         const tenantId = freshTenant();
         await storage.enqueueOutbox(tenantId, [outboxRow(tenantId, 'b2', 0, '2026-01-02T00:00:00.000Z'), outboxRow(tenantId, 'b1', 1, '2026-01-01T00:00:00.000Z')]);
         await storage.enqueueOutbox(tenantId, [outboxRow(tenantId, 'b1', 0, '2026-01-01T00:00:00.000Z')]);
-        const mine = (await storage.pendingOutbox(10_000)).filter((m) => m.tenantId === tenantId);
+        const mine = (await storage.pendingOutbox(10_000, tenantId));
         expect(mine.map((m) => `${m.batchId}:${m.position}`)).toEqual(['b1:0', 'b1:1', 'b2:0']);
       });
 

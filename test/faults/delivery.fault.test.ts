@@ -44,11 +44,9 @@ async function consumedFor(tenantId: string, expected: number) {
   return { raw: got.length, unique: new Set(got.map((m) => (JSON.parse(m.value) as Envelope).eventId)) };
 }
 
-/** The tenant's unsent rows, read per tenant: other tenants' rows never crowd them out. */
+/** The tenant's unsent entries, read per tenant: other tenants' rows never crowd them out. */
 async function pendingFor(tenantId: string) {
-  const rows = [];
-  for (const topic of [TOPICS.graphEvents, TOPICS.syncsCompleted]) rows.push(...(await storage.listOutbox(tenantId, { topic, limit: 100_000 })));
-  return rows.filter((m) => !m.sentAt);
+  return storage.pendingOutbox(100_000, tenantId);
 }
 
 async function demoInstances(tenantId: string) {

@@ -1,8 +1,7 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import { z } from 'zod';
+import { graphql } from '../graphql.ts';
 import { calledOnlyStarts } from '../../analysis/entry-points.ts';
-import { findInboundPaths } from '../../analysis/inbound-chains.ts';
-import { findPartialPaths } from '../../analysis/partial-chains.ts';
-import { isEntryPoint } from '../../analysis/entry-points.ts';
 import { CHAIN_KINDS, ChainKind, DateTime, MAX_POSTURE_TOP, OWNERSHIP_STATES } from '../../model/index.ts';
 import type { NormalizedNode, PostureCounts, PostureEntry, SyncState } from '../../model/index.ts';
 import type { ApiContext } from '../context.ts';
@@ -24,6 +23,7 @@ const ChainsByKindArgs = z.object({ kinds: z.array(ChainKind).min(1).optional() 
 
 const DAY_MS = 86_400_000;
 const TIMELINE = 50;
+const { Kind } = graphql;
 
 /** When a sync's data is valid from (resolveAsOf's rule), so "the last sync at t" matches reads at t. */
 const validFrom = (s: SyncState) => new Date(s.validAt ?? s.completedAt ?? s.startedAt).toISOString();
@@ -34,18 +34,23 @@ interface PostureParent {
   expiringWithinDays: number;
   /** Computed on first use: a request for the timeline alone costs no chain count. */
   counts: () => Promise<PostureCounts>;
-  /** Chains that end at no identity and inbound OAuth chains, from the chain analysis. */
-  otherChains: () => Promise<{ partial: number; latent: number; inbound_oauth: number }>;
   listed: () => Promise<Map<string, NormalizedNode>>;
   states: () => Promise<SyncState[]>;
 }
+
+/** Posture fields answered without the store's count. */
+const WITHOUT_COUNTS = new Set(['__typename', 'at', 'asOfSyncId', 'expiringWithinDays', 'connectors', 'timeline']);
+
+/** Whether the request selects a field that needs the count (a fragment is taken to). */
+const asksForCounts = (info: GraphQLResolveInfo) =>
+  info.fieldNodes.some((f) => f.selectionSet?.selections.some((s) => s.kind !== Kind.FIELD || !WITHOUT_COUNTS.has(s.name.value)));
 
 const once = <T>(fn: () => Promise<T>): (() => Promise<T>) => {
   let p: Promise<T> | undefined;
   return () => (p ??= fn());
 };
 
-const posture: Resolver<unknown> = async (_parent, args, ctx: ApiContext): Promise<PostureParent> => {
+const posture: Resolver<unknown> = async (_parent, args, ctx: ApiContext, info): Promise<PostureParent> => {
   const a = parseArgs(PostureArgs, args, 'posture');
   const asOf = await resolveApiAsOf(ctx, a.asOf);
   // Now is taken to the minute, so the same dashboard opened twice in a minute is one computation
@@ -63,19 +68,12 @@ const posture: Resolver<unknown> = async (_parent, args, ctx: ApiContext): Promi
     if (ids.length) for (const n of await ctx.scope.analyse((storage, tenantId) => storage.getNodes(tenantId, ids, read))) if (n) nodes.set(n.nodeId, n);
     return nodes;
   });
-  // Partial chains (and latent paths that stop short) and inbound OAuth chains: found by the chain
-  // analysis (src/analysis) over the store's path queries, as Query.executionChains finds them.
-  const otherChains = once(() =>
-    ctx.scope.shared(`posture-other-chains ${asOf ?? ''}`, async (storage, tenantId) => {
-      const q = asOf ? { asOf, limit: 1_000 } : { limit: 1_000 };
-      const [partial, inbound] = await Promise.all([findPartialPaths(storage, tenantId, q), findInboundPaths(storage, tenantId, q)]);
-      const entry = partial.filter((p) => isEntryPoint(p.path.startNode)).length;
-      return { partial: entry, latent: partial.length - entry, inbound_oauth: inbound.length };
-    }),
-  );
   // Newest first; as of a moment, only the syncs whose data was in by then.
   const states = once(async () => (await ctx.scope.listSyncStates({ limit: SYNC_SCAN })).filter((s) => !asOf || validFrom(s) <= asOf));
-  return { at, asOfSyncId: a.asOf && !DateTime.safeParse(a.asOf).success ? a.asOf : null, expiringWithinDays: a.expiringWithinDays, counts, otherChains, listed, states };
+  // The store's count is this field's heavy work: done here, under the heavy-query cap that wraps
+  // Query.posture (resolvers/index.ts), not later in the child fields, which the cap does not see.
+  if (asksForCounts(info)) await counts();
+  return { at, asOfSyncId: a.asOf && !DateTime.safeParse(a.asOf).success ? a.asOf : null, expiringWithinDays: a.expiringWithinDays, counts, listed, states };
 };
 
 const list = (key: 'privilegedReachable' | 'credentialsExpired' | 'credentialsExpiring') => async (p: PostureParent) => {
@@ -94,16 +92,8 @@ export const postureResolvers: ResolverMap = {
     chainsByKind: async (p: PostureParent, args: Record<string, unknown>) => {
       const { kinds } = parseArgs(ChainsByKindArgs, args, 'chainsByKind');
       const wanted = CHAIN_KINDS.filter((k) => !kinds || kinds.includes(k));
-      // The store's count alone answers execution chains; the other kinds need the chain analysis.
-      const needsAnalysis = wanted.some((k) => k === 'inbound_oauth' || k === 'partial' || k === 'latent');
-      const [c, other] = await Promise.all([p.counts(), needsAnalysis ? p.otherChains() : { partial: 0, latent: 0, inbound_oauth: 0 }]);
-      const count: Record<ChainKind, number> = {
-        authenticates_as: c.chainsByKind.authenticates_as,
-        runs_as: c.chainsByKind.runs_as,
-        inbound_oauth: other.inbound_oauth,
-        partial: other.partial,
-        latent: c.chainsByKind.latent + other.latent,
-      };
+      // Every kind counted by the store, as the chain analysis defines it (posture-walk.ts).
+      const count = (await p.counts()).chainsByKind;
       return wanted.map((kind) => ({ kind, count: count[kind] }));
     },
     privilegedReachable: list('privilegedReachable'),

@@ -31,7 +31,7 @@ export const HEAVY_FIELD_WEIGHTS: Record<string, number> = {
   'Query.evidencePack': 5_000,
   'Query.executionChains': 1_000,
   'Query.paths': 1_000,
-  // Counts chains over the whole tenant (StorageAdapter.postureCounts and the chain analysis).
+  // Counts chains over the whole tenant (StorageAdapter.postureCounts).
   'Query.posture': 1_000,
 };
 

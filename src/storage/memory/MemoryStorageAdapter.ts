@@ -1,4 +1,4 @@
-import { EventQuery, PathQuery, PostureQuery, edgeContentHash, nodeContentHash, parseOrThrow, sameEdgeContent, sameNodeContent } from '../../model/index.ts';
+import { EventQuery, PathQuery, PostureQuery, compareOutbox, edgeContentHash, isEventOutboxEntry, nodeContentHash, parseOrThrow, sameEdgeContent, sameNodeContent } from '../../model/index.ts';
 import type {
   EventQueryInput,
   ExecutionPath,
@@ -7,6 +7,7 @@ import type {
   NormalizedEdge,
   NormalizedGraph,
   NormalizedNode,
+  OutboxEntry,
   OutboxMessage,
   PathQueryInput,
   PostureCounts,
@@ -15,6 +16,7 @@ import type {
 } from '../../model/index.ts';
 import { comparePositions, decodeEventCursor, encodeEventCursor, positionOf } from '../event-order.ts';
 import { matchesFilters } from '../node-filters.ts';
+import { committedOutbox } from '../committed-outbox.ts';
 import { scanOrderedEvents } from './event-scan.ts';
 import type {
   EdgeDirection,
@@ -28,7 +30,8 @@ import type {
   StorageAdapter,
 } from '../StorageAdapter.ts';
 import { searchPaths } from '../path-search.ts';
-import { postureOf } from '../posture-walk.ts';
+import { postureNodeOf, postureOf } from '../posture-walk.ts';
+import type { PostureNode } from '../posture-walk.ts';
 import { VersionLog } from './version-log.ts';
 
 interface StoredNode {
@@ -59,7 +62,7 @@ class TenantState {
   eventsInOrder = true;
   eventIds = new Set<string>();
   syncs = new Map<string, SyncState>();
-  outbox = new Map<string, OutboxMessage>();
+  outbox = new Map<string, OutboxEntry>();
   /** Bumped by every write: the dataVersion callers key cached answers by. */
   version = 0;
 }
@@ -209,12 +212,20 @@ export class MemoryStorageAdapter implements StorageAdapter {
     const query = parseOrThrow(PostureQuery, input, 'posture query');
     // An unknown tenant is an empty graph: every count 0.
     const v = this.view(tenantId, at) ?? currentView(new TenantState());
+    const projected = new Map<string, PostureNode | null>();
     return postureOf(
       {
         nodesOfType: function* (type) {
-          for (const n of v.nodes()) if (n.nodeType === type) yield n;
+          for (const n of v.nodes()) {
+            const live = n.nodeType === type ? postureNodeOf(n) : null;
+            if (live) yield live;
+          }
         },
-        node: (id) => v.node(id),
+        node: (id) => {
+          let n = projected.get(id);
+          if (n === undefined) projected.set(id, (n = postureNodeOf(v.node(id))));
+          return n;
+        },
         edges: function* (nodeId, direction) {
           for (const id of v.edgeIds(nodeId, direction)) {
             const e = v.edge(id);
@@ -327,7 +338,7 @@ export class MemoryStorageAdapter implements StorageAdapter {
   async commitSync(tenantId: string, commit: SyncCommit): Promise<void> {
     // Everything that can fail is done before the first write (the outbox rows are made here), and
     // there is no await between the first write and the last: nothing else runs in between.
-    const outbox = [...(commit.outbox ?? [])];
+    const outbox = [...committedOutbox(commit)];
     const t = this.tenant(tenantId);
     // Everything this sync wrote is valid from the time of its data.
     const at = iso(commit.syncState.validAt ?? commit.syncState.startedAt);
@@ -346,9 +357,9 @@ export class MemoryStorageAdapter implements StorageAdapter {
 
   // --- outbox and leases ---
 
-  async pendingOutbox(limit: number): Promise<OutboxMessage[]> {
-    const pending: OutboxMessage[] = [];
-    for (const t of this.tenants.values()) for (const m of t.outbox.values()) if (!m.sentAt) pending.push(m);
+  async pendingOutbox(limit: number, tenantId?: string): Promise<OutboxEntry[]> {
+    const pending: OutboxEntry[] = [];
+    for (const [id, t] of this.tenants) if (tenantId === undefined || id === tenantId) for (const m of t.outbox.values()) if (!m.sentAt) pending.push(m);
     return pending.sort(compareOutbox).slice(0, limit);
   }
 
@@ -370,7 +381,7 @@ export class MemoryStorageAdapter implements StorageAdapter {
       b.createdAt.localeCompare(a.createdAt) || (a.outboxId < b.outboxId ? 1 : a.outboxId > b.outboxId ? -1 : 0);
     const { before } = query;
     return [...t.outbox.values()]
-      .filter((m) => m.topic === query.topic && (!before || newestFirst(before, m) < 0))
+      .filter((m): m is OutboxMessage => !isEventOutboxEntry(m) && m.topic === query.topic && (!before || newestFirst(before, m) < 0))
       .sort(newestFirst)
       .slice(0, query.limit)
       .map((m) => structuredClone(m));
@@ -455,12 +466,8 @@ function appendEvents(t: TenantState, events: readonly GraphEvent[]): void {
 }
 
 /** Outbox rows are idempotent by id: re-writing a sync's rows adds nothing and unsends nothing. */
-function enqueue(t: TenantState, messages: Iterable<OutboxMessage>): void {
+function enqueue(t: TenantState, messages: Iterable<OutboxEntry>): void {
   for (const m of messages) if (!t.outbox.has(m.outboxId)) t.outbox.set(m.outboxId, structuredClone(m));
-}
-
-export function compareOutbox(a: OutboxMessage, b: OutboxMessage): number {
-  return cmp(a.createdAt, b.createdAt) || cmp(a.batchId, b.batchId) || a.position - b.position;
 }
 
 function index(map: Map<string, Set<string>>, key: string): Set<string> {

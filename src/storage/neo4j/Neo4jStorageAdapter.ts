@@ -10,6 +10,7 @@ import type {
   NormalizedEdge,
   NormalizedGraph,
   NormalizedNode,
+  OutboxEntry,
   OutboxMessage,
   PathQueryInput,
   PostureCounts,
@@ -32,11 +33,13 @@ import { StorageError } from '../errors.ts';
 import { edgeTypeHint, removeEdgesById } from './edge-removal.ts';
 import { nodeTypeLookup, writeEdges } from './edge-writes.ts';
 import { Executor } from './Executor.ts';
+import { readHashLines } from './hash-lines.ts';
 import type { WorkLabel } from './Executor.ts';
 import { HISTORY_TYPE_PREFIX, labelFor, NODE_LABEL, NODE_VERSION_LABEL } from './labels.ts';
+import { committedOutbox } from '../committed-outbox.ts';
 import { parseEdge, parseEvent, parseNode, parseOutbox, parseSyncState, syncParams } from './rows.ts';
 import { anchoredPaths, pathsAsOf } from './path-expansion.ts';
-import { postureChains, postureIdentities } from './posture-statements.ts';
+import { postureChains, postureIdentities, postureOtherChains } from './posture-statements.ts';
 import { applySchema } from './schema.ts';
 import { disableNagleFor, portOf } from './tcp-no-delay.ts';
 import {
@@ -50,6 +53,7 @@ import {
   outboxEnqueues,
   pathSearch,
   tombstoneEdgeRemovals,
+  tombstoneEdgeTypes,
 } from './statements.ts';
 import type { Statement } from './statements.ts';
 
@@ -75,6 +79,17 @@ export interface ConnectorSnapshot {
 
 const run = async (tx: ManagedTransaction, statements: readonly Statement[]) => {
   for (const s of statements) await tx.run(s.text, s.params);
+};
+
+/**
+ * Tombstones keep no edges. The probes say which relationship types touch them (usually none: the
+ * diff has removed its connector's edges of a deleted node already), and only those types get a
+ * drop statement — not one statement per type for every commit that deletes a node.
+ */
+const dropTombstoneEdges = async (tx: ManagedTransaction, probes: readonly Statement[], drops: (types: EdgeType[]) => Statement[]) => {
+  const types = new Set<EdgeType>();
+  for (const probe of probes) for (const record of (await tx.run(probe.text, probe.params)).records) types.add(record.get('type') as EdgeType);
+  if (types.size) await run(tx, drops([...types]));
 };
 
 const nowIso = () => new Date().toISOString();
@@ -288,19 +303,17 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     return rows[0] ? parseSyncState(rows[0]) : null;
   }
 
-  /** Ids and content hashes from the connector indexes alone: no row is read in full. */
+  /**
+   * Ids and content hashes from the connector indexes alone: no row is read in full, and the rows
+   * come joined into a few long strings (hash-lines.ts).
+   */
   async previousState(tenantId: string, connectorId: string): Promise<PreviousState> {
     return this.executor.read({ operation: 'previousState', tenantId }, async (tx) => {
+      const params = { tenantId, connectorId };
       const nodeHashes = new Map<string, string>();
-      for await (const record of tx.run(render('nodeHashesForConnector'), { tenantId, connectorId })) {
-        nodeHashes.set(record.get('id') as string, record.get('hash') as string);
-      }
+      await readHashLines(tx, render('nodeHashesForConnector'), params, nodeHashes);
       const edgeHashes = new Map<string, string>();
-      for (const type of EDGE_TYPES) {
-        for await (const record of tx.run(render('edgeHashesForConnector', { TYPE: type }), { tenantId, connectorId })) {
-          edgeHashes.set(record.get('id') as string, record.get('hash') as string);
-        }
-      }
+      for (const type of EDGE_TYPES) await readHashLines(tx, render('edgeHashesForConnector', { TYPE: type }), params, edgeHashes);
       return { nodeHashes, edgeHashes };
     });
   }
@@ -377,13 +390,11 @@ export class Neo4jStorageAdapter implements StorageAdapter {
   async commitSync(tenantId: string, commit: SyncCommit): Promise<void> {
     const { changes, connectorId } = commit;
     const at = asOfTime(commit.syncState.validAt ?? commit.syncState.startedAt);
-    const nodeStatements = [
-      ...nodeUpserts(tenantId, changes.upsertNodes, connectorId, at, this.batchSize),
-      ...tombstoneEdgeRemovals(tenantId, changes.upsertNodes, at, this.batchSize),
-    ];
+    const nodeStatements = nodeUpserts(tenantId, changes.upsertNodes, connectorId, at, this.batchSize);
+    const tombstoneProbes = tombstoneEdgeTypes(tenantId, changes.upsertNodes, this.batchSize);
     const rest: Statement[] = [
       ...eventAppends(tenantId, commit.events, this.batchSize),
-      ...outboxEnqueues(tenantId, [...(commit.outbox ?? [])], this.batchSize),
+      ...outboxEnqueues(tenantId, [...committedOutbox(commit)], this.batchSize),
       { text: render('syncSave'), params: syncParams(tenantId, commit.syncState) },
     ];
     const typeOf = nodeTypeLookup(changes.upsertNodes);
@@ -391,6 +402,7 @@ export class Neo4jStorageAdapter implements StorageAdapter {
       this.executor.write({ operation: 'commitSync', tenantId }, async (tx) => {
         await removeEdgesById(tx, tenantId, changes.removeEdgeIds, at, this.batchSize);
         await run(tx, nodeStatements);
+        await dropTombstoneEdges(tx, tombstoneProbes, (types) => tombstoneEdgeRemovals(tenantId, changes.upsertNodes, at, this.batchSize, types));
         await writeEdges(tx, changes.upsertEdges, newEdgeIds, typeOf, { tenantId, connectorId, at, batchSize: this.batchSize });
         await run(tx, rest);
       });
@@ -406,8 +418,8 @@ export class Neo4jStorageAdapter implements StorageAdapter {
 
   // --- outbox and leases (system-wide, not tenant-scoped: see OutboxStore) ---
 
-  async pendingOutbox(limit: number): Promise<OutboxMessage[]> {
-    const params = { limit: neo4j.int(Math.max(0, Math.floor(limit))) };
+  async pendingOutbox(limit: number, tenantId?: string): Promise<OutboxEntry[]> {
+    const params = { limit: neo4j.int(Math.max(0, Math.floor(limit))), tenantId: tenantId ?? null };
     const rows = await this.executor.read({ operation: 'pendingOutbox' }, (tx) => jsonColumn(tx, { text: render('outboxPending'), params }));
     return rows.map(parseOutbox);
   }
@@ -436,7 +448,7 @@ export class Neo4jStorageAdapter implements StorageAdapter {
       const result = await tx.run(render('outboxList'), params);
       return result.records.map((r) => {
         const sentAt = r.get('sentAt') as string | null;
-        return { ...parseOutbox(r.get('json') as string), ...(sentAt ? { sentAt } : {}) };
+        return { ...(parseOutbox(r.get('json') as string) as OutboxMessage), ...(sentAt ? { sentAt } : {}) };
       });
     });
   }
@@ -465,15 +477,18 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     const asOf = pastOf(at);
     const chains = postureChains(tenantId, query, asOf);
     const identities = postureIdentities(tenantId, asOf);
+    const others = postureOtherChains(tenantId, query, asOf);
     return this.executor.read({ operation: 'postureCounts', tenantId }, async (tx) => {
       const i = await tx.run(identities.text, identities.params);
       const c = await tx.run(chains.text, chains.params);
+      const o = (await tx.run(others.text, others.params)).records[0];
       const identitiesByOwnership = Object.fromEntries(OWNERSHIP_STATES.map((s) => [s, 0])) as PostureCounts['identitiesByOwnership'];
       for (const r of i.records) {
         const state = r.get('state') as string;
         if (Object.hasOwn(identitiesByOwnership, state)) identitiesByOwnership[state as keyof typeof identitiesByOwnership] = Number(r.get('count'));
       }
       const row = c.records[0];
+      const walked = new Map(((row?.get('chainsByKind') ?? []) as [string, unknown][]).map(([k, n]) => [k, n]));
       const list = (count: string, top: string) => ({
         count: Number(row?.get(count) ?? 0),
         top: ((row?.get(top) ?? []) as { nodeId: string; chains: number; expiresAt?: string | null }[]).map(
@@ -482,7 +497,13 @@ export class Neo4jStorageAdapter implements StorageAdapter {
       });
       return {
         identitiesByOwnership,
-        chainsByKind: Object.fromEntries(((row?.get('chainsByKind') ?? []) as [string, number][]).map(([k, n]) => [k, Number(n)])) as PostureCounts['chainsByKind'],
+        chainsByKind: {
+          authenticates_as: Number(walked.get('authenticates_as') ?? 0),
+          runs_as: Number(walked.get('runs_as') ?? 0),
+          inbound_oauth: Number(o?.get('inbound') ?? 0),
+          partial: Number(o?.get('partial') ?? 0),
+          latent: Number(walked.get('latent') ?? 0) + Number(o?.get('latentPartial') ?? 0),
+        },
         privilegedReachable: list('privilegedCount', 'privilegedTop'),
         credentialsExpired: list('expiredCount', 'expiredTop'),
         credentialsExpiring: list('expiringCount', 'expiringTop'),

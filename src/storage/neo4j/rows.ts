@@ -1,5 +1,5 @@
 import { IdentityNode, edgeContentHash, nodeContentHash } from '../../model/index.ts';
-import type { GraphEvent, NormalizedEdge, NormalizedNode, OutboxMessage, SyncState } from '../../model/index.ts';
+import type { GraphEvent, NormalizedEdge, NormalizedNode, OutboxEntry, SyncState } from '../../model/index.ts';
 import { FILTER_KEY } from '../node-filters.ts';
 
 // Row ↔ model. The whole entity travels as JSON (`json`) so reads give back exactly what was
@@ -98,11 +98,12 @@ export function syncParams(tenantId: string, state: SyncState) {
   };
 }
 
-export function outboxRow(message: OutboxMessage) {
+/** A graph event's entry has no topic of its own (the relay gives it one): never listed by topic. */
+export function outboxRow(message: OutboxEntry) {
   const { sentAt, ...unsent } = message;
   return {
     outboxId: message.outboxId,
-    topic: message.topic,
+    topic: 'topic' in message ? message.topic : null,
     createdAt: message.createdAt,
     batchId: message.batchId,
     position: message.position,
@@ -115,4 +116,4 @@ export const parseNode = (json: string) => JSON.parse(json) as NormalizedNode;
 export const parseEdge = (json: string) => JSON.parse(json) as NormalizedEdge;
 export const parseEvent = (json: string) => JSON.parse(json) as GraphEvent;
 export const parseSyncState = (json: string) => JSON.parse(json) as SyncState;
-export const parseOutbox = (json: string) => JSON.parse(json) as OutboxMessage;
+export const parseOutbox = (json: string) => JSON.parse(json) as OutboxEntry;

@@ -1,6 +1,6 @@
 import neo4j from 'neo4j-driver';
 import { EDGE_ENDPOINTS, EDGE_TYPES, MAX_PATH_DEPTH, NODE_TYPES } from '../../model/index.ts';
-import type { EdgeType, GraphEvent, NodeType, NormalizedEdge, NormalizedNode, OutboxMessage, PathQuery } from '../../model/index.ts';
+import type { EdgeType, GraphEvent, NodeType, NormalizedEdge, NormalizedNode, OutboxEntry, PathQuery } from '../../model/index.ts';
 import type { EdgeDirection } from '../StorageAdapter.ts';
 import { render } from './cypher-files.ts';
 import { filterPredicates } from './filters.ts';
@@ -163,13 +163,26 @@ export function edgeRemovals(
  * Tombstones keep no edges: one statement per edge type and batch, so the history relationships
  * of a tombstoned node stay (a pattern over every type would take them too).
  */
-export function tombstoneEdgeRemovals(tenantId: string, nodes: readonly NormalizedNode[], at: string, batchSize = DEFAULT_BATCH_SIZE): Statement[] {
+export function tombstoneEdgeRemovals(
+  tenantId: string,
+  nodes: readonly NormalizedNode[],
+  at: string,
+  batchSize = DEFAULT_BATCH_SIZE,
+  types: readonly EdgeType[] = EDGE_TYPES,
+): Statement[] {
   const ids = nodes.filter((n) => n.deletedAt).map((n) => n.nodeId);
   if (ids.length === 0) return [];
-  return EDGE_TYPES.flatMap((type) => {
+  return types.map(relationshipTypeFor).flatMap((type) => {
     const text = render('nodeDropEdges', { TYPE: type, HISTORY_TYPE: historyTypeFor(type) });
     return chunks(ids, batchSize).map((batch) => ({ text, params: { tenantId, nodeIds: batch, at } }));
   });
+}
+
+/** Statements asking which current relationship types touch the tombstones among `nodes` (nodes/edge-types.cypher). */
+export function tombstoneEdgeTypes(tenantId: string, nodes: readonly NormalizedNode[], batchSize = DEFAULT_BATCH_SIZE): Statement[] {
+  const ids = nodes.filter((n) => n.deletedAt).map((n) => n.nodeId);
+  const types = EDGE_TYPES.map(relationshipTypeFor);
+  return chunks(ids, batchSize).map((batch) => ({ text: render('nodeEdgeTypes'), params: { tenantId, nodeIds: batch, types } }));
 }
 
 export function eventAppends(tenantId: string, events: readonly GraphEvent[], batchSize = DEFAULT_BATCH_SIZE): Statement[] {
@@ -179,7 +192,7 @@ export function eventAppends(tenantId: string, events: readonly GraphEvent[], ba
   }));
 }
 
-export function outboxEnqueues(tenantId: string, messages: readonly OutboxMessage[], batchSize = DEFAULT_BATCH_SIZE): Statement[] {
+export function outboxEnqueues(tenantId: string, messages: readonly OutboxEntry[], batchSize = DEFAULT_BATCH_SIZE): Statement[] {
   return chunks(messages, batchSize).map((batch) => ({ text: render('outboxEnqueue'), params: { tenantId, rows: batch.map(outboxRow) } }));
 }
 

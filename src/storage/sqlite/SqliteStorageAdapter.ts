@@ -2,7 +2,7 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { EventQuery, PathQuery, PostureQuery, edgeContentHash, hashFingerprint, nodeContentHash, parseOrThrow, sameEdgeContent, sameNodeContent } from '../../model/index.ts';
+import { EventQuery, PathQuery, PostureQuery, compareOutbox, edgeContentHash, hashFingerprint, nodeContentHash, parseOrThrow, sameEdgeContent, sameNodeContent } from '../../model/index.ts';
 import type {
   EventQueryInput,
   ExecutionPath,
@@ -11,6 +11,7 @@ import type {
   NormalizedEdge,
   NormalizedGraph,
   NormalizedNode,
+  OutboxEntry,
   OutboxMessage,
   PathQueryInput,
   PostureCounts,
@@ -21,6 +22,8 @@ import { decodeEventCursor, encodeEventCursor, positionOf } from '../event-order
 import { matchesFilters } from '../node-filters.ts';
 import { searchPaths } from '../path-search.ts';
 import { postureOf } from '../posture-walk.ts';
+import { preparePostureStatements, sqlitePostureGraph } from './posture-graph.ts';
+import type { PostureStatements } from './posture-graph.ts';
 import type { EdgeDirection, EventPage, NodePage, NodePageQuery, OutboxKey, OutboxListQuery, PreviousState, ReadAt, StorageAdapter } from '../StorageAdapter.ts';
 import { isBusy, StoreBusyError } from './busy.ts';
 import { applyPragmas, applySchema } from './schema.ts';
@@ -44,6 +47,15 @@ interface EdgeRow {
   edge_type: string;
   source_id: string;
   target_id: string;
+}
+
+interface EventOutboxRow {
+  tenant: string;
+  event_id: string;
+  outbox_at: string;
+  sync_id: string;
+  outbox_position: number;
+  json: string;
 }
 
 interface OutboxRow {
@@ -221,38 +233,18 @@ export class SqliteStorageAdapter implements StorageAdapter {
 
   // --- posture ---
 
+  /** Prepared on the first posture read (posture-graph.ts). */
+  private postureStatements: PostureStatements | undefined;
+
   /**
-   * The walk of src/storage/posture-walk.ts over this file's indexes, in one read transaction; each
-   * node and each node's edges are read once per call. (A recursive CTE could count in SQL.)
+   * The walk of src/storage/posture-walk.ts over this file's indexes and columns, in one read
+   * transaction; each node and each node's edges are read once per call.
    */
   async postureCounts(tenantId: string, input: PostureQuery, at?: ReadAt): Promise<PostureCounts> {
     const query = parseOrThrow(PostureQuery, input, 'posture query');
     const asOf = pastOf(at);
-    return this.read(() => {
-      const nodes = new Map<string, NormalizedNode | null>();
-      const edges = new Map<string, NormalizedEdge[]>();
-      const node = (id: string) => {
-        if (!nodes.has(id)) nodes.set(id, this.nodeAt(tenantId, id, asOf));
-        return nodes.get(id)!;
-      };
-      return postureOf(
-        {
-          nodesOfType: (type) =>
-            (asOf
-              ? (this.s.nodesOfTypeAsOf.all(tenantId, type, asOf, tenantId, type, asOf, asOf) as { json: string }[])
-              : (this.s.nodesOfType.all(tenantId, type) as { json: string }[])
-            ).map((r) => parseNode(r.json)),
-          node,
-          edges: (nodeId, direction) => {
-            const key = `${direction}\u0000${nodeId}`;
-            let list = edges.get(key);
-            if (!list) edges.set(key, (list = this.edgesAt(tenantId, nodeId, direction, asOf)));
-            return list;
-          },
-        },
-        query,
-      );
-    });
+    const statements = (this.postureStatements ??= preparePostureStatements(this.db));
+    return this.read(() => postureOf(sqlitePostureGraph(statements, tenantId, asOf), query));
   }
 
   // --- events ---
@@ -371,7 +363,9 @@ export class SqliteStorageAdapter implements StorageAdapter {
         }
       }
       for (const edge of changes.upsertEdges) this.writeEdge(tenantId, edge, at, connectorId);
-      for (const event of commit.events) {
+      const outboxAt = commit.publishEvents?.createdAt ?? null;
+      for (let i = 0; i < commit.events.length; i++) {
+        const event = commit.events[i]!;
         this.s.eventInsert.run(
           tenantId,
           event.eventId,
@@ -385,6 +379,8 @@ export class SqliteStorageAdapter implements StorageAdapter {
           event.eventType,
           event.relationshipType ?? null,
           JSON.stringify(event),
+          outboxAt,
+          outboxAt === null ? null : i,
         );
       }
       this.enqueue(tenantId, commit.outbox ?? []);
@@ -395,8 +391,16 @@ export class SqliteStorageAdapter implements StorageAdapter {
 
   // --- outbox and leases (system-wide: see OutboxStore) ---
 
-  async pendingOutbox(limit: number): Promise<OutboxMessage[]> {
-    return (this.s.outboxPending.all(Math.max(0, Math.floor(limit))) as OutboxRow[]).map(outboxMessage);
+  /** Unsent events and unsent prepared messages, each read in relay order, merged. */
+  async pendingOutbox(limit: number, tenantId?: string): Promise<OutboxEntry[]> {
+    const n = Math.max(0, Math.floor(limit));
+    const [events, messages] = this.read(() =>
+      tenantId === undefined
+        ? [this.s.eventsUnsent.all(n), this.s.outboxPending.all(n)]
+        : [this.s.eventsUnsentOfTenant.all(tenantId, n), this.s.outboxPendingOfTenant.all(tenantId, n)],
+    );
+    const entries: OutboxEntry[] = [...(events as EventOutboxRow[]).map(eventOutboxEntry), ...(messages as OutboxRow[]).map(outboxMessage)];
+    return entries.sort(compareOutbox).slice(0, n);
   }
 
   async listOutbox(tenantId: string, query: OutboxListQuery): Promise<OutboxMessage[]> {
@@ -410,7 +414,12 @@ export class SqliteStorageAdapter implements StorageAdapter {
   async markOutboxSent(keys: readonly OutboxKey[], sentAt: string): Promise<void> {
     if (keys.length === 0) return;
     await this.write(() => {
-      for (const { tenantId, outboxId } of keys) this.s.outboxMarkSent.run(sentAt, tenantId, outboxId);
+      let events = 0;
+      for (const { tenantId, outboxId } of keys) {
+        if (this.s.eventMarkSent.run(sentAt, tenantId, outboxId).changes === 1) events++;
+        else this.s.outboxMarkSent.run(sentAt, tenantId, outboxId);
+      }
+      if (events) this.s.eventsSentAdd.run(events);
     });
   }
 
@@ -420,9 +429,12 @@ export class SqliteStorageAdapter implements StorageAdapter {
   }
 
   async outboxStats(): Promise<{ pending: number; sent: number }> {
-    const row = this.s.outboxStats.get() as { pending: number | null; total: number };
+    const [row, events] = this.read(() => [
+      this.s.outboxStats.get() as { pending: number | null; total: number },
+      this.s.eventsOutboxStats.get() as { pending: number; sent: number },
+    ]);
     const pending = row.pending ?? 0;
-    return { pending, sent: row.total - pending };
+    return { pending: pending + events.pending, sent: row.total - pending + events.sent };
   }
 
   async tryAcquireLease(key: string, owner: string, ttlMs: number): Promise<boolean> {
@@ -567,6 +579,18 @@ export class SqliteStorageAdapter implements StorageAdapter {
   }
 }
 
+function eventOutboxEntry(r: EventOutboxRow): OutboxEntry {
+  return {
+    kind: 'graph_event',
+    outboxId: r.event_id,
+    tenantId: r.tenant,
+    createdAt: r.outbox_at,
+    batchId: r.sync_id,
+    position: r.outbox_position,
+    event: JSON.parse(r.json) as GraphEvent,
+  };
+}
+
 function outboxMessage(r: OutboxRow): OutboxMessage {
   return {
     outboxId: r.outbox_id,
@@ -633,8 +657,22 @@ function prepare(db: Db) {
     ),
 
     eventInsert: p(
-      `INSERT INTO events (tenant, event_id, ts_ms, ts, sync_id, sequence, entity_id, target_entity_id, entity_type, event_type, relationship_type, json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, event_id) DO NOTHING`,
+      `INSERT INTO events (tenant, event_id, ts_ms, ts, sync_id, sequence, entity_id, target_entity_id, entity_type, event_type, relationship_type, json, outbox_at, outbox_position)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, event_id) DO NOTHING`,
+    ),
+    eventsUnsent: p(
+      `SELECT tenant, event_id, outbox_at, sync_id, outbox_position, json FROM events
+       WHERE outbox_at IS NOT NULL AND sent_at IS NULL ORDER BY outbox_at, sync_id, outbox_position LIMIT ?`,
+    ),
+    eventsUnsentOfTenant: p(
+      `SELECT tenant, event_id, outbox_at, sync_id, outbox_position, json FROM events
+       WHERE outbox_at IS NOT NULL AND sent_at IS NULL AND tenant = ? ORDER BY outbox_at, sync_id, outbox_position LIMIT ?`,
+    ),
+    eventMarkSent: p('UPDATE events SET sent_at = ? WHERE tenant = ? AND event_id = ? AND outbox_at IS NOT NULL AND sent_at IS NULL'),
+    eventsSentAdd: p(`UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key = 'events_sent'`),
+    eventsOutboxStats: p(
+      `SELECT (SELECT count(*) FROM events WHERE outbox_at IS NOT NULL AND sent_at IS NULL) AS pending,
+              (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'events_sent') AS sent`,
     ),
 
     syncPut: p(
@@ -657,6 +695,10 @@ function prepare(db: Db) {
     outboxPending: p(
       `SELECT tenant, outbox_id, created_at, batch_id, position, topic, key, headers, payload, sent_at FROM outbox
        WHERE sent_at IS NULL ORDER BY created_at, batch_id, position LIMIT ?`,
+    ),
+    outboxPendingOfTenant: p(
+      `SELECT tenant, outbox_id, created_at, batch_id, position, topic, key, headers, payload, sent_at FROM outbox
+       WHERE sent_at IS NULL AND tenant = ? ORDER BY created_at, batch_id, position LIMIT ?`,
     ),
     outboxList: p(
       `SELECT tenant, outbox_id, created_at, batch_id, position, topic, key, headers, payload, sent_at FROM outbox

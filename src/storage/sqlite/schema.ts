@@ -6,7 +6,8 @@ import type { Database } from 'better-sqlite3';
 // history row whose [valid_from, valid_to) holds that moment. Times are ISO strings of one format,
 // so they compare as strings. Every row carries its tenant; every index starts with it.
 
-export const SCHEMA_VERSION = 1;
+// 2: graph events are their own outbox rows (outbox_at, outbox_position, sent_at on events).
+export const SCHEMA_VERSION = 2;
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -46,13 +47,18 @@ CREATE INDEX IF NOT EXISTS edge_history_in ON edge_history (tenant, target_id);
 CREATE TABLE IF NOT EXISTS events (
   tenant TEXT NOT NULL, event_id TEXT NOT NULL, ts_ms INTEGER NOT NULL, ts TEXT NOT NULL,
   sync_id TEXT NOT NULL, sequence INTEGER NOT NULL, entity_id TEXT NOT NULL, target_entity_id TEXT,
-  entity_type TEXT NOT NULL, event_type TEXT NOT NULL, relationship_type TEXT, json TEXT NOT NULL
+  entity_type TEXT NOT NULL, event_type TEXT NOT NULL, relationship_type TEXT, json TEXT NOT NULL,
+  -- A published event is its own outbox row: the relay reads it here and wraps it as it sends
+  -- (a serialized copy in the outbox table doubled what a first sync wrote).
+  outbox_at TEXT, outbox_position INTEGER, sent_at TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS events_key ON events (tenant, event_id);
 -- One order for events in every adapter (event-order.ts): time, sync, position in the sync.
 CREATE INDEX IF NOT EXISTS events_order ON events (tenant, ts_ms, ts, sync_id, sequence);
 CREATE INDEX IF NOT EXISTS events_entity ON events (tenant, entity_id);
 CREATE INDEX IF NOT EXISTS events_target ON events (tenant, target_entity_id) WHERE target_entity_id IS NOT NULL;
+-- The relay's order over unsent events; a key appended in order, dropped when sent.
+CREATE INDEX IF NOT EXISTS events_unsent ON events (outbox_at, sync_id, outbox_position) WHERE outbox_at IS NOT NULL AND sent_at IS NULL;
 
 CREATE TABLE IF NOT EXISTS sync_states (
   tenant TEXT NOT NULL, sync_id TEXT NOT NULL, connector TEXT NOT NULL, status TEXT NOT NULL,
@@ -61,7 +67,8 @@ CREATE TABLE IF NOT EXISTS sync_states (
 CREATE INDEX IF NOT EXISTS sync_states_connector ON sync_states (tenant, connector, started_at);
 CREATE INDEX IF NOT EXISTS sync_states_running ON sync_states (status) WHERE status = 'running';
 
--- The payload is kept as the relay sends it (not re-encoded inside a JSON row).
+-- Messages made in advance (sync notices, findings, audit records); the payload is kept as the
+-- relay sends it (not re-encoded inside a JSON row). Graph events wait in the events table.
 CREATE TABLE IF NOT EXISTS outbox (
   tenant TEXT NOT NULL, outbox_id TEXT NOT NULL, created_at TEXT NOT NULL, batch_id TEXT NOT NULL,
   position INTEGER NOT NULL, topic TEXT NOT NULL, key TEXT NOT NULL, headers TEXT NOT NULL, payload TEXT NOT NULL,
@@ -93,13 +100,26 @@ export function applyPragmas(db: Database, busyTimeoutMs: number): void {
   db.pragma('cache_size = -65536');
 }
 
-/** Create missing tables and indexes; refuse a file written by a newer schema. */
+/** Version 1 files gain the events' outbox columns (their pending events stay in the outbox table). */
+const FROM_1_TO_2 = `
+ALTER TABLE events ADD COLUMN outbox_at TEXT;
+ALTER TABLE events ADD COLUMN outbox_position INTEGER;
+ALTER TABLE events ADD COLUMN sent_at TEXT;
+`;
+
+/** Create missing tables and indexes, upgrade an older file; refuse a file written by a newer schema. */
 export function applySchema(db: Database): void {
-  db.exec(TABLES);
-  const row = db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as { value: string } | undefined;
-  if (!row) {
-    db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
-  } else if (Number(row.value) > SCHEMA_VERSION) {
-    throw new Error(`this database was written by a newer Authgraph (schema ${row.value}; this one reads ${SCHEMA_VERSION})`);
-  }
+  db.transaction(() => {
+    const hasMeta = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'`).get();
+    const row = hasMeta ? (db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as { value: string } | undefined) : undefined;
+    const version = row ? Number(row.value) : undefined;
+    if (version !== undefined && version > SCHEMA_VERSION) {
+      throw new Error(`this database was written by a newer Authgraph (schema ${version}; this one reads ${SCHEMA_VERSION})`);
+    }
+    if (version === 1) db.exec(FROM_1_TO_2);
+    db.exec(TABLES);
+    db.prepare(`INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(String(SCHEMA_VERSION));
+    // Events marked sent, counted as they are marked (a count over the events table would scan it).
+    db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('events_sent', '0')`).run();
+  }).immediate();
 }

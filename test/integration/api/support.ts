@@ -16,11 +16,13 @@ export interface InstrumentedStorage {
   reset(): void;
   failNext(method: keyof StorageAdapter, error: Error): void;
   delayNext(method: keyof StorageAdapter, ms: number): void;
+  /** The next call of the method waits until the returned function is called (then runs as usual). */
+  holdNext(method: keyof StorageAdapter): () => void;
 }
 
 export function instrument(inner: StorageAdapter): InstrumentedStorage {
   const calls = new Map<string, number>();
-  const faults = new Map<string, { error?: Error; delayMs?: number }>();
+  const faults = new Map<string, { error?: Error; delayMs?: number; hold?: Promise<void> }>();
   const storage = new Proxy(inner, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver) as unknown;
@@ -30,6 +32,7 @@ export function instrument(inner: StorageAdapter): InstrumentedStorage {
         const fault = faults.get(prop);
         faults.delete(prop);
         if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+        if (fault?.hold) await fault.hold;
         if (fault?.error) throw fault.error;
         return (value as (...a: unknown[]) => unknown).apply(target, args);
       };
@@ -41,6 +44,11 @@ export function instrument(inner: StorageAdapter): InstrumentedStorage {
     reset: () => calls.clear(),
     failNext: (method, error) => faults.set(method, { error }),
     delayNext: (method, delayMs) => faults.set(method, { delayMs }),
+    holdNext: (method) => {
+      let release!: () => void;
+      faults.set(method, { hold: new Promise<void>((resolve) => (release = resolve)) });
+      return release;
+    },
   };
 }
 

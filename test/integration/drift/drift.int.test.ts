@@ -12,6 +12,7 @@ import { loadSampleHistory, sampleSyncs } from '../../support/sample-history.ts'
 import { SAMPLE_IDS, freshTenant, sampleTenant } from '../../support/sample-tenant.ts';
 import { VERDICT_IDS, verdictTenant } from '../../support/verdict-tenant.ts';
 import { makeEdgeId } from '../../../src/model/index.ts';
+import { messageOf } from '../../../src/events/outbox-messages.ts';
 
 const PROFILE = SAMPLE_IDS.oauthProfile;
 const SP = SAMPLE_IDS.graphPrincipal;
@@ -169,6 +170,51 @@ describe('drift detection on the sample tenant (scope drift and credential expir
     expect(back.findings.filter((f) => f.type === 'chain_added').map((f) => f.entityIds[0])).toEqual([SAMPLE_IDS.scheduledJob]);
   });
 
+  it('follows an owner into what they own only when their standing changed, not on a rename', async () => {
+    const storage = MemoryStorageAdapter.create();
+    const tenantId = freshTenant('drift');
+    const [one] = sampleSyncs(tenantId);
+    await applyGraph(storage, one!);
+    const BOB = 'servicenow:contoso.service-now.com:u-bob';
+    const CAROL = 'servicenow:contoso.service-now.com:u-carol';
+    // Sync 2: Bob is renamed (he still answers for what he owns); Carol leaves.
+    const two = {
+      ...one!,
+      syncId: 's2',
+      transformedAt: '2026-03-01T00:00:00.000Z',
+      nodes: one!.nodes.map((n) =>
+        n.nodeType !== 'human_identity'
+          ? n
+          : n.nodeId === BOB
+            ? { ...n, displayName: 'Bob Okafor-Smith' }
+            : n.nodeId === CAROL
+              ? { ...n, status: 'disabled' as const, properties: { ...n.properties, accountEnabled: false, departedAt: '2026-02-28T00:00:00.000Z' } }
+              : n,
+      ),
+    };
+    await applyGraph(storage, two);
+    // Count who drift asks "what do you own?" (the incoming edges of a person).
+    const askedWhatTheyOwn: string[] = [];
+    const counting = new Proxy(storage, {
+      get(target, name, receiver) {
+        if (name === 'getEdgesForNode') {
+          return (t: string, nodeId: string, direction: string, at?: unknown) => {
+            if (direction === 'incoming' && (nodeId === BOB || nodeId === CAROL)) askedWhatTheyOwn.push(nodeId);
+            return target.getEdgesForNode(t, nodeId, direction as 'incoming', at as undefined);
+          };
+        }
+        const value = Reflect.get(target, name, receiver) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const report = await computeDrift(counting, tenantId, { since: one!.syncId, until: 's2' });
+    expect(report.examined.events).toBeGreaterThan(1); // Bob's rename is an event in the window too
+    expect(new Set(askedWhatTheyOwn)).toEqual(new Set([CAROL]));
+    const orphaned = report.findings.filter((f) => f.type === 'became_orphaned').map((f) => f.entityIds[0]);
+    expect(orphaned).toEqual(expect.arrayContaining([SAMPLE_IDS.hrIntegrationUser, SAMPLE_IDS.flow]));
+    expect(report.findings.some((f) => f.entityIds[0] === 'servicenow:contoso.service-now.com:7f3a91c2db1e')).toBe(false);
+  });
+
   it('publishes findings through the outbox once: a rerun queues nothing new', async () => {
     const storage = MemoryStorageAdapter.create();
     const tenantId = freshTenant('drift');
@@ -178,7 +224,7 @@ describe('drift detection on the sample tenant (scope drift and credential expir
     const again = await computeDrift(storage, tenantId, { since: 'sample-sync-1', until: 'sample-sync-3' });
     expect(again.findings.map((f) => f.findingId)).toEqual(report.findings.map((f) => f.findingId));
     expect(await publishFindings(storage, again)).toBe(0);
-    const rows = (await storage.pendingOutbox(10_000)).filter((m) => m.topic === TOPICS.driftFindings);
+    const rows = ((await storage.pendingOutbox(10_000)).map(messageOf)).filter((m) => m.topic === TOPICS.driftFindings);
     expect(rows).toHaveLength(3);
     expect(rows.map((m) => Envelope.parse(JSON.parse(m.payload)).kind)).toEqual(['drift_finding', 'drift_finding', 'drift_finding']);
   });

@@ -12,6 +12,7 @@ import { applyGraph } from '../../../src/sync/apply-graph.ts';
 import { collect } from '../../support/kafka-collector.ts';
 import { freshTenant, sampleTenant } from '../../support/sample-tenant.ts';
 import { kafkaBrokers } from '../../support/services.ts';
+import { messageOf } from '../../../src/events/outbox-messages.ts';
 
 // The relay's client fails fast by design (rows just stay in the outbox); the test's own
 // producers, admin and consumers use kafkajs's patient defaults for freshly created topics.
@@ -91,7 +92,7 @@ describe('envelope consumer', () => {
     const storage = MemoryStorageAdapter.create();
     const tenantId = freshTenant('dlq');
     await applyGraph(storage, sampleTenant(tenantId));
-    const good = (await storage.pendingOutbox(1000)).slice(0, 3);
+    const good = ((await storage.pendingOutbox(1000)).map(messageOf)).slice(0, 3);
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     // One partition so the order below is the order the consumer sees.

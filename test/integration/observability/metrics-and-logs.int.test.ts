@@ -15,6 +15,7 @@ import { ApiKeyStore, issueApiKey } from '../../../src/api/auth/api-keys.ts';
 import { LEVEL, capturedLogger } from '../../support/log-capture.ts';
 import { scrape, valueOf } from '../../support/prometheus.ts';
 import { kafkaBrokers } from '../../support/services.ts';
+import { messageOf } from '../../../src/events/outbox-messages.ts';
 
 // What an operator sees: after a real sync (connectors over HTTP to the replay server, one source
 // answering 429 twice) and a real relay run to Kafka, /metrics on the API and on the relay shows
@@ -137,7 +138,7 @@ describe('metrics and logs after a sync and a relay run', () => {
   it('the relay /metrics counts what it published per topic; its log says when Kafka was down and when it came back', async () => {
     const pending = (await storage.outboxStats()).pending;
     const pendingByTopic = new Map<string, number>();
-    for (const m of await storage.pendingOutbox(10_000)) pendingByTopic.set(m.topic, (pendingByTopic.get(m.topic) ?? 0) + 1);
+    for (const m of (await storage.pendingOutbox(10_000)).map(messageOf)) pendingByTopic.set(m.topic, (pendingByTopic.get(m.topic) ?? 0) + 1);
     const metrics = new Metrics();
     metrics.observeOutbox(storage);
     const server = await startMetricsServer(metrics, { port: 0 });

@@ -8,6 +8,7 @@ import { MemoryStorageAdapter } from '../../../src/storage/memory/MemoryStorageA
 import { runAuditLogSync } from '../../../src/sync/audit-log-sync.ts';
 import { checkRetention } from '../../../src/sync/retention.ts';
 import { runTenantSync } from '../../../src/sync/run-tenant-sync.ts';
+import { messageOf } from '../../../src/events/outbox-messages.ts';
 
 // The sync lifecycle end to end: real connectors over real HTTP (the replay server), the diff,
 // and the embedded store. The same engine runs against Neo4j in the fault tests.
@@ -34,7 +35,7 @@ describe('runTenantSync', () => {
     const chains = await findExecutionChains(storage, 'demo', { to: sp.nodeId });
     expect(chains.map((c) => c.edges.map((e) => e.edgeType).join('>'))).toContain('CALLS>INVOKES>USES>AUTHENTICATES_AS');
     const events = await storage.queryEvents('demo', { limit: 10_000 });
-    const pending = await storage.pendingOutbox(10_000);
+    const pending = (await storage.pendingOutbox(10_000)).map(messageOf);
     // One outbox row per event plus one sync-completed notice per connector.
     expect(pending).toHaveLength(events.length + 3);
     const envelopes = pending.map((m) => Envelope.parse(JSON.parse(m.payload)));
@@ -78,9 +79,9 @@ describe('runTenantSync', () => {
     expect(record).toMatchObject({ syncId: 'bad-secret.entra-contoso', status: 'failed' });
     expect((await storage.lastCompletedSync('demo', 'entra-contoso'))?.syncId).toBe('good.entra-contoso');
     // The failure is announced too, and the secret itself appears nowhere.
-    const failedNotice = (await storage.pendingOutbox(10_000)).find((m) => m.batchId === 'bad-secret.entra-contoso');
+    const failedNotice = ((await storage.pendingOutbox(10_000)).map(messageOf)).find((m) => m.batchId === 'bad-secret.entra-contoso');
     expect(JSON.parse(failedNotice!.payload).sync.status).toBe('failed');
-    expect(JSON.stringify(await storage.pendingOutbox(10_000))).not.toContain('wrong-secret');
+    expect(JSON.stringify((await storage.pendingOutbox(10_000)).map(messageOf))).not.toContain('wrong-secret');
   });
 
   it('never runs one connector instance twice at once', async () => {

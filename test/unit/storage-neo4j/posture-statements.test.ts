@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { postureChains, postureIdentities } from '../../../src/storage/neo4j/posture-statements.ts';
+import { postureChains, postureIdentities, postureOtherChains } from '../../../src/storage/neo4j/posture-statements.ts';
 
 // The posture statements checked without a database: the relationship types they may cross come
 // from EDGE_TYPES (history types only as of a moment), and every value is a parameter.
@@ -28,5 +28,23 @@ describe('Neo4j posture statements', () => {
   it('groups identities by recorded ownership, archived versions only as of a moment', () => {
     expect(postureIdentities('t1', undefined).params).toEqual({ tenantId: 't1', asOf: null });
     expect(postureIdentities('t1', '2026-01-15T06:00:00.000Z').text).toContain('n:NodeVersion');
+  });
+
+  it('walks partial chains over their own hops and inbound OAuth over AUTHENTICATES_TO, history types only as of a moment', () => {
+    const now = postureOtherChains('t1', QUERY, undefined);
+    expect(now.text).toContain('MATCH p = (a)-[:CALLS|INVOKES*1..8]->(stop:Connection)');
+    expect(now.text).toContain('MATCH p = (a)-[:CALLS|INVOKES|USES*1..8]->(stop:Credential)');
+    expect(now.text).toContain('MATCH (stop)-[u:USES]->()');
+    expect(now.text).toContain('MATCH (stop)-[k:AUTHENTICATES_AS]->()');
+    expect(now.text).toContain('MATCH (i:Identity {tenantId: $tenantId})-[r:AUTHENTICATES_TO]->(j:Identity)');
+    expect(now.text).not.toMatch(/[:|]HIST_/);
+    expect(now.text).not.toMatch(/\{\{|\}\}/);
+    expect(now.params).toEqual({ tenantId: 't1', asOf: null, calledOnly: ['servicenow:script_include'] });
+
+    const past = postureOtherChains('t1', QUERY, '2026-01-15T06:00:00.000Z');
+    expect(past.text).toContain('[:CALLS|HIST_CALLS|INVOKES|HIST_INVOKES|USES|HIST_USES*1..8]->(stop:Credential)');
+    expect(past.text).toContain('-[r:AUTHENTICATES_TO|HIST_AUTHENTICATES_TO]->(j:Identity)');
+    expect(past.text).not.toContain('t1');
+    expect(past.text).not.toContain('2026');
   });
 });

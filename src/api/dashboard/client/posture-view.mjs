@@ -1,6 +1,6 @@
 import { gql } from './api.mjs';
 import { errorBox, fill, fmtNumber, fmtTime, h } from './dom.mjs';
-import { CHAIN_LIST, NODES, POSTURE, POSTURE_OTHER_KINDS } from './queries.mjs';
+import { CHAIN_LIST, NODES, POSTURE } from './queries.mjs';
 
 // Posture: the tenant at a glance, every number from Query.posture (computed by the store), each
 // a button that opens the list behind it below the cards.
@@ -21,23 +21,27 @@ export async function renderPosture(root, app) {
   const { posture } = await gql(POSTURE, vars, 'posture');
   // As of a past sync the timeline stops there; the as-of control keeps offering every sync.
   if (!app.state.asOf) app.setTimeline(posture.timeline);
-  const list = h('section', { class: 'card list', id: 'posture-list', 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Choose a number to see the list behind it.'));
+  const list = h(
+    'section',
+    { class: 'card list', id: 'posture-list', 'aria-live': 'polite' },
+    h('p', { class: 'muted' }, 'Choose a number to see the list behind it.'),
+  );
   const metric = (key, value, label, open) =>
-    h('button', { class: 'metric', type: 'button', dataset: { metric: key }, onclick: () => open(list), 'aria-label': `${label}: ${value}. Show the list.` }, h('span', { class: 'value' }, fmtNumber(value)), h('span', { class: 'label' }, label));
+    h(
+      'button',
+      { class: 'metric', type: 'button', dataset: { metric: key }, onclick: () => open(list), 'aria-label': `${label}: ${value}. Show the list.` },
+      h('span', { class: 'value' }, fmtNumber(value)),
+      h('span', { class: 'label' }, label),
+    );
 
   const ownership = posture.identitiesByOwnership.map((o) =>
-    metric(`identities.${o.state}`, o.count, o.state, (target) => showNodes(target, app, `Identities recorded as ${o.state}`, { type: 'identity', filter: { properties: { ownershipState: o.state } } })),
+    metric(`identities.${o.state}`, o.count, o.state, (target) =>
+      showNodes(target, app, `Identities recorded as ${o.state}`, { type: 'identity', filter: { properties: { ownershipState: o.state } } }),
+    ),
   );
   const chainMetric = (c) => metric(`chains.${c.kind}`, c.count, KIND_LABELS[c.kind] ?? c.kind, (target) => showChains(target, app, c.kind));
   const chains = posture.chainsByKind.map(chainMetric);
-  // Partial, latent and inbound chains come from the chain analysis: drawn when they arrive.
-  const others = h('div', { class: 'metrics', dataset: { pending: 'true' } }, ['inbound_oauth', 'partial', 'latent'].map((k) => h('span', { class: 'metric pending' }, h('span', { class: 'value' }, '…'), h('span', { class: 'label' }, KIND_LABELS[k]))));
-  gql(POSTURE_OTHER_KINDS, vars).then(
-    (d) => fill(others, d.posture.chainsByKind.map(chainMetric)).removeAttribute('data-pending'),
-    (error) => fill(others, errorBox(error)).removeAttribute('data-pending'),
-  );
-  const ranked = (key, label, l, withExpiry) =>
-    metric(key, l.count, label, (target) => showRanked(target, app, label, l, withExpiry));
+  const ranked = (key, label, l, withExpiry) => metric(key, l.count, label, (target) => showRanked(target, app, label, l, withExpiry));
 
   const daysInput = h('input', { id: 'expiring-days', type: 'number', min: 0, max: 3650, value: days, 'aria-label': 'Expiring within days' });
   const setDays = (e) => {
@@ -53,7 +57,7 @@ export async function renderPosture(root, app) {
       'div',
       { class: 'cards' },
       h('section', { class: 'card' }, h('h2', {}, 'Identities by ownership state'), h('div', { class: 'metrics' }, ownership)),
-      h('section', { class: 'card' }, h('h2', {}, 'Chains by kind'), h('div', { class: 'metrics' }, chains), others),
+      h('section', { class: 'card' }, h('h2', {}, 'Chains by kind'), h('div', { class: 'metrics' }, chains)),
       h(
         'section',
         { class: 'card' },
@@ -64,8 +68,20 @@ export async function renderPosture(root, app) {
         'section',
         { class: 'card' },
         h('h2', {}, 'Credentials on a live chain'),
-        h('div', { class: 'metrics' }, ranked('credentialsExpired', 'expired', posture.credentialsExpired, true), ranked('credentialsExpiring', `expiring within ${posture.expiringWithinDays} days`, posture.credentialsExpiring, true)),
-        h('form', { class: 'inline', onsubmit: setDays }, h('label', { for: 'expiring-days' }, 'Expiring within'), daysInput, h('span', {}, 'days'), h('button', { type: 'submit' }, 'Apply')),
+        h(
+          'div',
+          { class: 'metrics' },
+          ranked('credentialsExpired', 'expired', posture.credentialsExpired, true),
+          ranked('credentialsExpiring', `expiring within ${posture.expiringWithinDays} days`, posture.credentialsExpiring, true),
+        ),
+        h(
+          'form',
+          { class: 'inline', onsubmit: setDays },
+          h('label', { for: 'expiring-days' }, 'Expiring within'),
+          daysInput,
+          h('span', {}, 'days'),
+          h('button', { type: 'submit' }, 'Apply'),
+        ),
       ),
     ),
     connectorsCard(posture.connectors),
@@ -83,7 +99,15 @@ function connectorsCard(connectors) {
       : h(
           'table',
           { class: 'table connectors' },
-          h('thead', {}, h('tr', {}, ['Connector', 'Last sync', 'Status', 'Evidence', 'Sources'].map((t) => h('th', { scope: 'col' }, t)))),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['Connector', 'Last sync', 'Status', 'Evidence', 'Sources'].map((t) => h('th', { scope: 'col' }, t)),
+            ),
+          ),
           h(
             'tbody',
             {},
@@ -102,7 +126,13 @@ function connectorsCard(connectors) {
                     'ul',
                     { class: 'sources' },
                     (c.evidenceCompleteness?.sources ?? []).map((s) =>
-                      h('li', { class: s.status.startsWith('unavailable') && s.status !== 'unavailable_not_applicable' ? 'bad' : 'ok' }, `${s.key}: ${s.status.replaceAll('_', ' ')}`, s.recordCount != null ? ` (${fmtNumber(s.recordCount)} records)` : '', s.notes ? ` — ${s.notes}` : ''),
+                      h(
+                        'li',
+                        { class: s.status.startsWith('unavailable') && s.status !== 'unavailable_not_applicable' ? 'bad' : 'ok' },
+                        `${s.key}: ${s.status.replaceAll('_', ' ')}`,
+                        s.recordCount != null ? ` (${fmtNumber(s.recordCount)} records)` : '',
+                        s.notes ? ` — ${s.notes}` : '',
+                      ),
                     ),
                   ),
                 ),
@@ -124,12 +154,16 @@ async function showNodes(target, app, title, query, after) {
   listFrame(target, title, h('p', { class: 'muted' }, 'Loading…'));
   try {
     const { nodes } = await gql(NODES, { ...query, first: 50, after, asOf: app.state.asOf }, 'posture-list');
-    const rows = nodes.edges.map(({ node }) => h('li', {}, exploreButton(app, node.id, node.displayName), h('span', { class: 'muted' }, ` ${node.sourceSystem} · ${node.id}`)));
+    const rows = nodes.edges.map(({ node }) =>
+      h('li', {}, exploreButton(app, node.id, node.displayName), h('span', { class: 'muted' }, ` ${node.sourceSystem} · ${node.id}`)),
+    );
     listFrame(
       target,
       title,
       h('ul', { class: 'rows' }, rows.length ? rows : h('li', { class: 'muted' }, 'none')),
-      nodes.pageInfo.hasNextPage ? h('button', { type: 'button', onclick: () => showNodes(target, app, title, query, nodes.pageInfo.endCursor) }, 'Next 50') : null,
+      nodes.pageInfo.hasNextPage
+        ? h('button', { type: 'button', onclick: () => showNodes(target, app, title, query, nodes.pageInfo.endCursor) }, 'Next 50')
+        : null,
     );
   } catch (error) {
     listFrame(target, title, errorBox(error));
@@ -153,7 +187,9 @@ async function showChains(target, app, kind, after) {
             {},
             exploreButton(app, node.start.id, node.start.displayName),
             ' → ',
-            node.identity ? exploreButton(app, node.identity.id, node.identity.displayName) : h('span', {}, `${node.stop?.node?.displayName ?? '?'} (${node.stop?.reason.replaceAll('_', ' ')})`),
+            node.identity
+              ? exploreButton(app, node.identity.id, node.identity.displayName)
+              : h('span', {}, `${node.stop?.node?.displayName ?? '?'} (${node.stop?.reason.replaceAll('_', ' ')})`),
             h('span', { class: 'muted' }, ` ${node.depth} hops`),
           ),
         ),
@@ -173,7 +209,20 @@ function showRanked(target, app, title, list, withExpiry) {
       'ol',
       { class: 'rows' },
       list.top.length
-        ? list.top.map((e) => h('li', {}, exploreButton(app, e.nodeId, e.node?.displayName ?? e.nodeId), h('span', { class: 'muted' }, ` ${e.chains} chain${e.chains === 1 ? '' : 's'}`, withExpiry ? ` · expires ${fmtTime(e.expiresAt)}` : '', e.node ? ` · ${e.node.sourceSystem}` : '')))
+        ? list.top.map((e) =>
+            h(
+              'li',
+              {},
+              exploreButton(app, e.nodeId, e.node?.displayName ?? e.nodeId),
+              h(
+                'span',
+                { class: 'muted' },
+                ` ${e.chains} chain${e.chains === 1 ? '' : 's'}`,
+                withExpiry ? ` · expires ${fmtTime(e.expiresAt)}` : '',
+                e.node ? ` · ${e.node.sourceSystem}` : '',
+              ),
+            ),
+          )
         : h('li', { class: 'muted' }, 'none'),
     ),
     list.count > list.top.length ? h('p', { class: 'muted' }, `The first ${list.top.length} of ${fmtNumber(list.count)}.`) : null,

@@ -9,7 +9,7 @@ export const POSTURE = `query Posture($asOf: String, $expiringWithinDays: Int, $
     asOfSyncId
     expiringWithinDays
     identitiesByOwnership { state count }
-    chainsByKind(kinds: [authenticates_as, runs_as]) { kind count }
+    chainsByKind { kind count }
     privilegedReachable { count top { nodeId chains node { displayName nodeType sourceSystem } } }
     credentialsExpired { count top { nodeId chains expiresAt node { displayName nodeType sourceSystem status } } }
     credentialsExpiring { count top { nodeId chains expiresAt node { displayName nodeType sourceSystem status } } }
@@ -24,14 +24,6 @@ export const POSTURE = `query Posture($asOf: String, $expiringWithinDays: Int, $
 
 /** Every sync of the tenant (the moments the as-of control offers), newest first. */
 export const TIMELINE = `query Timeline { posture(top: 0) { timeline { syncId connectorId status validAt } } }`;
-
-/**
- * The chain kinds the chain analysis counts (slower on a large tenant): asked after the posture is
- * on screen, with the posture's own variables so the store's counts are the ones already computed.
- */
-export const POSTURE_OTHER_KINDS = `query PostureOtherKinds($asOf: String, $expiringWithinDays: Int, $top: Int) {
-  posture(asOf: $asOf, expiringWithinDays: $expiringWithinDays, top: $top) { chainsByKind(kinds: [inbound_oauth, partial, latent]) { kind count } }
-}`;
 
 export const NODES = `query Nodes($type: NodeType, $filter: NodeFilter, $first: Int, $after: String, $asOf: String) {
   nodes(type: $type, filter: $filter, first: $first, after: $after, asOf: $asOf) {

@@ -1,4 +1,4 @@
-import type { NormalizedGraph, StoredGraph } from '../model/index.ts';
+import type { NormalizedGraph, StoredGraph } from '../../src/model/index.ts';
 
 /**
  * An incremental (delta) extraction holds only what changed. Laid over the stored graph it gives

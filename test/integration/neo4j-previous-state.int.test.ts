@@ -1,0 +1,52 @@
+// previousState on Neo4j comes back as joined "hash id" lines (src/storage/neo4j/hash-lines.ts):
+// ids with spaces, newlines and characters outside the BMP must come back whole, on the right
+// side (nodes or edges), and more rows than one joined string holds must all arrive.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { edgeContentHash, makeEdgeId, nodeContentHash } from '../../src/model/index.ts';
+import type { NormalizedEdge, NormalizedNode } from '../../src/model/index.ts';
+import { HASH_LINES_CHUNK } from '../../src/storage/neo4j/hash-lines.ts';
+import { Neo4jStorageAdapter } from '../../src/storage/neo4j/Neo4jStorageAdapter.ts';
+import { applyGraph } from '../../src/sync/apply-graph.ts';
+import { sampleTenant } from '../support/sample-tenant.ts';
+import { neo4jUri, uniqueTenant } from '../support/services.ts';
+
+describe('Neo4j previousState', () => {
+  let neo4j: Neo4jStorageAdapter;
+  const tenantId = uniqueTenant('previous-state');
+
+  beforeAll(async () => {
+    neo4j = await Neo4jStorageAdapter.connect({ uri: neo4jUri() });
+  });
+  afterAll(async () => {
+    await neo4j.purgeTenant(tenantId);
+    await neo4j.close();
+  });
+
+  it('gives back every id and content hash the connector stored, whatever the id holds', async () => {
+    const graph = sampleTenant(tenantId);
+    const template = graph.nodes.find((n) => n.nodeType === 'resource')!;
+    const awkward = ['with space', 'two\nlines', 'ends with newline\n', ' leading space', 'tab\there', 'astral 😀 ünïcode', 'a b\nc d'];
+    const extra: NormalizedNode[] = [
+      ...awkward.map((sourceId) => ({ ...template, nodeId: `custom:odd:${sourceId}`, sourceId })),
+      // More rows than one joined string holds, so several strings are read and stitched.
+      ...Array.from({ length: HASH_LINES_CHUNK * 3 + 7 }, (_, i) => ({ ...template, nodeId: `custom:many:${i}`, sourceId: `many-${i}` })),
+    ] as NormalizedNode[];
+    const owner = graph.nodes.find((n) => n.nodeType === 'human_identity')!;
+    const extraEdges: NormalizedEdge[] = extra.slice(0, awkward.length).map((n) => ({
+      edgeId: `${makeEdgeId('OWNED_BY', n.nodeId, owner.nodeId)} ${n.sourceId}`,
+      edgeType: 'OWNED_BY',
+      sourceNodeId: n.nodeId,
+      targetNodeId: owner.nodeId,
+      properties: {},
+    }));
+    const full = { ...graph, nodes: [...graph.nodes, ...extra], edges: [...graph.edges, ...extraEdges] };
+    await applyGraph(neo4j, full);
+
+    const state = await neo4j.previousState(tenantId, graph.connectorId);
+    const sorted = (m: Map<string, string>) => [...m].sort(([a], [b]) => (a < b ? -1 : 1));
+    expect(sorted(state.nodeHashes)).toEqual(sorted(new Map(full.nodes.map((n) => [n.nodeId, nodeContentHash(n)]))));
+    expect(sorted(state.edgeHashes)).toEqual(sorted(new Map(full.edges.map((e) => [e.edgeId, edgeContentHash(e)]))));
+    expect(await neo4j.previousState(tenantId, 'another-connector')).toEqual({ nodeHashes: new Map(), edgeHashes: new Map() });
+  });
+});

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { changedEdgeProperties, changedNodeProperties } from '../../../src/diff/changed-properties.ts';
+import { diffGraphs } from '../../../src/diff/index.ts';
+import { CHANGED, NEW, SAME, classifyCurrent } from '../../../src/diff/hashed-previous.ts';
+import type { HashedPrevious } from '../../../src/diff/hashed-previous.ts';
+import { edgeContentHash, nodeContentHash } from '../../../src/model/index.ts';
+import type { NormalizedNode } from '../../../src/model/index.ts';
+import { makeEdge, makeGraph, makeNode } from '../../support/graph-builders.ts';
+
+// Finer rules of the diff, each pinned by the case that tells it apart: what counts as a changed
+// field, which stored ids the hash plan asks for, that a same-content row under a stale hash gives
+// no event on the hashed path too, and the order of entitiesToEvaluate.
+
+const identity = (id: string, properties: Record<string, unknown> = {}) =>
+  makeNode('identity', 'entra_id', id, { identitySubtype: 'service_principal', executionMode: 'autonomous', ownershipState: 'owned', ...properties });
+const role = makeNode('role', 'entra_id', 'role', { roleName: 'Reader', roleSubtype: 'directory', isPrivileged: false });
+
+describe('changed properties', () => {
+  it('names only the properties that differ, never the properties object or the tombstone date', () => {
+    const a = identity('a', { appId: 'x', lastActivityAt: '2026-01-01T00:00:00.000Z' });
+    expect(changedNodeProperties(a, { ...a, properties: { ...a.properties, appId: 'y' } })).toEqual(['properties.appId']);
+    expect(changedNodeProperties(a, { ...a, deletedAt: '2026-02-01T00:00:00.000Z' })).toEqual([]);
+    expect(changedNodeProperties(a, { ...a, displayName: 'b', properties: { ...a.properties, extra: 1 } })).toEqual(['displayName', 'properties.extra']);
+  });
+
+  it('on an edge: validity dates and the properties that differ', () => {
+    const e = makeEdge('HAS_ROLE', 'a', 'b', { grantedBy: 'pim', scope: '/' });
+    expect(changedEdgeProperties(e, { ...e, properties: { grantedBy: 'pim', scope: '/x' } })).toEqual(['properties.scope']);
+    expect(changedEdgeProperties(e, { ...e, until: '2027-01-01T00:00:00.000Z', since: '2026-01-01T00:00:00.000Z' })).toEqual(['since', 'until']);
+    expect(changedEdgeProperties(e, { ...e, properties: { scope: '/', grantedBy: 'pim' } })).toEqual([]);
+  });
+});
+
+describe('the hash plan', () => {
+  it('marks each current entity new, same or changed, and lists the changed and the vanished as stale', () => {
+    const a = identity('a');
+    const b = identity('b');
+    const c = identity('c');
+    const state = {
+      nodeHashes: new Map([
+        [a.nodeId, nodeContentHash(a)],
+        [b.nodeId, 'old-hash'],
+        [c.nodeId, nodeContentHash(c)],
+      ]),
+      edgeHashes: new Map<string, string>(),
+    };
+    const plan = classifyCurrent(state, { nodes: [a, b, identity('d')], edges: [] });
+    expect([...plan.nodeStatus]).toEqual([SAME, CHANGED, NEW]);
+    expect(plan.staleNodeIds).toEqual([b.nodeId, c.nodeId]);
+    expect(plan.staleEdgeIds).toEqual([]);
+    expect(classifyCurrent(state, { nodes: [a, c, b], edges: [] }).staleNodeIds).toEqual([b.nodeId]);
+  });
+});
+
+describe('the hashed path', () => {
+  it('a stale stored hash over the same content gives no event, for nodes and edges alike', () => {
+    const a = identity('a', { appId: 'x' });
+    const e = makeEdge('HAS_ROLE', a, role, { grantedBy: 'pim' });
+    const previous: HashedPrevious = {
+      nodeHashes: new Map([
+        [a.nodeId, 'written-with-another-key-order'],
+        [role.nodeId, nodeContentHash(role)],
+      ]),
+      edgeHashes: new Map([[e.edgeId, 'written-with-another-key-order']]),
+      changedNodes: new Map([[a.nodeId, a]]),
+      changedEdges: new Map([[e.edgeId, e]]),
+    };
+    const { result, changes } = diffGraphs(previous, makeGraph('c', [a, role], [e]));
+    expect(result.events).toEqual([]);
+    expect(changes.upsertNodes).toEqual([]);
+    expect(changes.upsertEdges).toEqual([]);
+    expect(edgeContentHash(e)).not.toBe('written-with-another-key-order');
+  });
+});
+
+describe('entitiesToEvaluate', () => {
+  it('is sorted by id whatever order the changes came in', () => {
+    const zed = identity('zed');
+    const amy = identity('amy', { ownershipState: 'owned' });
+    const previous = { nodes: [amy] as NormalizedNode[], edges: [] };
+    const next = makeGraph('c', [zed, { ...amy, properties: { ...amy.properties, ownershipState: 'orphaned' } }]);
+    // Creations come first in event order (zed), updates after (amy): the list is still by id.
+    const { result } = diffGraphs(previous, next);
+    expect(result.events.map((ev) => ev.entityId)).toEqual([zed.nodeId, amy.nodeId]);
+    expect(result.entitiesToEvaluate).toEqual([amy.nodeId, zed.nodeId]);
+  });
+});
