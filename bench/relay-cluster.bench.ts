@@ -3,6 +3,7 @@ import { ensureServices } from '../scripts/services.mjs';
 import { ensureTopics } from '../src/events/ensure-topics.ts';
 import { KafkaSink, kafkaClient } from '../src/events/kafka-sink.ts';
 import { relayOutbox } from '../src/events/outbox-relay.ts';
+import { messageOf } from '../src/events/outbox-messages.ts';
 import { topicReplication } from '../src/events/topic-replication.ts';
 import type { OutboxMessage } from '../src/model/index.ts';
 import { MemoryStorageAdapter } from '../src/storage/memory/MemoryStorageAdapter.ts';
@@ -30,7 +31,7 @@ console.log(machineLoad());
 const source = MemoryStorageAdapter.create();
 const tenantId = `bench-relay-${randomBytes(3).toString('hex')}`;
 await applyGraph(source, syntheticTenant({ nodes, seed: 5, tenantId, connectorId: 'synthetic' }));
-const rows = await source.pendingOutbox(Number.MAX_SAFE_INTEGER);
+const rows = (await source.pendingOutbox(Number.MAX_SAFE_INTEGER)).map(messageOf);
 const bytes = rows.reduce((n, m) => n + m.payload.length, 0);
 console.log(`${rows.length.toLocaleString('en-US')} outbox rows, ${(bytes / rows.length).toFixed(0)} B per payload on average`);
 

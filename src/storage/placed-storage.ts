@@ -1,4 +1,4 @@
-import type { OutboxMessage } from '../model/index.ts';
+import { compareOutbox } from '../model/index.ts';
 import type { OutboxKey, StorageAdapter } from './StorageAdapter.ts';
 
 /**
@@ -37,11 +37,6 @@ const ROUTES: Record<keyof StorageAdapter, 'tenant' | 'system'> = {
   close: 'system',
 };
 
-/** The relay's order (createdAt, batchId, position), as every store's pendingOutbox sorts. */
-function outboxOrder(a: OutboxMessage, b: OutboxMessage): number {
-  return a.createdAt.localeCompare(b.createdAt) || (a.batchId < b.batchId ? -1 : a.batchId > b.batchId ? 1 : a.position - b.position);
-}
-
 /**
  * One StorageAdapter over several (tenants placed on several Neo4j servers, placement.ts): a
  * tenant's reads and writes go to its own store only, so no query can meet another server's
@@ -61,10 +56,11 @@ export function placedStorage(stores: ReadonlyMap<string, StorageAdapter>, store
   const all = [...stores.values()];
 
   const system: Pick<StorageAdapter, 'pendingOutbox' | 'markOutboxSent' | 'outboxStats' | 'tryAcquireLease' | 'releaseLease' | 'close'> = {
-    async pendingOutbox(limit) {
+    async pendingOutbox(limit, tenantId) {
+      if (tenantId !== undefined) return forTenant(tenantId).pendingOutbox(limit, tenantId);
       // Each store's oldest `limit`, merged: the overall oldest `limit` are among them.
       const rows = (await Promise.all(all.map((s) => s.pendingOutbox(limit)))).flat();
-      return rows.sort(outboxOrder).slice(0, limit);
+      return rows.sort(compareOutbox).slice(0, limit);
     },
     async markOutboxSent(keys, sentAt) {
       const byStore = new Map<string, OutboxKey[]>();
