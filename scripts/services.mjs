@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 // Real Neo4j and Kafka for development and tests, without Docker.
 //
-//   npm run services -- up|down|status [neo4j|kafka]
+//   npm run services -- up|down|status [neo4j|kafka|kafka-cluster|neo4j-2] [--kafka-brokers=3]
+//
+// Beside the default pair, for the scale-out tests (docs/scale.md): a three-broker Kafka cluster
+// (`kafka-cluster`: one KRaft controller and brokers kafka-broker-1..3, replication factor 3 and
+// min.insync.replicas 2) and a second Neo4j (`neo4j-2`) for tenants placed on another server.
+// `--kafka-brokers=3` means the cluster instead of the single broker.
 //
 // Both servers run from their published jars (fetched once with Maven into the git-ignored
 // .services/ folder) as detached background JVMs bound to 127.0.0.1, so one `up` serves many
@@ -12,6 +17,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -21,7 +27,14 @@ import neo4j from 'neo4j-driver';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const STATE_DIR = path.join(ROOT, '.services');
 
+/** What `up`, `down` and the test setup mean by default: one Neo4j, one Kafka broker. */
 export const SERVICE_NAMES = /** @type {const} */ (['neo4j', 'kafka']);
+/** Started only when named (the scale-out tests): they cost four more JVMs. */
+export const KAFKA_CLUSTER_NAMES = /** @type {const} */ (['kafka-controller', 'kafka-broker-1', 'kafka-broker-2', 'kafka-broker-3']);
+export const EXTRA_SERVICE_NAMES = /** @type {const} */ ([...KAFKA_CLUSTER_NAMES, 'neo4j-2']);
+const ALL_SERVICE_NAMES = [...SERVICE_NAMES, ...EXTRA_SERVICE_NAMES];
+/** Names that stand for several services. */
+const ALIASES = { 'kafka-cluster': [...KAFKA_CLUSTER_NAMES] };
 
 // Neo4j's own launcher opens these packages; without them its off-heap and NIO code fails.
 const NEO4J_ADD_OPENS = ['java.nio', 'sun.nio.ch', 'java.io'].map(
@@ -54,12 +67,22 @@ export function serviceConfig(env = process.env) {
   const neo4jPort = portFromEnv(env, 'AUTHGRAPH_NEO4J_PORT', 7697);
   const kafkaPort = portFromEnv(env, 'AUTHGRAPH_KAFKA_PORT', 9192);
   const controllerPort = portFromEnv(env, 'AUTHGRAPH_KAFKA_CONTROLLER_PORT', 9193);
+  // The scale-out servers: apart from the default ports, so they never meet a shared pair.
+  const clusterPort = portFromEnv(env, 'AUTHGRAPH_KAFKA_CLUSTER_PORT', 9292);
+  const clusterControllerPort = portFromEnv(env, 'AUTHGRAPH_KAFKA_CLUSTER_CONTROLLER_PORT', 9299);
+  const neo4j2Port = portFromEnv(env, 'AUTHGRAPH_NEO4J_2_PORT', 7797);
+  const clusterPorts = [clusterPort, clusterPort + 1, clusterPort + 2];
   return {
     neo4jPort,
     kafkaPort,
     controllerPort,
     neo4jUri: `bolt://127.0.0.1:${neo4jPort}`,
     kafkaBrokers: `127.0.0.1:${kafkaPort}`,
+    clusterPorts,
+    clusterControllerPort,
+    kafkaClusterBrokers: clusterPorts.map((p) => `127.0.0.1:${p}`).join(','),
+    neo4j2Port,
+    neo4j2Uri: `bolt://127.0.0.1:${neo4j2Port}`,
   };
 }
 
@@ -231,7 +254,7 @@ async function neo4jHealthy(uri) {
 async function kafkaHealthy(brokers) {
   const kafka = new Kafka({
     clientId: 'authgraph-services',
-    brokers: [brokers],
+    brokers: brokers.split(','),
     logLevel: logLevel.NOTHING,
     connectionTimeout: 2_000,
     requestTimeout: 5_000,
@@ -256,8 +279,8 @@ async function kafkaHealthy(brokers) {
  * loaded. Using both once right after start means the first test neither waits for that nor
  * logs kafkajs retry errors. Best effort: a failure here only costs that wait later.
  */
-async function kafkaWarmUp(brokers) {
-  const kafka = new Kafka({ clientId: 'authgraph-services-warmup', brokers: [brokers], logLevel: logLevel.NOTHING });
+async function kafkaWarmUp(brokers, replicationFactor = 1) {
+  const kafka = new Kafka({ clientId: 'authgraph-services-warmup', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   const producer = kafka.producer({
     idempotent: true,
@@ -267,7 +290,7 @@ async function kafkaWarmUp(brokers) {
   const topic = 'authgraph.services.warmup';
   try {
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor }], waitForLeaders: true });
     await producer.connect(); // InitProducerId: brings up the transaction-state coordinator
     await producer.send({ topic, acks: -1, messages: [{ key: 'warmup', value: new Date().toISOString() }] });
     await admin.describeGroups(['authgraph-services-warmup']); // FindCoordinator: consumer offsets
@@ -277,8 +300,32 @@ async function kafkaWarmUp(brokers) {
   }
 }
 
+/** A KRaft controller serves no client API: it is up once its listener accepts connections. */
+function portAccepts(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port, timeout: 2_000 });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
+}
+
+/** The cluster's own topic settings (the seeds' defaults); tests may ask for fewer copies. */
+function clusterReplication(env = process.env) {
+  const rf = Number(env.AUTHGRAPH_KAFKA_CLUSTER_REPLICATION_FACTOR ?? 3);
+  const minIsr = Number(env.AUTHGRAPH_KAFKA_CLUSTER_MIN_INSYNC ?? 2);
+  if (!(Number.isInteger(rf) && rf >= 1 && rf <= 3 && Number.isInteger(minIsr) && minIsr >= 1 && minIsr <= rf)) {
+    throw new Error(`cluster replication factor ${rf} / min.insync.replicas ${minIsr}: need 1 <= min.insync <= factor <= 3`);
+  }
+  return { rf, minIsr };
+}
+
 // ---------------------------------------------------------------------------------------------
-// The two services
+// The services
 
 function defineService(name, spec) {
   const dir = path.join(STATE_DIR, name);
@@ -292,6 +339,60 @@ function defineService(name, spec) {
     pom: path.join(ROOT, 'services', name, 'pom.xml'),
     ...spec,
   };
+}
+
+const KAFKA_LIB = path.join(STATE_DIR, 'kafka', 'lib');
+const CLUSTER_ID_FILE = path.join(STATE_DIR, 'kafka-cluster-id');
+
+/** What every Kafka node shares: the jars of the `kafka` service, its log4j set-up, a heap. */
+function kafkaJvm(heap = '512m') {
+  return {
+    lib: KAFKA_LIB,
+    pom: path.join(ROOT, 'services', 'kafka', 'pom.xml'),
+    propsFile() {
+      return path.join(this.dir, 'server.properties');
+    },
+    commonJavaArgs() {
+      return [
+        `-Xmx${heap}`,
+        '-XX:+ExitOnOutOfMemoryError',
+        `-Dlog4j.configuration=${pathToFileURL(path.join(ROOT, 'services', 'kafka', 'log4j.properties')).href}`,
+        `-Dkafka.logs.dir=${this.logs}`,
+        '-cp',
+        `${this.lib}/*`,
+      ];
+    },
+    javaArgs() {
+      return [...this.commonJavaArgs(), 'kafka.Kafka', this.propsFile()];
+    },
+  };
+}
+
+/**
+ * Renders a Kafka node's properties from a template (every start, so port changes take effect)
+ * and formats its KRaft storage once. Nodes of one cluster share the cluster id file.
+ */
+async function renderAndFormat(service, templateName, idFile, values) {
+  let props = fs.readFileSync(path.join(ROOT, 'services', 'kafka', templateName), 'utf8').replaceAll('{{DATA_DIR}}', service.data);
+  for (const [name, value] of Object.entries(values)) props = props.replaceAll(`{{${name}}}`, String(value));
+  fs.writeFileSync(service.propsFile(), props);
+
+  // KRaft needs formatted storage before the first start; a JVM launch each is ~1-2 s, so
+  // skip both steps once the data folder carries its meta.properties.
+  if (fs.existsSync(path.join(service.data, 'meta.properties'))) return;
+  await withLock('kafka-cluster-id', 60_000, async () => {
+    if (fs.existsSync(idFile)) return;
+    const result = spawnSync('java', [...service.commonJavaArgs(), 'kafka.tools.StorageTool', 'random-uuid'], { encoding: 'utf8' });
+    const id = result.stdout?.trim().split('\n').pop();
+    if (result.status !== 0 || !id) throw new Error(`kafka StorageTool random-uuid failed:\n${result.stderr}`);
+    fs.writeFileSync(idFile, `${id}\n`);
+  });
+  const clusterId = fs.readFileSync(idFile, 'utf8').trim();
+  await run(
+    'java',
+    [...service.commonJavaArgs(), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', service.propsFile(), '--ignore-formatted'],
+    path.join(service.logs, 'format.log'),
+  );
 }
 
 const SERVICES = {
@@ -320,68 +421,97 @@ const SERVICES = {
     },
   }),
 
+  // A second Community server for tenants placed apart (src/storage/placement.ts). Same jars,
+  // its own data, a smaller heap: it holds test tenants only.
+  'neo4j-2': defineService('neo4j-2', {
+    processMarker: 'Launcher.java',
+    startTimeoutMs: 300_000,
+    address: (cfg) => cfg.neo4j2Uri,
+    healthy: (cfg) => neo4jHealthy(cfg.neo4j2Uri),
+    prepare: async () => {},
+    warmUp: async () => {},
+    lib: path.join(STATE_DIR, 'neo4j', 'lib'),
+    pom: path.join(ROOT, 'services', 'neo4j', 'pom.xml'),
+    javaArgs(cfg) {
+      return [
+        '-Xmx1g',
+        '-XX:+ExitOnOutOfMemoryError',
+        ...NEO4J_ADD_OPENS,
+        '-cp',
+        `${this.lib}/*`,
+        path.join(ROOT, 'services', 'neo4j', 'Launcher.java'),
+        this.data,
+        String(cfg.neo4j2Port),
+        this.logs,
+      ];
+    },
+  }),
+
   kafka: defineService('kafka', {
     processMarker: 'kafka.Kafka',
     startTimeoutMs: 90_000,
     address: (cfg) => cfg.kafkaBrokers,
     healthy: (cfg) => kafkaHealthy(cfg.kafkaBrokers),
     warmUp: (cfg) => kafkaWarmUp(cfg.kafkaBrokers),
-    propsFile() {
-      return path.join(this.dir, 'server.properties');
-    },
-    commonJavaArgs() {
-      return [
-        '-Xmx512m',
-        '-XX:+ExitOnOutOfMemoryError',
-        `-Dlog4j.configuration=${pathToFileURL(path.join(ROOT, 'services', 'kafka', 'log4j.properties')).href}`,
-        `-Dkafka.logs.dir=${this.logs}`,
-        '-cp',
-        `${this.lib}/*`,
-      ];
-    },
+    ...kafkaJvm(),
     async prepare(cfg) {
       // Rendered on every start so that port changes via the environment take effect.
-      const template = fs.readFileSync(path.join(ROOT, 'services', 'kafka', 'server.properties.template'), 'utf8');
-      const props = template
-        .replaceAll('{{KAFKA_PORT}}', String(cfg.kafkaPort))
-        .replaceAll('{{CONTROLLER_PORT}}', String(cfg.controllerPort))
-        .replaceAll('{{DATA_DIR}}', this.data);
-      fs.writeFileSync(this.propsFile(), props);
-
-      // KRaft needs formatted storage before the first start; a JVM launch each is ~1-2 s, so
-      // skip both steps once the data folder carries its meta.properties.
-      if (fs.existsSync(path.join(this.data, 'meta.properties'))) return;
-      const idFile = path.join(this.dir, 'cluster-id');
-      if (!fs.existsSync(idFile)) {
-        const result = spawnSync('java', [...this.commonJavaArgs(), 'kafka.tools.StorageTool', 'random-uuid'], {
-          encoding: 'utf8',
-        });
-        const id = result.stdout?.trim().split('\n').pop();
-        if (result.status !== 0 || !id) throw new Error(`kafka StorageTool random-uuid failed:\n${result.stderr}`);
-        fs.writeFileSync(idFile, `${id}\n`);
-      }
-      const clusterId = fs.readFileSync(idFile, 'utf8').trim();
-      await run(
-        'java',
-        [...this.commonJavaArgs(), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', this.propsFile(), '--ignore-formatted'],
-        path.join(this.logs, 'format.log'),
-      );
-    },
-    javaArgs() {
-      return [...this.commonJavaArgs(), 'kafka.Kafka', this.propsFile()];
+      await renderAndFormat(this, 'server.properties.template', path.join(this.dir, 'cluster-id'), {
+        KAFKA_PORT: cfg.kafkaPort,
+        CONTROLLER_PORT: cfg.controllerPort,
+      });
     },
   }),
+
+  'kafka-controller': defineService('kafka-controller', {
+    processMarker: 'kafka.Kafka',
+    startTimeoutMs: 90_000,
+    address: (cfg) => `controller 127.0.0.1:${cfg.clusterControllerPort}`,
+    healthy: (cfg) => portAccepts(cfg.clusterControllerPort),
+    warmUp: async () => {},
+    ...kafkaJvm('256m'),
+    async prepare(cfg) {
+      await renderAndFormat(this, 'cluster-controller.properties.template', CLUSTER_ID_FILE, { CONTROLLER_PORT: cfg.clusterControllerPort });
+    },
+  }),
+
+  ...Object.fromEntries(
+    [1, 2, 3].map((n) => [
+      `kafka-broker-${n}`,
+      defineService(`kafka-broker-${n}`, {
+        processMarker: 'kafka.Kafka',
+        startTimeoutMs: 120_000,
+        address: (cfg) => `127.0.0.1:${cfg.clusterPorts[n - 1]}`,
+        healthy: (cfg) => kafkaHealthy(`127.0.0.1:${cfg.clusterPorts[n - 1]}`),
+        // The cluster is warmed up once all three answer (ensureServices): internal topics with
+        // three replicas cannot be created before.
+        warmUp: async () => {},
+        ...kafkaJvm(),
+        async prepare(cfg) {
+          const { rf, minIsr } = clusterReplication();
+          await renderAndFormat(this, 'cluster-broker.properties.template', CLUSTER_ID_FILE, {
+            NODE_ID: n,
+            KAFKA_PORT: cfg.clusterPorts[n - 1],
+            CONTROLLER_PORT: cfg.clusterControllerPort,
+            REPLICATION_FACTOR: rf,
+            MIN_INSYNC: minIsr,
+          });
+        },
+      }),
+    ]),
+  ),
 };
 
 /** `undefined` means every service; an empty list means none (e.g. "stop what I started"). */
 function resolveNames(names) {
   if (names === undefined) return [...SERVICE_NAMES];
-  for (const name of names) {
-    if (!SERVICE_NAMES.includes(name)) {
-      throw new Error(`unknown service "${name}" (expected one of: ${SERVICE_NAMES.join(', ')})`);
+  const expanded = names.flatMap((name) => ALIASES[name] ?? [name]);
+  for (const name of expanded) {
+    if (!ALL_SERVICE_NAMES.includes(name)) {
+      throw new Error(`unknown service "${name}" (expected one of: ${[...ALL_SERVICE_NAMES, ...Object.keys(ALIASES)].join(', ')})`);
     }
   }
-  return [...new Set(names)];
+  return [...new Set(expanded)];
 }
 
 /** Copies the jars with Maven unless the ones in lib/ were fetched for the current pom. */
@@ -392,6 +522,8 @@ async function fetchJars(service) {
 
   // Serialized: concurrent Maven runs can corrupt a shared ~/.m2 (both want the plugin jars).
   await withLock('maven', 15 * 60_000, async () => {
+    // Services that share jars (the cluster's nodes) may have waited here for the same fetch.
+    if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8').trim() === pomHash) return;
     requireMaven();
     log(`fetching ${service.name} jars with Maven (once; cached in .services/${service.name}/lib)`);
     const started = Date.now();
@@ -509,7 +641,15 @@ export async function ensureServices(options = {}) {
     const messages = [...new Set(failures.map((e) => e.message))]; // e.g. "no java" once, not per service
     throw failures.length === 1 ? failures[0] : new AggregateError(failures, messages.join('\n'));
   }
-  return { neo4jUri: cfg.neo4jUri, kafkaBrokers: cfg.kafkaBrokers, started };
+  if (KAFKA_CLUSTER_NAMES.every((n) => names.includes(n)) && started.some((n) => KAFKA_CLUSTER_NAMES.includes(n))) {
+    // Internal topics with three replicas exist only once all three brokers are up: warm now.
+    const warmed = await kafkaWarmUp(cfg.kafkaClusterBrokers, clusterReplication().rf).then(
+      () => 'ok',
+      (error) => error.message,
+    );
+    if (warmed !== 'ok') log(`kafka cluster warm-up did not finish (${warmed}); continuing`);
+  }
+  return { neo4jUri: cfg.neo4jUri, kafkaBrokers: cfg.kafkaBrokers, kafkaClusterBrokers: cfg.kafkaClusterBrokers, neo4j2Uri: cfg.neo4j2Uri, started };
 }
 
 /** SIGTERM (both servers shut down cleanly on it), then SIGKILL if it takes too long. */
@@ -541,8 +681,12 @@ async function stopService(service, timeoutMs) {
 export async function stopServices(options = {}) {
   const names = resolveNames(options.services);
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const stopped = await Promise.all(names.map((name) => stopService(SERVICES[name], timeoutMs)));
-  return names.filter((_, i) => stopped[i]);
+  // Brokers before their controller: a broker whose controller is gone cannot finish its
+  // controlled shutdown and waits out the timeout (30 s) before it is killed.
+  const [last, first] = [names.filter((n) => n === 'kafka-controller'), names.filter((n) => n !== 'kafka-controller')];
+  const stoppedFirst = await Promise.all(first.map((name) => stopService(SERVICES[name], timeoutMs)));
+  const stoppedLast = await Promise.all(last.map((name) => stopService(SERVICES[name], timeoutMs)));
+  return [...first.filter((_, i) => stoppedFirst[i]), ...last.filter((_, i) => stoppedLast[i])];
 }
 
 // npm test runs two vitest passes (main suite, then the fault suite) over one pair of servers. The
@@ -561,7 +705,7 @@ export function recordTestRunServices(names) {
   } catch {
     // no file yet
   }
-  fs.writeFileSync(TEST_RUN_FILE, JSON.stringify([...new Set([...recorded, ...names])].filter((n) => SERVICE_NAMES.includes(n))));
+  fs.writeFileSync(TEST_RUN_FILE, JSON.stringify([...new Set([...recorded, ...names])].filter((n) => ALL_SERVICE_NAMES.includes(n))));
 }
 
 /** Stops the services a test run recorded, and forgets them. */
@@ -572,7 +716,7 @@ export async function stopTestRunServices(options = {}) {
   } catch {
     return [];
   }
-  const stopped = await stopServices({ services: recorded.filter((n) => SERVICE_NAMES.includes(n)), timeoutMs: options.timeoutMs });
+  const stopped = await stopServices({ services: recorded.filter((n) => ALL_SERVICE_NAMES.includes(n)), timeoutMs: options.timeoutMs });
   fs.rmSync(TEST_RUN_FILE, { force: true });
   return stopped;
 }
@@ -596,7 +740,18 @@ export async function serviceStatus(options = {}) {
 // ---------------------------------------------------------------------------------------------
 // Command line
 
-const USAGE = 'usage: node scripts/services.mjs up|down|status [neo4j|kafka]   |   down --test-run (what the last npm test started)';
+const USAGE =
+  'usage: node scripts/services.mjs up|down|status [neo4j|kafka|kafka-cluster|neo4j-2] [--kafka-brokers=1|3]   |   down --test-run (what the last npm test started)';
+
+/** `--kafka-brokers=3` swaps the single broker for the cluster (1, the default, changes nothing). */
+function applyBrokerCount(argv) {
+  const flag = argv.find((a) => a.startsWith('--kafka-brokers'));
+  const rest = argv.filter((a) => a !== flag);
+  if (flag === undefined) return { rest, cluster: false };
+  const count = flag.split('=')[1];
+  if (count !== '1' && count !== '3') throw new Error(`--kafka-brokers takes 1 or 3 (got ${count ?? 'nothing'})`);
+  return { rest, cluster: count === '3' };
+}
 
 async function main(argv) {
   if (argv[0] === 'down' && argv[1] === '--test-run') {
@@ -604,17 +759,21 @@ async function main(argv) {
     if (stopped.length > 0) log(`stopped what the test run started: ${stopped.join(', ')}`);
     return 0;
   }
-  const [command, ...names] = argv;
-  const services = resolveNames(names.length > 0 ? names : undefined);
+  const { rest, cluster } = applyBrokerCount(argv);
+  const [command, ...names] = rest;
+  let services = resolveNames(names.length > 0 ? names : undefined);
+  if (cluster) services = resolveNames([...services.filter((n) => n !== 'kafka'), 'kafka-cluster']);
   switch (command) {
     case 'up': {
       const started = Date.now();
-      const { neo4jUri, kafkaBrokers, started: startedNames } = await ensureServices({ services });
+      const { neo4jUri, kafkaBrokers, kafkaClusterBrokers, neo4j2Uri, started: startedNames } = await ensureServices({ services });
       const note = startedNames.length > 0 ? `started ${startedNames.join(', ')}` : 'already running';
       log(`ready in ${seconds(Date.now() - started)} (${note})`);
       const exports = [];
       if (services.includes('neo4j')) exports.push(`NEO4J_URI=${neo4jUri}`);
       if (services.includes('kafka')) exports.push(`KAFKA_BROKERS=${kafkaBrokers}`);
+      else if (services.includes('kafka-broker-1')) exports.push(`KAFKA_BROKERS=${kafkaClusterBrokers}`);
+      if (services.includes('neo4j-2')) exports.push(`NEO4J_2_URI=${neo4j2Uri}`);
       console.log(exports.join(' '));
       return 0;
     }
@@ -633,7 +792,7 @@ async function main(argv) {
           : row.pid !== null
             ? `starting or unhealthy, pid ${row.pid}`
             : 'down';
-        console.log(`${row.name.padEnd(6)} ${row.address.padEnd(24)} ${state}`);
+        console.log(`${row.name.padEnd(16)} ${row.address.padEnd(30)} ${state}`);
       }
       // Non-zero when something asked about is not serving, so scripts can test it.
       return rows.every((row) => row.healthy) ? 0 : 1;

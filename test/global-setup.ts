@@ -89,7 +89,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     if (started) {
       if (jars.includes('neo4j')) address.neo4j = started.neo4jUri;
       if (jars.includes('kafka')) address.kafka = started.kafkaBrokers;
-      startedJars = started.started;
+      startedJars = started.started.filter((n): n is ServiceName => n === 'neo4j' || n === 'kafka');
     }
   } catch (error) {
     await Promise.allSettled(containers.map((c) => c.stop()));

@@ -92,6 +92,8 @@ export interface ApiServer {
   url: string;
   graphqlUrl: string;
   httpServer: Server;
+  /** Drops the tenant's cached answers (its data changed: a sync completed somewhere); returns how many. */
+  forgetTenant(tenantId: string): number;
   close(): Promise<void>;
 }
 
@@ -381,6 +383,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     url,
     graphqlUrl: `${url}graphql`,
     httpServer,
+    forgetTenant: (tenantId) => results.cache.forgetTenant(tenantId),
     close: () => apollo.stop(),
   };
 }

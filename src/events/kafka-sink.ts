@@ -26,8 +26,9 @@ export function kafkaClient(brokers: string[], clientId = 'authgraph'): Kafka {
 }
 
 /**
- * Publishes outbox rows with an idempotent producer and acks=all: a retried send is not
- * duplicated by the broker, and a send resolves only once every in-sync replica has it.
+ * Publishes outbox rows with acks=all: a send resolves only once every in-sync replica has it
+ * (min.insync.replicas of them at least). A failed send is retried by the relay, not by kafkajs
+ * (see connected() for why).
  *
  * One produce request at a time. Kafka would keep order with up to five in flight per partition,
  * but kafkajs 2.2.4 does not: its idempotent producer holds a lock per broker around each request
@@ -52,7 +53,17 @@ export class KafkaSink implements MessageSink {
         this.topicsReady = true;
       }
       const producer = this.kafka.producer({
-        idempotent: true,
+        // Not kafkajs's idempotent producer, and no retries inside kafkajs: its retry of a
+        // sendBatch skips every broker that answered the first try, so partitions that moved to
+        // such a broker (their leader died) are never sent, yet the send resolves (kafkajs 2.2.4
+        // producer/sendMessages.js, responsePerBroker; tulios/kafkajs#1303). Measured on three
+        // brokers with one killed: a third of one request lost. kafkajs refuses an idempotent
+        // producer without retries, and idempotence only guarded those internal retries (a failed
+        // publish already gets a new producer, so a new producer id). Now a failed request fails
+        // the relay run, the rows stay pending and go again; partitions that did get them see
+        // duplicates, which consumers drop by event id. One request in flight keeps the order.
+        idempotent: false,
+        retry: { retries: 0 },
         maxInFlightRequests: 1,
         // The same partitions as kafkajs's DefaultPartitioner, without its emulated 64-bit hash.
         createPartitioner: FastDefaultPartitioner,

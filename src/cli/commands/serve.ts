@@ -13,6 +13,9 @@ import { applyGraph } from '../../sync/apply-graph.ts';
 import { apiLimitsFromConfig } from '../../config/app-config.ts';
 import { errorFields } from '../../observability/logger.ts';
 import { Metrics } from '../../observability/metrics.ts';
+import { forgetOnSyncCompletions } from '../../api/sync-completions.ts';
+import { kafkaClient } from '../../events/kafka-sink.ts';
+import { queuedSyncLauncher } from '../../sync/sync-requests.ts';
 import { UsageError } from '../command.ts';
 import type { Command } from '../command.ts';
 
@@ -58,7 +61,8 @@ export const serveCommand: Command = {
   name: 'serve',
   summary: 'serve the GraphQL API, its playground and the analyst dashboard (/dashboard) on 127.0.0.1 (--demo loads the sample tenant and prints a reader key)',
   usage:
-    'authgraph serve [--port N (4000; 0 = any free port)] [--host 127.0.0.1] [--keys <file>] [--connectors <connectors.json>] [--demo]\n' +
+    'authgraph serve [--port N (4000; 0 = any free port)] [--host 127.0.0.1] [--keys <file>] [--connectors <connectors.json> [--sync-workers]] [--demo]\n' +
+    '       (--sync-workers: triggered syncs go to the `authgraph schedule` workers through Kafka instead of running here)\n' +
     '       authgraph serve --issue-key <tenant>:<reader|operator|admin> [--keys <file>]   (prints a new key once, stores its hash)',
   logFormat: 'json',
   async run(args, ctx) {
@@ -71,6 +75,7 @@ export const serveCommand: Command = {
         demo: { type: 'boolean' },
         'issue-key': { type: 'string' },
         connectors: { type: 'string' },
+        'sync-workers': { type: 'boolean' },
       },
     });
     const keysFile = values.keys ?? process.env.AUTHGRAPH_API_KEYS_FILE ?? DEFAULT_KEYS_FILE;
@@ -124,9 +129,14 @@ export const serveCommand: Command = {
     const log = ctx.log;
     const metrics = new Metrics();
     metrics.observeOutbox(storage);
-    const syncs = instances
-      ? (api: StorageAdapter) => connectorSyncLauncher(api, instances, (e) => log.error(errorFields(e), 'triggered sync failed'), { log, metrics })
-      : undefined;
+    const brokers = ctx.config.KAFKA_BROKERS?.split(',');
+    if (values['sync-workers'] && (!instances || !brokers)) throw new UsageError('--sync-workers needs --connectors and KAFKA_BROKERS');
+    const queued = values['sync-workers'] && instances && brokers ? queuedSyncLauncher(storage, instances, kafkaClient(brokers, 'authgraph-api')) : undefined;
+    const syncs = queued
+      ? () => queued
+      : instances
+        ? (api: StorageAdapter) => connectorSyncLauncher(api, instances, (e) => log.error(errorFields(e), 'triggered sync failed'), { log, metrics })
+        : undefined;
     const server = await startApiServer({
       storage,
       keys,
@@ -144,7 +154,19 @@ export const serveCommand: Command = {
     ctx.out(`Authgraph API on ${server.graphqlUrl} (${ctx.config.store} store); playground at ${server.url}`);
     ctx.out(`Analyst dashboard at ${server.url}dashboard (enter the API key there)`);
     log.info({ graphql: server.graphqlUrl, metrics: `${server.url}metrics`, store: ctx.config.store }, 'API server listening');
-    await untilStopped();
+    const stopped = untilStopped(); // listening for SIGTERM before the Kafka set-up below may take seconds
+    // Replicas drop a tenant's cached answers when its sync completes anywhere (sync-completions.ts).
+    // Without Kafka the answers are still keyed by the store's data version, so never stale.
+    const completions = brokers
+      ? await forgetOnSyncCompletions(kafkaClient(brokers, 'authgraph-api'), server.forgetTenant, log).catch((error: unknown) => {
+          log.warn(errorFields(error), 'not listening to sync completions; cached answers still follow the store’s data version');
+          return undefined;
+        })
+      : undefined;
+    if (completions) log.info({ topic: 'authgraph.syncs.completed' }, 'listening to sync completions');
+    await stopped;
+    await completions?.stop();
+    await queued?.close();
     await server.close();
     log.info('API server stopped');
     return 0;

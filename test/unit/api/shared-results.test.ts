@@ -28,4 +28,16 @@ describe('shared results', () => {
     await expect(cache.get('f', '0', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(await cache.get('f', '0', async () => 'ok')).toBe('ok');
   });
+
+  it('forgets one tenant’s answers on a sync completion, and only that tenant’s', async () => {
+    const cache = new SharedResults();
+    let computed = 0;
+    await cache.get('t1\u0000chains', 'v1', async () => ++computed);
+    await cache.get('t1\u0000paths', 'v1', async () => ++computed);
+    await cache.get('t10\u0000chains', 'v1', async () => ++computed); // a tenant id that shares the prefix
+    expect(cache.forgetTenant('t1')).toBe(2);
+    expect(cache.size).toBe(1);
+    expect(await cache.get('t1\u0000chains', 'v1', async () => ++computed)).toBe(4);
+    expect(await cache.get('t10\u0000chains', 'v1', async () => ++computed)).toBe(3);
+  });
 });
