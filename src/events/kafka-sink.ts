@@ -86,13 +86,28 @@ export class KafkaSink implements MessageSink {
 
   async publish(messages: readonly OutboxMessage[]): Promise<void> {
     if (!messages.length) return;
-    const producer = await this.connected();
-    try {
-      for (const chunk of chunksByBytes(messages)) await sendInOrder(producer, chunk);
-    } catch (error) {
-      // A broken connection is rebuilt on the next publish.
-      await this.close();
-      throw error;
+    for (const chunk of chunksByBytes(messages)) await this.sendChunk(chunk);
+  }
+
+  /**
+   * One request, sent again whole while a partition's leader is moving (a topic just created, a
+   * broker just lost): kafkajs no longer retries (see connected()), and a new producer reads fresh
+   * metadata. Partitions the first try reached get duplicates after the originals, which consumers
+   * drop by event id; nothing is skipped. Any other error fails the publish at once.
+   */
+  private async sendChunk(chunk: readonly OutboxMessage[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const producer = await this.connected();
+      try {
+        await sendInOrder(producer, chunk);
+        return;
+      } catch (error) {
+        // A broken connection or stale metadata is rebuilt on the next try or publish.
+        await this.close();
+        const pause = LEADER_MOVE_PAUSES_MS[attempt];
+        if (pause === undefined || !hasErrorType(error, LEADER_MOVES)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
     }
   }
 
@@ -111,17 +126,22 @@ async function sendInOrder(producer: Producer, messages: readonly OutboxMessage[
   try {
     await producer.sendBatch({ acks: -1, compression: RELAY_COMPRESSION, topicMessages: byTopic(messages) });
   } catch (error) {
-    if (messages.length < 2 || !isTooLarge(error)) throw error;
+    if (messages.length < 2 || !hasErrorType(error, TOO_LARGE)) throw error;
     const half = Math.ceil(messages.length / 2);
     await sendInOrder(producer, messages.slice(0, half));
     await sendInOrder(producer, messages.slice(half));
   }
 }
 
-/** kafkajs may wrap the broker's error (KafkaJSNonRetriableError); look along the causes. */
-function isTooLarge(error: unknown): boolean {
+const TOO_LARGE = new Set(['MESSAGE_TOO_LARGE']);
+/** The broker's answers while a partition has no leader it knows of yet: worth the same request again. */
+export const LEADER_MOVES = new Set(['NOT_LEADER_FOR_PARTITION', 'LEADER_NOT_AVAILABLE', 'UNKNOWN_TOPIC_OR_PARTITION']);
+const LEADER_MOVE_PAUSES_MS = [200, 500, 1_000, 2_000];
+
+/** kafkajs may wrap the broker's error (KafkaJSNumberOfRetriesExceeded, …); look along the causes. */
+export function hasErrorType(error: unknown, types: ReadonlySet<string>): boolean {
   for (let e = error as { type?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.type === 'MESSAGE_TOO_LARGE') return true;
+    if (e.type !== undefined && types.has(e.type)) return true;
   }
   return false;
 }
