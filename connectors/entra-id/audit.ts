@@ -1,3 +1,4 @@
+import { collectAuditRecords, timestampCursorState } from '../../src/connector/audit-cursor.ts';
 import type { AuditLogExtractOptions, AuditLogExtraction, AuditRecord, ConnectorConfig, MappedAuditEvent } from '../../src/connector/types.ts';
 import { makeNodeId, redactSecrets } from '../../src/model/index.ts';
 import type { EventType, NodeType } from '../../src/model/index.ts';
@@ -32,15 +33,7 @@ export async function extractEntraAuditLogs(config: ConnectorConfig, settings: E
   const since = options.cursor?.cursorState.lastActivityDatetime ?? options.since;
   const filter = [`activityDateTime ge ${since}`, ...(options.until ? [`activityDateTime le ${options.until}`] : [])].join(' and ');
   const url = api.url('auditLogs/directoryAudits', { $filter: filter, $orderby: 'activityDateTime asc', $top: String(settings.sourceConfig.pageSize) });
-  const records: AuditRecord[] = [];
-  for await (const page of odataPages(api.http, url)) {
-    for (const raw of page) {
-      const record = toAuditRecord(raw);
-      // The cursor's own record comes back on `ge`; skip what was already delivered.
-      if (options.cursor && record.timestamp === since && options.cursor.cursorState.skipToken === record.sourceRecordId) continue;
-      if (!options.operations || options.operations.includes(record.operation)) records.push(record);
-    }
-  }
+  const records = await collectAuditRecords(odataPages(api.http, url), toAuditRecord, options, since);
   const times = records.map((r) => r.timestamp).sort();
   const newest = times.at(-1);
   const extractedAt = (config.runtime?.now?.() ?? new Date()).toISOString();
@@ -53,10 +46,7 @@ export async function extractEntraAuditLogs(config: ConnectorConfig, settings: E
     nextCursor: {
       tenantId: config.tenantId,
       sourceSystem: 'entra_id',
-      cursorState: {
-        lastActivityDatetime: newest ?? since,
-        ...(newest ? { skipToken: records.filter((r) => r.timestamp === newest).at(-1)?.sourceRecordId } : {}),
-      },
+      cursorState: timestampCursorState(records, since),
       lastSuccessfulSync: extractedAt,
     },
     metadata: {

@@ -1,3 +1,4 @@
+import { collectAuditRecords, timestampCursorState } from '../../src/connector/audit-cursor.ts';
 import type { AuditLogExtractOptions, AuditLogExtraction, AuditRecord, ConnectorConfig, MappedAuditEvent } from '../../src/connector/types.ts';
 import { makeNodeId, redactSecrets } from '../../src/model/index.ts';
 import type { EventType, NodeType } from '../../src/model/index.ts';
@@ -47,14 +48,7 @@ export async function extractGitHubAuditLogs(config: ConnectorConfig, settings: 
   const since = options.cursor?.cursorState.lastActivityDatetime ?? options.since;
   const phrase = [`created:>=${since}`, ...(options.until ? [`created:<=${options.until}`] : [])].join(' ');
   const url = api.url(`orgs/${org}/audit-log`, { phrase, order: 'asc', include: 'web', per_page: String(settings.sourceConfig.pageSize) });
-  const records: AuditRecord[] = [];
-  for await (const page of api.pages(url)) {
-    for (const raw of page) {
-      const record = toAuditRecord(raw);
-      if (options.cursor && record.timestamp === since && options.cursor.cursorState.skipToken === record.sourceRecordId) continue;
-      if (!options.operations || options.operations.includes(record.operation)) records.push(record);
-    }
-  }
+  const records = await collectAuditRecords(api.pages(url), toAuditRecord, options, since);
   const times = records.map((r) => r.timestamp).sort();
   const newest = times.at(-1);
   const extractedAt = (config.runtime?.now?.() ?? new Date()).toISOString();
@@ -67,7 +61,7 @@ export async function extractGitHubAuditLogs(config: ConnectorConfig, settings: 
     nextCursor: {
       tenantId: config.tenantId,
       sourceSystem: 'github',
-      cursorState: { lastActivityDatetime: newest ?? since, ...(newest ? { skipToken: records.filter((r) => r.timestamp === newest).at(-1)?.sourceRecordId } : {}) },
+      cursorState: timestampCursorState(records, since),
       lastSuccessfulSync: extractedAt,
     },
     metadata: {
