@@ -42,7 +42,7 @@ export async function readDeltaPrevious(storage: StorageAdapter, delta: Normaliz
   }
 
   const inDelta = new Set(deltaNodes.map((n) => n.nodeId));
-  const ends = [...storedNodes.values()].filter((n) => !inDelta.has(n.nodeId) && !removed.has(n.nodeId) && wantedNodes.has(n.nodeId));
+  const ends = [...storedNodes.values()].filter((n) => !inDelta.has(n.nodeId) && !removed.has(n.nodeId));
   const current: NormalizedGraph = {
     ...delta,
     nodes: [...deltaNodes, ...ends],
