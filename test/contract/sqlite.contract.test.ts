@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { syntheticTenant } from '../../bench/synthetic/tenant.ts';
+import { diffGraphs } from '../../src/diff/index.ts';
+import type { GraphEvent } from '../../src/model/index.ts';
+import { MemoryStorageAdapter } from '../../src/storage/memory/MemoryStorageAdapter.ts';
 import { StoreBusyError } from '../../src/storage/sqlite/busy.ts';
+import { BULK_MIN_ROWS } from '../../src/storage/sqlite/deferred-indexes.ts';
 import { SqliteStorageAdapter } from '../../src/storage/sqlite/SqliteStorageAdapter.ts';
 import { applyGraph } from '../../src/sync/apply-graph.ts';
 import { freshTenant, sampleTenant } from '../support/sample-tenant.ts';
@@ -95,6 +100,48 @@ describe('sqlite adapter', () => {
     other.exec('ROLLBACK');
     other.close();
     expect((await applyGraph(storage, graph)).nodesCreated).toBe(graph.nodes.length);
+    await storage.close();
+  });
+
+  it('a first sync large enough to build its indexes after the rows reads like the memory store, and a failing one leaves the indexes and rows as they were', async () => {
+    const filePath = tempDb();
+    const storage = SqliteStorageAdapter.open({ filePath });
+    const memory = MemoryStorageAdapter.create();
+    const raw = new Database(filePath, { readonly: true });
+    const indexes = () => raw.prepare(`SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name`).all();
+    const before = indexes();
+    // 8,000 nodes: 24,000 edges and 32,000 events, over BULK_MIN_ROWS; 8,000 node rows stay under it.
+    const tenantId = freshTenant('bulk');
+    const graph = syntheticTenant({ nodes: 8_000, seed: 3, tenantId, syncId: 'bulk-1' });
+    expect(graph.edges.length).toBeGreaterThanOrEqual(BULK_MIN_ROWS);
+    expect(graph.nodes.length).toBeLessThan(BULK_MIN_ROWS);
+    const loaded = await applyGraph(storage, graph);
+    await applyGraph(memory, graph);
+    expect(indexes()).toEqual(before);
+    expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
+    // The rebuilt indexes answer: edges by either end, events by entity and by target, relay order.
+    for (const node of graph.nodes.filter((_, i) => i % 400 === 0)) {
+      expect(await storage.getEdgesForNode(tenantId, node.nodeId, 'both')).toEqual(await memory.getEdgesForNode(tenantId, node.nodeId, 'both'));
+      expect(await storage.queryEvents(tenantId, { entityId: node.nodeId, limit: 1000 })).toEqual(await memory.queryEvents(tenantId, { entityId: node.nodeId, limit: 1000 }));
+    }
+    const pending = await storage.pendingOutbox(50, tenantId);
+    expect(pending.map((e) => e.outboxId)).toEqual(loaded.events.slice(0, 50).map((e) => e.eventId));
+    const state = await storage.previousState(tenantId, graph.connectorId);
+    expect([state.nodeHashes.size, state.edgeHashes.size]).toEqual([graph.nodes.length, graph.edges.length]);
+
+    // Another tenant's first sync as large as the tables: deferred again, and it fails on its last event.
+    const other = freshTenant('bulk');
+    const second = syntheticTenant({ nodes: 8_000, seed: 4, tenantId: other, syncId: 'bulk-2' });
+    const { result, changes } = diffGraphs({ ...second, nodes: [], edges: [] }, second);
+    const broken = { ...result.events.at(-1)!, eventId: 'evt_broken', entityId: null } as unknown as GraphEvent;
+    const syncState = { syncId: 'bulk-2', tenantId: other, connectorId: second.connectorId, mode: 'full' as const, status: 'completed' as const, startedAt: second.transformedAt, errors: [] };
+    const failed = storage.commitSync(other, { connectorId: second.connectorId, changes, events: [...result.events, broken], syncState, publishEvents: { createdAt: second.transformedAt } });
+    await expect(failed).rejects.toThrow(/NOT NULL/);
+    expect(indexes()).toEqual(before);
+    expect(await storage.getNodes(other, [second.nodes[0]!.nodeId])).toEqual([null]);
+    expect(await storage.queryEvents(other, { limit: 1 })).toEqual([]);
+    expect(await storage.getEdgesForNode(tenantId, graph.nodes[0]!.nodeId, 'both')).toEqual(await memory.getEdgesForNode(tenantId, graph.nodes[0]!.nodeId, 'both'));
+    raw.close();
     await storage.close();
   });
 });

@@ -26,6 +26,8 @@ import { preparePostureStatements, sqlitePostureGraph } from './posture-graph.ts
 import type { PostureStatements } from './posture-graph.ts';
 import type { EdgeDirection, EventPage, NodePage, NodePageQuery, OutboxKey, OutboxListQuery, PreviousState, ReadAt, StorageAdapter } from '../StorageAdapter.ts';
 import { isBusy, StoreBusyError } from './busy.ts';
+import { shouldDefer, withDeferredIndexes } from './deferred-indexes.ts';
+import type { BulkTable } from './deferred-indexes.ts';
 import { applyPragmas, applySchema } from './schema.ts';
 
 export interface SqliteStorageOptions {
@@ -355,34 +357,41 @@ export class SqliteStorageAdapter implements StorageAdapter {
     const { changes, connectorId } = commit;
     await this.write(() => {
       for (const id of changes.removeEdgeIds) this.removeEdge(tenantId, id, at);
-      for (const node of changes.upsertNodes) {
-        this.writeNode(tenantId, node, at, connectorId);
-        if (node.deletedAt) {
-          const attached = [...this.s.edgeIdsOut.all(tenantId, node.nodeId), ...this.s.edgeIdsIn.all(tenantId, node.nodeId)] as { edge_id: string }[];
-          for (const { edge_id } of attached) this.removeEdge(tenantId, edge_id, at);
+      // Each table in turn, so a tombstone's edge lookups still have the edge indexes.
+      this.inBulk('nodes', changes.upsertNodes.length, () => {
+        for (const node of changes.upsertNodes) {
+          this.writeNode(tenantId, node, at, connectorId);
+          if (node.deletedAt) {
+            const attached = [...this.s.edgeIdsOut.all(tenantId, node.nodeId), ...this.s.edgeIdsIn.all(tenantId, node.nodeId)] as { edge_id: string }[];
+            for (const { edge_id } of attached) this.removeEdge(tenantId, edge_id, at);
+          }
         }
-      }
-      for (const edge of changes.upsertEdges) this.writeEdge(tenantId, edge, at, connectorId);
+      });
+      this.inBulk('edges', changes.upsertEdges.length, () => {
+        for (const edge of changes.upsertEdges) this.writeEdge(tenantId, edge, at, connectorId);
+      });
       const outboxAt = commit.publishEvents?.createdAt ?? null;
-      for (let i = 0; i < commit.events.length; i++) {
-        const event = commit.events[i]!;
-        this.s.eventInsert.run(
-          tenantId,
-          event.eventId,
-          Date.parse(event.timestamp),
-          event.timestamp,
-          event.syncId,
-          event.sequence,
-          event.entityId,
-          event.targetEntityId ?? null,
-          event.entityType,
-          event.eventType,
-          event.relationshipType ?? null,
-          JSON.stringify(event),
-          outboxAt,
-          outboxAt === null ? null : i,
-        );
-      }
+      this.inBulk('events', commit.events.length, () => {
+        for (let i = 0; i < commit.events.length; i++) {
+          const event = commit.events[i]!;
+          this.s.eventInsert.run(
+            tenantId,
+            event.eventId,
+            Date.parse(event.timestamp),
+            event.timestamp,
+            event.syncId,
+            event.sequence,
+            event.entityId,
+            event.targetEntityId ?? null,
+            event.entityType,
+            event.eventType,
+            event.relationshipType ?? null,
+            JSON.stringify(event),
+            outboxAt,
+            outboxAt === null ? null : i,
+          );
+        }
+      });
       this.enqueue(tenantId, commit.outbox ?? []);
       this.putSyncState(tenantId, commit.syncState);
       this.s.bumpVersion.run(tenantId);
@@ -526,6 +535,12 @@ export class SqliteStorageAdapter implements StorageAdapter {
       node_id: string;
       json: string;
     }[];
+  }
+
+  /** A large commit into a small table builds that table's secondary indexes after its rows (deferred-indexes.ts). */
+  private inBulk(table: BulkTable, rows: number, write: () => void): void {
+    if (shouldDefer(this.db, table, rows)) withDeferredIndexes(this.db, table, write);
+    else write();
   }
 
   /** As VersionLog.write: same content keeps the open version; new content closes it at `at`. */
