@@ -42,8 +42,11 @@ describe('sqlite adapter', () => {
     const first = SqliteStorageAdapter.open({ filePath });
     const loaded = await applyGraph(first, graph);
     await first.close();
-    // Make the file what version 1 wrote: no outbox columns on events, its events' messages in the outbox table.
+    // Make the file what version 1 wrote: no outbox columns on events, its events' messages in the outbox table,
+    // each event whole in its JSON (version 3 keeps there only the fields without a column).
     const raw = new Database(filePath);
+    const whole = raw.prepare('UPDATE events SET json = ? WHERE tenant = ? AND event_id = ?');
+    for (const event of loaded.events) whole.run(JSON.stringify(event), tenantId, event.eventId);
     raw.exec(`UPDATE events SET outbox_at = NULL, outbox_position = NULL; DROP INDEX events_unsent;
       ALTER TABLE events DROP COLUMN outbox_at; ALTER TABLE events DROP COLUMN outbox_position; ALTER TABLE events DROP COLUMN sent_at;
       UPDATE meta SET value = '1' WHERE key = 'schema_version'; DELETE FROM meta WHERE key = 'events_sent'`);
@@ -51,7 +54,7 @@ describe('sqlite adapter', () => {
     raw.close();
 
     const upgraded = SqliteStorageAdapter.open({ filePath });
-    expect(await upgraded.queryEvents(tenantId, { limit: 1000 })).toHaveLength(loaded.events.length);
+    expect(await upgraded.queryEvents(tenantId, { limit: 1000 })).toEqual(loaded.events);
     const pendingNotice = await upgraded.pendingOutbox(100, tenantId);
     expect(pendingNotice.map((m) => m.batchId)).toEqual([graph.syncId]);
     const renamed = { ...graph, syncId: 's-2', transformedAt: '2026-02-01T00:00:00.000Z', nodes: graph.nodes.map((n, i) => (i === 0 ? { ...n, displayName: 'renamed' } : n)) };
@@ -60,7 +63,13 @@ describe('sqlite adapter', () => {
     expect(pending.map((m) => m.outboxId)).toEqual([pendingNotice[0]!.outboxId, ...next.events.map((e) => e.eventId), pending.at(-1)!.outboxId]);
     await upgraded.close();
     const version = new Database(filePath, { readonly: true });
-    expect(version.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get()).toEqual({ value: '2' });
+    expect(version.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get()).toEqual({ value: '3' });
+    // New events are written slim and read whole, as the old ones.
+    const slim = version.prepare('SELECT json FROM events WHERE tenant = ? AND event_id = ?').get(tenantId, next.events[0]!.eventId) as { json: string };
+    expect(Object.keys(JSON.parse(slim.json))).not.toContain('entityId');
+    const reopened = SqliteStorageAdapter.open({ filePath });
+    expect(await reopened.queryEvents(tenantId, { syncId: 's-2', limit: 10 })).toEqual(next.events);
+    await reopened.close();
     version.close();
   });
 
@@ -128,6 +137,18 @@ describe('sqlite adapter', () => {
     expect(pending.map((e) => e.outboxId)).toEqual(loaded.events.slice(0, 50).map((e) => e.eventId));
     const state = await storage.previousState(tenantId, graph.connectorId);
     expect([state.nodeHashes.size, state.edgeHashes.size]).toEqual([graph.nodes.length, graph.edges.length]);
+
+    // The same tenant's next sync, twice as large: its rows go in as upserts (the unique keys stay), the other indexes after.
+    const bigger = syntheticTenant({ nodes: 16_000, seed: 5, tenantId, syncId: 'bulk-1b', transformedAt: '2026-03-01T00:00:00.000Z' });
+    const grown = await applyGraph(storage, bigger);
+    expect(await applyGraph(memory, bigger)).toMatchObject({ nodesCreated: grown.nodesCreated, nodesUpdated: grown.nodesUpdated, edgesCreated: grown.edgesCreated });
+    expect(grown.nodesUpdated).toBeGreaterThan(0);
+    expect(indexes()).toEqual(before);
+    for (const node of bigger.nodes.filter((_, i) => i % 800 === 0)) {
+      expect(await storage.getEdgesForNode(tenantId, node.nodeId, 'both')).toEqual(await memory.getEdgesForNode(tenantId, node.nodeId, 'both'));
+      expect(await storage.queryEvents(tenantId, { entityId: node.nodeId, limit: 1000 })).toEqual(await memory.queryEvents(tenantId, { entityId: node.nodeId, limit: 1000 }));
+      expect(await storage.getNode(tenantId, node.nodeId, { asOf: '2026-02-01T00:00:00.000Z' })).toEqual(await memory.getNode(tenantId, node.nodeId, { asOf: '2026-02-01T00:00:00.000Z' }));
+    }
 
     // Another tenant's first sync as large as the tables: deferred again, and it fails on its last event.
     const other = freshTenant('bulk');

@@ -26,7 +26,9 @@ import { preparePostureStatements, sqlitePostureGraph } from './posture-graph.ts
 import type { PostureStatements } from './posture-graph.ts';
 import type { EdgeDirection, EventPage, NodePage, NodePageQuery, OutboxKey, OutboxListQuery, PreviousState, ReadAt, StorageAdapter } from '../StorageAdapter.ts';
 import { isBusy, StoreBusyError } from './busy.ts';
-import { shouldDefer, withDeferredIndexes } from './deferred-indexes.ts';
+import { EVENT_ROW_COLUMNS, eventBody, eventFromRow } from './event-rows.ts';
+import type { EventRow } from './event-rows.ts';
+import { deferralFor, withDeferredIndexes } from './deferred-indexes.ts';
 import type { BulkTable } from './deferred-indexes.ts';
 import { applyPragmas, applySchema } from './schema.ts';
 
@@ -51,13 +53,9 @@ interface EdgeRow {
   target_id: string;
 }
 
-interface EventOutboxRow {
-  tenant: string;
-  event_id: string;
+interface EventOutboxRow extends EventRow {
   outbox_at: string;
-  sync_id: string;
   outbox_position: number;
-  json: string;
 }
 
 interface OutboxRow {
@@ -269,14 +267,14 @@ export class SqliteStorageAdapter implements StorageAdapter {
       if (q.until) where.push('ts_ms <= @untilMs');
       if (after) where.push(`(ts_ms, ts, sync_id, sequence) ${asc ? '>' : '<'} (@afterMs, @afterTs, @afterSync, @afterSeq)`);
       const order = asc ? 'ASC' : 'DESC';
-      const columns = 'json, ts_ms, ts, sync_id, sequence';
+      const columns = `ts_ms, ${EVENT_ROW_COLUMNS}`;
       const and = where.join(' AND ');
       // An entity's events are those about it and those pointing at it: two index lookups, merged,
       // instead of one walk through every event of the tenant in time order.
       const from = q.entityId
         ? `(SELECT ${columns} FROM events WHERE ${and} AND entity_id = @entityId UNION SELECT ${columns} FROM events WHERE ${and} AND target_entity_id = @entityId)`
         : `(SELECT ${columns} FROM events WHERE ${and})`;
-      statement = this.db.prepare(`SELECT json FROM ${from} ORDER BY ts_ms ${order}, ts ${order}, sync_id ${order}, sequence ${order} LIMIT @limit`);
+      statement = this.db.prepare(`SELECT ${EVENT_ROW_COLUMNS} FROM ${from} ORDER BY ts_ms ${order}, ts ${order}, sync_id ${order}, sequence ${order} LIMIT @limit`);
       this.eventStatements.set(signature, statement);
     }
     const params: Record<string, unknown> = { tenant: tenantId, limit: q.limit + 1 };
@@ -285,8 +283,8 @@ export class SqliteStorageAdapter implements StorageAdapter {
     if (q.since) params.sinceMs = Date.parse(q.since);
     if (q.until) params.untilMs = Date.parse(q.until);
     if (after) Object.assign(params, { afterMs: Date.parse(after[0]), afterTs: after[0], afterSync: after[1], afterSeq: after[2] });
-    const rows = statement.all(params) as { json: string }[];
-    const events = rows.slice(0, q.limit).map((r) => JSON.parse(r.json) as GraphEvent);
+    const rows = statement.all(params) as EventRow[];
+    const events = rows.slice(0, q.limit).map(eventFromRow);
     const last = events.at(-1);
     return rows.length > q.limit && last ? { events, nextCursor: encodeEventCursor(positionOf(last)) } : { events };
   }
@@ -357,9 +355,16 @@ export class SqliteStorageAdapter implements StorageAdapter {
     const { changes, connectorId } = commit;
     await this.write(() => {
       for (const id of changes.removeEdgeIds) this.removeEdge(tenantId, id, at);
-      // Each table in turn, so a tombstone's edge lookups still have the edge indexes.
-      this.inBulk('nodes', changes.upsertNodes.length, () => {
+      // Each table in turn, so a tombstone's edge lookups still have the edge indexes. A table
+      // whose indexes are all built after the rows ('all': the tenant's first rows there) gets
+      // plain INSERTs: every row is new, and the upserts' ON CONFLICT needs the unique key.
+      this.inBulk('nodes', tenantId, changes.upsertNodes.length, (fresh) => {
         for (const node of changes.upsertNodes) {
+          if (fresh) {
+            const json = JSON.stringify(node);
+            this.s.nodeInsertNew.run(tenantId, node.nodeId, node.nodeType, connectorId, node.deletedAt ? 1 : 0, nodeRowHash(node, json), at, json);
+            continue;
+          }
           this.writeNode(tenantId, node, at, connectorId);
           if (node.deletedAt) {
             const attached = [...this.s.edgeIdsOut.all(tenantId, node.nodeId), ...this.s.edgeIdsIn.all(tenantId, node.nodeId)] as { edge_id: string }[];
@@ -367,14 +372,18 @@ export class SqliteStorageAdapter implements StorageAdapter {
           }
         }
       });
-      this.inBulk('edges', changes.upsertEdges.length, () => {
-        for (const edge of changes.upsertEdges) this.writeEdge(tenantId, edge, at, connectorId);
+      this.inBulk('edges', tenantId, changes.upsertEdges.length, (fresh) => {
+        for (const edge of changes.upsertEdges) {
+          if (fresh) this.s.edgeInsertNew.run(tenantId, edge.edgeId, edge.edgeType, edge.sourceNodeId, edge.targetNodeId, connectorId, edgeContentHash(edge), at, JSON.stringify(edge));
+          else this.writeEdge(tenantId, edge, at, connectorId);
+        }
       });
       const outboxAt = commit.publishEvents?.createdAt ?? null;
-      this.inBulk('events', commit.events.length, () => {
+      this.inBulk('events', tenantId, commit.events.length, (fresh) => {
+        const insert = fresh ? this.s.eventInsertNew : this.s.eventInsert;
         for (let i = 0; i < commit.events.length; i++) {
           const event = commit.events[i]!;
-          this.s.eventInsert.run(
+          insert.run(
             tenantId,
             event.eventId,
             Date.parse(event.timestamp),
@@ -386,7 +395,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
             event.entityType,
             event.eventType,
             event.relationshipType ?? null,
-            JSON.stringify(event),
+            eventBody(event),
             outboxAt,
             outboxAt === null ? null : i,
           );
@@ -537,17 +546,17 @@ export class SqliteStorageAdapter implements StorageAdapter {
     }[];
   }
 
-  /** A large commit into a small table builds that table's secondary indexes after its rows (deferred-indexes.ts). */
-  private inBulk(table: BulkTable, rows: number, write: () => void): void {
-    if (shouldDefer(this.db, table, rows)) withDeferredIndexes(this.db, table, write);
-    else write();
+  /** A large commit into a small table builds that table's indexes after its rows (deferred-indexes.ts). */
+  private inBulk(table: BulkTable, tenantId: string, rows: number, write: (fresh: boolean) => void): void {
+    const deferral = deferralFor(this.db, table, tenantId, rows);
+    if (deferral === 'none') write(false);
+    else withDeferredIndexes(this.db, table, deferral, () => write(deferral === 'all'));
   }
 
   /** As VersionLog.write: same content keeps the open version; new content closes it at `at`. */
   private writeNode(tenantId: string, node: NormalizedNode, at: string, connectorId: string): void {
     const json = JSON.stringify(node);
-    // A live node's JSON is its fingerprint (model/hash.ts): serialised once, hashed from that.
-    const hash = node.deletedAt === undefined ? hashFingerprint(json) : nodeContentHash(node);
+    const hash = nodeRowHash(node, json);
     const deleted = node.deletedAt ? 1 : 0;
     // The common case of a first sync: a new row, one statement.
     if (this.s.nodeInsert.run(tenantId, node.nodeId, node.nodeType, connectorId, deleted, hash, at, json).changes === 1) return;
@@ -594,6 +603,9 @@ export class SqliteStorageAdapter implements StorageAdapter {
   }
 }
 
+/** A live node's JSON is its fingerprint (model/hash.ts): serialised once, hashed from that. */
+const nodeRowHash = (node: NormalizedNode, json: string) => (node.deletedAt === undefined ? hashFingerprint(json) : nodeContentHash(node));
+
 function eventOutboxEntry(r: EventOutboxRow): OutboxEntry {
   return {
     kind: 'graph_event',
@@ -602,7 +614,7 @@ function eventOutboxEntry(r: EventOutboxRow): OutboxEntry {
     createdAt: r.outbox_at,
     batchId: r.sync_id,
     position: r.outbox_position,
-    event: JSON.parse(r.json) as GraphEvent,
+    event: eventFromRow(r),
   };
 }
 
@@ -647,6 +659,8 @@ function prepare(db: Db) {
       `INSERT INTO nodes (tenant, node_id, node_type, connector, deleted, hash, valid_from, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (tenant, node_id) DO NOTHING`,
     ),
+    // Rows of a tenant's first sync, written while the table's keys are built after them.
+    nodeInsertNew: p('INSERT INTO nodes (tenant, node_id, node_type, connector, deleted, hash, valid_from, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     nodeUpdate: p('UPDATE nodes SET node_type = ?, connector = ?, deleted = ?, hash = ?, valid_from = ?, json = ? WHERE tenant = ? AND node_id = ?'),
     nodeHistoryInsert: p('INSERT INTO node_history (tenant, node_id, node_type, valid_from, valid_to, json) VALUES (?, ?, ?, ?, ?, ?)'),
 
@@ -663,6 +677,7 @@ function prepare(db: Db) {
       `INSERT INTO edges (tenant, edge_id, edge_type, source_id, target_id, connector, hash, valid_from, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (tenant, edge_id) DO NOTHING`,
     ),
+    edgeInsertNew: p('INSERT INTO edges (tenant, edge_id, edge_type, source_id, target_id, connector, hash, valid_from, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     edgeUpdate: p(
       'UPDATE edges SET edge_type = ?, source_id = ?, target_id = ?, connector = ?, hash = ?, valid_from = ?, json = ? WHERE tenant = ? AND edge_id = ?',
     ),
@@ -675,12 +690,16 @@ function prepare(db: Db) {
       `INSERT INTO events (tenant, event_id, ts_ms, ts, sync_id, sequence, entity_id, target_entity_id, entity_type, event_type, relationship_type, json, outbox_at, outbox_position)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, event_id) DO NOTHING`,
     ),
+    eventInsertNew: p(
+      `INSERT INTO events (tenant, event_id, ts_ms, ts, sync_id, sequence, entity_id, target_entity_id, entity_type, event_type, relationship_type, json, outbox_at, outbox_position)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
     eventsUnsent: p(
-      `SELECT tenant, event_id, outbox_at, sync_id, outbox_position, json FROM events
+      `SELECT outbox_at, outbox_position, ${EVENT_ROW_COLUMNS} FROM events
        WHERE outbox_at IS NOT NULL AND sent_at IS NULL ORDER BY outbox_at, sync_id, outbox_position LIMIT ?`,
     ),
     eventsUnsentOfTenant: p(
-      `SELECT tenant, event_id, outbox_at, sync_id, outbox_position, json FROM events
+      `SELECT outbox_at, outbox_position, ${EVENT_ROW_COLUMNS} FROM events
        WHERE outbox_at IS NOT NULL AND sent_at IS NULL AND tenant = ? ORDER BY outbox_at, sync_id, outbox_position LIMIT ?`,
     ),
     eventMarkSent: p('UPDATE events SET sent_at = ? WHERE tenant = ? AND event_id = ? AND outbox_at IS NOT NULL AND sent_at IS NULL'),

@@ -22,24 +22,39 @@ export type BulkTable = 'nodes' | 'edges' | 'events';
  */
 export const BULK_MIN_ROWS = 20_000;
 
-/** Defer when the commit adds at least as many rows as the table holds: the rebuild then costs at most about twice the rows written. */
-export function shouldDefer(db: Database, table: BulkTable, incomingRows: number): boolean {
-  if (incomingRows < BULK_MIN_ROWS) return false;
+/**
+ * What a commit of `incomingRows` rows into `table` builds after its rows:
+ * - 'none': small commits, or large ones into a larger table (keys written as they come);
+ * - 'secondary': a large commit into a table no larger than it — the rebuild then costs at most
+ *   about twice the rows written; the unique key stays for the upserts;
+ * - 'all': the same, and the tenant has no row in the table yet (its first sync): every row is
+ *   new, so rows go in with plain INSERTs and the unique key is built after them too (built
+ *   UNIQUE, so a duplicate would still fail the commit, never pass silently).
+ */
+export type Deferral = 'none' | 'secondary' | 'all';
+
+export function deferralFor(db: Database, table: BulkTable, tenantId: string, incomingRows: number): Deferral {
+  if (incomingRows < BULK_MIN_ROWS) return 'none';
   // max(rowid) is one B-tree descent (count(*) would scan): rows ever appended, a fair size estimate.
-  const row = db.prepare(`SELECT max(rowid) AS n FROM ${table}`).get() as { n: number | null };
-  return incomingRows >= (row.n ?? 0);
+  const size = db.prepare(`SELECT max(rowid) AS n FROM ${table}`).get() as { n: number | null };
+  if (incomingRows < (size.n ?? 0)) return 'none';
+  const tenantHasRows = db.prepare(`SELECT 1 FROM ${table} WHERE tenant = ? LIMIT 1`).get(tenantId) !== undefined;
+  return tenantHasRows ? 'secondary' : 'all';
 }
 
 /**
- * Run `write` with the table's non-unique indexes dropped, then create them again from their own
- * stored definitions (so an index added to the schema later is handled too). Must be called
+ * Run `write` with the table's indexes of the deferral dropped, then create them again from their
+ * own stored definitions (so an index added to the schema later is handled too). Must be called
  * inside a write transaction: a failure anywhere rolls back the drop with everything else.
  */
-export function withDeferredIndexes<T>(db: Database, table: BulkTable, write: () => T): T {
+export function withDeferredIndexes<T>(db: Database, table: BulkTable, deferral: Exclude<Deferral, 'none'>, write: () => T): T {
   if (!db.inTransaction) throw new Error(`deferred indexes on ${table} need the commit's transaction`);
-  const indexes = db
-    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name`)
-    .all(table) as { name: string; sql: string }[];
+  const indexes = (
+    db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name`).all(table) as {
+      name: string;
+      sql: string;
+    }[]
+  ).filter((index) => deferral === 'all' || !/^CREATE UNIQUE/i.test(index.sql));
   for (const { name } of indexes) db.exec(`DROP INDEX "${name.replaceAll('"', '""')}"`);
   const result = write();
   for (const { sql } of indexes) db.exec(sql);
