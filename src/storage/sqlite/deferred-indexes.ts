@@ -33,8 +33,8 @@ export const BULK_MIN_ROWS = 20_000;
  */
 export type Deferral = 'none' | 'secondary' | 'all';
 
-export function deferralFor(db: Database, table: BulkTable, tenantId: string, incomingRows: number): Deferral {
-  if (incomingRows < BULK_MIN_ROWS) return 'none';
+export function deferralFor(db: Database, table: BulkTable, tenantId: string, incomingRows: number, minRows = BULK_MIN_ROWS): Deferral {
+  if (incomingRows < minRows) return 'none';
   // max(rowid) is one B-tree descent (count(*) would scan): rows ever appended, a fair size estimate.
   const size = db.prepare(`SELECT max(rowid) AS n FROM ${table}`).get() as { n: number | null };
   if (incomingRows < (size.n ?? 0)) return 'none';

@@ -5,6 +5,13 @@ import type { GraphEvent } from '../../model/index.ts';
 // writing them twice made the events table the largest part of the file (a first sync writes an
 // event per node and edge). Rows written before schema 3 hold the whole event; reading lays the
 // JSON over the columns, so both read the same.
+//
+// A tenant's first sync writes an event per node and edge whose after-state is exactly the row
+// it writes beside it. Such an event keeps, instead of a second copy of that state, the time the
+// row's version starts (`afterRow`): reading looks the version up (current row or history). A
+// version is only ever replaced without a history row when a later commit writes the same
+// entity at the same moment; the adapter copies the state into the events that point at it
+// first (materializeAfterRows), so a reference never dangles.
 
 /** The columns an event is read back from, in the order of EventRow. */
 export const EVENT_ROW_COLUMNS = 'event_id, tenant, ts, sync_id, sequence, entity_id, target_entity_id, entity_type, event_type, relationship_type, json';
@@ -34,9 +41,17 @@ export function eventBody(event: GraphEvent): string {
   });
 }
 
+/** The body of an event whose after-state is the version of its node or edge starting at `validFrom`. */
+export function eventBodyWithAfterRow(event: GraphEvent, validFrom: string): string {
+  return JSON.stringify({ sourceConnector: event.sourceConnector, edgeId: event.edgeId, beforeState: event.beforeState, afterRow: validFrom });
+}
+
+/** The version of a node (no edgeId) or an edge that started at `validFrom`, as stored. */
+export type VersionLookup = (tenantId: string, entity: { nodeId: string } | { edgeId: string; sourceNodeId: string }, validFrom: string) => string | undefined;
+
 /** The event as the diff made it (same fields, same order), from its columns and its JSON. */
-export function eventFromRow(row: EventRow): GraphEvent {
-  const body = JSON.parse(row.json) as Partial<GraphEvent>;
+export function eventFromRow(row: EventRow, versionOf: VersionLookup): GraphEvent {
+  const body = JSON.parse(row.json) as Partial<GraphEvent> & { afterRow?: string };
   const event = {
     eventId: row.event_id,
     tenantId: row.tenant,
@@ -52,7 +67,16 @@ export function eventFromRow(row: EventRow): GraphEvent {
   if (row.target_entity_id !== null) event.targetEntityId = row.target_entity_id;
   if (body.edgeId !== undefined) event.edgeId = body.edgeId;
   event.beforeState = body.beforeState ?? null;
-  event.afterState = body.afterState ?? null;
+  event.afterState = body.afterRow === undefined ? (body.afterState ?? null) : afterStateOf(event, body.afterRow, versionOf);
   if (body.changedProperties !== undefined) event.changedProperties = body.changedProperties;
   return event;
+}
+
+function afterStateOf(event: GraphEvent, validFrom: string, versionOf: VersionLookup): GraphEvent['afterState'] {
+  const entity = event.edgeId === undefined ? { nodeId: event.entityId } : { edgeId: event.edgeId, sourceNodeId: event.entityId };
+  const json = versionOf(event.tenantId, entity, validFrom);
+  // Never expected (history is kept, same-moment rewrites copy the state first): a loud error, not a silent null state.
+  if (json === undefined)
+    throw new Error(`event ${event.eventId}: the version of ${event.edgeId ?? event.entityId} from ${validFrom} it refers to is not stored`);
+  return JSON.parse(json) as GraphEvent['afterState'];
 }
