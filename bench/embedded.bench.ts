@@ -13,7 +13,9 @@ import { readDeltaPrevious } from '../src/sync/delta-previous.ts';
 // The embedded store on a real tenant (npm run bench:embedded -- [--nodes=1000000] [--queries=200]):
 // the first full sync of the synthetic tenant into an empty SQLite file (diff against nothing,
 // every event and outbox row written), a 1%-change sync read through ids and content hashes, and
-// execution chains ending at one identity. Targets from the embedded-store issue.
+// execution chains ending at one identity. Targets from the embedded-store issue. It runs with
+// Node's default heap limit (no --max-old-space-size), as `authgraph` itself does: a larger limit
+// lets garbage pile up and raises the peak RSS it reports.
 const nodes = intArg('nodes', 1_000_000);
 const queries = intArg('queries', 200);
 const dir = mkdtempSync(join(tmpdir(), 'authgraph-bench-embedded-'));

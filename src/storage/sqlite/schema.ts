@@ -100,8 +100,6 @@ export function applyPragmas(db: Database, busyTimeoutMs: number): void {
   // Sorts larger than the page cache (a first sync's index builds, deferred-indexes.ts) spill to
   // temporary files, not to memory: a 1M-node first sync would otherwise hold every index in RAM.
   db.pragma('temp_store = FILE');
-  // A sort may use a second thread (index builds after a first sync's rows): the machine has two cores.
-  db.pragma('threads = 2');
   // 64 MiB page cache per connection: a chain walk or a sync's hash read stays in memory.
   db.pragma('cache_size = -65536');
 }
