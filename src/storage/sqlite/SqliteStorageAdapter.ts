@@ -316,10 +316,11 @@ export class SqliteStorageAdapter implements StorageAdapter {
 
   async previousState(tenantId: string, connectorId: string): Promise<PreviousState> {
     return this.read(() => {
+      // Rows as [id, hash] arrays (raw): no object with named keys per row, and a tenant has millions.
       const nodeHashes = new Map<string, string>();
-      for (const row of this.s.nodeHashes.iterate(tenantId, connectorId) as Iterable<{ node_id: string; hash: string }>) nodeHashes.set(row.node_id, row.hash);
+      for (const [id, hash] of this.s.nodeHashes.iterate(tenantId, connectorId) as Iterable<[string, string]>) nodeHashes.set(id, hash);
       const edgeHashes = new Map<string, string>();
-      for (const row of this.s.edgeHashes.iterate(tenantId, connectorId) as Iterable<{ edge_id: string; hash: string }>) edgeHashes.set(row.edge_id, row.hash);
+      for (const [id, hash] of this.s.edgeHashes.iterate(tenantId, connectorId) as Iterable<[string, string]>) edgeHashes.set(id, hash);
       return { nodeHashes, edgeHashes };
     });
   }
@@ -684,7 +685,7 @@ function prepare(db: Db) {
     nodePageAsOf: p(`SELECT node_id, json FROM (${nodesAsOfUnion('AND node_id > ?')}) ORDER BY node_id LIMIT ?`),
     nodePageOfTypeAsOf: p(`SELECT node_id, json FROM (${nodesAsOfUnion('AND node_type = ? AND node_id > ?')}) ORDER BY node_id LIMIT ?`),
     nodesOfConnector: p('SELECT json FROM nodes WHERE tenant = ? AND connector = ? AND deleted = 0'),
-    nodeHashes: p('SELECT node_id, hash FROM nodes WHERE tenant = ? AND connector = ? AND deleted = 0'),
+    nodeHashes: p('SELECT node_id, hash FROM nodes WHERE tenant = ? AND connector = ? AND deleted = 0').raw(true),
     nodeInsert: p(
       `INSERT INTO nodes (tenant, node_id, node_type, connector, deleted, hash, valid_from, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (tenant, node_id) DO NOTHING`,
@@ -703,7 +704,7 @@ function prepare(db: Db) {
     edgeIdsOut: p('SELECT edge_id FROM edges WHERE tenant = ? AND source_id = ?'),
     edgeIdsIn: p('SELECT edge_id FROM edges WHERE tenant = ? AND target_id = ?'),
     edgesOfConnector: p('SELECT json FROM edges WHERE tenant = ? AND connector = ?'),
-    edgeHashes: p('SELECT edge_id, hash FROM edges WHERE tenant = ? AND connector = ?'),
+    edgeHashes: p('SELECT edge_id, hash FROM edges WHERE tenant = ? AND connector = ?').raw(true),
     edgeInsert: p(
       `INSERT INTO edges (tenant, edge_id, edge_type, source_id, target_id, connector, hash, valid_from, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (tenant, edge_id) DO NOTHING`,
