@@ -2,7 +2,7 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { EventQuery, PathQuery, PostureQuery, compareOutbox, edgeContentHash, hashFingerprint, nodeContentHash, parseOrThrow, sameEdgeContent, sameNodeContent } from '../../model/index.ts';
+import { EventQuery, PathQuery, PostureQuery, compareOutbox, edgeContentHash, nodeContentHash, parseOrThrow, sameEdgeContent, sameNodeContent } from '../../model/index.ts';
 import type {
   EventQueryInput,
   ExecutionPath,
@@ -531,8 +531,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
   /** As VersionLog.write: same content keeps the open version; new content closes it at `at`. */
   private writeNode(tenantId: string, node: NormalizedNode, at: string, connectorId: string): void {
     const json = JSON.stringify(node);
-    // A live node's JSON is its fingerprint (model/hash.ts): serialised once, hashed from that.
-    const hash = node.deletedAt === undefined ? hashFingerprint(json) : nodeContentHash(node);
+    const hash = nodeContentHash(node);
     const deleted = node.deletedAt ? 1 : 0;
     // The common case of a first sync: a new row, one statement.
     if (this.s.nodeInsert.run(tenantId, node.nodeId, node.nodeType, connectorId, deleted, hash, at, json).changes === 1) return;
