@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { formatPath } from '../../model/index.ts';
 import { DEFAULT_BATCH_SIZE } from './statements.ts';
 
+/** See singleTransactionRows; chosen by measurement (bench/neo4j.bench.ts, first syncs). */
+export const SINGLE_TRANSACTION_ROWS = 200_000;
+
 const Schema = z.object({
   uri: z
     .string()
@@ -13,6 +16,12 @@ const Schema = z.object({
   batchSize: z.number().int().min(1).max(100_000).default(DEFAULT_BATCH_SIZE),
   /** Bulk writes (not commitSync) commit about this many rows per transaction. */
   transactionRows: z.number().int().min(1).max(1_000_000).default(20_000),
+  /**
+   * A sync commit of more rows than this (nodes, edges, removals, events, outbox rows) is staged
+   * in transactions of `transactionRows` and switched in one (staged-commit.ts) instead of being
+   * written in one transaction: the server's transaction memory bounds a single transaction.
+   */
+  singleTransactionRows: z.number().int().min(1).default(SINGLE_TRANSACTION_ROWS),
   fetchSize: z.number().int().min(1).max(1_000_000).default(10_000),
   transactionTimeoutMs: z.number().int().positive().optional(),
   /** How long the driver keeps retrying a unit of work on transient errors (driver default 30 s). */

@@ -1,0 +1,10 @@
+import { Neo4jStorageAdapter } from '../../src/storage/neo4j/Neo4jStorageAdapter.ts';
+import { neo4jUri } from '../support/services.ts';
+import { defineStorageAdapterContract } from './storage-adapter.contract.ts';
+
+// The contract again on Neo4j, with every sync commit staged (staged-commit.ts: creates written
+// under a staging tenant in several transactions, then switched in one with the rest): the path a
+// commit too large for one transaction takes must behave exactly as the one-transaction path.
+defineStorageAdapterContract('neo4j (every commit staged)', {
+  setup: () => Neo4jStorageAdapter.connect({ uri: neo4jUri(), singleTransactionRows: 1, transactionRows: 7, batchSize: 3 }),
+});
