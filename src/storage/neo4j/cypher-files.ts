@@ -55,6 +55,8 @@ const FILES = {
   tenantHistoryStats: 'tenant/history-stats.cypher',
   stageExistingNodes: 'stage/existing-nodes.cypher',
   stageOutbox: 'stage/outbox.cypher',
+  stageCreateNodes: 'stage/create-nodes.cypher',
+  stageCreateEvents: 'stage/create-events.cypher',
   stageSwitchNodes: 'stage/switch-nodes.cypher',
   stageSwitchEdges: 'stage/switch-edges.cypher',
   stageSwitchEvents: 'stage/switch-events.cypher',

@@ -4,8 +4,9 @@ import type { EdgeType, GraphChangeSet, GraphEvent, NodeType, NormalizedEdge, No
 import { StorageError } from '../errors.ts';
 import { render } from './cypher-files.ts';
 import { edgeTypeHint } from './edge-removal.ts';
-import { outboxRow } from './rows.ts';
-import { edgeCreateBatches, eventAppends, missingEdges, nodeUpsertBatches } from './statements.ts';
+import { labelFor } from './labels.ts';
+import { eventRow, nodeRow, outboxRow } from './rows.ts';
+import { edgeCreateBatches, missingEdges } from './statements.ts';
 import type { Statement } from './statements.ts';
 
 // A commit too large for one transaction's memory (a first sync of a 100k-node tenant: its nodes,
@@ -118,11 +119,24 @@ export function* stageStatements(
   outbox: Iterable<OutboxEntry>,
   { connectorId, at, batchSize, typeOf }: { connectorId: string; at: string; batchSize: number; typeOf: (nodeId: string) => NodeType | undefined },
 ): Generator<Statement & { expectCreated?: number }> {
-  yield* nodeUpsertBatches(stage, plan.nodes, connectorId, at, batchSize);
+  const byType = new Map<NodeType, NormalizedNode[]>();
+  for (const node of plan.nodes) {
+    let list = byType.get(node.nodeType);
+    if (!list) byType.set(node.nodeType, (list = []));
+    list.push(node);
+  }
+  for (const [type, nodes] of byType) {
+    const text = render('stageCreateNodes', { LABEL: labelFor(type) });
+    for (let i = 0; i < nodes.length; i += batchSize) {
+      yield { text, params: { tenantId: stage, connectorId, at, rows: nodes.slice(i, i + batchSize).map((n) => nodeRow(stage, n)) } };
+    }
+  }
   for (const statement of edgeCreateBatches(stage, plan.edges, typeOf, connectorId, at, batchSize)) {
     yield { text: statement.text, params: statement.params, expectCreated: (statement.params.rows as unknown[]).length };
   }
-  yield* eventAppends(stage, events, batchSize);
+  for (let i = 0; i < events.length; i += batchSize) {
+    yield { text: render('stageCreateEvents'), params: { rows: events.slice(i, i + batchSize).map((e) => eventRow(stage, e)) } };
+  }
   let rows: ReturnType<typeof outboxRow>[] = [];
   for (const entry of outbox) {
     rows.push(outboxRow(entry));
