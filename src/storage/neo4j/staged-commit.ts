@@ -25,6 +25,12 @@ import type { Statement } from './statements.ts';
 // purged again before the next staged commit of the same connector, should the process die).
 // Creates are staged only when the tenant holds no row with that id: a switch that gave a staged
 // row an id the tenant already has would break the key constraints.
+//
+// Measured on the local server (2 GiB for all transactions): a 25k-node first sync (~300k rows)
+// fails in one transaction and commits staged; a 100k-node first sync (~1.2M rows) still fails,
+// in the switch (a changed tenantId is a removal and an insertion in every index holding it).
+// The switch is linear in the rows; a switch of constant size needs reads that tell a committed
+// row from a staged one without moving it (not built).
 
 /** The staging tenant of one connector's commit: never a real tenant id (they hold no NUL). */
 export const stagingTenant = (tenantId: string, connectorId: string) => `\u0000staged\u0000${tenantId}\u0000${connectorId}`;
