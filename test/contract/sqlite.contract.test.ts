@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { syntheticTenant } from '../../bench/synthetic/tenant.ts';
+import { diffGraphs } from '../../src/diff/index.ts';
+import { isEventOutboxEntry } from '../../src/model/index.ts';
+import type { GraphEvent } from '../../src/model/index.ts';
+import { MemoryStorageAdapter } from '../../src/storage/memory/MemoryStorageAdapter.ts';
 import { StoreBusyError } from '../../src/storage/sqlite/busy.ts';
+import { BULK_MIN_ROWS } from '../../src/storage/sqlite/deferred-indexes.ts';
 import { SqliteStorageAdapter } from '../../src/storage/sqlite/SqliteStorageAdapter.ts';
 import { applyGraph } from '../../src/sync/apply-graph.ts';
 import { freshTenant, sampleTenant } from '../support/sample-tenant.ts';
@@ -37,8 +43,11 @@ describe('sqlite adapter', () => {
     const first = SqliteStorageAdapter.open({ filePath });
     const loaded = await applyGraph(first, graph);
     await first.close();
-    // Make the file what version 1 wrote: no outbox columns on events, its events' messages in the outbox table.
+    // Make the file what version 1 wrote: no outbox columns on events, its events' messages in the outbox table,
+    // each event whole in its JSON (version 3 keeps there only the fields without a column).
     const raw = new Database(filePath);
+    const whole = raw.prepare('UPDATE events SET json = ? WHERE tenant = ? AND event_id = ?');
+    for (const event of loaded.events) whole.run(JSON.stringify(event), tenantId, event.eventId);
     raw.exec(`UPDATE events SET outbox_at = NULL, outbox_position = NULL; DROP INDEX events_unsent;
       ALTER TABLE events DROP COLUMN outbox_at; ALTER TABLE events DROP COLUMN outbox_position; ALTER TABLE events DROP COLUMN sent_at;
       UPDATE meta SET value = '1' WHERE key = 'schema_version'; DELETE FROM meta WHERE key = 'events_sent'`);
@@ -46,7 +55,7 @@ describe('sqlite adapter', () => {
     raw.close();
 
     const upgraded = SqliteStorageAdapter.open({ filePath });
-    expect(await upgraded.queryEvents(tenantId, { limit: 1000 })).toHaveLength(loaded.events.length);
+    expect(await upgraded.queryEvents(tenantId, { limit: 1000 })).toEqual(loaded.events);
     const pendingNotice = await upgraded.pendingOutbox(100, tenantId);
     expect(pendingNotice.map((m) => m.batchId)).toEqual([graph.syncId]);
     const renamed = { ...graph, syncId: 's-2', transformedAt: '2026-02-01T00:00:00.000Z', nodes: graph.nodes.map((n, i) => (i === 0 ? { ...n, displayName: 'renamed' } : n)) };
@@ -55,7 +64,13 @@ describe('sqlite adapter', () => {
     expect(pending.map((m) => m.outboxId)).toEqual([pendingNotice[0]!.outboxId, ...next.events.map((e) => e.eventId), pending.at(-1)!.outboxId]);
     await upgraded.close();
     const version = new Database(filePath, { readonly: true });
-    expect(version.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get()).toEqual({ value: '2' });
+    expect(version.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get()).toEqual({ value: '3' });
+    // New events are written slim and read whole, as the old ones.
+    const slim = version.prepare('SELECT json FROM events WHERE tenant = ? AND event_id = ?').get(tenantId, next.events[0]!.eventId) as { json: string };
+    expect(Object.keys(JSON.parse(slim.json))).not.toContain('entityId');
+    const reopened = SqliteStorageAdapter.open({ filePath });
+    expect(await reopened.queryEvents(tenantId, { syncId: 's-2', limit: 10 })).toEqual(next.events);
+    await reopened.close();
     version.close();
   });
 
@@ -95,6 +110,83 @@ describe('sqlite adapter', () => {
     other.exec('ROLLBACK');
     other.close();
     expect((await applyGraph(storage, graph)).nodesCreated).toBe(graph.nodes.length);
+    await storage.close();
+  });
+
+  it('a first sync large enough to build its indexes after the rows reads like the memory store, and a failing one leaves the indexes and rows as they were', async () => {
+    const filePath = tempDb();
+    // 6,000 nodes, 18,000 edges, 24,000 events: over the threshold in every table (the default, 20,000 rows, takes 20k-node tenants).
+    const storage = SqliteStorageAdapter.open({ filePath, bulkMinRows: 4_000 });
+    expect(BULK_MIN_ROWS).toBeGreaterThan(4_000);
+    const memory = MemoryStorageAdapter.create();
+    const raw = new Database(filePath, { readonly: true });
+    const indexes = () => raw.prepare(`SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name`).all();
+    const before = indexes();
+    const tenantId = freshTenant('bulk');
+    const graph = syntheticTenant({ nodes: 6_000, seed: 3, tenantId, syncId: 'bulk-1' });
+    const loaded = await applyGraph(storage, graph);
+    await applyGraph(memory, graph);
+    expect(indexes()).toEqual(before);
+    expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
+    // Creation events refer to the rows written beside them instead of copying them.
+    const bodies = raw.prepare(`SELECT event_type, json FROM events WHERE tenant = ? AND sequence IN (0, ?)`).all(tenantId, loaded.events.length - 1) as { event_type: string; json: string }[];
+    expect(bodies.map((b) => [b.event_type, Object.keys(JSON.parse(b.json)).sort()])).toEqual([
+      ['created', ['afterRow', 'beforeState', 'sourceConnector']],
+      ['relationship_added', ['afterRow', 'beforeState', 'edgeId', 'sourceConnector']],
+    ]);
+    // The rebuilt indexes answer: edges by either end, events by entity and by target, relay order; states read back whole.
+    const sameAsMemory = async (nodeIds: string[]) => {
+      for (const nodeId of nodeIds) {
+        expect(await storage.getEdgesForNode(tenantId, nodeId, 'both')).toEqual(await memory.getEdgesForNode(tenantId, nodeId, 'both'));
+        expect(await storage.queryEvents(tenantId, { entityId: nodeId, limit: 1000 })).toEqual(await memory.queryEvents(tenantId, { entityId: nodeId, limit: 1000 }));
+      }
+    };
+    await sameAsMemory(graph.nodes.filter((_, i) => i % 400 === 0).map((n) => n.nodeId));
+    const pending = await storage.pendingOutbox(50, tenantId);
+    expect(pending.map((e) => (isEventOutboxEntry(e) ? e.event : undefined))).toEqual(loaded.events.slice(0, 50));
+    const state = await storage.previousState(tenantId, graph.connectorId);
+    expect([state.nodeHashes.size, state.edgeHashes.size]).toEqual([graph.nodes.length, graph.edges.length]);
+
+    // A sync at the same moment rewrites versions in place (no history row): the events that referred to them keep the old state.
+    const touched = graph.nodes.slice(0, 20);
+    const dropped = new Set(graph.edges.filter((e) => e.sourceNodeId === touched[1]!.nodeId || e.targetNodeId === touched[2]!.nodeId).map((e) => e.edgeId));
+    expect(dropped.size).toBeGreaterThan(0);
+    const again = {
+      ...graph,
+      syncId: 'bulk-1-again',
+      nodes: graph.nodes.map((n, i) => (i < 20 ? { ...n, displayName: `renamed ${i}` } : n)),
+      edges: graph.edges.filter((e) => !dropped.has(e.edgeId)),
+    };
+    const rewritten = await applyGraph(storage, again);
+    expect(await applyGraph(memory, again)).toMatchObject({ nodesUpdated: rewritten.nodesUpdated, edgesRemoved: rewritten.edgesRemoved });
+    expect([rewritten.nodesUpdated, rewritten.edgesRemoved]).toEqual([20, dropped.size]);
+    await sameAsMemory(touched.map((n) => n.nodeId));
+    expect(await storage.queryEvents(tenantId, { syncId: 'bulk-1', limit: 10_000 })).toEqual(await memory.queryEvents(tenantId, { syncId: 'bulk-1', limit: 10_000 }));
+
+    // The same tenant's next sync, twice as large: its rows go in as upserts (the unique keys stay), the other indexes after.
+    const bigger = syntheticTenant({ nodes: 12_000, seed: 5, tenantId, syncId: 'bulk-1b', transformedAt: '2026-03-01T00:00:00.000Z' });
+    const grown = await applyGraph(storage, bigger);
+    expect(await applyGraph(memory, bigger)).toMatchObject({ nodesCreated: grown.nodesCreated, nodesUpdated: grown.nodesUpdated, edgesCreated: grown.edgesCreated });
+    expect(grown.nodesUpdated).toBeGreaterThan(0);
+    expect(indexes()).toEqual(before);
+    await sameAsMemory(bigger.nodes.filter((_, i) => i % 800 === 0).map((n) => n.nodeId));
+    for (const node of bigger.nodes.filter((_, i) => i % 800 === 0)) {
+      expect(await storage.getNode(tenantId, node.nodeId, { asOf: '2026-02-01T00:00:00.000Z' })).toEqual(await memory.getNode(tenantId, node.nodeId, { asOf: '2026-02-01T00:00:00.000Z' }));
+    }
+
+    // Another tenant's first sync as large as the tables: deferred again, and it fails on its last event.
+    const other = freshTenant('bulk');
+    const second = syntheticTenant({ nodes: 6_000, seed: 4, tenantId: other, syncId: 'bulk-2' });
+    const { result, changes } = diffGraphs({ ...second, nodes: [], edges: [] }, second);
+    const broken = { ...result.events.at(-1)!, eventId: 'evt_broken', entityId: null } as unknown as GraphEvent;
+    const syncState = { syncId: 'bulk-2', tenantId: other, connectorId: second.connectorId, mode: 'full' as const, status: 'completed' as const, startedAt: second.transformedAt, errors: [] };
+    const failed = storage.commitSync(other, { connectorId: second.connectorId, changes, events: [...result.events, broken], syncState, publishEvents: { createdAt: second.transformedAt } });
+    await expect(failed).rejects.toThrow(/NOT NULL/);
+    expect(indexes()).toEqual(before);
+    expect(await storage.getNodes(other, [second.nodes[0]!.nodeId])).toEqual([null]);
+    expect(await storage.queryEvents(other, { limit: 1 })).toEqual([]);
+    expect(await storage.getEdgesForNode(tenantId, graph.nodes[0]!.nodeId, 'both')).toEqual(await memory.getEdgesForNode(tenantId, graph.nodes[0]!.nodeId, 'both'));
+    raw.close();
     await storage.close();
   });
 });

@@ -4,7 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -16,8 +16,16 @@ import { SqliteStorageAdapter } from '../../src/storage/sqlite/SqliteStorageAdap
 import { SAMPLE_IDS, sampleTenant } from '../support/sample-tenant.ts';
 
 const children: ChildProcess[] = [];
+// Each test's database and graph files (the killed 200k-node load leaves ~2 GB): removed after it.
+const dirs: string[] = [];
+const tempDir = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+};
 afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 interface Run {
@@ -49,7 +57,7 @@ const writeGraph = (dir: string, name: string, graph: NormalizedGraph) => {
 
 describe('the embedded store shared by several processes', () => {
   it('two loads of two tenants at the same time keep both', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'authgraph-two-loads-'));
+    const dir = tempDir('authgraph-two-loads-');
     const env = { AUTHGRAPH_DB: join(dir, 'authgraph.db') };
     const a = syntheticTenant({ nodes: 20_000, seed: 1, tenantId: 'tenant-a' });
     const b = syntheticTenant({ nodes: 20_000, seed: 2, tenantId: 'tenant-b' });
@@ -70,7 +78,7 @@ describe('the embedded store shared by several processes', () => {
   }, 180_000);
 
   it('a load while the server runs is seen by its next request, cached chain answers included', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'authgraph-load-serve-'));
+    const dir = tempDir('authgraph-load-serve-');
     const tenantId = 'contoso';
     const { key, record } = issueApiKey({ tenantId, role: 'reader', label: 'test' });
     const env = { AUTHGRAPH_DB: join(dir, 'authgraph.db'), AUTHGRAPH_API_KEYS: JSON.stringify([record]), AUTHGRAPH_API_KEYS_FILE: join(dir, 'keys.json') };
@@ -107,7 +115,7 @@ describe('the embedded store shared by several processes', () => {
   }, 180_000);
 
   it('a load killed in the middle of its commit leaves a database that opens and holds exactly the last committed sync', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'authgraph-kill-'));
+    const dir = tempDir('authgraph-kill-');
     const db = join(dir, 'authgraph.db');
     const env = { AUTHGRAPH_DB: db };
     const tenantId = 'kill';

@@ -26,6 +26,10 @@ import { preparePostureStatements, sqlitePostureGraph } from './posture-graph.ts
 import type { PostureStatements } from './posture-graph.ts';
 import type { EdgeDirection, EventPage, NodePage, NodePageQuery, OutboxKey, OutboxListQuery, PreviousState, ReadAt, StorageAdapter } from '../StorageAdapter.ts';
 import { isBusy, StoreBusyError } from './busy.ts';
+import { EVENT_ROW_COLUMNS, eventBody, eventBodyWithAfterRow, eventFromRow } from './event-rows.ts';
+import type { EventRow, VersionLookup } from './event-rows.ts';
+import { BULK_MIN_ROWS, deferralFor, withDeferredIndexes } from './deferred-indexes.ts';
+import type { BulkTable } from './deferred-indexes.ts';
 import { applyPragmas, applySchema } from './schema.ts';
 
 export interface SqliteStorageOptions {
@@ -33,6 +37,8 @@ export interface SqliteStorageOptions {
   filePath: string;
   /** How long a writer waits for another process's write transaction before giving up. */
   busyTimeoutMs?: number;
+  /** Rows a commit must bring to a table before its indexes are built after them (deferred-indexes.ts); tests lower it. */
+  bulkMinRows?: number;
 }
 
 interface NodeRow {
@@ -49,13 +55,9 @@ interface EdgeRow {
   target_id: string;
 }
 
-interface EventOutboxRow {
-  tenant: string;
-  event_id: string;
+interface EventOutboxRow extends EventRow {
   outbox_at: string;
-  sync_id: string;
   outbox_position: number;
-  json: string;
 }
 
 interface OutboxRow {
@@ -106,6 +108,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
   private constructor(
     private readonly db: Db,
     private readonly busyTimeoutMs: number,
+    private readonly bulkMinRows: number,
   ) {
     this.s = prepare(db);
   }
@@ -126,7 +129,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
       db.close();
       throw error;
     }
-    return new SqliteStorageAdapter(db, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
+    return new SqliteStorageAdapter(db, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS, options.bulkMinRows ?? BULK_MIN_ROWS);
   }
 
   // --- graph reads ---
@@ -267,14 +270,14 @@ export class SqliteStorageAdapter implements StorageAdapter {
       if (q.until) where.push('ts_ms <= @untilMs');
       if (after) where.push(`(ts_ms, ts, sync_id, sequence) ${asc ? '>' : '<'} (@afterMs, @afterTs, @afterSync, @afterSeq)`);
       const order = asc ? 'ASC' : 'DESC';
-      const columns = 'json, ts_ms, ts, sync_id, sequence';
+      const columns = `ts_ms, ${EVENT_ROW_COLUMNS}`;
       const and = where.join(' AND ');
       // An entity's events are those about it and those pointing at it: two index lookups, merged,
       // instead of one walk through every event of the tenant in time order.
       const from = q.entityId
         ? `(SELECT ${columns} FROM events WHERE ${and} AND entity_id = @entityId UNION SELECT ${columns} FROM events WHERE ${and} AND target_entity_id = @entityId)`
         : `(SELECT ${columns} FROM events WHERE ${and})`;
-      statement = this.db.prepare(`SELECT json FROM ${from} ORDER BY ts_ms ${order}, ts ${order}, sync_id ${order}, sequence ${order} LIMIT @limit`);
+      statement = this.db.prepare(`SELECT ${EVENT_ROW_COLUMNS} FROM ${from} ORDER BY ts_ms ${order}, ts ${order}, sync_id ${order}, sequence ${order} LIMIT @limit`);
       this.eventStatements.set(signature, statement);
     }
     const params: Record<string, unknown> = { tenant: tenantId, limit: q.limit + 1 };
@@ -283,8 +286,8 @@ export class SqliteStorageAdapter implements StorageAdapter {
     if (q.since) params.sinceMs = Date.parse(q.since);
     if (q.until) params.untilMs = Date.parse(q.until);
     if (after) Object.assign(params, { afterMs: Date.parse(after[0]), afterTs: after[0], afterSync: after[1], afterSeq: after[2] });
-    const rows = statement.all(params) as { json: string }[];
-    const events = rows.slice(0, q.limit).map((r) => JSON.parse(r.json) as GraphEvent);
+    const rows = statement.all(params) as EventRow[];
+    const events = rows.slice(0, q.limit).map((row) => eventFromRow(row, this.versionOf));
     const last = events.at(-1);
     return rows.length > q.limit && last ? { events, nextCursor: encodeEventCursor(positionOf(last)) } : { events };
   }
@@ -355,34 +358,56 @@ export class SqliteStorageAdapter implements StorageAdapter {
     const { changes, connectorId } = commit;
     await this.write(() => {
       for (const id of changes.removeEdgeIds) this.removeEdge(tenantId, id, at);
-      for (const node of changes.upsertNodes) {
-        this.writeNode(tenantId, node, at, connectorId);
-        if (node.deletedAt) {
-          const attached = [...this.s.edgeIdsOut.all(tenantId, node.nodeId), ...this.s.edgeIdsIn.all(tenantId, node.nodeId)] as { edge_id: string }[];
-          for (const { edge_id } of attached) this.removeEdge(tenantId, edge_id, at);
+      // Each table in turn, so a tombstone's edge lookups still have the edge indexes. A table
+      // whose indexes are all built after the rows ('all': the tenant's first rows there) gets
+      // plain INSERTs: every row is new, and the upserts' ON CONFLICT needs the unique key.
+      const freshNodes = this.inBulk('nodes', tenantId, changes.upsertNodes.length, (fresh) => {
+        for (const node of changes.upsertNodes) {
+          if (fresh) {
+            const json = JSON.stringify(node);
+            this.s.nodeInsertNew.run(tenantId, node.nodeId, node.nodeType, connectorId, node.deletedAt ? 1 : 0, nodeContentHash(node), at, json);
+            continue;
+          }
+          this.writeNode(tenantId, node, at, connectorId);
+          if (node.deletedAt) {
+            const attached = [...this.s.edgeIdsOut.all(tenantId, node.nodeId), ...this.s.edgeIdsIn.all(tenantId, node.nodeId)] as { edge_id: string }[];
+            for (const { edge_id } of attached) this.removeEdge(tenantId, edge_id, at);
+          }
         }
-      }
-      for (const edge of changes.upsertEdges) this.writeEdge(tenantId, edge, at, connectorId);
+      });
+      const freshEdges = this.inBulk('edges', tenantId, changes.upsertEdges.length, (fresh) => {
+        for (const edge of changes.upsertEdges) {
+          if (fresh) this.s.edgeInsertNew.run(tenantId, edge.edgeId, edge.edgeType, edge.sourceNodeId, edge.targetNodeId, connectorId, edgeContentHash(edge), at, JSON.stringify(edge));
+          else this.writeEdge(tenantId, edge, at, connectorId);
+        }
+      });
       const outboxAt = commit.publishEvents?.createdAt ?? null;
-      for (let i = 0; i < commit.events.length; i++) {
-        const event = commit.events[i]!;
-        this.s.eventInsert.run(
-          tenantId,
-          event.eventId,
-          Date.parse(event.timestamp),
-          event.timestamp,
-          event.syncId,
-          event.sequence,
-          event.entityId,
-          event.targetEntityId ?? null,
-          event.entityType,
-          event.eventType,
-          event.relationshipType ?? null,
-          JSON.stringify(event),
-          outboxAt,
-          outboxAt === null ? null : i,
-        );
-      }
+      // Rows written new by this commit are the after-states of their creation events: referred to, not copied.
+      const refersToRow = (event: GraphEvent) =>
+        event.beforeState === null &&
+        ((freshNodes && event.eventType === 'created' && event.edgeId === undefined) || (freshEdges && event.eventType === 'relationship_added' && !event.changedProperties));
+      this.inBulk('events', tenantId, commit.events.length, (fresh) => {
+        const insert = fresh ? this.s.eventInsertNew : this.s.eventInsert;
+        for (let i = 0; i < commit.events.length; i++) {
+          const event = commit.events[i]!;
+          insert.run(
+            tenantId,
+            event.eventId,
+            Date.parse(event.timestamp),
+            event.timestamp,
+            event.syncId,
+            event.sequence,
+            event.entityId,
+            event.targetEntityId ?? null,
+            event.entityType,
+            event.eventType,
+            event.relationshipType ?? null,
+            refersToRow(event) ? eventBodyWithAfterRow(event, at) : eventBody(event),
+            outboxAt,
+            outboxAt === null ? null : i,
+          );
+        }
+      });
       this.enqueue(tenantId, commit.outbox ?? []);
       this.putSyncState(tenantId, commit.syncState);
       this.s.bumpVersion.run(tenantId);
@@ -399,7 +424,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
         ? [this.s.eventsUnsent.all(n), this.s.outboxPending.all(n)]
         : [this.s.eventsUnsentOfTenant.all(tenantId, n), this.s.outboxPendingOfTenant.all(tenantId, n)],
     );
-    const entries: OutboxEntry[] = [...(events as EventOutboxRow[]).map(eventOutboxEntry), ...(messages as OutboxRow[]).map(outboxMessage)];
+    const entries: OutboxEntry[] = [...(events as EventOutboxRow[]).map((row) => eventOutboxEntry(row, this.versionOf)), ...(messages as OutboxRow[]).map(outboxMessage)];
     return entries.sort(compareOutbox).slice(0, n);
   }
 
@@ -528,6 +553,35 @@ export class SqliteStorageAdapter implements StorageAdapter {
     }[];
   }
 
+  /** A large commit into a small table builds that table's indexes after its rows (deferred-indexes.ts); true when the rows were all new. */
+  private inBulk(table: BulkTable, tenantId: string, rows: number, write: (fresh: boolean) => void): boolean {
+    const deferral = deferralFor(this.db, table, tenantId, rows, this.bulkMinRows);
+    if (deferral === 'none') write(false);
+    else withDeferredIndexes(this.db, table, deferral, () => write(deferral === 'all'));
+    return deferral === 'all';
+  }
+
+  /** The stored version of a node or edge that started at `validFrom`: the current row, or history. */
+  private readonly versionOf: VersionLookup = (tenantId, entity, validFrom) => {
+    if ('nodeId' in entity) {
+      const row = this.s.nodeGet.get(tenantId, entity.nodeId) as NodeRow | undefined;
+      if (row?.valid_from === validFrom) return row.json;
+      return (this.s.nodeHistoryFrom.get(tenantId, entity.nodeId, validFrom) as { json: string } | undefined)?.json;
+    }
+    const row = this.s.edgeGet.get(tenantId, entity.edgeId) as EdgeRow | undefined;
+    if (row?.valid_from === validFrom) return row.json;
+    return (this.s.edgeHistoryFrom.get(tenantId, entity.sourceNodeId, entity.edgeId, validFrom) as { json: string } | undefined)?.json;
+  };
+
+  /**
+   * A version about to be replaced or dropped without a history row (a later write at the same
+   * moment): events that refer to it for their after-state get a copy of it first (event-rows.ts).
+   */
+  private keepAfterRows(tenantId: string, entity: { nodeId: string } | { edgeId: string; sourceNodeId: string }, validFrom: string, json: string): void {
+    if ('nodeId' in entity) this.s.eventAfterRowNode.run(json, tenantId, entity.nodeId, validFrom);
+    else this.s.eventAfterRowEdge.run(json, tenantId, entity.sourceNodeId, entity.edgeId, validFrom);
+  }
+
   /** As VersionLog.write: same content keeps the open version; new content closes it at `at`. */
   private writeNode(tenantId: string, node: NormalizedNode, at: string, connectorId: string): void {
     const json = JSON.stringify(node);
@@ -539,7 +593,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
     const same = existing.hash === hash || sameNodeContent(parseNode(existing.json), node);
     if (!same && existing.valid_from < at) {
       this.s.nodeHistoryInsert.run(tenantId, node.nodeId, node.nodeType, existing.valid_from, at, existing.json);
-    }
+    } else if (!same) this.keepAfterRows(tenantId, node, existing.valid_from, existing.json);
     const validFrom = same || existing.valid_from >= at ? existing.valid_from : at;
     this.s.nodeUpdate.run(node.nodeType, connectorId, deleted, hash, validFrom, json, tenantId, node.nodeId);
   }
@@ -553,7 +607,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
     const same = existing.hash === hash || sameEdgeContent(parseEdge(existing.json), edge);
     if (!same && existing.valid_from < at) {
       this.s.edgeHistoryInsert.run(tenantId, edge.edgeId, existing.edge_type, existing.source_id, existing.target_id, existing.valid_from, at, existing.json);
-    }
+    } else if (!same) this.keepAfterRows(tenantId, { edgeId: edge.edgeId, sourceNodeId: existing.source_id }, existing.valid_from, existing.json);
     const validFrom = same || existing.valid_from >= at ? existing.valid_from : at;
     this.s.edgeUpdate.run(edge.edgeType, edge.sourceNodeId, edge.targetNodeId, connectorId, hash, validFrom, json, tenantId, edge.edgeId);
   }
@@ -564,6 +618,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
     if (!row) return;
     this.s.edgeDelete.run(tenantId, edgeId);
     if (row.valid_from < at) this.s.edgeHistoryInsert.run(tenantId, edgeId, row.edge_type, row.source_id, row.target_id, row.valid_from, at, row.json);
+    else this.keepAfterRows(tenantId, { edgeId, sourceNodeId: row.source_id }, row.valid_from, row.json);
   }
 
   /** Outbox rows are idempotent by id: re-writing a sync's rows adds nothing and unsends nothing. */
@@ -578,7 +633,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
   }
 }
 
-function eventOutboxEntry(r: EventOutboxRow): OutboxEntry {
+function eventOutboxEntry(r: EventOutboxRow, versionOf: VersionLookup): OutboxEntry {
   return {
     kind: 'graph_event',
     outboxId: r.event_id,
@@ -586,7 +641,7 @@ function eventOutboxEntry(r: EventOutboxRow): OutboxEntry {
     createdAt: r.outbox_at,
     batchId: r.sync_id,
     position: r.outbox_position,
-    event: JSON.parse(r.json) as GraphEvent,
+    event: eventFromRow(r, versionOf),
   };
 }
 
@@ -631,7 +686,10 @@ function prepare(db: Db) {
       `INSERT INTO nodes (tenant, node_id, node_type, connector, deleted, hash, valid_from, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (tenant, node_id) DO NOTHING`,
     ),
+    // Rows of a tenant's first sync, written while the table's keys are built after them.
+    nodeInsertNew: p('INSERT INTO nodes (tenant, node_id, node_type, connector, deleted, hash, valid_from, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     nodeUpdate: p('UPDATE nodes SET node_type = ?, connector = ?, deleted = ?, hash = ?, valid_from = ?, json = ? WHERE tenant = ? AND node_id = ?'),
+    nodeHistoryFrom: p('SELECT json FROM node_history WHERE tenant = ? AND node_id = ? AND valid_from = ?'),
     nodeHistoryInsert: p('INSERT INTO node_history (tenant, node_id, node_type, valid_from, valid_to, json) VALUES (?, ?, ?, ?, ?, ?)'),
 
     edgeGet: p('SELECT json, valid_from, hash, edge_type, source_id, target_id FROM edges WHERE tenant = ? AND edge_id = ?'),
@@ -647,10 +705,12 @@ function prepare(db: Db) {
       `INSERT INTO edges (tenant, edge_id, edge_type, source_id, target_id, connector, hash, valid_from, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (tenant, edge_id) DO NOTHING`,
     ),
+    edgeInsertNew: p('INSERT INTO edges (tenant, edge_id, edge_type, source_id, target_id, connector, hash, valid_from, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     edgeUpdate: p(
       'UPDATE edges SET edge_type = ?, source_id = ?, target_id = ?, connector = ?, hash = ?, valid_from = ?, json = ? WHERE tenant = ? AND edge_id = ?',
     ),
     edgeDelete: p('DELETE FROM edges WHERE tenant = ? AND edge_id = ?'),
+    edgeHistoryFrom: p('SELECT json FROM edge_history WHERE tenant = ? AND source_id = ? AND edge_id = ? AND valid_from = ?'),
     edgeHistoryInsert: p(
       'INSERT INTO edge_history (tenant, edge_id, edge_type, source_id, target_id, valid_from, valid_to, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
@@ -659,13 +719,26 @@ function prepare(db: Db) {
       `INSERT INTO events (tenant, event_id, ts_ms, ts, sync_id, sequence, entity_id, target_entity_id, entity_type, event_type, relationship_type, json, outbox_at, outbox_position)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, event_id) DO NOTHING`,
     ),
+    eventInsertNew: p(
+      `INSERT INTO events (tenant, event_id, ts_ms, ts, sync_id, sequence, entity_id, target_entity_id, entity_type, event_type, relationship_type, json, outbox_at, outbox_position)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
     eventsUnsent: p(
-      `SELECT tenant, event_id, outbox_at, sync_id, outbox_position, json FROM events
+      `SELECT outbox_at, outbox_position, ${EVENT_ROW_COLUMNS} FROM events
        WHERE outbox_at IS NOT NULL AND sent_at IS NULL ORDER BY outbox_at, sync_id, outbox_position LIMIT ?`,
     ),
     eventsUnsentOfTenant: p(
-      `SELECT tenant, event_id, outbox_at, sync_id, outbox_position, json FROM events
+      `SELECT outbox_at, outbox_position, ${EVENT_ROW_COLUMNS} FROM events
        WHERE outbox_at IS NOT NULL AND sent_at IS NULL AND tenant = ? ORDER BY outbox_at, sync_id, outbox_position LIMIT ?`,
+    ),
+    // The copy of a version into the events that refer to it (keepAfterRows), through the entity index.
+    eventAfterRowNode: p(
+      `UPDATE events SET json = json_set(json_remove(json, '$.afterRow'), '$.afterState', json(?))
+       WHERE tenant = ? AND entity_id = ? AND event_type = 'created' AND json_extract(json, '$.afterRow') = ?`,
+    ),
+    eventAfterRowEdge: p(
+      `UPDATE events SET json = json_set(json_remove(json, '$.afterRow'), '$.afterState', json(?))
+       WHERE tenant = ? AND entity_id = ? AND event_type = 'relationship_added' AND json_extract(json, '$.edgeId') = ? AND json_extract(json, '$.afterRow') = ?`,
     ),
     eventMarkSent: p('UPDATE events SET sent_at = ? WHERE tenant = ? AND event_id = ? AND outbox_at IS NOT NULL AND sent_at IS NULL'),
     eventsSentAdd: p(`UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key = 'events_sent'`),

@@ -7,7 +7,9 @@ import type { Database } from 'better-sqlite3';
 // so they compare as strings. Every row carries its tenant; every index starts with it.
 
 // 2: graph events are their own outbox rows (outbox_at, outbox_position, sent_at on events).
-export const SCHEMA_VERSION = 2;
+// 3: an event row's JSON holds only the fields without a column (event-rows.ts); older rows,
+//    which hold the whole event, read the same, so the upgrade rewrites nothing.
+export const SCHEMA_VERSION = 3;
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -95,7 +97,11 @@ export function applyPragmas(db: Database, busyTimeoutMs: number): void {
   db.pragma('synchronous = NORMAL');
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   db.pragma('foreign_keys = OFF');
-  db.pragma('temp_store = MEMORY');
+  // Sorts larger than the page cache (a first sync's index builds, deferred-indexes.ts) spill to
+  // temporary files, not to memory: a 1M-node first sync would otherwise hold every index in RAM.
+  db.pragma('temp_store = FILE');
+  // A sort may use a second thread (index builds after a first sync's rows): the machine has two cores.
+  db.pragma('threads = 2');
   // 64 MiB page cache per connection: a chain walk or a sync's hash read stays in memory.
   db.pragma('cache_size = -65536');
 }
@@ -117,6 +123,7 @@ export function applySchema(db: Database): void {
       throw new Error(`this database was written by a newer Authgraph (schema ${version}; this one reads ${SCHEMA_VERSION})`);
     }
     if (version === 1) db.exec(FROM_1_TO_2);
+    // 2 → 3 changes no table: only what new event rows hold (a version-2 reader must not open it).
     db.exec(TABLES);
     db.prepare(`INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(String(SCHEMA_VERSION));
     // Events marked sent, counted as they are marked (a count over the events table would scan it).
