@@ -17,8 +17,10 @@ FOREACH (_ IN CASE WHEN stale.validFrom < $at THEN [1] ELSE [] END |
 DELETE stale
 WITH source, target, row
 MERGE (source)-[r:{{TYPE}} {tenantId: $tenantId, edgeId: row.edgeId}]->(target)
-WITH source, target, r, row, r.connectorId AS previousConnector, r.contentHash AS previousHash, r.validFrom AS previousFrom
-FOREACH (_ IN CASE WHEN previousHash <> row.props.contentHash AND previousFrom < $at THEN [1] ELSE [] END |
+// Changed: hash and JSON both differ (a rewrite that only refreshes the hash is no new version).
+WITH source, target, r, row, r.connectorId AS previousConnector, r.validFrom AS previousFrom,
+  r.contentHash <> row.props.contentHash AND r.json <> row.props.json AS changed
+FOREACH (_ IN CASE WHEN changed AND previousFrom < $at THEN [1] ELSE [] END |
   CREATE (source)-[h:{{HISTORY_TYPE}}]->(target)
   SET h = properties(r), h.validTo = $at
 )
@@ -28,6 +30,6 @@ SET r.connectorId = CASE
   ELSE $connectorId
 END,
 r.validFrom = CASE
-  WHEN previousFrom IS NOT NULL AND (previousHash = row.props.contentHash OR previousFrom >= $at) THEN previousFrom
+  WHEN previousFrom IS NOT NULL AND (NOT changed OR previousFrom >= $at) THEN previousFrom
   ELSE $at
 END

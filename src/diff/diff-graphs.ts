@@ -44,7 +44,12 @@ type Change =
   | { kind: 'updated'; before: NormalizedNode; after: NormalizedNode; changed: string[] }
   | { kind: 'deleted'; node: NormalizedNode; tombstone: NormalizedNode }
   | { kind: 'edge_removed'; edge: NormalizedEdge; changed?: string[] }
-  | { kind: 'edge_added'; edge: NormalizedEdge; changed?: string[] };
+  | { kind: 'edge_added'; edge: NormalizedEdge; changed?: string[] }
+  // Same content, but the stored hash differs (another key order, or a hash written by an older
+  // hash function): rewritten so the stored hash is current and the next sync skips the row by
+  // hash again; no event, no count (see model/hash.ts).
+  | { kind: 'rehashed'; node: NormalizedNode }
+  | { kind: 'edge_rehashed'; edge: NormalizedEdge };
 
 const byId = <T>(key: (t: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
 
@@ -79,6 +84,7 @@ export function diffGraphs(previous: StoredGraph | HashedPrevious, current: Norm
     if (!same) {
       const changed = changedNodeProperties(before, node);
       if (changed.length) changes.push({ kind: 'updated', before, after: node, changed });
+      else if (storedHash) changes.push({ kind: 'rehashed', node });
     }
   }
 
@@ -108,6 +114,7 @@ export function diffGraphs(previous: StoredGraph | HashedPrevious, current: Norm
       // Report only real property changes (a stored hash also differs on mere key order).
       const changed = changedEdgeProperties(before, edge);
       if (changed.length) changes.push({ kind: 'edge_removed', edge: before, changed }, { kind: 'edge_added', edge, changed });
+      else if (storedHash) changes.push({ kind: 'edge_rehashed', edge });
     }
   }
   for (const edge of previous.edges) {
@@ -155,7 +162,7 @@ function diffHashed(previous: HashedPrevious, current: NormalizedGraph, plan: Cu
     seenNodes.add(node.nodeId);
     bump(prevNodeCounts, before.nodeType);
     const changed = changedNodeProperties(before, node);
-    if (changed.length) changes.push({ kind: 'updated', before, after: node, changed });
+    changes.push(changed.length ? { kind: 'updated', before, after: node, changed } : { kind: 'rehashed', node });
   }
   nodeTally.into(currNodeCounts, prevNodeCounts);
   // Stale ids not matched to a current entity are the ones the extraction no longer has.
@@ -179,6 +186,7 @@ function diffHashed(previous: HashedPrevious, current: NormalizedGraph, plan: Cu
     bump(prevEdgeCounts, before.edgeType);
     const changed = changedEdgeProperties(before, edge);
     if (changed.length) added.push({ kind: 'edge_removed', edge: before, changed }, { kind: 'edge_added', edge, changed });
+    else added.push({ kind: 'edge_rehashed', edge });
   }
   edgeTally.into(currEdgeCounts, prevEdgeCounts);
   const goneEdges = plan.staleEdgeIds.filter((id) => !seenEdges.has(id)).map((id) => previous.changedEdges.get(id)).filter((e) => e !== undefined) as NormalizedEdge[];
@@ -291,9 +299,9 @@ function deletionScopeOf(
 
 // Stable event order: node creations, updates, edge removals, edge additions, node deletions —
 // the order a consumer can replay without dangling references. Ties broken by id.
-const PHASE: Record<Change['kind'], number> = { created: 0, updated: 1, edge_removed: 2, edge_added: 3, deleted: 4 };
+const PHASE: Record<Change['kind'], number> = { created: 0, updated: 1, rehashed: 1, edge_removed: 2, edge_added: 3, edge_rehashed: 3, deleted: 4 };
 const changeKey = (c: Change): string =>
-  c.kind === 'created' || c.kind === 'deleted' ? c.node.nodeId : c.kind === 'updated' ? c.after.nodeId : c.edge.edgeId;
+  c.kind === 'created' || c.kind === 'deleted' || c.kind === 'rehashed' ? c.node.nodeId : c.kind === 'updated' ? c.after.nodeId : c.edge.edgeId;
 // One comparator for the whole sort: a first sync sorts millions of changes (~20 comparisons each).
 const byChangeKey = byId(changeKey);
 
@@ -351,6 +359,12 @@ function assemble(
         out.upsertNodes.push(c.tombstone);
         push({ entityType: c.node.nodeType, entityId: c.node.nodeId, eventType: 'deleted', beforeState: asJson(c.node), afterState: asJson(c.tombstone) });
         if (isTriggerRelevantLifecycle(c.node)) evaluate.add(c.node.nodeId);
+        break;
+      case 'rehashed':
+        out.upsertNodes.push(c.node);
+        break;
+      case 'edge_rehashed':
+        out.upsertEdges.push(c.edge);
         break;
       case 'edge_removed':
       case 'edge_added': {

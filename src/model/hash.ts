@@ -1,6 +1,6 @@
-import * as crypto from 'node:crypto';
 import type { NormalizedEdge } from './edge.ts';
 import type { NormalizedNode } from './node.ts';
+import { hash128Of6, hash128Without } from './json-hash128.ts';
 
 // Content hashes (DESIGN decision 3): the diff compares these first and looks at properties only
 // when they differ. Canonical JSON (sorted keys, undefined dropped) so key order never matters.
@@ -16,45 +16,23 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * A fast content fingerprint: plain JSON in the object's own key order. Equal fingerprints mean
- * equal content; unequal ones may still be equal content in another key order, so the diff then
- * compares canonically (changed-properties) before it reports anything. Hot path: one stringify.
+ * Content hashes (DESIGN decision 3), kept by every store beside each row and compared by the
+ * diff: a 128-bit hash computed by walking the row (json-hash128.ts, where the collision odds are
+ * explained), 22 base64url characters. Equal hashes mean the same content in the same key order;
+ * unequal hashes do not prove a change: the diff then reads the stored row and compares it
+ * canonically (changed-properties), and a row whose content is the same is rewritten with the
+ * current hash but reported as nothing (no event). That is the path a hash written by an older
+ * version takes once — the sha1 base64 hashes (28 characters) this project stored before never
+ * equal a hash128 — after which the row compares by hash again.
  */
-export function nodeFingerprint(node: NormalizedNode): string {
-  if (node.deletedAt === undefined) return JSON.stringify(node);
-  const { deletedAt: _deletedAt, ...content } = node;
-  return JSON.stringify(content);
-}
-
-/** Edge content beyond its id (type and ends are part of the id): dates and properties. */
-export function edgeFingerprint(edge: NormalizedEdge): string {
-  return `${edge.edgeType}|${edge.sourceNodeId}|${edge.targetNodeId}|${edge.since ?? ''}|${edge.until ?? ''}|${JSON.stringify(edge.properties)}`;
-}
-
-/** Short stable hashes of the fingerprints, for stores that keep them beside each row. */
 export function nodeContentHash(node: NormalizedNode): string {
-  return sha1Base64(nodeFingerprint(node));
+  return hash128Without(node, 'deletedAt');
 }
 
+/** Edge content beyond its id (the id is made of type and ends, hashed too): dates and properties. */
 export function edgeContentHash(edge: NormalizedEdge): string {
-  return sha1Base64(edgeFingerprint(edge));
+  return hash128Of6(edge.edgeType, edge.sourceNodeId, edge.targetNodeId, edge.since, edge.until, edge.properties);
 }
-
-/**
- * The content hash of a fingerprint already made: a store that serialises a live node anyway
- * (its JSON is the node's fingerprint when it has no deletedAt) hashes that string instead of
- * serialising the node twice.
- */
-export function hashFingerprint(fingerprint: string): string {
-  return sha1Base64(fingerprint);
-}
-
-// crypto.hash (Node ≥ 20.12) is the one-shot form: the same digest without a Hash object per
-// call, about half the time for these short strings — a sync hashes every row it extracted.
-const sha1Base64: (text: string) => string =
-  typeof crypto.hash === 'function'
-    ? (text) => crypto.hash('sha1', text, 'base64')
-    : (text) => crypto.createHash('sha1').update(text).digest('base64');
 
 /**
  * Deep equality of JSON content, independent of key order; allocation-free, so the diff can

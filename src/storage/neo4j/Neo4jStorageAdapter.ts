@@ -4,6 +4,7 @@ import { EDGE_TYPES, EventQuery, OWNERSHIP_STATES, PathQuery, PostureQuery, pars
 import type {
   EdgeType,
   EventQueryInput,
+  GraphChangeSet,
   ExecutionPath,
   GraphEvent,
   NodeType,
@@ -41,6 +42,7 @@ import { parseEdge, parseEvent, parseNode, parseOutbox, parseSyncState, syncPara
 import { anchoredPaths, pathsAsOf } from './path-expansion.ts';
 import { postureChains, postureIdentities, postureOtherChains } from './posture-statements.ts';
 import { applySchema } from './schema.ts';
+import { commitRows, existingEdgeIds, existingNodeIds, planStage, runStaged, stageStatements, stagingTenant, switchStaged } from './staged-commit.ts';
 import { disableNagleFor, portOf } from './tcp-no-delay.ts';
 import {
   MANUAL_CONNECTOR,
@@ -109,6 +111,7 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     private readonly executor: Executor,
     private readonly batchSize: number,
     private readonly transactionRows: number,
+    private readonly singleTransactionRows: number,
   ) {}
 
   /** Connect, check the server answers, and create missing constraints and indexes. */
@@ -132,7 +135,7 @@ export class Neo4jStorageAdapter implements StorageAdapter {
       await driver.close();
       throw error;
     }
-    return new Neo4jStorageAdapter(executor, config.batchSize, config.transactionRows);
+    return new Neo4jStorageAdapter(executor, config.batchSize, config.transactionRows, config.singleTransactionRows);
   }
 
   // --- graph operations ---
@@ -386,20 +389,37 @@ export class Neo4jStorageAdapter implements StorageAdapter {
    * events, outbox rows, the sync record. Every statement is built, and so every label and type checked,
    * before the transaction starts; any failure inside rolls all of it back. History is written by
    * the same statements: what this sync wrote is valid from its data's time (validAt, else startedAt).
+   * A commit of more than `singleTransactionRows` rows is staged first (staged-commit.ts): still
+   * all or nothing for every reader, without one transaction holding all of it.
    */
   async commitSync(tenantId: string, commit: SyncCommit): Promise<void> {
-    const { changes, connectorId } = commit;
     const at = asOfTime(commit.syncState.validAt ?? commit.syncState.startedAt);
+    const outbox = [...committedOutbox(commit)];
+    if (commitRows(commit.changes, commit.events, outbox.length) > this.singleTransactionRows) {
+      await this.commitStaged(tenantId, commit, at, outbox);
+      return;
+    }
+    await this.commitInOne(tenantId, commit.connectorId, commit.changes, { events: commit.events, outbox, syncState: commit.syncState, at });
+  }
+
+  private async commitInOne(
+    tenantId: string,
+    connectorId: string,
+    changes: GraphChangeSet,
+    { events, outbox, syncState, at }: { events: readonly GraphEvent[]; outbox: readonly OutboxEntry[]; syncState: SyncState; at: string },
+    first?: (tx: ManagedTransaction) => Promise<unknown>,
+  ): Promise<void> {
     const nodeStatements = nodeUpserts(tenantId, changes.upsertNodes, connectorId, at, this.batchSize);
     const tombstoneProbes = tombstoneEdgeTypes(tenantId, changes.upsertNodes, this.batchSize);
     const rest: Statement[] = [
-      ...eventAppends(tenantId, commit.events, this.batchSize),
-      ...outboxEnqueues(tenantId, [...committedOutbox(commit)], this.batchSize),
-      { text: render('syncSave'), params: syncParams(tenantId, commit.syncState) },
+      ...eventAppends(tenantId, events, this.batchSize),
+      ...outboxEnqueues(tenantId, outbox, this.batchSize),
+      { text: render('syncSave'), params: syncParams(tenantId, syncState) },
     ];
     const typeOf = nodeTypeLookup(changes.upsertNodes);
     const write = (newEdgeIds: ReadonlySet<string> | undefined) =>
       this.executor.write({ operation: 'commitSync', tenantId }, async (tx) => {
+        if (first) await first(tx);
         await removeEdgesById(tx, tenantId, changes.removeEdgeIds, at, this.batchSize);
         await run(tx, nodeStatements);
         await dropTombstoneEdges(tx, tombstoneProbes, (types) => tombstoneEdgeRemovals(tenantId, changes.upsertNodes, at, this.batchSize, types));
@@ -413,6 +433,28 @@ export class Neo4jStorageAdapter implements StorageAdapter {
       // constraint on CREATE; the whole commit rolled back, so it is redone with MERGE alone.
       if (!changes.newEdgeIds?.size || !(error instanceof StorageError && error.code === 'CONFLICT')) throw error;
       await write(undefined);
+    }
+  }
+
+  /** commitSync of a large commit: staged under a staging tenant, then switched with the rest in one transaction (staged-commit.ts). */
+  private async commitStaged(tenantId: string, commit: SyncCommit, at: string, outbox: readonly OutboxEntry[]): Promise<void> {
+    const { changes, connectorId } = commit;
+    const stage = stagingTenant(tenantId, connectorId);
+    await this.purgeTenant(stage); // what a staged commit that died left behind
+    const plan = await this.executor.read({ operation: 'commitSync.plan', tenantId }, async (tx) => {
+      const live = changes.upsertNodes.filter((n) => !n.deletedAt).map((n) => n.nodeId);
+      const candidates = changes.newEdgeIds ? changes.upsertEdges.filter((e) => changes.newEdgeIds!.has(e.edgeId)) : [];
+      return planStage(changes, await existingNodeIds(tx, tenantId, live, this.batchSize), await existingEdgeIds(tx, tenantId, candidates, this.batchSize));
+    });
+    const label = { operation: 'commitSync.stage', tenantId };
+    try {
+      const typeOf = nodeTypeLookup(plan.nodes);
+      const statements = stageStatements(stage, plan, commit.events, outbox, { connectorId, at, batchSize: this.batchSize, typeOf });
+      await this.writeInTransactions(label, statements, runStaged);
+      await this.commitInOne(tenantId, connectorId, plan.rest, { events: [], outbox: [], syncState: commit.syncState, at }, (tx) => switchStaged(tx, stage, tenantId));
+    } catch (error) {
+      await this.purgeTenant(stage).catch(() => undefined);
+      throw error;
     }
   }
 
@@ -541,14 +583,18 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     }
   }
 
-  private async writeInTransactions(label: WorkLabel, statements: Iterable<Statement>): Promise<void> {
-    let pending: Statement[] = [];
+  private async writeInTransactions<S extends Statement>(
+    label: WorkLabel,
+    statements: Iterable<S>,
+    runAll: (tx: ManagedTransaction, batch: S[]) => Promise<void> = run,
+  ): Promise<void> {
+    let pending: S[] = [];
     let rows = 0;
     const flush = async () => {
       const batch = pending;
       pending = [];
       rows = 0;
-      await this.executor.write(label, (tx) => run(tx, batch));
+      await this.executor.write(label, (tx) => runAll(tx, batch));
     };
     for (const statement of statements) {
       pending.push(statement);

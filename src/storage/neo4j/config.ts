@@ -2,6 +2,15 @@ import { z } from 'zod';
 import { formatPath } from '../../model/index.ts';
 import { DEFAULT_BATCH_SIZE } from './statements.ts';
 
+/**
+ * See singleTransactionRows. Measured on the local server (2 GiB of transaction memory for all
+ * transactions together), first syncs of the synthetic tenant through applyGraph: 10k nodes
+ * (~120k rows with events and outbox rows) commit in one transaction; 25k nodes (~300k rows) fail
+ * with MemoryPoolOutOfMemoryError after 62 s, and pass staged. 100k leaves room for the other
+ * transactions that share the pool.
+ */
+export const SINGLE_TRANSACTION_ROWS = 100_000;
+
 const Schema = z.object({
   uri: z
     .string()
@@ -13,6 +22,12 @@ const Schema = z.object({
   batchSize: z.number().int().min(1).max(100_000).default(DEFAULT_BATCH_SIZE),
   /** Bulk writes (not commitSync) commit about this many rows per transaction. */
   transactionRows: z.number().int().min(1).max(1_000_000).default(20_000),
+  /**
+   * A sync commit of more rows than this (nodes, edges, removals, events, outbox rows) is staged
+   * in transactions of `transactionRows` and switched in one (staged-commit.ts) instead of being
+   * written in one transaction: the server's transaction memory bounds a single transaction.
+   */
+  singleTransactionRows: z.number().int().min(1).default(SINGLE_TRANSACTION_ROWS),
   fetchSize: z.number().int().min(1).max(1_000_000).default(10_000),
   transactionTimeoutMs: z.number().int().positive().optional(),
   /** How long the driver keeps retrying a unit of work on transient errors (driver default 30 s). */

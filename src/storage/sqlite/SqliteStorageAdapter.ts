@@ -2,7 +2,7 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { EventQuery, PathQuery, PostureQuery, compareOutbox, edgeContentHash, hashFingerprint, nodeContentHash, parseOrThrow, sameEdgeContent, sameNodeContent } from '../../model/index.ts';
+import { EventQuery, PathQuery, PostureQuery, compareOutbox, edgeContentHash, nodeContentHash, parseOrThrow, sameEdgeContent, sameNodeContent } from '../../model/index.ts';
 import type {
   EventQueryInput,
   ExecutionPath,
@@ -366,7 +366,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
         for (const node of changes.upsertNodes) {
           if (fresh) {
             const json = JSON.stringify(node);
-            this.s.nodeInsertNew.run(tenantId, node.nodeId, node.nodeType, connectorId, node.deletedAt ? 1 : 0, nodeRowHash(node, json), at, json);
+            this.s.nodeInsertNew.run(tenantId, node.nodeId, node.nodeType, connectorId, node.deletedAt ? 1 : 0, nodeContentHash(node), at, json);
             continue;
           }
           this.writeNode(tenantId, node, at, connectorId);
@@ -586,7 +586,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
   /** As VersionLog.write: same content keeps the open version; new content closes it at `at`. */
   private writeNode(tenantId: string, node: NormalizedNode, at: string, connectorId: string): void {
     const json = JSON.stringify(node);
-    const hash = nodeRowHash(node, json);
+    const hash = nodeContentHash(node);
     const deleted = node.deletedAt ? 1 : 0;
     // The common case of a first sync: a new row, one statement.
     if (this.s.nodeInsert.run(tenantId, node.nodeId, node.nodeType, connectorId, deleted, hash, at, json).changes === 1) return;
@@ -633,9 +633,6 @@ export class SqliteStorageAdapter implements StorageAdapter {
     this.s.syncPut.run(tenantId, state.syncId, state.connectorId, state.status, state.startedAt, JSON.stringify(state));
   }
 }
-
-/** A live node's JSON is its fingerprint (model/hash.ts): serialised once, hashed from that. */
-const nodeRowHash = (node: NormalizedNode, json: string) => (node.deletedAt === undefined ? hashFingerprint(json) : nodeContentHash(node));
 
 function eventOutboxEntry(r: EventOutboxRow, versionOf: VersionLookup): OutboxEntry {
   return {

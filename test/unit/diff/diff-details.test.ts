@@ -67,9 +67,49 @@ describe('the hashed path', () => {
     };
     const { result, changes } = diffGraphs(previous, makeGraph('c', [a, role], [e]));
     expect(result.events).toEqual([]);
-    expect(changes.upsertNodes).toEqual([]);
-    expect(changes.upsertEdges).toEqual([]);
+    expect(result).toMatchObject({ nodesCreated: 0, nodesUpdated: 0, edgesCreated: 0, edgesUpdated: 0, edgesRemoved: 0 });
+    // Rewritten as they are, so the store keeps the current hash; not created, not removed.
+    expect(changes.upsertNodes).toEqual([a]);
+    expect(changes.upsertEdges).toEqual([e]);
+    expect(changes.removeEdgeIds).toEqual([]);
+    expect([...(changes.newEdgeIds ?? [])]).toEqual([]);
     expect(edgeContentHash(e)).not.toBe('written-with-another-key-order');
+  });
+
+  it('hashes stored by the former sha1 fingerprint compare unequal once: no event, the rows are rewritten, then they compare equal', async () => {
+    // What this project stored before hash128 (model/hash.ts history): sha1 of the JSON, base64.
+    const { createHash } = await import('node:crypto');
+    const sha1 = (text: string) => createHash('sha1').update(text).digest('base64');
+    const legacyEdge = (x: typeof e) =>
+      sha1(`${x.edgeType}|${x.sourceNodeId}|${x.targetNodeId}|${x.since ?? ''}|${x.until ?? ''}|${JSON.stringify(x.properties)}`);
+    const a = identity('a', { appId: 'x' });
+    const e = makeEdge('HAS_ROLE', a, role, { grantedBy: 'pim' });
+    const legacy = {
+      nodeHashes: new Map([a, role].map((n) => [n.nodeId, sha1(JSON.stringify(n))])),
+      edgeHashes: new Map([[e.edgeId, legacyEdge(e)]]),
+    };
+    expect(legacy.nodeHashes.get(a.nodeId)).toMatch(/^[A-Za-z0-9+/]{27}=$/);
+    const current = makeGraph('c', [a, role], [e]);
+    const plan = classifyCurrent(legacy, current);
+    expect([...plan.nodeStatus, ...plan.edgeStatus]).toEqual([CHANGED, CHANGED, CHANGED]);
+    const { result, changes } = diffGraphs(
+      { ...legacy, changedNodes: new Map([a, role].map((n) => [n.nodeId, n])), changedEdges: new Map([[e.edgeId, e]]) },
+      current,
+      {
+        classified: plan,
+      },
+    );
+    expect(result.events).toEqual([]);
+    expect(changes.upsertNodes.map((n) => n.nodeId).sort()).toEqual([a.nodeId, role.nodeId].sort());
+    expect(changes.upsertEdges).toEqual([e]);
+    // A store that wrote those rows now holds hash128s: the next sync finds every row by hash.
+    const rewritten = {
+      nodeHashes: new Map(changes.upsertNodes.map((n) => [n.nodeId, nodeContentHash(n)])),
+      edgeHashes: new Map(changes.upsertEdges.map((x) => [x.edgeId, edgeContentHash(x)])),
+    };
+    const next = classifyCurrent(rewritten, current);
+    expect([...next.nodeStatus, ...next.edgeStatus]).toEqual([SAME, SAME, SAME]);
+    expect(next.staleNodeIds).toEqual([]);
   });
 });
 

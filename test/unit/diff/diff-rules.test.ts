@@ -114,6 +114,9 @@ describe('diff rules, one at a time', () => {
       previousEdgeHashes: new Map([[hasRole.edgeId, 'stale']]),
     });
     expect(same.result.events).toEqual([]);
+    // Rewritten with the current hash, without an event.
+    expect(same.changes.upsertNodes.map((n) => n.nodeId)).toEqual(['sp']);
+    expect(same.changes.upsertEdges.map((e) => e.edgeId)).toEqual([hasRole.edgeId]);
     // And an equal edge hash hides a property change, as promised.
     const changedEdge = { ...hasRole, properties: { grantedBy: 'bob' } } as NormalizedEdge;
     const edgeTrusted = diffGraphs(previous, graph(previous.nodes, [changedEdge, runsAs, ownedBy]), {

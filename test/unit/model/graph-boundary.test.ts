@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  canonicalJson,
-  edgeContentHash,
-  edgeFingerprint,
-  hashFingerprint,
-  nodeContentHash,
-  nodeFingerprint,
-  sameEdgeContent,
-  sameJson,
-} from '../../../src/model/hash.ts';
+import { canonicalJson, edgeContentHash, nodeContentHash, sameEdgeContent, sameJson } from '../../../src/model/hash.ts';
 import { makeEdgeId, makeNodeId, normalizeScope, shortHash } from '../../../src/model/ids.ts';
 import { remapLegacyEdge, remapLegacyGraph, remapLegacyNode } from '../../../src/model/legacy.ts';
 import { ValidationError, formatPath, parseNormalizedGraph, parseNormalizedGraphOrThrow, parseOrThrow, parseWith } from '../../../src/model/validate.ts';
@@ -53,21 +44,25 @@ describe('content hashes and equality', () => {
     expect(canonicalJson([])).toBe('[]');
   });
 
-  it('a node fingerprint is its JSON without the tombstone date; its hash is the fingerprint hashed', () => {
-    expect(nodeFingerprint(sp)).toBe(JSON.stringify(sp));
-    expect(nodeFingerprint({ ...sp, deletedAt: '2026-01-01T00:00:00.000Z' })).toBe(JSON.stringify(sp));
-    expect(nodeContentHash(sp)).toBe(hashFingerprint(JSON.stringify(sp)));
-    expect(nodeContentHash(sp)).toMatch(/^[A-Za-z0-9+/]{27}=$/);
+  it('a node hash covers its content but not the tombstone date; 22 base64url characters', () => {
+    expect(nodeContentHash(sp)).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(nodeContentHash({ ...sp, deletedAt: '2026-01-01T00:00:00.000Z' })).toBe(nodeContentHash(sp));
+    expect(nodeContentHash(JSON.parse(JSON.stringify(sp)) as typeof sp)).toBe(nodeContentHash(sp));
     expect(nodeContentHash({ ...sp, displayName: 'other' })).not.toBe(nodeContentHash(sp));
+    expect(nodeContentHash({ ...sp, properties: { ...sp.properties, extra: null } })).not.toBe(nodeContentHash(sp));
   });
 
-  it('an edge fingerprint holds type, ends, dates and properties', () => {
+  it('an edge hash covers type, ends, dates and properties', () => {
     const e = { ...makeEdge('HAS_ROLE', sp, role, { grantedBy: 'pim' }), since: '2026-01-01T00:00:00.000Z' };
-    expect(edgeFingerprint(e)).toBe(`HAS_ROLE|${sp.nodeId}|${role.nodeId}|2026-01-01T00:00:00.000Z||{"grantedBy":"pim"}`);
-    expect(edgeFingerprint({ ...e, until: '2027-01-01T00:00:00.000Z', since: undefined })).toBe(
-      `HAS_ROLE|${sp.nodeId}|${role.nodeId}||2027-01-01T00:00:00.000Z|{"grantedBy":"pim"}`,
-    );
-    expect(edgeContentHash(e)).toBe(hashFingerprint(edgeFingerprint(e)));
+    const hash = edgeContentHash(e);
+    expect(hash).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(edgeContentHash({ ...e })).toBe(hash);
+    // The same date as `until` instead of `since` is other content.
+    expect(edgeContentHash({ ...e, until: e.since, since: undefined })).not.toBe(hash);
+    expect(edgeContentHash({ ...e, properties: { grantedBy: 'manual' } })).not.toBe(hash);
+    expect(edgeContentHash({ ...e, sourceNodeId: perm.nodeId })).not.toBe(hash);
+    expect(edgeContentHash({ ...e, targetNodeId: perm.nodeId })).not.toBe(hash);
+    expect(edgeContentHash({ ...e, edgeType: 'GRANTS' })).not.toBe(hash);
   });
 
   it('sameJson: deep, key-order free, undefined fields ignored, lists in order', () => {

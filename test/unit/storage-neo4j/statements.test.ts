@@ -52,7 +52,7 @@ describe('Neo4j statements', () => {
             {
               "nodeId": "entra_id:contoso:role-1",
               "props": {
-                "contentHash": "1BRTTNNhPINWnqlhrS06hxpbqgI=",
+                "contentHash": "D24EHxQqM_j3v9eysCjy7B",
                 "displayName": "Global Admin",
                 "json": "{"nodeId":"entra_id:contoso:role-1","nodeType":"role","sourceSystem":"entra_id","sourceScope":"contoso","sourceId":"role-1","displayName":"Global Admin","status":"active","properties":{"roleName":"Global Administrator","roleSubtype":"directory","isPrivileged":true,"tags":["a"],"note":null}}",
                 "nodeId": "entra_id:contoso:role-1",
@@ -76,8 +76,8 @@ describe('Neo4j statements', () => {
         "text": "UNWIND $rows AS row
       MERGE (n:Node {tenantId: $tenantId, nodeId: row.nodeId})
       WITH n, row, n.connectorId AS previousConnector, n.nodeType AS previousType, n.validFrom AS previousFrom,
-        coalesce(n.contentHash, n.tombstoneHash) AS previousHash, coalesce(row.props.contentHash, row.props.tombstoneHash) AS hash
-      FOREACH (_ IN CASE WHEN previousHash <> hash AND previousFrom < $at THEN [1] ELSE [] END |
+        coalesce(n.contentHash, n.tombstoneHash) <> coalesce(row.props.contentHash, row.props.tombstoneHash) AND n.json <> row.props.json AS changed
+      FOREACH (_ IN CASE WHEN changed AND previousFrom < $at THEN [1] ELSE [] END |
         CREATE (v:NodeVersion)
         SET v = properties(n), v.validTo = $at
       )
@@ -87,7 +87,7 @@ describe('Neo4j statements', () => {
         ELSE $connectorId
       END,
       n.validFrom = CASE
-        WHEN previousFrom IS NOT NULL AND (previousHash = hash OR previousFrom >= $at) THEN previousFrom
+        WHEN previousFrom IS NOT NULL AND (NOT changed OR previousFrom >= $at) THEN previousFrom
         ELSE $at
       END
       FOREACH (_ IN CASE WHEN previousType <> row.props.nodeType THEN [1] ELSE [] END |
@@ -127,7 +127,7 @@ describe('Neo4j statements', () => {
             {
               "edgeId": "HAS_ROLE:1",
               "props": {
-                "contentHash": "5UgR/nHvwlAabFW0r3F7pRMVXzA=",
+                "contentHash": "Q8AF5nOMD6ttNJli0Tz9bC",
                 "edgeId": "HAS_ROLE:1",
                 "json": "{"edgeId":"HAS_ROLE:1","edgeType":"HAS_ROLE","sourceNodeId":"entra_id:contoso:sp-1","targetNodeId":"entra_id:contoso:role-1","properties":{"grantedBy":"admin@contoso"}}",
                 "tenantId": "tenant-a",
@@ -151,8 +151,9 @@ describe('Neo4j statements', () => {
       DELETE stale
       WITH source, target, row
       MERGE (source)-[r:HAS_ROLE {tenantId: $tenantId, edgeId: row.edgeId}]->(target)
-      WITH source, target, r, row, r.connectorId AS previousConnector, r.contentHash AS previousHash, r.validFrom AS previousFrom
-      FOREACH (_ IN CASE WHEN previousHash <> row.props.contentHash AND previousFrom < $at THEN [1] ELSE [] END |
+      WITH source, target, r, row, r.connectorId AS previousConnector, r.validFrom AS previousFrom,
+        r.contentHash <> row.props.contentHash AND r.json <> row.props.json AS changed
+      FOREACH (_ IN CASE WHEN changed AND previousFrom < $at THEN [1] ELSE [] END |
         CREATE (source)-[h:HIST_HAS_ROLE]->(target)
         SET h = properties(r), h.validTo = $at
       )
@@ -162,7 +163,7 @@ describe('Neo4j statements', () => {
         ELSE $connectorId
       END,
       r.validFrom = CASE
-        WHEN previousFrom IS NOT NULL AND (previousHash = row.props.contentHash OR previousFrom >= $at) THEN previousFrom
+        WHEN previousFrom IS NOT NULL AND (NOT changed OR previousFrom >= $at) THEN previousFrom
         ELSE $at
       END",
       }

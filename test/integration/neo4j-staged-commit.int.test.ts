@@ -1,0 +1,158 @@
+// A commit too large for one transaction is staged, then switched (src/storage/neo4j/staged-commit.ts).
+// What a reader sees must be all of it or none of it: staged rows are invisible to every tenant
+// query and to the relay until the switch commits; a switch that fails leaves them invisible; a
+// staged commit that fails leaves no staging rows behind.
+
+import neo4jDriver from 'neo4j-driver';
+import type { ManagedTransaction } from 'neo4j-driver';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diffGraphs } from '../../src/diff/index.ts';
+import type { GraphEvent, NormalizedGraph, SyncState } from '../../src/model/index.ts';
+import { committedOutbox } from '../../src/storage/committed-outbox.ts';
+import { Neo4jStorageAdapter } from '../../src/storage/neo4j/Neo4jStorageAdapter.ts';
+import { nodeTypeLookup } from '../../src/storage/neo4j/edge-writes.ts';
+import { planStage, runStaged, stageStatements, stagingTenant, switchStaged } from '../../src/storage/neo4j/staged-commit.ts';
+import { sampleTenant } from '../support/sample-tenant.ts';
+import { neo4jUri, uniqueTenant } from '../support/services.ts';
+
+const AT = '2026-03-01T00:00:00.000Z';
+const syncState = (graph: NormalizedGraph): SyncState => ({
+  syncId: graph.syncId,
+  tenantId: graph.tenantId,
+  connectorId: graph.connectorId,
+  mode: 'full',
+  status: 'completed',
+  startedAt: AT,
+  validAt: AT,
+  errors: [],
+});
+
+describe('Neo4j staged commit', () => {
+  let storage: Neo4jStorageAdapter;
+  const driver = neo4jDriver.driver(neo4jUri(), undefined, { disableLosslessIntegers: true });
+  const tenants: string[] = [];
+  const fresh = (prefix: string) => {
+    const id = uniqueTenant(prefix);
+    tenants.push(id);
+    return id;
+  };
+  const inTx = async <T>(work: (tx: ManagedTransaction) => Promise<T>) => {
+    const session = driver.session();
+    try {
+      return await session.executeWrite(work);
+    } finally {
+      await session.close();
+    }
+  };
+  const rowsUnder = async (tenantId: string) =>
+    inTx(async (tx) => {
+      const count = async (q: string) => Number((await tx.run(q, { tenantId })).records[0]!.get('n'));
+      return {
+        nodes: await count('MATCH (n:Node) WHERE n.tenantId = $tenantId RETURN count(n) AS n'),
+        edges: await count('MATCH ()-[r]->() WHERE r.tenantId = $tenantId RETURN count(r) AS n'),
+        events: await count('MATCH (e:Event) WHERE e.tenantId = $tenantId RETURN count(e) AS n'),
+        outbox: await count('MATCH (m:Outbox) WHERE m.tenantId = $tenantId RETURN count(m) AS n'),
+      };
+    });
+
+  beforeAll(async () => {
+    storage = await Neo4jStorageAdapter.connect({ uri: neo4jUri() });
+  });
+  afterAll(async () => {
+    for (const t of tenants) {
+      await storage.purgeTenant(t);
+      await storage.purgeTenant(stagingTenant(t, 'servicenow-main'));
+    }
+    await storage.close();
+    await driver.close();
+  });
+
+  it('stages rows no reader sees, and shows all of them once the switch commits', async () => {
+    const tenantId = fresh('staged-switch');
+    const graph = sampleTenant(tenantId);
+    const { changes, result } = diffGraphs({ nodes: [], edges: [] }, graph);
+    const stage = stagingTenant(tenantId, graph.connectorId);
+    const commit = { connectorId: graph.connectorId, changes, events: result.events, syncState: syncState(graph), publishEvents: { createdAt: AT } };
+    const plan = planStage(changes, new Set(), new Set());
+    // Every node is new and every edge joins two of them: all of it is staged.
+    expect(plan.rest.upsertNodes).toEqual([]);
+    expect(plan.rest.upsertEdges).toEqual([]);
+    const statements = [
+      ...stageStatements(stage, plan, result.events, committedOutbox(commit), {
+        connectorId: graph.connectorId,
+        at: AT,
+        batchSize: 5,
+        typeOf: nodeTypeLookup(plan.nodes),
+      }),
+    ];
+    // Staged in several transactions, as a large commit is.
+    for (let i = 0; i < statements.length; i += 3) await inTx((tx) => runStaged(tx, statements.slice(i, i + 3)));
+
+    const staged = await rowsUnder(stage);
+    expect(staged).toEqual({ nodes: graph.nodes.length, edges: graph.edges.length, events: result.events.length, outbox: result.events.length });
+    // Nothing of it for the tenant's readers, nor for the relay, which reads every tenant's pending rows.
+    expect(
+      (
+        await storage.getNodes(
+          tenantId,
+          graph.nodes.map((n) => n.nodeId),
+        )
+      ).every((n) => n === null),
+    ).toBe(true);
+    expect(await storage.queryEvents(tenantId, { limit: 10 })).toEqual([]);
+    expect(await storage.previousState(tenantId, graph.connectorId)).toEqual({ nodeHashes: new Map(), edgeHashes: new Map() });
+    const pending = await inTx(async (tx) =>
+      (await tx.run('MATCH (m:Outbox) WHERE m.tenantId = $stage AND m:PendingOutbox RETURN count(m) AS n', { stage })).records[0]!.get('n'),
+    );
+    expect(pending).toBe(0);
+
+    // A switch that fails (a staged id the tenant has meanwhile) rolls back: still nothing to see.
+    const taken = graph.nodes[0]!;
+    await inTx((tx) => tx.run('CREATE (n:Node {tenantId: $tenantId, nodeId: $nodeId})', { tenantId, nodeId: taken.nodeId }));
+    await expect(inTx((tx) => switchStaged(tx, stage, tenantId))).rejects.toThrow(/already exists/);
+    expect(await rowsUnder(stage)).toEqual(staged);
+    expect(await storage.queryEvents(tenantId, { limit: 10 })).toEqual([]);
+    await inTx((tx) => tx.run('MATCH (n:Node {tenantId: $tenantId, nodeId: $nodeId}) DELETE n', { tenantId, nodeId: taken.nodeId }));
+
+    const switched = await inTx((tx) => switchStaged(tx, stage, tenantId));
+    expect(switched).toBe(staged.nodes + staged.edges + staged.events + staged.outbox);
+    expect(await rowsUnder(stage)).toEqual({ nodes: 0, edges: 0, events: 0, outbox: 0 });
+    const stored = await storage.getGraphForConnector(tenantId, graph.connectorId);
+    expect(stored.nodes).toHaveLength(graph.nodes.length);
+    expect(stored.edges).toHaveLength(graph.edges.length);
+    expect((await storage.queryEvents(tenantId, { limit: 1000 })).length).toBe(result.events.length);
+    expect((await storage.pendingOutbox(1_000_000, tenantId)).map((m) => m.outboxId)).toEqual(result.events.map((e) => e.eventId));
+  });
+
+  it('a staged commit that fails leaves nothing, in the tenant or under its staging id', async () => {
+    const tenantId = fresh('staged-fail');
+    const graph = sampleTenant(tenantId);
+    const small = await Neo4jStorageAdapter.connect({ uri: neo4jUri(), singleTransactionRows: 1, transactionRows: 10, batchSize: 4 });
+    try {
+      const { changes, result } = diffGraphs({ nodes: [], edges: [] }, graph);
+      // An event property Neo4j cannot store fails the staging after the nodes and edges are staged.
+      const events = result.events.map((e, i) =>
+        i === result.events.length - 1 ? ({ ...e, relationshipType: { not: 'storable' } } as unknown as GraphEvent) : e,
+      );
+      await expect(
+        small.commitSync(tenantId, { connectorId: graph.connectorId, changes, events, syncState: syncState(graph), publishEvents: { createdAt: AT } }),
+      ).rejects.toThrow();
+      expect(await rowsUnder(tenantId)).toEqual({ nodes: 0, edges: 0, events: 0, outbox: 0 });
+      expect(await rowsUnder(stagingTenant(tenantId, graph.connectorId))).toEqual({ nodes: 0, edges: 0, events: 0, outbox: 0 });
+      expect(await small.listSyncStates(tenantId)).toEqual([]);
+
+      // The same commit, whole, then goes through the staged path.
+      await small.commitSync(tenantId, {
+        connectorId: graph.connectorId,
+        changes,
+        events: result.events,
+        syncState: syncState(graph),
+        publishEvents: { createdAt: AT },
+      });
+      expect(await rowsUnder(tenantId)).toMatchObject({ nodes: graph.nodes.length, edges: graph.edges.length, events: result.events.length });
+      expect((await small.listSyncStates(tenantId)).map((s) => s.syncId)).toEqual([graph.syncId]);
+    } finally {
+      await small.close();
+    }
+  });
+});
