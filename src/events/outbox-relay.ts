@@ -8,7 +8,11 @@ import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 
 export interface RelayOptions {
-  /** Rows read from the outbox at a time; they go out as several produce requests. */
+  /**
+   * Rows read from the outbox at a time; they go out as several produce requests (about 3,700
+   * graph events per 4 MiB request). Each read and the wrapping of its first request wait on
+   * nothing else; 40,000 rows make that one pause per ten requests instead of per three (10,000).
+   */
   batchSize?: number;
   /** Identifies this relay process in the lease. */
   owner?: string;
@@ -37,7 +41,7 @@ const RELAY_LEASE = 'outbox-relay';
  * waits for Kafka's answer.
  */
 export async function relayOutbox(store: OutboxStore & LeaseStore, sink: MessageSink, options: RelayOptions = {}): Promise<RelayResult> {
-  const batchSize = options.batchSize ?? 10_000;
+  const batchSize = options.batchSize ?? 40_000;
   const owner = options.owner ?? `relay-${process.pid}`;
   const leaseMs = options.leaseMs ?? 60_000;
   if (!(await store.tryAcquireLease(RELAY_LEASE, owner, leaseMs))) return { published: 0, ranAsLeader: false };
