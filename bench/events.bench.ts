@@ -33,7 +33,7 @@ import { messageOf } from '../src/events/outbox-messages.ts';
 // most of the heap, so the generated graphs are dropped and the heap collected before timing.
 //   npm run bench:events -- --nodes=1000000 [--store=sqlite|memory|neo4j]
 const nodes = intArg('nodes', 1_000_000);
-const CODEC_SAMPLE = 10_000;
+const CODEC_SAMPLE = 5_000;
 // kafkajs is CommonJS; these are not among the names Node sees statically (src/events/compression.ts).
 const { CompressionTypes, Kafka, Partitioners, logLevel } = kafkajs;
 const RELAY_CODEC_NAME = Object.entries(CompressionTypes).find(([, v]) => v === RELAY_COMPRESSION)?.[0] ?? String(RELAY_COMPRESSION);
@@ -146,7 +146,7 @@ const codecs = await compareCodecs(kafka, outboxMessages.slice(0, CODEC_SAMPLE))
 console.log(`change sync (diff + commit with outbox): ${(sync.ms / 1000).toFixed(2)} s, ${sync.value.events.length.toLocaleString('en-US')} events`);
 console.log(`kafkajs ceiling (bare idempotent sendBatch, kafkajs's own partitioner, same payloads and request size, connected): ${ceiling.count.toLocaleString('en-US')} messages in ${(ceiling.ms / 1000).toFixed(2)} s — ${rate(ceiling.count, ceiling.ms)}`);
 console.log(`same, with the 11 headers of before issue 17 (x-event-id, x-idempotency-key, x-schema-version, ce_time, ce_subject, ce_dataschema beside today's 5): ${rate(ceilingOldHeaders.count, ceilingOldHeaders.ms)} (${ceilingOldHeaders.cpuPerMessage.toFixed(1)} µs CPU/message; today's 5: ${ceiling.cpuPerMessage.toFixed(1)} µs)`);
-console.log(`compression, bare sends of the first ${CODEC_SAMPLE.toLocaleString('en-US')} messages (relay uses ${RELAY_CODEC_NAME}):`);
+console.log(`compression, bare sends of the first ${CODEC_SAMPLE.toLocaleString('en-US')} messages, best of 2 (relay uses ${RELAY_CODEC_NAME}):`);
 for (const c of codecs) console.log(`  ${c.name.padEnd(5)} ratio ${c.ratio.toFixed(1).padStart(5)}  ${rate(c.count, c.ms).padStart(9)}  ${c.cpuPerMessage.toFixed(1)} µs CPU/message`);
 console.log(`heap in use as the relay started (the memory store's million nodes): ${Math.round(heapAtRelay / 2 ** 20).toLocaleString('en-US')} MiB`);
 console.log(`relay publish (connected): ${relay.value.published.toLocaleString('en-US')} messages in ${(relay.ms / 1000).toFixed(2)} s — ${rate(relay.value.published, relay.ms)}`);
@@ -210,7 +210,10 @@ function headersBeforeIssue17(m: OutboxMessage): Record<string, string> {
 /**
  * The codecs kafkajs can use here (gzip built in, zstd registered by src/events/compression.ts;
  * lz4 and snappy need packages this project does not install), each over the same messages: the
- * compression ratio of whole requests' payloads, and bare-send rate and CPU.
+ * compression ratio of whole requests' payloads, and bare-send rate and CPU. Two rounds, codecs
+ * alternating, best kept: in this process a single round caught whichever codec came first in a
+ * garbage collection of the million-node heap (zstd once measured 656 µs/message here, 42 µs in a
+ * process of its own).
  */
 async function compareCodecs(client: KafkaClient, messages: readonly OutboxMessage[]) {
   const codecsToTry = [
@@ -220,10 +223,14 @@ async function compareCodecs(client: KafkaClient, messages: readonly OutboxMessa
   ];
   const requests = [...chunksByBytes(messages)].map((chunk) => Buffer.from(chunk.map((m) => m.payload).join('')));
   const raw = requests.reduce((n, b) => n + b.length, 0);
-  const results = [];
-  for (const codec of codecsToTry) {
-    const ratio = raw / requests.reduce((n, b) => n + codec.size(b), 0);
-    results.push({ name: codec.name, ratio, ...(await bareSends(client, messages, codec.type)) });
+  const best = new Map<string, { count: number; ms: number; cpuPerMessage: number }>();
+  for (let round = 0; round < 2; round++) {
+    for (const codec of codecsToTry) {
+      collect();
+      const run = await bareSends(client, messages, codec.type);
+      const before = best.get(codec.name);
+      if (!before || run.ms < before.ms) best.set(codec.name, run);
+    }
   }
-  return results;
+  return codecsToTry.map((codec) => ({ name: codec.name, ratio: raw / requests.reduce((n, b) => n + codec.size(b), 0), ...best.get(codec.name)! }));
 }
