@@ -24,6 +24,11 @@ const { CompressionCodecs, CompressionTypes } = kafkajs;
  * load 8–12 on 2 cores): zstd-1 48–52 µs, gzip 54–55 µs, none 53–64 µs. No compression is not
  * cheaper: kafkajs computes the batch CRC-32C in JavaScript over the bytes it sends, so ten
  * times the bytes costs more than zstd does.
+ *
+ * And with the five-header messages (issue 17), bare idempotent sends in a process of their own
+ * (10,286 envelopes of a 300k-node 1%-change sync, 4 MiB requests, load 2.0–2.8 on 2 cores):
+ * zstd-1 42 µs/message 22,192/s, gzip 47 µs 18,365/s, none 278 µs 3,750/s; payload ratio at
+ * 1M nodes (bench:events): zstd-1 14.7, gzip 12.9. zstd stays.
  */
 export const RELAY_COMPRESSION = CompressionTypes.ZSTD;
 

@@ -16,8 +16,12 @@ import type { OutboxMessage } from '../model/index.ts';
  */
 export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 
-/** Splits messages, in order, into runs that each fit one produce request. */
-export function* chunksByBytes(messages: readonly OutboxMessage[], maxBytes = MAX_REQUEST_BYTES): Generator<OutboxMessage[]> {
+/**
+ * Splits messages, in order, into runs that each fit one produce request. Lazy: the relay hands
+ * it messages wrapped on demand, so each request's messages are made while the one before it is
+ * on the wire.
+ */
+export function* chunksByBytes(messages: Iterable<OutboxMessage>, maxBytes = MAX_REQUEST_BYTES): Generator<OutboxMessage[]> {
   let chunk: OutboxMessage[] = [];
   let bytes = 0;
   for (const m of messages) {

@@ -9,7 +9,7 @@ import { relayOutbox } from '../../../src/events/outbox-relay.ts';
 import { DLQ_HEADERS, TOPICS, dlqTopic } from '../../../src/events/topics.ts';
 import { MemoryStorageAdapter } from '../../../src/storage/memory/MemoryStorageAdapter.ts';
 import { applyGraph } from '../../../src/sync/apply-graph.ts';
-import { collect } from '../../support/kafka-collector.ts';
+import { collect, topicEnds } from '../../support/kafka-collector.ts';
 import { freshTenant, sampleTenant } from '../../support/sample-tenant.ts';
 import { kafkaBrokers } from '../../support/services.ts';
 import { messageOf } from '../../../src/events/outbox-messages.ts';
@@ -33,19 +33,20 @@ describe('outbox relay to Kafka', () => {
     const storage = MemoryStorageAdapter.create();
     const tenantId = freshTenant('relay');
     const result = await applyGraph(storage, sampleTenant(tenantId));
+    const mark = await topicEnds(kafka, [TOPICS.graphEvents, TOPICS.syncsCompleted]);
     const first = await relayOutbox(storage, sink);
     expect(first.published).toBe(result.events.length + 1);
     expect(await relayOutbox(storage, sink)).toEqual({ published: 0, ranAsLeader: true });
     expect(await storage.outboxStats()).toEqual({ pending: 0, sent: result.events.length + 1 });
 
-    const got = await collect(kafka, [TOPICS.graphEvents, TOPICS.syncsCompleted], (m) => tenantOf(m.value) === tenantId, (k) => k.length >= result.events.length + 1);
+    const got = await collect(kafka, [TOPICS.graphEvents, TOPICS.syncsCompleted], (m) => tenantOf(m.value) === tenantId, (k) => k.length >= result.events.length + 1, 30_000, mark);
     const graphEvents = got.filter((m) => m.topic === TOPICS.graphEvents);
     expect(graphEvents.map((m) => JSON.parse(m.value).eventId).sort()).toEqual(result.events.map((e) => e.eventId).sort());
     const byId = new Map(result.events.map((e) => [e.eventId, e]));
     for (const m of graphEvents) {
       const envelope = Envelope.parse(JSON.parse(m.value)) as GraphEventEnvelope;
       expect(m.key).toBe(`${tenantId}|${envelope.event.entityId}`);
-      expect(m.headers['x-event-id']).toBe(envelope.eventId);
+      expect(m.headers.ce_id).toBe(envelope.eventId);
       // The event inside does not repeat the envelope's fields, and the envelope gives them back.
       expect(Object.keys(JSON.parse(m.value).event)).not.toContain('tenantId');
       expect(graphEventOf(envelope)).toEqual(byId.get(envelope.eventId));

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readCloudEventHeaders } from '../../../src/events/cloudevents.ts';
+import { dataSchemaUri, readCloudEventHeaders } from '../../../src/events/cloudevents.ts';
+import type { Envelope } from '../../../src/events/envelope.ts';
 import { PUBLISHED_SCHEMAS, jsonSchemaFileText } from '../../../src/events/json-schemas.ts';
 import { outboxMessagesForSync } from '../../../src/events/outbox-messages.ts';
 import type { GraphEvent, SyncState } from '../../../src/model/index.ts';
@@ -42,27 +43,27 @@ const edgeEvent: GraphEvent = {
 describe('CloudEvents headers on outbox rows', () => {
   const [created, added, completed] = outboxMessagesForSync([nodeEvent, edgeEvent], sync, '2026-01-01T00:01:00.000Z');
 
-  it('carry the binary-mode context attributes, derived from the envelope', () => {
-    expect(created!.headers).toMatchObject({
+  it('carry the binary-mode context attributes, derived from the envelope, and nothing the envelope says twice', () => {
+    expect(created!.headers).toEqual({
       ce_specversion: '1.0',
       ce_id: 'evt-1',
       ce_source: '/authgraph/tenants/acme%20corp/sources/entra_id',
       ce_type: 'authgraph.graph.created',
-      ce_time: '2026-01-01T00:00:30.000Z',
-      ce_subject: 'entra_id:t:sp-1',
-      ce_dataschema: 'urn:authgraph:schema:graph-event:v2',
       'content-type': 'application/json',
-      'x-event-id': 'evt-1',
     });
-    // An edge change is about the edge.
-    expect(added!.headers).toMatchObject({ ce_type: 'authgraph.graph.relationship_added', ce_subject: edgeEvent.edgeId });
-    expect(completed!.headers).toMatchObject({
-      ce_type: 'authgraph.sync.completed',
-      ce_subject: 'sync-1',
-      ce_time: '2026-01-01T00:01:00.000Z',
-      ce_dataschema: 'urn:authgraph:schema:sync-completed:v2',
-    });
+    expect(added!.headers).toMatchObject({ ce_type: 'authgraph.graph.relationship_added', ce_id: 'evt-2' });
+    expect(completed!.headers).toMatchObject({ ce_type: 'authgraph.sync.completed', ce_source: '/authgraph/tenants/acme%20corp/sources/entra_id' });
     expect(completed!.headers.ce_id).toBe(JSON.parse(completed!.payload).eventId);
+    // What the headers no longer carry is in the value, once.
+    const envelope = JSON.parse(created!.payload) as Record<string, unknown>;
+    expect(envelope).toMatchObject({
+      eventId: 'evt-1',
+      occurredAt: '2026-01-01T00:00:30.000Z',
+      schemaVersion: 2,
+      kind: 'graph_event',
+      event: { entityId: 'entra_id:t:sp-1' },
+    });
+    expect(Object.keys(envelope.event as object)).not.toContain('eventId');
   });
 
   it('are what a consumer reads back, and a message without them reads as none', () => {
@@ -70,6 +71,16 @@ describe('CloudEvents headers on outbox rows', () => {
     expect(read.success && read.data.ce_id).toBe('evt-1');
     expect(readCloudEventHeaders({ 'x-event-id': 'evt-1' }).success).toBe(false);
     expect(readCloudEventHeaders({ ...created!.headers, ce_specversion: '0.3' }).success).toBe(false);
+    // A message written before issue 17, with the optional attributes and the x-* headers, still reads.
+    const older = {
+      ...created!.headers,
+      ce_time: '2026-01-01T00:00:30.000Z',
+      ce_subject: 'entra_id:t:sp-1',
+      ce_dataschema: 'urn:authgraph:schema:graph-event:v2',
+      'x-event-id': 'evt-1',
+    };
+    expect(readCloudEventHeaders(older).success).toBe(true);
+    expect(readCloudEventHeaders({ ...older, ce_time: 'yesterday' }).success).toBe(false);
   });
 
   it('and the payloads validate against the published schemas (Ajv over the checked-in files)', () => {
@@ -77,8 +88,10 @@ describe('CloudEvents headers on outbox rows', () => {
     for (const row of [created!, added!, completed!]) {
       const headers = validators.get('urn:authgraph:schema:cloudevents-kafka-headers')!;
       expect(headers(row.headers), JSON.stringify(headers.errors)).toBe(true);
-      const value = validators.get(row.headers.ce_dataschema!)!;
-      expect(value(JSON.parse(row.payload)), JSON.stringify(value.errors)).toBe(true);
+      // The value's schema follows from what the value says (kind, schemaVersion), as a consumer finds it.
+      const envelope = JSON.parse(row.payload) as { kind: Envelope['kind']; schemaVersion: number };
+      const value = validators.get(dataSchemaUri(envelope.kind, envelope.schemaVersion))!;
+      expect(value(envelope), JSON.stringify(value.errors)).toBe(true);
     }
     // The schemas reject what the model rejects: a graph event without its event.
     const { event: _dropped, ...noEvent } = JSON.parse(created!.payload) as Record<string, unknown>;
