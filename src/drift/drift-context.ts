@@ -1,8 +1,9 @@
 import { CHAIN_EDGE_TYPES, DEFAULT_CHAIN_DEPTH, chainId, findExecutionChains, maximalChains, reversePath } from '../analysis/execution-chains.ts';
-import { findPartialPathsEndingAt, matchCandidatesAt } from '../analysis/partial-chains.ts';
-import type { Candidates, PartialPath } from '../analysis/partial-chains.ts';
+import { findPartialPathsEndingAt, matchCandidatesAt, partialStopAt } from '../analysis/partial-chains.ts';
+import type { Candidates, ChainStop, PartialPath } from '../analysis/partial-chains.ts';
 import { isEntryPoint } from '../analysis/entry-points.ts';
-import type { ExecutionPath, NormalizedEdge, NormalizedNode } from '../model/index.ts';
+import { MAX_PATHS } from '../model/index.ts';
+import type { EdgeType, ExecutionPath, NodeType, NormalizedEdge, NormalizedNode } from '../model/index.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 
 /**
@@ -14,6 +15,9 @@ export class DriftContext {
   private readonly chains = new Map<string, Promise<ExecutionPath[]>>();
   private readonly nodes = new Map<string, Promise<NormalizedNode | null>>();
   private readonly partials = new Map<string, Promise<PartialPath[]>>();
+  private readonly edgeReads = new Map<string, Promise<NormalizedEdge[]>>();
+  private readonly pathReads = new Map<string, Promise<ExecutionPath[]>>();
+  private readonly stops = new Map<string, Promise<ChainStop | null>>();
   /** Per moment: the identities every stopped credential is matched against, read once, not per stop. */
   private readonly candidates = new Map<string, () => Promise<Candidates>>();
   credentialsExamined = 0;
@@ -37,9 +41,7 @@ export class DriftContext {
     const key = `${asOf}|${stopNodeId}`;
     let found = this.partials.get(key);
     if (!found) {
-      let candidates = this.candidates.get(asOf);
-      if (!candidates) this.candidates.set(asOf, (candidates = matchCandidatesAt(this.storage, this.tenantId, asOf)));
-      found = findPartialPathsEndingAt(this.storage, this.tenantId, stopNodeId, asOf, candidates).then((all) =>
+      found = findPartialPathsEndingAt(this.storage, this.tenantId, stopNodeId, asOf, this.candidatesAt(asOf)).then((all) =>
         all.filter((p) => isEntryPoint(p.path.startNode)),
       );
       this.partials.set(key, found);
@@ -94,6 +96,61 @@ export class DriftContext {
       chains.push({ nodes: [...p.nodes, identity], edges: [...p.edges, auth], depth: p.depth + 1, startNode: p.startNode, endNode: identity });
     }
     return maximalChains(chains).filter((c) => isEntryPoint(c.startNode));
+  }
+
+  /** The chains to this node when it is an identity at that moment, else none (nothing ends at it). */
+  async chainsOf(nodeId: string, asOf: string): Promise<ExecutionPath[]> {
+    const node = await this.node(nodeId, asOf);
+    return node?.nodeType === 'identity' && !node.deletedAt ? this.chainsTo(nodeId, asOf) : [];
+  }
+
+  /** The chains to an identity, if this computation has already asked for them. */
+  knownChainsTo(identityId: string, asOf: string): Promise<ExecutionPath[]> | undefined {
+    return this.chains.get(`${asOf}|${identityId}`);
+  }
+
+  /** A node's edges in one direction as of a moment. */
+  edges(nodeId: string, direction: 'outgoing' | 'incoming', asOf: string): Promise<NormalizedEdge[]> {
+    const key = `${asOf}|${direction}|${nodeId}`;
+    let found = this.edgeReads.get(key);
+    if (!found) this.edgeReads.set(key, (found = this.storage.getEdgesForNode(this.tenantId, nodeId, direction, { asOf })));
+    return found;
+  }
+
+  /** Paths from one node over these edge types to nodes of one type, as of a moment (the store's own walk). */
+  paths(
+    startNodeId: string,
+    traverse: readonly EdgeType[],
+    endNodeType: NodeType,
+    direction: 'outgoing' | 'incoming',
+    maxDepth: number,
+    asOf: string,
+  ): Promise<ExecutionPath[]> {
+    const key = `${asOf}|${direction}|${maxDepth}|${endNodeType}|${traverse.join(',')}|${startNodeId}`;
+    let found = this.pathReads.get(key);
+    if (!found) {
+      found = this.storage.queryPaths(
+        this.tenantId,
+        { startNodeId, traverseEdgeTypes: [...traverse], endNodeType, direction, maxDepth, limit: MAX_PATHS },
+        { asOf },
+      );
+      this.pathReads.set(key, found);
+    }
+    return found;
+  }
+
+  /** Why a chain stops at this connection or credential at a moment, or null when it goes on. */
+  stopAt(node: NormalizedNode, asOf: string): Promise<ChainStop | null> {
+    const key = `${asOf}|${node.nodeId}`;
+    let found = this.stops.get(key);
+    if (!found) this.stops.set(key, (found = partialStopAt(this.storage, this.tenantId, node, { asOf }, this.candidatesAt(asOf))));
+    return found;
+  }
+
+  private candidatesAt(asOf: string): () => Promise<Candidates> {
+    let candidates = this.candidates.get(asOf);
+    if (!candidates) this.candidates.set(asOf, (candidates = matchCandidatesAt(this.storage, this.tenantId, asOf)));
+    return candidates;
   }
 
   node(id: string, asOf: string): Promise<NormalizedNode | null> {
