@@ -4,6 +4,7 @@ import type { EdgeType, ExecutionPath, GraphEvent, NodeType, NormalizedEdge, Nor
 import { makeEdgeId } from '../model/index.ts';
 import { checkpoint } from '../runtime/cooperative.ts';
 import type { DriftContext } from './drift-context.ts';
+import { walkPaths } from './walk-paths.ts';
 
 // Chain-level comparison (issue 17): only chains that run through something the window changed
 // can appear or go, so drift enumerates those paths at both ends and decides for each whether it
@@ -178,7 +179,7 @@ async function extendsBackwards(ctx: DriftContext, family: PathFamily, p: Execut
 async function backFrom(ctx: DriftContext, family: PathFamily, node: NormalizedNode, asOf: string, depth: number): Promise<ExecutionPath[]> {
   const out: ExecutionPath[] = node.nodeType === 'automation' ? [single(node)] : [];
   if (depth <= 0) return out;
-  const paths = await ctx.paths(node.nodeId, family.traverse, 'automation', 'incoming', depth, asOf);
+  const paths = await walkPaths(ctx, node, new Set(family.traverse), 'automation', 'incoming', depth, asOf);
   for (const p of paths) {
     const r = reversePath(p);
     if (family.noIdentityInside && r.nodes.slice(0, -1).some((n) => n.nodeType === 'identity')) continue;
@@ -191,7 +192,7 @@ async function backFrom(ctx: DriftContext, family: PathFamily, node: NormalizedN
 async function forwardFrom(ctx: DriftContext, family: PathFamily, node: NormalizedNode, asOf: string, depth: number): Promise<ExecutionPath[]> {
   const out: ExecutionPath[] = node.nodeType === family.endType ? [single(node)] : [];
   if (depth <= 0) return out;
-  const paths = await ctx.paths(node.nodeId, family.traverse, family.endType, 'outgoing', depth, asOf);
+  const paths = await walkPaths(ctx, node, new Set(family.traverse), family.endType, 'outgoing', depth, asOf);
   for (const p of paths) {
     if (family.noIdentityInside && p.nodes.slice(1, -1).some((n) => n.nodeType === 'identity')) continue;
     out.push(p);

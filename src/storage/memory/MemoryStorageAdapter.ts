@@ -57,6 +57,8 @@ class TenantState {
   edgeLog = new VersionLog<NormalizedEdge>();
   everOutgoing = new Map<string, Set<string>>();
   everIncoming = new Map<string, Set<string>>();
+  /** Every node id ever stored, by the type it was stored with: a read of one type, now or as of a moment, visits that type only. */
+  everOfType = new Map<NodeType, Set<string>>();
   events: GraphEvent[] = [];
   /** True while `events` is in event order (appends normally are: a sync's events come after the last's). */
   eventsInOrder = true;
@@ -77,6 +79,7 @@ interface GraphView {
   edge(id: string): NormalizedEdge | undefined;
   edgeIds(nodeId: string, direction: 'outgoing' | 'incoming'): Iterable<string>;
   nodes(): Iterable<NormalizedNode>;
+  nodesOfType(type: NodeType): Iterable<NormalizedNode>;
 }
 
 function currentView(t: TenantState): GraphView {
@@ -86,6 +89,12 @@ function currentView(t: TenantState): GraphView {
     edgeIds: (id, dir) => (dir === 'outgoing' ? t.outgoing : t.incoming).get(id) ?? [],
     nodes: function* () {
       for (const s of t.nodes.values()) yield s.node;
+    },
+    nodesOfType: function* (type) {
+      for (const id of t.everOfType.get(type) ?? []) {
+        const n = t.nodes.get(id)?.node;
+        if (n?.nodeType === type) yield n;
+      }
     },
   };
 }
@@ -99,6 +108,12 @@ function pastView(t: TenantState, time: string): GraphView {
       for (const id of t.nodeLog.ids()) {
         const n = t.nodeLog.at(id, time);
         if (n) yield n;
+      }
+    },
+    nodesOfType: function* (type) {
+      for (const id of t.everOfType.get(type) ?? []) {
+        const n = t.nodeLog.at(id, time);
+        if (n?.nodeType === type) yield n;
       }
     },
   };
@@ -142,7 +157,7 @@ export class MemoryStorageAdapter implements StorageAdapter {
   async getNodesByType(tenantId: string, nodeType: NodeType, at?: ReadAt): Promise<NormalizedNode[]> {
     const v = this.view(tenantId, at);
     if (!v) return [];
-    return [...v.nodes()].filter((n) => n.nodeType === nodeType && isLive(n)).sort(byNodeId);
+    return [...v.nodesOfType(nodeType)].filter(isLive).sort(byNodeId);
   }
 
   async listNodes(tenantId: string, query: NodePageQuery, at?: ReadAt): Promise<NodePage> {
@@ -188,7 +203,9 @@ export class MemoryStorageAdapter implements StorageAdapter {
     const starts = (
       query.startNodeId
         ? [v.node(query.startNodeId)].filter((n): n is NormalizedNode => !!n)
-        : [...v.nodes()].filter((n) => n.nodeType === query.startNodeType)
+        : query.startNodeType
+          ? [...v.nodesOfType(query.startNodeType)]
+          : []
     )
       .filter((n) => isLive(n) && (!query.startNodeType || n.nodeType === query.startNodeType))
       .filter((n) => matchesFilters(n, query.startNodeFilters))
@@ -425,6 +442,7 @@ export class MemoryStorageAdapter implements StorageAdapter {
     const copy = structuredClone(node);
     t.nodes.set(node.nodeId, { node: copy, connectorId, hash: nodeContentHash(copy) });
     t.nodeLog.write(node.nodeId, copy, at, sameNode);
+    index(t.everOfType, node.nodeType).add(node.nodeId);
   }
 }
 
