@@ -264,7 +264,7 @@ async function ownershipChanges(ctx: DriftContext, events: GraphEvent[], index: 
     await checkpoint();
     if (ownerStanding(await ctx.node(person, ctx.since), ctx.since) === ownerStanding(await ctx.node(person, ctx.until), ctx.until)) continue;
     for (const asOf of [ctx.since, ctx.until]) {
-      for (const edge of await ctx.storage.getEdgesForNode(ctx.tenantId, person, 'incoming', { asOf })) {
+      for (const edge of await ctx.edges(person, 'incoming', asOf)) {
         if (edge.edgeType === 'OWNED_BY' || edge.edgeType === 'APPROVED_BY') subjects.add(edge.sourceNodeId);
       }
     }
@@ -272,8 +272,8 @@ async function ownershipChanges(ctx: DriftContext, events: GraphEvent[], index: 
   const ownerEventSubjects = new Set(ownerEvents.map((e) => e.entityId));
   for (const subject of [...subjects].sort()) {
     await checkpoint();
-    const before = await ownershipOf(ctx.storage, ctx.tenantId, subject, ctx.since);
-    const after = await ownershipOf(ctx.storage, ctx.tenantId, subject, ctx.until);
+    const before = await ownershipOf(ctx.reads, ctx.tenantId, subject, ctx.since);
+    const after = await ownershipOf(ctx.reads, ctx.tenantId, subject, ctx.until);
     const chains = await ctx.chainsOf(subject, ctx.until);
     const cause = eventsAbout(index, [subject, ...(after?.owners ?? []).map((o) => o.nodeId), ...(before?.owners ?? []).map((o) => o.nodeId)], order).map((e) => e.eventId);
     const owners = (r: typeof before) => (r ? r.owners.filter((o) => o.via === 'OWNED_BY').map((o) => ({ nodeId: o.nodeId, name: o.displayName, active: o.active })) : []);

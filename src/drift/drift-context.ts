@@ -2,9 +2,10 @@ import { CHAIN_EDGE_TYPES, DEFAULT_CHAIN_DEPTH, chainId, findExecutionChains, ma
 import { findPartialPathsEndingAt, matchCandidatesAt, partialStopAt } from '../analysis/partial-chains.ts';
 import type { Candidates, ChainStop, PartialPath } from '../analysis/partial-chains.ts';
 import { isEntryPoint } from '../analysis/entry-points.ts';
-import { MAX_PATHS } from '../model/index.ts';
-import type { EdgeType, ExecutionPath, NodeType, NormalizedEdge, NormalizedNode } from '../model/index.ts';
+import type { ExecutionPath, NormalizedEdge, NormalizedNode } from '../model/index.ts';
+import type { OwnershipReads } from '../analysis/ownership-report.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
+import { walkPaths } from './walk-paths.ts';
 
 /**
  * Reads for one drift computation, cached: the chains ending at an identity and the nodes, each
@@ -16,11 +17,21 @@ export class DriftContext {
   private readonly nodes = new Map<string, Promise<NormalizedNode | null>>();
   private readonly partials = new Map<string, Promise<PartialPath[]>>();
   private readonly edgeReads = new Map<string, Promise<NormalizedEdge[]>>();
-  private readonly pathReads = new Map<string, Promise<ExecutionPath[]>>();
   private readonly stops = new Map<string, Promise<ChainStop | null>>();
   /** Per moment: the identities every stopped credential is matched against, read once, not per stop. */
   private readonly candidates = new Map<string, () => Promise<Candidates>>();
   credentialsExamined = 0;
+  /** The store's node and edge reads as of the window's moments, through this computation's caches. */
+  readonly reads: OwnershipReads = {
+    getNode: (tenantId, nodeId, at) => (at?.asOf && tenantId === this.tenantId ? this.node(nodeId, at.asOf) : this.storage.getNode(tenantId, nodeId, at)),
+    getNodes: (tenantId, nodeIds, at) =>
+      at?.asOf && tenantId === this.tenantId ? Promise.all(nodeIds.map((id) => this.node(id, at.asOf!))) : this.storage.getNodes(tenantId, nodeIds, at),
+    getEdgesForNode: async (tenantId, nodeId, direction, at) => {
+      if (!at?.asOf || tenantId !== this.tenantId) return this.storage.getEdgesForNode(tenantId, nodeId, direction, at);
+      if (direction !== 'both') return this.edges(nodeId, direction, at.asOf);
+      return this.storage.getEdgesForNode(tenantId, nodeId, direction, at);
+    },
+  };
 
   constructor(
     readonly storage: StorageAdapter,
@@ -78,18 +89,9 @@ export class DriftContext {
   async chainsThroughCredential(credentialId: string, auth: NormalizedEdge, asOf: string): Promise<ExecutionPath[]> {
     const identity = await this.node(auth.targetNodeId, asOf);
     if (!identity || identity.nodeType !== 'identity') return [];
-    const back = await this.storage.queryPaths(
-      this.tenantId,
-      {
-        startNodeId: credentialId,
-        traverseEdgeTypes: CHAIN_EDGE_TYPES,
-        endNodeType: 'automation',
-        direction: 'incoming',
-        maxDepth: DEFAULT_CHAIN_DEPTH - 1,
-        limit: 5_000,
-      },
-      { asOf },
-    );
+    const credential = await this.node(credentialId, asOf);
+    if (!credential) return [];
+    const back = await walkPaths(this, credential, CHAIN_EDGE_SET, 'automation', 'incoming', DEFAULT_CHAIN_DEPTH - 1, asOf);
     const chains: ExecutionPath[] = [];
     for (const p of back.map(reversePath)) {
       if (p.startNode.nodeType !== 'automation' || p.nodes.some((n) => n.nodeType === 'identity')) continue;
@@ -114,28 +116,6 @@ export class DriftContext {
     const key = `${asOf}|${direction}|${nodeId}`;
     let found = this.edgeReads.get(key);
     if (!found) this.edgeReads.set(key, (found = this.storage.getEdgesForNode(this.tenantId, nodeId, direction, { asOf })));
-    return found;
-  }
-
-  /** Paths from one node over these edge types to nodes of one type, as of a moment (the store's own walk). */
-  paths(
-    startNodeId: string,
-    traverse: readonly EdgeType[],
-    endNodeType: NodeType,
-    direction: 'outgoing' | 'incoming',
-    maxDepth: number,
-    asOf: string,
-  ): Promise<ExecutionPath[]> {
-    const key = `${asOf}|${direction}|${maxDepth}|${endNodeType}|${traverse.join(',')}|${startNodeId}`;
-    let found = this.pathReads.get(key);
-    if (!found) {
-      found = this.storage.queryPaths(
-        this.tenantId,
-        { startNodeId, traverseEdgeTypes: [...traverse], endNodeType, direction, maxDepth, limit: MAX_PATHS },
-        { asOf },
-      );
-      this.pathReads.set(key, found);
-    }
     return found;
   }
 
@@ -180,6 +160,8 @@ export class DriftContext {
     return found;
   }
 }
+
+const CHAIN_EDGE_SET = new Set<string>(CHAIN_EDGE_TYPES);
 
 export const chainSummary = (c: ExecutionPath) => ({
   chainId: chainId(c),

@@ -59,6 +59,7 @@ class TenantState {
   everIncoming = new Map<string, Set<string>>();
   /** Every node id ever stored, by the type it was stored with: a read of one type, now or as of a moment, visits that type only. */
   everOfType = new Map<NodeType, Set<string>>();
+  pastViews = new Map<string, GraphView>();
   events: GraphEvent[] = [];
   /** True while `events` is in event order (appends normally are: a sync's events come after the last's). */
   eventsInOrder = true;
@@ -142,7 +143,16 @@ export class MemoryStorageAdapter implements StorageAdapter {
   private view(tenantId: string, at?: ReadAt): GraphView | undefined {
     const t = this.tenants.get(tenantId);
     if (!t) return undefined;
-    return at?.asOf ? pastView(t, iso(at.asOf)) : currentView(t);
+    if (!at?.asOf) return currentView(t);
+    // A view holds no data (it reads the logs when asked), so one per moment serves every read:
+    // drift and history reads alternate between a few moments, thousands of times.
+    const time = iso(at.asOf);
+    let view = t.pastViews.get(time);
+    if (!view) {
+      if (t.pastViews.size >= 8) t.pastViews.clear();
+      t.pastViews.set(time, (view = pastView(t, time)));
+    }
+    return view;
   }
 
   async getNode(tenantId: string, nodeId: string, at?: ReadAt): Promise<NormalizedNode | null> {
