@@ -36,13 +36,21 @@ export interface ChainChanges {
   nodes: Set<string>;
 }
 
+/**
+ * The only node types chain edges join (model/edge.ts EDGE_ENDPOINTS: CALLS, INVOKES, USES,
+ * AUTHENTICATES_AS, RUNS_AS; a RUNS_AS to a person ends no chain): a person, resource or piece of
+ * evidence that changed, before or after, is on no chain, and is not walked from.
+ */
+const CHAIN_NODE_TYPES = new Set<string>(['automation', 'connection', 'credential', 'identity']);
+
 /** A node as chains see it: live or not, its type, and what decides whether it starts a chain. */
 const chainShape = (n: NormalizedNode | null): string =>
   !n || n.deletedAt ? '' : [n.nodeType, n.sourceSystem, n.nodeType === 'automation' ? n.properties.automationSubtype : ''].join('\u0000');
 
 /**
  * The window's changes to the given edge types, and the nodes whose chain shape differs between
- * the two ends (read for the entities of node events only: a relationship event moves no node).
+ * the two ends (read for the entities of node events of chain node types only: a relationship
+ * event moves no node).
  */
 export async function chainChanges(ctx: DriftContext, events: readonly GraphEvent[], edgeTypes: ReadonlySet<string>): Promise<ChainChanges> {
   const edges: ChainChanges['edges'] = new Map();
@@ -53,7 +61,7 @@ export async function chainChanges(ctx: DriftContext, events: readonly GraphEven
         const edgeId = e.edgeId ?? makeEdgeId(e.relationshipType, e.entityId, e.targetEntityId);
         edges.set(edgeId, { edgeType: e.relationshipType, sourceNodeId: e.entityId, targetNodeId: e.targetEntityId });
       }
-    } else candidates.add(e.entityId);
+    } else if (CHAIN_NODE_TYPES.has(e.entityType) || CHAIN_NODE_TYPES.has(String(e.beforeState?.nodeType))) candidates.add(e.entityId);
   }
   const nodes = new Set<string>();
   for (const id of [...candidates].sort()) {

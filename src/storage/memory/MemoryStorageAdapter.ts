@@ -188,13 +188,20 @@ export class MemoryStorageAdapter implements StorageAdapter {
   async getEdgesForNode(tenantId: string, nodeId: string, direction: EdgeDirection, at?: ReadAt): Promise<NormalizedEdge[]> {
     const v = this.view(tenantId, at);
     if (!v) return [];
-    const ids = new Set<string>();
-    if (direction !== 'incoming') for (const id of v.edgeIds(nodeId, 'outgoing')) ids.add(id);
-    if (direction !== 'outgoing') for (const id of v.edgeIds(nodeId, 'incoming')) ids.add(id);
-    return [...ids]
-      .map((id) => v.edge(id))
-      .filter((e): e is NormalizedEdge => !!e)
-      .sort((a, b) => cmp(a.edgeId, b.edgeId));
+    // One pass, no intermediate id set unless both directions can name an edge twice (a self-loop).
+    const out: NormalizedEdge[] = [];
+    const seen = direction === 'both' ? new Set<string>() : undefined;
+    for (const dir of direction === 'both' ? (['outgoing', 'incoming'] as const) : [direction]) {
+      for (const id of v.edgeIds(nodeId, dir)) {
+        if (seen) {
+          if (seen.has(id)) continue;
+          seen.add(id);
+        }
+        const e = v.edge(id);
+        if (e) out.push(e);
+      }
+    }
+    return out.sort((a, b) => cmp(a.edgeId, b.edgeId));
   }
 
   async getEdges(tenantId: string, edgeIds: readonly string[]): Promise<(NormalizedEdge | null)[]> {
