@@ -10,23 +10,32 @@ import { mutateTenant, syntheticTenant } from './synthetic/tenant.ts';
 
 // Drift after a 1%-change sync of the synthetic tenant, against drift by recomputing every chain
 // at both ends with the same findings (target, issue 17: ≤ 25% of that), and chain query latency
-// as of the old sync against the current graph (target: p99 ≤ 2×).   npm run bench:drift -- --nodes=1000000 [--store=neo4j]
+// as of the old sync against the current graph (target: p99 ≤ 2×).   npm run bench:drift -- --nodes=1000000 [--store=sqlite|neo4j]
 const nodes = intArg('nodes', 1_000_000);
 const samples = intArg('samples', 200);
-const useNeo4j = process.argv.includes('--store=neo4j');
+const store = process.argv.includes('--store=neo4j') ? 'Neo4j' : process.argv.includes('--store=sqlite') ? 'SQLite' : 'memory';
 const tenantId = `bench-drift-${Date.now().toString(36)}`;
 
 let storage: StorageAdapter;
-if (useNeo4j) {
+let sqliteDir: string | undefined;
+if (store === 'Neo4j') {
   const { ensureServices } = await import('../scripts/services.mjs');
   const uri = process.env.NEO4J_URI ?? (await ensureServices({ services: ['neo4j'] })).neo4jUri;
   const { Neo4jStorageAdapter } = await import('../src/storage/neo4j/Neo4jStorageAdapter.ts');
   storage = await Neo4jStorageAdapter.connect({ uri });
+} else if (store === 'SQLite') {
+  // The embedded default store, in a file of its own removed at the end.
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  sqliteDir = mkdtempSync(join(tmpdir(), 'drift-bench-'));
+  const { SqliteStorageAdapter } = await import('../src/storage/sqlite/SqliteStorageAdapter.ts');
+  storage = SqliteStorageAdapter.open({ filePath: join(sqliteDir, 'authgraph.db') });
 } else {
   storage = MemoryStorageAdapter.create();
 }
 
-hr(`drift benchmark: ${nodes.toLocaleString('en-US')} nodes, 1% change, ${useNeo4j ? 'Neo4j' : 'memory'} store`);
+hr(`drift benchmark: ${nodes.toLocaleString('en-US')} nodes, 1% change, ${store} store`);
 const base: NormalizedGraph = syntheticTenant({ nodes, seed: 21, tenantId, connectorId: 'synthetic', syncId: 'drift-base', transformedAt: '2026-01-01T00:00:00.000Z' });
 // The baseline is committed as one sync without events (as after an initial import), valid from T0.
 const baseline: SyncState = { syncId: 'drift-base', tenantId, connectorId: 'synthetic', mode: 'full', status: 'completed', startedAt: base.transformedAt, completedAt: base.transformedAt, validAt: base.transformedAt, errors: [] };
@@ -103,3 +112,4 @@ console.log(`as-of / current p99: ${asOfRatio.toFixed(2)}× — target ≤ 2× �
 if (storage instanceof MemoryStorageAdapter) console.log(`history: ${JSON.stringify(storage.historyStats(tenantId))}`);
 console.log(`peak RSS: ${peakRssMiB().toLocaleString('en-US')} MiB`);
 await storage.close();
+if (sqliteDir) (await import('node:fs')).rmSync(sqliteDir, { recursive: true, force: true });
