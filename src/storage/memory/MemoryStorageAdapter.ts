@@ -146,11 +146,11 @@ export class MemoryStorageAdapter implements StorageAdapter {
     if (!at?.asOf) return currentView(t);
     // A view holds no data (it reads the logs when asked), so one per moment serves every read:
     // drift and history reads alternate between a few moments, thousands of times.
-    const time = iso(at.asOf);
-    let view = t.pastViews.get(time);
+    // Keyed by the moment as asked: normalising it (a Date round trip) costs more than the read.
+    let view = t.pastViews.get(at.asOf);
     if (!view) {
       if (t.pastViews.size >= 8) t.pastViews.clear();
-      t.pastViews.set(time, (view = pastView(t, time)));
+      t.pastViews.set(at.asOf, (view = pastView(t, iso(at.asOf))));
     }
     return view;
   }
