@@ -8,7 +8,7 @@ import { MemoryStorageAdapter } from '../../../src/storage/memory/MemoryStorageA
 import { Neo4jStorageAdapter } from '../../../src/storage/neo4j/Neo4jStorageAdapter.ts';
 import type { StorageAdapter } from '../../../src/storage/StorageAdapter.ts';
 import { applyGraph } from '../../../src/sync/apply-graph.ts';
-import { mutateTenant, syntheticTenant } from '../../../bench/synthetic/tenant.ts';
+import { makeNode, mutateTenant, syntheticTenant } from '../../../bench/synthetic/tenant.ts';
 import { pick, seededRandom } from '../../../bench/synthetic/random.ts';
 import { graphOf, runScenario } from '../../support/connectors-harness.ts';
 import { neo4jUri } from '../../support/services.ts';
@@ -125,6 +125,63 @@ describe('drift from the change equals drift recomputing every chain', () => {
       const first = syntheticTenant({ nodes: 400, seed: 32, tenantId, transformedAt: at(0) });
       const seen = await expectSameDriftOverHistory(storage, tenantId, [[first], [reshape({ ...first, transformedAt: at(1) }, 3)]]);
       expect(seen.chain_removed ?? 0).toBeGreaterThan(0);
+    } finally {
+      await storage.close();
+    }
+  });
+});
+
+describe('drift from the change: a chain whose tail gains or loses a caller', () => {
+  // rule → include → connection → credential → identity; then a job calls the rule (the rule's
+  // chain becomes the tail of the job's: one chain gone, one new, though nothing on the old
+  // chain changed); then the job's call is cut in the middle of nothing but its own edge.
+  const rand = seededRandom(3);
+  const node = (type: 'automation' | 'connection' | 'credential' | 'identity', i: number, subtype?: string): NormalizedNode => {
+    const n = makeNode(type, i, rand);
+    if (n.nodeType === 'automation' && subtype) n.properties.automationSubtype = subtype as typeof n.properties.automationSubtype;
+    if (n.nodeType === 'credential') delete n.properties.expiresAt;
+    return n;
+  };
+  const [rule, include, job] = [node('automation', 1, 'business_rule'), node('automation', 2, 'script_include'), node('automation', 3, 'scheduled_job')];
+  const [api, secret, principal] = [node('connection', 1), node('credential', 1), node('identity', 1)];
+  const edge = (edgeType: EdgeType, from: NormalizedNode, to: NormalizedNode): NormalizedEdge => ({
+    edgeId: makeEdgeId(edgeType, from.nodeId, to.nodeId),
+    edgeType,
+    sourceNodeId: from.nodeId,
+    targetNodeId: to.nodeId,
+    properties: {},
+  });
+  const chain = [edge('CALLS', rule, include), edge('INVOKES', include, api), edge('USES', api, secret), edge('AUTHENTICATES_AS', secret, principal)];
+  const graph = (edges: NormalizedEdge[]): NormalizedGraph => ({
+    syncId: 'x',
+    connectorId: 'synthetic',
+    tenantId: 'x',
+    transformedAt: at(0),
+    nodes: [rule, include, job, api, secret, principal],
+    edges,
+    temporalMarkers: [],
+    evidenceCompleteness: { sources: {} },
+  });
+
+  it.each([
+    ['memory', async (): Promise<StorageAdapter> => MemoryStorageAdapter.create()],
+    ['neo4j', async (): Promise<StorageAdapter> => Neo4jStorageAdapter.connect({ uri: neo4jUri() })],
+  ])('reports the tail gone and the longer chain new, as recomputing every chain does: %s', async (_name, open) => {
+    const storage = await open();
+    try {
+      const tenantId = freshTenant('drift-tail');
+      await expectSameDriftOverHistory(storage, tenantId, [[graph(chain)], [graph([edge('CALLS', job, rule), ...chain])], [graph(chain)]]);
+      const kinds = async (since: string, until: string) =>
+        (await computeDrift(storage, tenantId, { since, until })).findings.filter((f) => f.type.startsWith('chain_')).map((f) => [f.type, f.entityIds[0]]);
+      expect(await kinds(`${tenantId}-s0-0`, `${tenantId}-s1-0`)).toEqual([
+        ['chain_added', job.nodeId],
+        ['chain_removed', rule.nodeId],
+      ]);
+      expect(await kinds(`${tenantId}-s1-0`, `${tenantId}-s2-0`)).toEqual([
+        ['chain_added', rule.nodeId],
+        ['chain_removed', job.nodeId],
+      ]);
+      expect(await kinds(`${tenantId}-s0-0`, `${tenantId}-s2-0`)).toEqual([]);
     } finally {
       await storage.close();
     }
