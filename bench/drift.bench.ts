@@ -50,18 +50,18 @@ console.log(`1%-change sync: ${(sync.ms / 1000).toFixed(1)} s, ${sync.value.even
 // every partial chain at every connection and credential, compared by id, every other finding
 // derived by the same code). The findings must be the same; the incremental one is timed first,
 // and again after the full one, to show how much the order matters.
-// Both are first run once on a small tenant of their own (2,000 nodes, same store): the first
+// Both are first run once on a small tenant of their own (10,000 nodes, same store): the first
 // drift in a process compiles its code and zod's path-query parser (hundreds of ms, once per
 // process), which would otherwise land on whichever side runs first.
 const warmTenant = `${tenantId}-warm`;
-const warmBase = syntheticTenant({ nodes: 2_000, seed: 22, tenantId: warmTenant, connectorId: 'synthetic', syncId: 'warm-base', transformedAt: base.transformedAt });
+const warmBase = syntheticTenant({ nodes: 10_000, seed: 22, tenantId: warmTenant, connectorId: 'synthetic', syncId: 'warm-base', transformedAt: base.transformedAt });
 await applyGraph(storage, warmBase);
 await applyGraph(storage, mutateTenant(warmBase, 0.01, 9, 'warm-next'));
 const warm = await timed(async () => {
   await computeDrift(storage, warmTenant, { since: 'warm-base', until: 'warm-next' });
   await computeDriftFromScratch(storage, warmTenant, { since: 'warm-base', until: 'warm-next' });
 });
-console.log(`warm-up (both drifts on a 2,000-node tenant): ${(warm.ms / 1000).toFixed(2)} s`);
+console.log(`warm-up (both drifts on a 10,000-node tenant): ${(warm.ms / 1000).toFixed(2)} s`);
 const window = { since: 'drift-base', until: 'drift-next' };
 const describe = (r: DriftReport) => {
   const counts = new Map<string, number>();

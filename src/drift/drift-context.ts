@@ -5,6 +5,7 @@ import { isEntryPoint } from '../analysis/entry-points.ts';
 import type { ExecutionPath, NormalizedEdge, NormalizedNode } from '../model/index.ts';
 import type { OwnershipReads } from '../analysis/ownership-report.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
+import { MomentCache } from './moment-cache.ts';
 import { walkPaths } from './walk-paths.ts';
 
 /**
@@ -13,11 +14,12 @@ import { walkPaths } from './walk-paths.ts';
  * the number of distinct things the change touches.
  */
 export class DriftContext {
-  private readonly chains = new Map<string, Promise<ExecutionPath[]>>();
-  private readonly nodes = new Map<string, Promise<NormalizedNode | null>>();
-  private readonly partials = new Map<string, Promise<PartialPath[]>>();
-  private readonly edgeReads = new Map<string, Promise<NormalizedEdge[]>>();
-  private readonly stops = new Map<string, Promise<ChainStop | null>>();
+  private readonly chains = new MomentCache<Promise<ExecutionPath[]>>();
+  private readonly nodes = new MomentCache<Promise<NormalizedNode | null>>();
+  private readonly partials = new MomentCache<Promise<PartialPath[]>>();
+  private readonly outgoing = new MomentCache<Promise<NormalizedEdge[]>>();
+  private readonly incoming = new MomentCache<Promise<NormalizedEdge[]>>();
+  private readonly stops = new MomentCache<Promise<ChainStop | null>>();
   /** Per moment: the identities every stopped credential is matched against, read once, not per stop. */
   private readonly candidates = new Map<string, () => Promise<Candidates>>();
   credentialsExamined = 0;
@@ -41,41 +43,16 @@ export class DriftContext {
   ) {}
 
   chainsTo(identityId: string, asOf: string): Promise<ExecutionPath[]> {
-    const key = `${asOf}|${identityId}`;
-    let found = this.chains.get(key);
-    if (!found) this.chains.set(key, (found = findExecutionChains(this.storage, this.tenantId, { to: identityId, asOf })));
-    return found;
+    return this.chains.get(asOf, identityId, () => findExecutionChains(this.storage, this.tenantId, { to: identityId, asOf }));
   }
 
   /** Partial chains from entry points that stop at this connection or credential. */
   partialChainsAt(stopNodeId: string, asOf: string): Promise<PartialPath[]> {
-    const key = `${asOf}|${stopNodeId}`;
-    let found = this.partials.get(key);
-    if (!found) {
-      found = findPartialPathsEndingAt(this.storage, this.tenantId, stopNodeId, asOf, this.candidatesAt(asOf)).then((all) =>
+    return this.partials.get(asOf, stopNodeId, () =>
+      findPartialPathsEndingAt(this.storage, this.tenantId, stopNodeId, asOf, this.candidatesAt(asOf)).then((all) =>
         all.filter((p) => isEntryPoint(p.path.startNode)),
-      );
-      this.partials.set(key, found);
-    }
-    return found;
-  }
-
-  /** Connections and credentials an entity leads to along CALLS / INVOKES / USES (itself, if it is one), at either end of the window. */
-  async stopCandidatesFrom(entityId: string): Promise<Set<string>> {
-    const found = new Set<string>();
-    for (const asOf of [this.since, this.until]) {
-      const node = await this.node(entityId, asOf);
-      if (!node || node.deletedAt) continue;
-      if (node.nodeType === 'connection' || node.nodeType === 'credential') found.add(node.nodeId);
-      if (node.nodeType === 'credential' || node.nodeType === 'identity') continue;
-      const paths = await this.storage.queryPaths(
-        this.tenantId,
-        { startNodeId: entityId, traverseEdgeTypes: ['CALLS', 'INVOKES', 'USES'], maxDepth: 8, limit: 200 },
-        { asOf },
-      );
-      for (const p of paths) if (p.endNode.nodeType === 'connection' || p.endNode.nodeType === 'credential') found.add(p.endNode.nodeId);
-    }
-    return found;
+      ),
+    );
   }
 
   /**
@@ -108,23 +85,19 @@ export class DriftContext {
 
   /** The chains to an identity, if this computation has already asked for them. */
   knownChainsTo(identityId: string, asOf: string): Promise<ExecutionPath[]> | undefined {
-    return this.chains.get(`${asOf}|${identityId}`);
+    return this.chains.peek(asOf, identityId);
   }
 
   /** A node's edges in one direction as of a moment. */
   edges(nodeId: string, direction: 'outgoing' | 'incoming', asOf: string): Promise<NormalizedEdge[]> {
-    const key = `${asOf}|${direction}|${nodeId}`;
-    let found = this.edgeReads.get(key);
-    if (!found) this.edgeReads.set(key, (found = this.storage.getEdgesForNode(this.tenantId, nodeId, direction, { asOf })));
-    return found;
+    return (direction === 'outgoing' ? this.outgoing : this.incoming).get(asOf, nodeId, () =>
+      this.storage.getEdgesForNode(this.tenantId, nodeId, direction, { asOf }),
+    );
   }
 
   /** Why a chain stops at this connection or credential at a moment, or null when it goes on. */
   stopAt(node: NormalizedNode, asOf: string): Promise<ChainStop | null> {
-    const key = `${asOf}|${node.nodeId}`;
-    let found = this.stops.get(key);
-    if (!found) this.stops.set(key, (found = partialStopAt(this.storage, this.tenantId, node, { asOf }, this.candidatesAt(asOf))));
-    return found;
+    return this.stops.get(asOf, node.nodeId, () => partialStopAt(this.storage, this.tenantId, node, { asOf }, this.candidatesAt(asOf)));
   }
 
   private candidatesAt(asOf: string): () => Promise<Candidates> {
@@ -134,30 +107,7 @@ export class DriftContext {
   }
 
   node(id: string, asOf: string): Promise<NormalizedNode | null> {
-    const key = `${asOf}|${id}`;
-    let found = this.nodes.get(key);
-    if (!found) this.nodes.set(key, (found = this.storage.getNode(this.tenantId, id, { asOf })));
-    return found;
-  }
-
-  /** Identities an entity leads to along chain edges (itself, if it is one), at either end of the window. */
-  async identitiesReachedFrom(entityId: string): Promise<Set<string>> {
-    const found = new Set<string>();
-    for (const asOf of [this.since, this.until]) {
-      const node = await this.node(entityId, asOf);
-      if (!node || node.deletedAt) continue;
-      if (node.nodeType === 'identity') {
-        found.add(node.nodeId);
-        continue;
-      }
-      const paths = await this.storage.queryPaths(
-        this.tenantId,
-        { startNodeId: entityId, traverseEdgeTypes: CHAIN_EDGE_TYPES, endNodeType: 'identity', maxDepth: 8, limit: 200 },
-        { asOf },
-      );
-      for (const p of paths) found.add(p.endNode.nodeId);
-    }
-    return found;
+    return this.nodes.get(asOf, id, () => this.storage.getNode(this.tenantId, id, { asOf }));
   }
 }
 
