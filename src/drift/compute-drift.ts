@@ -274,11 +274,13 @@ async function ownershipChanges(ctx: DriftContext, events: GraphEvent[], index: 
     await checkpoint();
     const before = await ownershipOf(ctx.reads, ctx.tenantId, subject, ctx.since);
     const after = await ownershipOf(ctx.reads, ctx.tenantId, subject, ctx.until);
-    const chains = await ctx.chainsOf(subject, ctx.until);
+    // The subject's chains colour a finding; most subjects make none, so they are read only then.
+    const chainsNow = () => ctx.chainsOf(subject, ctx.until);
     const cause = eventsAbout(index, [subject, ...(after?.owners ?? []).map((o) => o.nodeId), ...(before?.owners ?? []).map((o) => o.nodeId)], order).map((e) => e.eventId);
     const owners = (r: typeof before) => (r ? r.owners.filter((o) => o.via === 'OWNED_BY').map((o) => ({ nodeId: o.nodeId, name: o.displayName, active: o.active })) : []);
     const ownerIds = (r: typeof before) => owners(r).map((o) => o.nodeId).sort().join(',');
     if (ownerEventSubjects.has(subject) && ownerIds(before) !== ownerIds(after)) {
+      const chains = await chainsNow();
       push({
         findingId: findingId(ctx.tenantId, 'owner_changed', [subject, ...cause]),
         type: 'owner_changed',
@@ -293,6 +295,7 @@ async function ownershipChanges(ctx: DriftContext, events: GraphEvent[], index: 
       });
     }
     if (after?.state === 'orphaned' && before?.state !== 'orphaned') {
+      const chains = await chainsNow();
       push({
         findingId: findingId(ctx.tenantId, 'became_orphaned', [subject, ...cause]),
         type: 'became_orphaned',
