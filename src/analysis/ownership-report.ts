@@ -7,8 +7,11 @@ export interface OwnershipReport extends OwnershipVerdict {
   node: NormalizedNode;
 }
 
+/** The reads an ownership verdict makes: a StorageAdapter, or a caller's cache in front of one (drift reads each node once per moment). */
+export type OwnershipReads = Pick<StorageAdapter, 'getNode' | 'getNodes' | 'getEdgesForNode'>;
+
 /** The ownership verdict for one stored node, read through the StorageAdapter. */
-export async function ownershipOf(storage: StorageAdapter, tenantId: string, nodeId: string, asOf?: string): Promise<OwnershipReport | null> {
+export async function ownershipOf(storage: OwnershipReads, tenantId: string, nodeId: string, asOf?: string): Promise<OwnershipReport | null> {
   // As of a past moment, both the edges and "who was still active" are judged at that moment.
   const at = asOf ? { asOf } : undefined;
   const node = await storage.getNode(tenantId, nodeId, at);

@@ -61,7 +61,7 @@ export async function findPartialPaths(storage: StorageAdapter, tenantId: string
   for (let i = 0; i < ordered.length; i += STOP_CHECK_BATCH) {
     await checkpoint();
     const batch = ordered.slice(i, i + STOP_CHECK_BATCH);
-    const found = await Promise.all(batch.map((end) => stopAt(storage, tenantId, end, at, candidates)));
+    const found = await Promise.all(batch.map((end) => partialStopAt(storage, tenantId, end, at, candidates)));
     found.forEach((stop, j) => stop && stops.set(batch[j]!.nodeId, stop));
   }
   const partial = maximalChains([...toConnections, ...toCredentials].filter((p) => stops.has(p.endNode.nodeId)));
@@ -84,7 +84,7 @@ export async function findPartialPathsEndingAt(
   const at = asOf ? { asOf } : undefined;
   const node = await storage.getNode(tenantId, nodeId, at);
   if (!node || node.deletedAt || (node.nodeType !== 'connection' && node.nodeType !== 'credential')) return [];
-  const stop = await stopAt(storage, tenantId, node, at, candidates);
+  const stop = await partialStopAt(storage, tenantId, node, at, candidates);
   if (!stop) return [];
   const traverse = node.nodeType === 'connection' ? PARTIAL_TO_CONNECTION_EDGE_TYPES : PARTIAL_TO_CREDENTIAL_EDGE_TYPES;
   const back = await storage.queryPaths(
@@ -96,7 +96,7 @@ export async function findPartialPathsEndingAt(
 }
 
 /** Why a chain stops at this node, or null when it goes on (a connection USES a credential, a credential AUTHENTICATES_AS someone). */
-async function stopAt(
+export async function partialStopAt(
   storage: StorageAdapter,
   tenantId: string,
   node: NormalizedNode,

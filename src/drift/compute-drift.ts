@@ -5,6 +5,9 @@ import type { DriftFinding, DriftReport, ExecutionPath, GraphEvent, JsonValue, N
 import { checkpoint } from '../runtime/cooperative.ts';
 import { resolveAsOf } from '../storage/as-of.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
+import type { PartialPath } from '../analysis/partial-chains.ts';
+import { EXECUTION_CHAINS, STOPS_AT_CONNECTION, STOPS_AT_CREDENTIAL } from './chain-families.ts';
+import { chainChanges, diffPathsThroughChanges } from './changed-paths.ts';
 import { DriftContext, chainSummary } from './drift-context.ts';
 import { findingId } from './finding-id.ts';
 
@@ -25,10 +28,27 @@ const ms = (iso: string) => Date.parse(iso);
 
 /**
  * Typed findings between two moments, computed from the stored events of the window and the
- * subgraph they touch (read as of both ends), so the cost follows the size of the change.
+ * subgraph they touch (read as of both ends), so the cost follows the size of the change: chains
+ * are compared only where they run through a changed edge or node (changed-paths.ts).
  * Credential expiry is the one time-driven check: it reads the tenant's credentials, a small type.
  */
-export async function computeDrift(storage: StorageAdapter, tenantId: string, options: DriftOptions): Promise<DriftReport> {
+export function computeDrift(storage: StorageAdapter, tenantId: string, options: DriftOptions): Promise<DriftReport> {
+  return driftWith(storage, tenantId, options, chainsThroughChanges);
+}
+
+/** The chains (to identities, and partial ones that stop short) reported at one end of the window and not at the other. */
+export interface ChainDiffs {
+  chains: { added: ExecutionPath[]; removed: ExecutionPath[] };
+  partials: { added: PartialPath[]; removed: PartialPath[] };
+  /** Identities whose chains were looked at. */
+  identities: number;
+}
+
+/** How a drift computation finds the chains that changed: from the changes alone, or by recomputing all (drift-from-scratch.ts). */
+export type ChainDiffer = (ctx: DriftContext, events: readonly GraphEvent[]) => Promise<ChainDiffs>;
+
+/** Drift with a given way of finding changed chains; every other finding is derived the same way. */
+export async function driftWith(storage: StorageAdapter, tenantId: string, options: DriftOptions, differ: ChainDiffer): Promise<DriftReport> {
   const since = (await resolveAsOf(storage, tenantId, options.since))!;
   const until = (await resolveAsOf(storage, tenantId, options.until)) ?? new Date().toISOString();
   if (ms(until) < ms(since)) throw new RangeError(`drift window ends (${until}) before it starts (${since})`);
@@ -37,51 +57,16 @@ export async function computeDrift(storage: StorageAdapter, tenantId: string, op
   const findings: DriftFinding[] = [];
   const push = (f: Omit<DriftFinding, 'tenantId'>) => findings.push({ tenantId, ...f });
 
-  // Which entities the change touches, and which identities a chain-edge change reaches: a chain
-  // changes only where one of its edges was added or removed, so only identities reachable from
-  // the far end of such an edge need their chains compared (property updates never move chains).
   // The window's events are indexed by entity once: every later question ("what happened to this
   // node?") is a lookup, so the cost follows the change, not subjects × events.
   const index = indexEvents(events);
   const touched = new Set<string>([...index.bySubject.keys(), ...index.byTarget.keys()]);
-  const chainEdgeEnds = new Set<string>();
-  for (const e of events) {
-    if ((e.eventType === 'relationship_added' || e.eventType === 'relationship_removed') && e.relationshipType && CHAIN_EDGES.has(e.relationshipType) && e.targetEntityId) {
-      chainEdgeEnds.add(e.targetEntityId);
-    }
-  }
-  const identities = new Set<string>();
-  for (const id of [...chainEdgeEnds].sort()) {
-    await checkpoint();
-    for (const i of await ctx.identitiesReachedFrom(id)) identities.add(i);
-  }
-  /** The window's events about this chain: on one of its nodes, and (for an edge) to another. */
-  const causeOf = (c: ExecutionPath): string[] => {
-    const onChain = new Set(c.nodes.map((n) => n.nodeId));
-    return c.nodes.flatMap((n) => index.about(n.nodeId)).filter((e) => !e.targetEntityId || onChain.has(e.targetEntityId)).map((e) => e.eventId);
-  };
-  const liveChains = new Map<string, ExecutionPath[]>();
-  for (const identity of [...identities].sort()) {
-    await checkpoint();
-    const before = await ctx.chainsTo(identity, since);
-    const after = await ctx.chainsTo(identity, until);
-    liveChains.set(identity, after);
-    const beforeIds = new Set(before.map(chainId));
-    const afterIds = new Set(after.map(chainId));
-    for (const c of after.filter((c) => !beforeIds.has(chainId(c)))) {
-      const cause = causeOf(c);
-      push({ findingId: findingId(tenantId, 'chain_added', [chainId(c), ...cause]), type: 'chain_added', severity: 'high', summary: `new execution chain: ${chainSummary(c).hops.join(' → ')}`, entityIds: c.nodes.map((n) => n.nodeId), chainIds: [chainId(c)], eventIds: cause, before: null, after: chainSummary(c), observedAt: until });
-    }
-    for (const c of before.filter((c) => !afterIds.has(chainId(c)))) {
-      const cause = causeOf(c);
-      push({ findingId: findingId(tenantId, 'chain_removed', [chainId(c), ...cause]), type: 'chain_removed', severity: 'low', summary: `execution chain gone: ${chainSummary(c).hops.join(' → ')}`, entityIds: c.nodes.map((n) => n.nodeId), chainIds: [chainId(c)], eventIds: cause, before: chainSummary(c), after: null, observedAt: until });
-    }
-  }
-
-  await partialChanges(ctx, events, index, push);
-  await scopeExpansions(ctx, events, liveChains, push);
-  await ownershipChanges(ctx, events, index, liveChains, push);
-  await credentialFindings(ctx, events, liveChains, options.expiringWithinDays ?? 30, push);
+  const diffs = await differ(ctx, events);
+  chainFindings(ctx, index, diffs.chains);
+  partialFindings(ctx, index, diffs.partials);
+  await scopeExpansions(ctx, events, push);
+  await ownershipChanges(ctx, events, index, push);
+  await credentialFindings(ctx, events, options.expiringWithinDays ?? 30, push);
   crossSystemLinks(events, tenantId, push);
 
   // Stable order: by time, type, severity (worst first), subject; the id breaks the last ties.
@@ -98,43 +83,37 @@ export async function computeDrift(storage: StorageAdapter, tenantId: string, op
     since,
     until,
     findings,
-    examined: { events: events.length, entities: touched.size, identities: identities.size, credentials: ctx.credentialsExamined },
+    examined: { events: events.length, entities: touched.size, identities: diffs.identities, credentials: ctx.credentialsExamined },
   };
-}
 
-// Edges whose change can make a chain stop short, or stop stopping: the walk to a connection or
-// credential, and the hop that would leave it (USES from a connection, AUTHENTICATES_AS from a credential).
-const PARTIAL_EDGES = new Set(['CALLS', 'INVOKES', 'USES', 'AUTHENTICATES_AS']);
+  function chainFindings(ctx: DriftContext, index: EventIndex, diff: ChainDiffs['chains']): void {
+    /** The window's events about this chain: on one of its nodes, and (for an edge) to another. */
+    const causeOf = (c: ExecutionPath): string[] => {
+      const onChain = new Set(c.nodes.map((n) => n.nodeId));
+      return c.nodes.flatMap((n) => index.about(n.nodeId)).filter((e) => !e.targetEntityId || onChain.has(e.targetEntityId)).map((e) => e.eventId);
+    };
+    for (const c of diff.added) {
+      const cause = causeOf(c);
+      push({ findingId: findingId(tenantId, 'chain_added', [chainId(c), ...cause]), type: 'chain_added', severity: 'high', summary: `new execution chain: ${chainSummary(c).hops.join(' → ')}`, entityIds: c.nodes.map((n) => n.nodeId), chainIds: [chainId(c)], eventIds: cause, before: null, after: chainSummary(c), observedAt: ctx.until });
+    }
+    for (const c of diff.removed) {
+      const cause = causeOf(c);
+      push({ findingId: findingId(tenantId, 'chain_removed', [chainId(c), ...cause]), type: 'chain_removed', severity: 'low', summary: `execution chain gone: ${chainSummary(c).hops.join(' → ')}`, entityIds: c.nodes.map((n) => n.nodeId), chainIds: [chainId(c)], eventIds: cause, before: chainSummary(c), after: null, observedAt: ctx.until });
+    }
+  }
 
-/** Partial chains (ending at a connection or credential with nothing to follow) that appeared or went. */
-async function partialChanges(ctx: DriftContext, events: GraphEvent[], index: EventIndex, push: Push): Promise<void> {
-  const starts = new Set<string>();
-  for (const e of events) {
-    if ((e.eventType !== 'relationship_added' && e.eventType !== 'relationship_removed') || !e.relationshipType || !PARTIAL_EDGES.has(e.relationshipType)) continue;
-    if (e.targetEntityId) starts.add(e.targetEntityId);
-    if (e.relationshipType === 'USES' || e.relationshipType === 'AUTHENTICATES_AS') starts.add(e.entityId);
-  }
-  const stops = new Set<string>();
-  for (const id of [...starts].sort()) {
-    await checkpoint();
-    for (const s of await ctx.stopCandidatesFrom(id)) stops.add(s);
-  }
-  /** The window's events about this chain: on one of its nodes, and (for an edge) to another, or the hop leaving its stop. */
-  const eventsOn = (c: ExecutionPath, stopNodeId: string) => {
-    const onChain = new Set(c.nodes.map((n) => n.nodeId));
-    return c.nodes
-      .flatMap((n) => index.about(n.nodeId))
-      .filter((e) => !e.targetEntityId || onChain.has(e.targetEntityId) || e.entityId === stopNodeId)
-      .map((e) => e.eventId);
-  };
-  for (const stop of [...stops].sort()) {
-    await checkpoint();
-    const before = await ctx.partialChainsAt(stop, ctx.since);
-    const after = await ctx.partialChainsAt(stop, ctx.until);
-    const beforeIds = new Set(before.map((p) => chainId(p.path)));
-    const afterIds = new Set(after.map((p) => chainId(p.path)));
-    for (const p of after.filter((x) => !beforeIds.has(chainId(x.path)))) {
-      const cause = eventsOn(p.path, stop);
+  /** Partial chains (ending at a connection or credential with nothing to follow) that appeared or went. */
+  function partialFindings(ctx: DriftContext, index: EventIndex, diff: ChainDiffs['partials']): void {
+    /** The window's events about this chain: on one of its nodes, and (for an edge) to another, or the hop leaving its stop. */
+    const eventsOn = (c: ExecutionPath, stopNodeId: string) => {
+      const onChain = new Set(c.nodes.map((n) => n.nodeId));
+      return c.nodes
+        .flatMap((n) => index.about(n.nodeId))
+        .filter((e) => !e.targetEntityId || onChain.has(e.targetEntityId) || e.entityId === stopNodeId)
+        .map((e) => e.eventId);
+    };
+    for (const p of diff.added) {
+      const cause = eventsOn(p.path, p.stop.nodeId);
       push({
         findingId: findingId(ctx.tenantId, 'partial_chain_added', [chainId(p.path), ...cause]),
         type: 'partial_chain_added',
@@ -148,8 +127,8 @@ async function partialChanges(ctx: DriftContext, events: GraphEvent[], index: Ev
         observedAt: ctx.until,
       });
     }
-    for (const p of before.filter((x) => !afterIds.has(chainId(x.path)))) {
-      const cause = eventsOn(p.path, stop);
+    for (const p of diff.removed) {
+      const cause = eventsOn(p.path, p.stop.nodeId);
       push({
         findingId: findingId(ctx.tenantId, 'partial_chain_removed', [chainId(p.path), ...cause]),
         type: 'partial_chain_removed',
@@ -165,6 +144,19 @@ async function partialChanges(ctx: DriftContext, events: GraphEvent[], index: Ev
     }
   }
 }
+
+/** The incremental differ: the paths through the window's changes, judged at both ends. */
+const chainsThroughChanges: ChainDiffer = async (ctx, events) => {
+  const changes = await chainChanges(ctx, events, CHAIN_EDGES);
+  const chains = await diffPathsThroughChanges(ctx, EXECUTION_CHAINS, changes);
+  const partials: ChainDiffs['partials'] = { added: [], removed: [] };
+  for (const family of [STOPS_AT_CONNECTION, STOPS_AT_CREDENTIAL]) {
+    const diff = await diffPathsThroughChanges(ctx, family, changes);
+    for (const path of diff.added) partials.added.push({ path, stop: (await ctx.stopAt(path.endNode, ctx.until))! });
+    for (const path of diff.removed) partials.removed.push({ path, stop: (await ctx.stopAt(path.endNode, ctx.since))! });
+  }
+  return { chains, partials, identities: chains.identities };
+};
 
 const EVENT_PAGE = 250;
 
@@ -215,7 +207,7 @@ function eventsAbout(index: EventIndex, ids: Iterable<string>, order: Map<GraphE
 }
 
 /** An identity on a live chain gained a role or permission, and no approval followed. */
-async function scopeExpansions(ctx: DriftContext, events: GraphEvent[], liveChains: Map<string, ExecutionPath[]>, push: Push): Promise<void> {
+async function scopeExpansions(ctx: DriftContext, events: GraphEvent[], push: Push): Promise<void> {
   const grants = events.filter(
     (e) =>
       e.entityType === 'identity' &&
@@ -223,7 +215,7 @@ async function scopeExpansions(ctx: DriftContext, events: GraphEvent[], liveChai
   );
   for (const e of grants) {
     await checkpoint();
-    const chains = liveChains.get(e.entityId) ?? (await ctx.chainsTo(e.entityId, ctx.until));
+    const chains = await ctx.chainsTo(e.entityId, ctx.until);
     if (!chains.length) continue;
     const edge = e.afterState as unknown as NormalizedEdge | null;
     const grantedAt = edge?.since ?? e.timestamp;
@@ -260,7 +252,7 @@ function isPowerful(node: NormalizedNode | null): boolean {
 }
 
 /** Owner edges that changed, and subjects whose ownership fell to orphaned (an owner left). */
-async function ownershipChanges(ctx: DriftContext, events: GraphEvent[], index: EventIndex, liveChains: Map<string, ExecutionPath[]>, push: Push): Promise<void> {
+async function ownershipChanges(ctx: DriftContext, events: GraphEvent[], index: EventIndex, push: Push): Promise<void> {
   const order = new Map(events.map((e, i) => [e, i]));
   const ownerEvents = events.filter((e) => e.relationshipType === 'OWNED_BY' || e.eventType === 'owner_assigned' || e.eventType === 'owner_removed');
   const subjects = new Set(ownerEvents.map((e) => e.entityId));
@@ -272,7 +264,7 @@ async function ownershipChanges(ctx: DriftContext, events: GraphEvent[], index: 
     await checkpoint();
     if (ownerStanding(await ctx.node(person, ctx.since), ctx.since) === ownerStanding(await ctx.node(person, ctx.until), ctx.until)) continue;
     for (const asOf of [ctx.since, ctx.until]) {
-      for (const edge of await ctx.storage.getEdgesForNode(ctx.tenantId, person, 'incoming', { asOf })) {
+      for (const edge of await ctx.edges(person, 'incoming', asOf)) {
         if (edge.edgeType === 'OWNED_BY' || edge.edgeType === 'APPROVED_BY') subjects.add(edge.sourceNodeId);
       }
     }
@@ -280,13 +272,15 @@ async function ownershipChanges(ctx: DriftContext, events: GraphEvent[], index: 
   const ownerEventSubjects = new Set(ownerEvents.map((e) => e.entityId));
   for (const subject of [...subjects].sort()) {
     await checkpoint();
-    const before = await ownershipOf(ctx.storage, ctx.tenantId, subject, ctx.since);
-    const after = await ownershipOf(ctx.storage, ctx.tenantId, subject, ctx.until);
-    const chains = liveChains.get(subject) ?? [];
+    const before = await ownershipOf(ctx.reads, ctx.tenantId, subject, ctx.since);
+    const after = await ownershipOf(ctx.reads, ctx.tenantId, subject, ctx.until);
+    // The subject's chains colour a finding; most subjects make none, so they are read only then.
+    const chainsNow = () => ctx.chainsOf(subject, ctx.until);
     const cause = eventsAbout(index, [subject, ...(after?.owners ?? []).map((o) => o.nodeId), ...(before?.owners ?? []).map((o) => o.nodeId)], order).map((e) => e.eventId);
     const owners = (r: typeof before) => (r ? r.owners.filter((o) => o.via === 'OWNED_BY').map((o) => ({ nodeId: o.nodeId, name: o.displayName, active: o.active })) : []);
     const ownerIds = (r: typeof before) => owners(r).map((o) => o.nodeId).sort().join(',');
     if (ownerEventSubjects.has(subject) && ownerIds(before) !== ownerIds(after)) {
+      const chains = await chainsNow();
       push({
         findingId: findingId(ctx.tenantId, 'owner_changed', [subject, ...cause]),
         type: 'owner_changed',
@@ -301,6 +295,7 @@ async function ownershipChanges(ctx: DriftContext, events: GraphEvent[], index: 
       });
     }
     if (after?.state === 'orphaned' && before?.state !== 'orphaned') {
+      const chains = await chainsNow();
       push({
         findingId: findingId(ctx.tenantId, 'became_orphaned', [subject, ...cause]),
         type: 'became_orphaned',
@@ -330,7 +325,6 @@ function ownerStanding(person: NormalizedNode | null, asOf: string): string {
 async function credentialFindings(
   ctx: DriftContext,
   events: GraphEvent[],
-  liveChains: Map<string, ExecutionPath[]>,
   withinDays: number,
   push: Push,
 ): Promise<void> {
@@ -338,7 +332,7 @@ async function credentialFindings(
     const out = await ctx.storage.getEdgesForNode(ctx.tenantId, credential.nodeId, 'outgoing', { asOf: ctx.until });
     const found: ExecutionPath[] = [];
     for (const e of out.filter((x) => x.edgeType === 'AUTHENTICATES_AS')) {
-      const live = liveChains.get(e.targetNodeId);
+      const live = await ctx.knownChainsTo(e.targetNodeId, ctx.until);
       found.push(...(live ? live.filter((c) => c.nodes.some((n) => n.nodeId === credential.nodeId)) : await ctx.chainsThroughCredential(credential.nodeId, e, ctx.until)));
     }
     return found;
@@ -351,7 +345,7 @@ async function credentialFindings(
     push({
       findingId: findingId(ctx.tenantId, 'credential_added', [e.entityId, e.eventId]),
       type: 'credential_added',
-      severity: identities.some((i) => (liveChains.get(i) ?? []).length) ? 'medium' : 'low',
+      severity: (await anyChains(ctx, identities)) ? 'medium' : 'low',
       summary: `new credential ${credential.displayName}`,
       entityIds: [e.entityId, ...identities],
       chainIds: [],
@@ -388,6 +382,11 @@ async function credentialFindings(
       observedAt: ctx.until,
     });
   }
+}
+
+async function anyChains(ctx: DriftContext, identities: readonly string[]): Promise<boolean> {
+  for (const i of identities) if ((await ctx.chainsOf(i, ctx.until)).length) return true;
+  return false;
 }
 
 /** A new cross-system authentication link (AUTHENTICATES_TO). */

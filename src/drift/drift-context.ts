@@ -1,9 +1,12 @@
 import { CHAIN_EDGE_TYPES, DEFAULT_CHAIN_DEPTH, chainId, findExecutionChains, maximalChains, reversePath } from '../analysis/execution-chains.ts';
-import { findPartialPathsEndingAt, matchCandidatesAt } from '../analysis/partial-chains.ts';
-import type { Candidates, PartialPath } from '../analysis/partial-chains.ts';
+import { findPartialPathsEndingAt, matchCandidatesAt, partialStopAt } from '../analysis/partial-chains.ts';
+import type { Candidates, ChainStop, PartialPath } from '../analysis/partial-chains.ts';
 import { isEntryPoint } from '../analysis/entry-points.ts';
 import type { ExecutionPath, NormalizedEdge, NormalizedNode } from '../model/index.ts';
+import type { OwnershipReads } from '../analysis/ownership-report.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
+import { MomentCache } from './moment-cache.ts';
+import { walkPaths } from './walk-paths.ts';
 
 /**
  * Reads for one drift computation, cached: the chains ending at an identity and the nodes, each
@@ -11,12 +14,26 @@ import type { StorageAdapter } from '../storage/StorageAdapter.ts';
  * the number of distinct things the change touches.
  */
 export class DriftContext {
-  private readonly chains = new Map<string, Promise<ExecutionPath[]>>();
-  private readonly nodes = new Map<string, Promise<NormalizedNode | null>>();
-  private readonly partials = new Map<string, Promise<PartialPath[]>>();
+  private readonly chains = new MomentCache<Promise<ExecutionPath[]>>();
+  private readonly nodes = new MomentCache<Promise<NormalizedNode | null>>();
+  private readonly partials = new MomentCache<Promise<PartialPath[]>>();
+  private readonly outgoing = new MomentCache<Promise<NormalizedEdge[]>>();
+  private readonly incoming = new MomentCache<Promise<NormalizedEdge[]>>();
+  private readonly stops = new MomentCache<Promise<ChainStop | null>>();
   /** Per moment: the identities every stopped credential is matched against, read once, not per stop. */
   private readonly candidates = new Map<string, () => Promise<Candidates>>();
   credentialsExamined = 0;
+  /** The store's node and edge reads as of the window's moments, through this computation's caches. */
+  readonly reads: OwnershipReads = {
+    getNode: (tenantId, nodeId, at) => (at?.asOf && tenantId === this.tenantId ? this.node(nodeId, at.asOf) : this.storage.getNode(tenantId, nodeId, at)),
+    getNodes: (tenantId, nodeIds, at) =>
+      at?.asOf && tenantId === this.tenantId ? Promise.all(nodeIds.map((id) => this.node(id, at.asOf!))) : this.storage.getNodes(tenantId, nodeIds, at),
+    getEdgesForNode: async (tenantId, nodeId, direction, at) => {
+      if (!at?.asOf || tenantId !== this.tenantId) return this.storage.getEdgesForNode(tenantId, nodeId, direction, at);
+      if (direction !== 'both') return this.edges(nodeId, direction, at.asOf);
+      return this.storage.getEdgesForNode(tenantId, nodeId, direction, at);
+    },
+  };
 
   constructor(
     readonly storage: StorageAdapter,
@@ -26,43 +43,16 @@ export class DriftContext {
   ) {}
 
   chainsTo(identityId: string, asOf: string): Promise<ExecutionPath[]> {
-    const key = `${asOf}|${identityId}`;
-    let found = this.chains.get(key);
-    if (!found) this.chains.set(key, (found = findExecutionChains(this.storage, this.tenantId, { to: identityId, asOf })));
-    return found;
+    return this.chains.get(asOf, identityId, () => findExecutionChains(this.storage, this.tenantId, { to: identityId, asOf }));
   }
 
   /** Partial chains from entry points that stop at this connection or credential. */
   partialChainsAt(stopNodeId: string, asOf: string): Promise<PartialPath[]> {
-    const key = `${asOf}|${stopNodeId}`;
-    let found = this.partials.get(key);
-    if (!found) {
-      let candidates = this.candidates.get(asOf);
-      if (!candidates) this.candidates.set(asOf, (candidates = matchCandidatesAt(this.storage, this.tenantId, asOf)));
-      found = findPartialPathsEndingAt(this.storage, this.tenantId, stopNodeId, asOf, candidates).then((all) =>
+    return this.partials.get(asOf, stopNodeId, () =>
+      findPartialPathsEndingAt(this.storage, this.tenantId, stopNodeId, asOf, this.candidatesAt(asOf)).then((all) =>
         all.filter((p) => isEntryPoint(p.path.startNode)),
-      );
-      this.partials.set(key, found);
-    }
-    return found;
-  }
-
-  /** Connections and credentials an entity leads to along CALLS / INVOKES / USES (itself, if it is one), at either end of the window. */
-  async stopCandidatesFrom(entityId: string): Promise<Set<string>> {
-    const found = new Set<string>();
-    for (const asOf of [this.since, this.until]) {
-      const node = await this.node(entityId, asOf);
-      if (!node || node.deletedAt) continue;
-      if (node.nodeType === 'connection' || node.nodeType === 'credential') found.add(node.nodeId);
-      if (node.nodeType === 'credential' || node.nodeType === 'identity') continue;
-      const paths = await this.storage.queryPaths(
-        this.tenantId,
-        { startNodeId: entityId, traverseEdgeTypes: ['CALLS', 'INVOKES', 'USES'], maxDepth: 8, limit: 200 },
-        { asOf },
-      );
-      for (const p of paths) if (p.endNode.nodeType === 'connection' || p.endNode.nodeType === 'credential') found.add(p.endNode.nodeId);
-    }
-    return found;
+      ),
+    );
   }
 
   /**
@@ -76,18 +66,9 @@ export class DriftContext {
   async chainsThroughCredential(credentialId: string, auth: NormalizedEdge, asOf: string): Promise<ExecutionPath[]> {
     const identity = await this.node(auth.targetNodeId, asOf);
     if (!identity || identity.nodeType !== 'identity') return [];
-    const back = await this.storage.queryPaths(
-      this.tenantId,
-      {
-        startNodeId: credentialId,
-        traverseEdgeTypes: CHAIN_EDGE_TYPES,
-        endNodeType: 'automation',
-        direction: 'incoming',
-        maxDepth: DEFAULT_CHAIN_DEPTH - 1,
-        limit: 5_000,
-      },
-      { asOf },
-    );
+    const credential = await this.node(credentialId, asOf);
+    if (!credential) return [];
+    const back = await walkPaths(this, credential, CHAIN_EDGE_SET, 'automation', 'incoming', DEFAULT_CHAIN_DEPTH - 1, asOf);
     const chains: ExecutionPath[] = [];
     for (const p of back.map(reversePath)) {
       if (p.startNode.nodeType !== 'automation' || p.nodes.some((n) => n.nodeType === 'identity')) continue;
@@ -96,33 +77,41 @@ export class DriftContext {
     return maximalChains(chains).filter((c) => isEntryPoint(c.startNode));
   }
 
-  node(id: string, asOf: string): Promise<NormalizedNode | null> {
-    const key = `${asOf}|${id}`;
-    let found = this.nodes.get(key);
-    if (!found) this.nodes.set(key, (found = this.storage.getNode(this.tenantId, id, { asOf })));
-    return found;
+  /** The chains to this node when it is an identity at that moment, else none (nothing ends at it). */
+  async chainsOf(nodeId: string, asOf: string): Promise<ExecutionPath[]> {
+    const node = await this.node(nodeId, asOf);
+    return node?.nodeType === 'identity' && !node.deletedAt ? this.chainsTo(nodeId, asOf) : [];
   }
 
-  /** Identities an entity leads to along chain edges (itself, if it is one), at either end of the window. */
-  async identitiesReachedFrom(entityId: string): Promise<Set<string>> {
-    const found = new Set<string>();
-    for (const asOf of [this.since, this.until]) {
-      const node = await this.node(entityId, asOf);
-      if (!node || node.deletedAt) continue;
-      if (node.nodeType === 'identity') {
-        found.add(node.nodeId);
-        continue;
-      }
-      const paths = await this.storage.queryPaths(
-        this.tenantId,
-        { startNodeId: entityId, traverseEdgeTypes: CHAIN_EDGE_TYPES, endNodeType: 'identity', maxDepth: 8, limit: 200 },
-        { asOf },
-      );
-      for (const p of paths) found.add(p.endNode.nodeId);
-    }
-    return found;
+  /** The chains to an identity, if this computation has already asked for them. */
+  knownChainsTo(identityId: string, asOf: string): Promise<ExecutionPath[]> | undefined {
+    return this.chains.peek(asOf, identityId);
+  }
+
+  /** A node's edges in one direction as of a moment. */
+  edges(nodeId: string, direction: 'outgoing' | 'incoming', asOf: string): Promise<NormalizedEdge[]> {
+    return (direction === 'outgoing' ? this.outgoing : this.incoming).get(asOf, nodeId, () =>
+      this.storage.getEdgesForNode(this.tenantId, nodeId, direction, { asOf }),
+    );
+  }
+
+  /** Why a chain stops at this connection or credential at a moment, or null when it goes on. */
+  stopAt(node: NormalizedNode, asOf: string): Promise<ChainStop | null> {
+    return this.stops.get(asOf, node.nodeId, () => partialStopAt(this.storage, this.tenantId, node, { asOf }, this.candidatesAt(asOf)));
+  }
+
+  private candidatesAt(asOf: string): () => Promise<Candidates> {
+    let candidates = this.candidates.get(asOf);
+    if (!candidates) this.candidates.set(asOf, (candidates = matchCandidatesAt(this.storage, this.tenantId, asOf)));
+    return candidates;
+  }
+
+  node(id: string, asOf: string): Promise<NormalizedNode | null> {
+    return this.nodes.get(asOf, id, () => this.storage.getNode(this.tenantId, id, { asOf }));
   }
 }
+
+const CHAIN_EDGE_SET = new Set<string>(CHAIN_EDGE_TYPES);
 
 export const chainSummary = (c: ExecutionPath) => ({
   chainId: chainId(c),

@@ -57,6 +57,9 @@ class TenantState {
   edgeLog = new VersionLog<NormalizedEdge>();
   everOutgoing = new Map<string, Set<string>>();
   everIncoming = new Map<string, Set<string>>();
+  /** Every node id ever stored, by the type it was stored with: a read of one type, now or as of a moment, visits that type only. */
+  everOfType = new Map<NodeType, Set<string>>();
+  pastViews = new Map<string, GraphView>();
   events: GraphEvent[] = [];
   /** True while `events` is in event order (appends normally are: a sync's events come after the last's). */
   eventsInOrder = true;
@@ -77,6 +80,7 @@ interface GraphView {
   edge(id: string): NormalizedEdge | undefined;
   edgeIds(nodeId: string, direction: 'outgoing' | 'incoming'): Iterable<string>;
   nodes(): Iterable<NormalizedNode>;
+  nodesOfType(type: NodeType): Iterable<NormalizedNode>;
 }
 
 function currentView(t: TenantState): GraphView {
@@ -86,6 +90,12 @@ function currentView(t: TenantState): GraphView {
     edgeIds: (id, dir) => (dir === 'outgoing' ? t.outgoing : t.incoming).get(id) ?? [],
     nodes: function* () {
       for (const s of t.nodes.values()) yield s.node;
+    },
+    nodesOfType: function* (type) {
+      for (const id of t.everOfType.get(type) ?? []) {
+        const n = t.nodes.get(id)?.node;
+        if (n?.nodeType === type) yield n;
+      }
     },
   };
 }
@@ -99,6 +109,12 @@ function pastView(t: TenantState, time: string): GraphView {
       for (const id of t.nodeLog.ids()) {
         const n = t.nodeLog.at(id, time);
         if (n) yield n;
+      }
+    },
+    nodesOfType: function* (type) {
+      for (const id of t.everOfType.get(type) ?? []) {
+        const n = t.nodeLog.at(id, time);
+        if (n?.nodeType === type) yield n;
       }
     },
   };
@@ -127,7 +143,16 @@ export class MemoryStorageAdapter implements StorageAdapter {
   private view(tenantId: string, at?: ReadAt): GraphView | undefined {
     const t = this.tenants.get(tenantId);
     if (!t) return undefined;
-    return at?.asOf ? pastView(t, iso(at.asOf)) : currentView(t);
+    if (!at?.asOf) return currentView(t);
+    // A view holds no data (it reads the logs when asked), so one per moment serves every read:
+    // drift and history reads alternate between a few moments, thousands of times.
+    // Keyed by the moment as asked: normalising it (a Date round trip) costs more than the read.
+    let view = t.pastViews.get(at.asOf);
+    if (!view) {
+      if (t.pastViews.size >= 8) t.pastViews.clear();
+      t.pastViews.set(at.asOf, (view = pastView(t, iso(at.asOf))));
+    }
+    return view;
   }
 
   async getNode(tenantId: string, nodeId: string, at?: ReadAt): Promise<NormalizedNode | null> {
@@ -142,7 +167,7 @@ export class MemoryStorageAdapter implements StorageAdapter {
   async getNodesByType(tenantId: string, nodeType: NodeType, at?: ReadAt): Promise<NormalizedNode[]> {
     const v = this.view(tenantId, at);
     if (!v) return [];
-    return [...v.nodes()].filter((n) => n.nodeType === nodeType && isLive(n)).sort(byNodeId);
+    return [...v.nodesOfType(nodeType)].filter(isLive).sort(byNodeId);
   }
 
   async listNodes(tenantId: string, query: NodePageQuery, at?: ReadAt): Promise<NodePage> {
@@ -163,13 +188,20 @@ export class MemoryStorageAdapter implements StorageAdapter {
   async getEdgesForNode(tenantId: string, nodeId: string, direction: EdgeDirection, at?: ReadAt): Promise<NormalizedEdge[]> {
     const v = this.view(tenantId, at);
     if (!v) return [];
-    const ids = new Set<string>();
-    if (direction !== 'incoming') for (const id of v.edgeIds(nodeId, 'outgoing')) ids.add(id);
-    if (direction !== 'outgoing') for (const id of v.edgeIds(nodeId, 'incoming')) ids.add(id);
-    return [...ids]
-      .map((id) => v.edge(id))
-      .filter((e): e is NormalizedEdge => !!e)
-      .sort((a, b) => cmp(a.edgeId, b.edgeId));
+    // One pass, no intermediate id set unless both directions can name an edge twice (a self-loop).
+    const out: NormalizedEdge[] = [];
+    const seen = direction === 'both' ? new Set<string>() : undefined;
+    for (const dir of direction === 'both' ? (['outgoing', 'incoming'] as const) : [direction]) {
+      for (const id of v.edgeIds(nodeId, dir)) {
+        if (seen) {
+          if (seen.has(id)) continue;
+          seen.add(id);
+        }
+        const e = v.edge(id);
+        if (e) out.push(e);
+      }
+    }
+    return out.sort((a, b) => cmp(a.edgeId, b.edgeId));
   }
 
   async getEdges(tenantId: string, edgeIds: readonly string[]): Promise<(NormalizedEdge | null)[]> {
@@ -188,7 +220,9 @@ export class MemoryStorageAdapter implements StorageAdapter {
     const starts = (
       query.startNodeId
         ? [v.node(query.startNodeId)].filter((n): n is NormalizedNode => !!n)
-        : [...v.nodes()].filter((n) => n.nodeType === query.startNodeType)
+        : query.startNodeType
+          ? [...v.nodesOfType(query.startNodeType)]
+          : []
     )
       .filter((n) => isLive(n) && (!query.startNodeType || n.nodeType === query.startNodeType))
       .filter((n) => matchesFilters(n, query.startNodeFilters))
@@ -425,6 +459,7 @@ export class MemoryStorageAdapter implements StorageAdapter {
     const copy = structuredClone(node);
     t.nodes.set(node.nodeId, { node: copy, connectorId, hash: nodeContentHash(copy) });
     t.nodeLog.write(node.nodeId, copy, at, sameNode);
+    index(t.everOfType, node.nodeType).add(node.nodeId);
   }
 }
 
