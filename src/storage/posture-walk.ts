@@ -19,7 +19,8 @@ import type { EdgeType, NodeType, NormalizedEdge, NormalizedNode, OwnershipState
 export interface PostureNode {
   nodeId: string;
   nodeType: NodeType;
-  sourceSystem: string;
+  /** Automations and identities (a store may leave it out of the others: the walk compares no other's). */
+  sourceSystem?: string;
   /** Automations. */
   automationSubtype?: string;
   /** Identities. */
@@ -35,22 +36,31 @@ export interface PostureNode {
 export type PostureEdge = Pick<NormalizedEdge, 'edgeType' | 'sourceNodeId' | 'targetNodeId'>;
 
 /**
- * The edge types the walk follows, by direction: chain hops, role grants and inbound OAuth out of
- * a node; CALLS into a chain's start. A store may leave every other edge out of PostureGraph.edges.
+ * The edge types the walk follows: chain hops and inbound OAuth out of a node, CALLS into a chain's
+ * start (PostureGraph.edges; a store may leave every other edge out), and the role grants read
+ * only for the identities chains end at (PostureGraph.grants). The first are few next to the
+ * graph's evidence and membership edges, so a store can read all of them at once (the SQLite
+ * store's partial index, sqlite/schema.ts), not node by node.
  */
 export const POSTURE_EDGE_TYPES = {
-  outgoing: [...new Set<EdgeType>([...CHAIN_EDGE_TYPES, 'HAS_ROLE', 'MEMBER_OF', INBOUND_EDGE_TYPE])],
+  outgoing: [...new Set<EdgeType>([...CHAIN_EDGE_TYPES, INBOUND_EDGE_TYPE])],
   incoming: ['CALLS'] as EdgeType[],
+  grants: ['HAS_ROLE', 'MEMBER_OF'] as EdgeType[],
 } as const;
 
 /** The graph at one moment, as the walk reads it. */
 export interface PostureGraph {
-  /** Every live node of the type. */
+  /**
+   * Every live node of the type; for automations a store may leave out those with no outgoing
+   * chain edge (a walk from them finds nothing).
+   */
   nodesOfType(type: 'automation' | 'identity'): Iterable<PostureNode>;
   /** The node when it is live at the moment, else null (missing or a tombstone). */
   node(id: string): PostureNode | null;
-  /** Edges at a node in one direction (whatever the other end's state): at least those of POSTURE_EDGE_TYPES. */
+  /** Edges at a node in one direction (whatever the other end's state): at least those of POSTURE_EDGE_TYPES.outgoing / incoming. */
   edges(nodeId: string, direction: 'outgoing' | 'incoming'): Iterable<PostureEdge>;
+  /** An identity's outgoing edges: at least its grants (POSTURE_EDGE_TYPES.grants) of roles live and privileged at the moment. */
+  grants(identityId: string): Iterable<PostureEdge>;
 }
 
 /** The projection of a whole node record; null for a tombstone. */
@@ -74,6 +84,7 @@ export function postureNodeOf(n: NormalizedNode | null | undefined): PostureNode
 const CHAIN_TYPES = new Set<string>(CHAIN_EDGE_TYPES);
 const TO_CONNECTION = new Set<string>(PARTIAL_TO_CONNECTION_EDGE_TYPES);
 const TO_CREDENTIAL = new Set<string>(PARTIAL_TO_CREDENTIAL_EDGE_TYPES);
+const GRANT_TYPES = new Set<string>(POSTURE_EDGE_TYPES.grants);
 
 /**
  * The posture (model/posture.ts). Chain kinds as the chain analysis finds them (src/analysis):
@@ -198,8 +209,8 @@ export function postureOf(view: PostureGraph, query: PostureQuery): PostureCount
 }
 
 function isPrivileged(view: PostureGraph, identityId: string): boolean {
-  for (const e of view.edges(identityId, 'outgoing')) {
-    if (e.edgeType !== 'HAS_ROLE' && e.edgeType !== 'MEMBER_OF') continue;
+  for (const e of view.grants(identityId)) {
+    if (!GRANT_TYPES.has(e.edgeType)) continue;
     const role = view.node(e.targetNodeId);
     if (role?.nodeType === 'role' && role.isPrivileged) return true;
   }

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { POSTURE_EDGE_TYPES } from '../posture-walk.ts';
 
 // The embedded store's tables (DESIGN "Embedded store"). Current rows and closed history versions
 // live apart, as in the Neo4j adapter: reads of the current graph touch only current rows, and a
@@ -7,7 +8,15 @@ import type { Database } from 'better-sqlite3';
 // so they compare as strings. Every row carries its tenant; every index starts with it.
 
 // 2: graph events are their own outbox rows (outbox_at, outbox_position, sent_at on events).
-export const SCHEMA_VERSION = 2;
+// 3: partial indexes of the posture walk's edges (edges_posture, edge_history_posture).
+export const SCHEMA_VERSION = 3;
+
+/**
+ * The edges the posture walk reads whole (posture-walk.ts POSTURE_EDGE_TYPES: chain hops, inbound
+ * OAuth), as the one SQL term its partial indexes and its statements (posture-graph.ts) share:
+ * SQLite uses a partial index only for a query that carries the index's term as written.
+ */
+export const POSTURE_EDGES = `edge_type IN (${POSTURE_EDGE_TYPES.outgoing.map((t) => `'${t}'`).join(', ')})`;
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -29,6 +38,9 @@ CREATE UNIQUE INDEX IF NOT EXISTS edges_key ON edges (tenant, edge_id);
 CREATE INDEX IF NOT EXISTS edges_out ON edges (tenant, source_id);
 CREATE INDEX IF NOT EXISTS edges_in ON edges (tenant, target_id);
 CREATE INDEX IF NOT EXISTS edges_connector ON edges (tenant, connector, edge_id, hash);
+-- Covering, partial: the posture walk reads a tenant's chain edges at once from the index alone
+-- (a few percent of the edges; evidence, ownership and membership edges are not in it).
+CREATE INDEX IF NOT EXISTS edges_posture ON edges (tenant, edge_type, source_id, target_id, valid_from) WHERE ${POSTURE_EDGES};
 
 CREATE TABLE IF NOT EXISTS node_history (
   tenant TEXT NOT NULL, node_id TEXT NOT NULL, node_type TEXT NOT NULL,
@@ -43,6 +55,7 @@ CREATE TABLE IF NOT EXISTS edge_history (
 );
 CREATE INDEX IF NOT EXISTS edge_history_out ON edge_history (tenant, source_id);
 CREATE INDEX IF NOT EXISTS edge_history_in ON edge_history (tenant, target_id);
+CREATE INDEX IF NOT EXISTS edge_history_posture ON edge_history (tenant, edge_type, source_id, target_id, valid_from, valid_to) WHERE ${POSTURE_EDGES};
 
 CREATE TABLE IF NOT EXISTS events (
   tenant TEXT NOT NULL, event_id TEXT NOT NULL, ts_ms INTEGER NOT NULL, ts TEXT NOT NULL,
@@ -117,6 +130,7 @@ export function applySchema(db: Database): void {
       throw new Error(`this database was written by a newer Authgraph (schema ${version}; this one reads ${SCHEMA_VERSION})`);
     }
     if (version === 1) db.exec(FROM_1_TO_2);
+    // 2 → 3 adds indexes only: TABLES creates them (once, on the first open of an older file).
     db.exec(TABLES);
     db.prepare(`INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(String(SCHEMA_VERSION));
     // Events marked sent, counted as they are marked (a count over the events table would scan it).
