@@ -133,7 +133,6 @@ export function postureOf(view: PostureGraph, query: PostureQuery): PostureCount
   const chainsVia = new Map<PostureNode, number>();
   const calledOnly = new Set(query.calledOnly);
   let entryPoint = true;
-  let lastHop = '';
   /** Hops on the path so far that a partial chain to a connection, or to a credential, may not take. */
   let offConnectionHops = 0;
   let offCredentialHops = 0;
@@ -193,25 +192,29 @@ export function postureOf(view: PostureGraph, query: PostureQuery): PostureCount
   const stopsHere = (node: PostureNode) =>
     ((node.nodeType === 'connection' && offConnectionHops === 0) || (node.nodeType === 'credential' && offCredentialHops === 0)) && dangling(node);
 
-  const walk = (start: PostureNode, node: PostureNode, depth: number, credential: PostureNode | undefined) => {
-    if (depth > 0 && node.nodeType === 'identity') {
-      if (maximal(start, depth)) {
-        if (!entryPoint) chainsByKind.latent++;
-        else {
-          chainsByKind[lastHop === 'RUNS_AS' ? 'runs_as' : 'authenticates_as']++;
-          bump(chainsTo, node);
-          if (credential) bump(chainsVia, credential);
-        }
-      }
-      return; // an identity ends a chain
+  /** An identity ends a chain (reached in `depth` hops, the last one `hop`). */
+  const end = (start: PostureNode, identity: PostureNode, depth: number, hop: EdgeType, credential: PostureNode | undefined) => {
+    if (!maximal(start, depth)) return;
+    if (!entryPoint) chainsByKind.latent++;
+    else {
+      chainsByKind[hop === 'RUNS_AS' ? 'runs_as' : 'authenticates_as']++;
+      bump(chainsTo, identity);
+      if (credential) bump(chainsVia, credential);
     }
+  };
+  const walk = (start: PostureNode, node: PostureNode, depth: number, credential: PostureNode | undefined) => {
     if (depth > 0 && stopsHere(node) && maximal(start, depth)) chainsByKind[entryPoint ? 'partial' : 'latent']++;
     if (depth === DEFAULT_CHAIN_DEPTH) return;
     for (const step of steps(node)) {
       const next = step.next;
       if (onPath.has(next)) continue;
+      // Counted here, not one call deeper: most steps end at an identity. (The path's nodes that
+      // matter to `maximal` are automations, so the identity need not join the path.)
+      if (next.nodeType === 'identity') {
+        end(start, next, depth + 1, step.edgeType, step.credential ?? credential);
+        continue;
+      }
       onPath.add(next);
-      lastHop = step.edgeType;
       offConnectionHops += step.offConnection;
       offCredentialHops += step.offCredential;
       walk(start, next, depth + 1, step.credential ?? credential);

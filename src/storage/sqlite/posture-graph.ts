@@ -49,6 +49,8 @@ interface VersionRow extends NodeRow {
  */
 const WALK_NODE_TYPES: NodeType[] = ['automation', 'connection', 'credential', 'identity'];
 type EdgeRow = [PostureEdge['edgeType'], string, string];
+/** A node version as an array (node_id, PickedRow's columns, deleted). */
+type RawNodeRow = [string, NodeType, string | null, PickedRow['a'], string | null, number];
 
 /** The statements, prepared once per connection (on the first posture read). */
 export function preparePostureStatements(db: Db) {
@@ -64,14 +66,14 @@ export function preparePostureStatements(db: Db) {
        WHERE n.tenant = ? AND n.node_id = ? AND n.valid_from <= ? AND n.valid_to > ? ORDER BY n.valid_from DESC LIMIT 1`,
     ),
     // Every node of the walk's types, tombstones included (so the walk needs no second look).
-    walkNodes: p(`SELECT n.node_id, ${PICK}, n.deleted FROM nodes n WHERE n.tenant = ? AND ${walkTypes}`),
+    walkNodes: p(`SELECT n.node_id, ${PICK}, n.deleted FROM nodes n WHERE n.tenant = ? AND ${walkTypes}`).raw(),
     // Current rows that began by then, and closed versions valid then (as every as-of read).
     walkNodesAsOf: p(
       `SELECT n.node_id, ${PICK}, n.deleted FROM nodes n WHERE n.tenant = ? AND ${walkTypes} AND n.valid_from <= ?
        UNION ALL
        SELECT n.node_id, ${PICK}, json_extract(n.json, '$.deletedAt') IS NOT NULL AS deleted FROM node_history n
        WHERE n.tenant = ? AND ${walkTypes} AND n.valid_from <= ? AND n.valid_to > ?`,
-    ),
+    ).raw(),
     liveOfType: p(`SELECT n.node_id, ${PICK} FROM nodes n WHERE n.tenant = ? AND n.node_type = ? AND n.deleted = 0`),
     liveOfTypeAsOf: p(
       `SELECT n.node_id, ${PICK} FROM nodes n WHERE n.tenant = ? AND n.node_type = ? AND n.valid_from <= ? AND n.deleted = 0
@@ -98,21 +100,22 @@ export function preparePostureStatements(db: Db) {
 
 export type PostureStatements = ReturnType<typeof preparePostureStatements>;
 
-const postureNode = (nodeId: string, r: PickedRow): PostureNode => {
-  const base = { nodeId, nodeType: r.type, ...(r.source === null ? {} : { sourceSystem: r.source }) };
-  switch (r.type) {
-    case 'automation':
-      return { ...base, automationSubtype: String(r.a) };
-    case 'identity':
-      return { ...base, ownershipState: r.a as OwnershipState };
-    case 'role':
-      return { ...base, isPrivileged: r.a === 1 };
-    case 'credential':
-      return { ...base, status: String(r.a), ...(r.b ? { expiresAt: r.b } : {}) };
-    default:
-      return base;
-  }
-};
+/**
+ * The node as the walk reads it, every field present (undefined where the type has none): one
+ * object shape for every node type, so the walk's reads of a node stay monomorphic (a shape per
+ * type made them a lookup each).
+ */
+const postureNode = (nodeId: string, type: NodeType, source: string | null, a: PickedRow['a'], b: string | null): PostureNode => ({
+  nodeId,
+  nodeType: type,
+  sourceSystem: source ?? undefined,
+  automationSubtype: type === 'automation' ? String(a) : undefined,
+  ownershipState: type === 'identity' ? (a as OwnershipState) : undefined,
+  isPrivileged: type === 'role' ? a === 1 : undefined,
+  status: type === 'credential' ? String(a) : undefined,
+  expiresAt: (type === 'credential' && b) || undefined,
+});
+const nodeOfRow = (nodeId: string, r: PickedRow) => postureNode(nodeId, r.type, r.source, r.a, r.b);
 
 const INCOMING = new Set<string>(POSTURE_EDGE_TYPES.incoming);
 const NO_EDGES: PostureEdge[] = [];
@@ -139,19 +142,19 @@ export function sqlitePostureGraph(s: PostureStatements, tenantId: string, asOf:
 
   const read = (id: string): PostureNode | null => {
     const row = s.node.get(tenantId, id) as (VersionRow & { valid_from: string }) | undefined;
-    if (row && (!asOf || row.valid_from <= asOf)) return row.deleted ? null : postureNode(id, row);
+    if (row && (!asOf || row.valid_from <= asOf)) return row.deleted ? null : nodeOfRow(id, row);
     if (!asOf) return null;
     const past = s.nodeHistory.get(tenantId, id, asOf, asOf) as VersionRow | undefined;
-    return past && !past.deleted ? postureNode(id, past) : null;
+    return past && !past.deleted ? nodeOfRow(id, past) : null;
   };
 
   // The nodes of the walk's types at the moment (null: deleted by then). A node missing from the
   // map did not exist then, or is of another type: node() reads it by id.
-  const nodeRows = (asOf ? s.walkNodesAsOf.all(tenantId, asOf, tenantId, asOf, asOf) : s.walkNodes.all(tenantId)) as VersionRow[];
+  const nodeRows = (asOf ? s.walkNodesAsOf.all(tenantId, asOf, tenantId, asOf, asOf) : s.walkNodes.all(tenantId)) as RawNodeRow[];
   const identities: PostureNode[] = [];
-  for (const r of nodeRows) {
-    const n = r.deleted ? null : postureNode(r.node_id, r);
-    nodes.set(r.node_id, n);
+  for (const [id, type, source, a, b, deleted] of nodeRows) {
+    const n = deleted ? null : postureNode(id, type, source, a, b);
+    nodes.set(id, n);
     if (n?.nodeType === 'identity') identities.push(n);
   }
 
@@ -162,7 +165,7 @@ export function sqlitePostureGraph(s: PostureStatements, tenantId: string, asOf:
     const byIdentity = new Map<string, PostureEdge[]>();
     const roles = (asOf ? s.liveOfTypeAsOf.all(tenantId, 'role', asOf, tenantId, 'role', asOf, asOf) : s.liveOfType.all(tenantId, 'role')) as NodeRow[];
     for (const r of roles) {
-      const role = postureNode(r.node_id, r);
+      const role = nodeOfRow(r.node_id, r);
       nodes.set(role.nodeId, role);
       if (!role.isPrivileged) continue;
       const into = (
