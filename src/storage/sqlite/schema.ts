@@ -39,7 +39,7 @@ CREATE INDEX IF NOT EXISTS edges_out ON edges (tenant, source_id);
 CREATE INDEX IF NOT EXISTS edges_in ON edges (tenant, target_id);
 CREATE INDEX IF NOT EXISTS edges_connector ON edges (tenant, connector, edge_id, hash);
 -- Covering, partial: the posture walk reads a tenant's chain edges at once from the index alone
--- (a few percent of the edges; evidence, ownership and membership edges are not in it).
+-- (a tenth of the synthetic tenant's edges: evidence, ownership and membership edges are not in it).
 CREATE INDEX IF NOT EXISTS edges_posture ON edges (tenant, edge_type, source_id, target_id, valid_from) WHERE ${POSTURE_EDGES};
 
 CREATE TABLE IF NOT EXISTS node_history (
