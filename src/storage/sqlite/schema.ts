@@ -14,9 +14,12 @@ export const SCHEMA_VERSION = 3;
 /**
  * The edges the posture walk reads whole (posture-walk.ts POSTURE_EDGE_TYPES: chain hops, inbound
  * OAuth), as the one SQL term its partial indexes and its statements (posture-graph.ts) share:
- * SQLite uses a partial index only for a query that carries the index's term as written.
+ * SQLite uses a partial index only for a query that carries the index's term as written. Written
+ * as ORed equalities, not an IN list: every edge insert evaluates the term, and an IN list made
+ * each insert build a small lookup table (inserting the 100k tenant's 300k edges took 25% longer
+ * with the index, against 6% this way).
  */
-export const POSTURE_EDGES = `edge_type IN (${POSTURE_EDGE_TYPES.outgoing.map((t) => `'${t}'`).join(', ')})`;
+export const POSTURE_EDGES = `(${POSTURE_EDGE_TYPES.outgoing.map((t) => `edge_type = '${t}'`).join(' OR ')})`;
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
