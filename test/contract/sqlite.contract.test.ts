@@ -3,13 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { syntheticTenant } from '../../bench/synthetic/tenant.ts';
+import { mutateTenant, syntheticTenant } from '../../bench/synthetic/tenant.ts';
+import { calledOnlyStarts } from '../../src/analysis/entry-points.ts';
 import { diffGraphs } from '../../src/diff/index.ts';
 import { isEventOutboxEntry } from '../../src/model/index.ts';
 import type { GraphEvent } from '../../src/model/index.ts';
 import { MemoryStorageAdapter } from '../../src/storage/memory/MemoryStorageAdapter.ts';
 import { StoreBusyError } from '../../src/storage/sqlite/busy.ts';
 import { BULK_MIN_ROWS } from '../../src/storage/sqlite/deferred-indexes.ts';
+import { preparePostureStatements } from '../../src/storage/sqlite/posture-graph.ts';
+import { SCHEMA_VERSION } from '../../src/storage/sqlite/schema.ts';
 import { SqliteStorageAdapter } from '../../src/storage/sqlite/SqliteStorageAdapter.ts';
 import { applyGraph } from '../../src/sync/apply-graph.ts';
 import { freshTenant, sampleTenant } from '../support/sample-tenant.ts';
@@ -64,7 +67,7 @@ describe('sqlite adapter', () => {
     expect(pending.map((m) => m.outboxId)).toEqual([pendingNotice[0]!.outboxId, ...next.events.map((e) => e.eventId), pending.at(-1)!.outboxId]);
     await upgraded.close();
     const version = new Database(filePath, { readonly: true });
-    expect(version.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get()).toEqual({ value: '3' });
+    expect(version.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get()).toEqual({ value: String(SCHEMA_VERSION) });
     // New events are written slim and read whole, as the old ones.
     const slim = version.prepare('SELECT json FROM events WHERE tenant = ? AND event_id = ?').get(tenantId, next.events[0]!.eventId) as { json: string };
     expect(Object.keys(JSON.parse(slim.json))).not.toContain('entityId');
@@ -72,6 +75,42 @@ describe('sqlite adapter', () => {
     expect(await reopened.queryEvents(tenantId, { syncId: 's-2', limit: 10 })).toEqual(next.events);
     await reopened.close();
     version.close();
+  });
+
+  it('upgrades a version 2 file: the posture walk gets its partial indexes, reads its edges from them alone, and counts the same', async () => {
+    const filePath = tempDb();
+    const tenantId = freshTenant('posture-upgrade');
+    const first = SqliteStorageAdapter.open({ filePath });
+    const graph = syntheticTenant({ nodes: 2_000, seed: 3, tenantId, connectorId: 'synthetic', syncId: 'syn-1', transformedAt: '2026-01-10T00:00:00.000Z' });
+    await applyGraph(first, graph);
+    await applyGraph(first, { ...mutateTenant(graph, 0.05, 4, 'syn-2'), transformedAt: '2026-01-20T00:00:00.000Z' });
+    const now = '2026-02-01T00:00:00.000Z';
+    const query = { calledOnly: calledOnlyStarts(), now, expiringBefore: '2026-03-01T00:00:00.000Z', top: 5 };
+    const asOf = { asOf: '2026-01-15T00:00:00.000Z' };
+    const before = [await first.postureCounts(tenantId, query), await first.postureCounts(tenantId, query, asOf)];
+    expect(before[0]!.chainsByKind.authenticates_as).toBeGreaterThan(10);
+    expect(before[1]).not.toEqual(before[0]);
+    await first.close();
+    // Make the file what version 2 wrote: no posture indexes.
+    const raw = new Database(filePath);
+    raw.exec(`DROP INDEX edges_posture; DROP INDEX edge_history_posture; UPDATE meta SET value = '2' WHERE key = 'schema_version'`);
+    raw.close();
+
+    const upgraded = SqliteStorageAdapter.open({ filePath });
+    expect([await upgraded.postureCounts(tenantId, query), await upgraded.postureCounts(tenantId, query, asOf)]).toEqual(before);
+    await upgraded.close();
+    const db = new Database(filePath, { readonly: true });
+    expect(db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get()).toEqual({ value: '3' });
+    // The walk's edge reads are answered by the partial indexes alone (SQLite takes a partial
+    // index only when the statement carries its term as written: a drift between the two would
+    // silently turn this into a read of every edge row of the tenant).
+    const s = preparePostureStatements(db);
+    const plan = (sql: string, ...params: string[]) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join('; ');
+    expect(plan(s.walkEdges.source, tenantId)).toMatch(/USING COVERING INDEX edges_posture/);
+    const asOfPlan = plan(s.walkEdgesAsOf.source, tenantId, now, tenantId, now, now);
+    expect(asOfPlan).toMatch(/USING COVERING INDEX edges_posture/);
+    expect(asOfPlan).toMatch(/USING COVERING INDEX edge_history_posture/);
+    db.close();
   });
 
   it('grows history with the changes, not with the number of syncs', async () => {

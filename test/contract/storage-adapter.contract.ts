@@ -13,8 +13,8 @@ import { findInboundPaths } from '../../src/analysis/inbound-chains.ts';
 import { findPartialPaths } from '../../src/analysis/partial-chains.ts';
 import { calledOnlyStarts, isEntryPoint } from '../../src/analysis/entry-points.ts';
 import { readPreviousGraph } from '../../src/sync/previous-graph.ts';
-import { edgeContentHash, nodeContentHash } from '../../src/model/index.ts';
-import type { NormalizedEdge, NormalizedNode } from '../../src/model/index.ts';
+import { edgeContentHash, makeEdgeId, nodeContentHash } from '../../src/model/index.ts';
+import type { EdgeType, NormalizedEdge, NormalizedNode } from '../../src/model/index.ts';
 import type { HashedPrevious } from '../../src/diff/index.ts';
 import { readDeltaPrevious } from '../../src/sync/delta-previous.ts';
 import { overlayDelta } from '../support/overlay-delta.ts';
@@ -606,6 +606,46 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
         const later = await posture(tenantId, '2027-01-20T00:00:00.000Z');
         expect(later.credentialsExpiring.top.map((c) => c.nodeId)).toEqual([]);
         expect(later.credentialsExpired.count).toBe(1);
+      });
+
+      it('counts chains through nodes of any type, as the chain analysis does, now and as of an older sync', async () => {
+        // Chain hops are edge types, not node types: hops through a resource or a permission count
+        // as any other (a store reading the walk's usual node types at once reads these one by one).
+        const tenantId = freshTenant('posture-odd-types');
+        const graph = syntheticTenant({ nodes: 1_500, seed: 11, tenantId, connectorId: 'synthetic', syncId: 'odd-1', transformedAt: T1 });
+        const ofType = (t: string) => graph.nodes.filter((n) => n.nodeType === t);
+        const [automations, resources, permissions, credentials, identities] = ['automation', 'resource', 'permission', 'credential', 'identity'].map(ofType);
+        const edge = (edgeType: EdgeType, from: NormalizedNode, to: NormalizedNode): NormalizedEdge => ({
+          edgeId: makeEdgeId(edgeType, from.nodeId, to.nodeId),
+          edgeType,
+          sourceNodeId: from.nodeId,
+          targetNodeId: to.nodeId,
+          properties: {},
+        });
+        const odd = automations!.slice(0, 12).flatMap((a, i) => [
+          edge('CALLS', a, resources![i]!),
+          edge('AUTHENTICATES_AS', resources![i]!, identities![i]!),
+          edge('INVOKES', a, permissions![i]!),
+          edge('USES', permissions![i]!, credentials![i]!),
+        ]);
+        const ids = new Set(graph.edges.map((e) => e.edgeId));
+        await applyGraph(storage, { ...graph, edges: [...graph.edges, ...odd.filter((e) => !ids.has(e.edgeId))] });
+        await applyGraph(storage, { ...graph, syncId: 'odd-2', transformedAt: T2 });
+        const analysed = async (asOf?: string) => {
+          const all = await findPathsToIdentities(storage, tenantId, { limit: 100_000, ...(asOf ? { asOf } : {}) });
+          const partial = await findPartialPaths(storage, tenantId, asOf ? { asOf } : {});
+          const entry = all.filter((p) => isEntryPoint(p.startNode));
+          const runsAs = entry.filter((c) => c.edges.at(-1)!.edgeType === 'RUNS_AS').length;
+          const partialEntry = partial.filter((p) => isEntryPoint(p.path.startNode)).length;
+          const odd = entry.filter((c) => c.nodes.some((n) => n.nodeType === 'resource' || n.nodeType === 'permission')).length;
+          return { odd, chainsByKind: { authenticates_as: entry.length - runsAs, runs_as: runsAs, inbound_oauth: 0, partial: partialEntry, latent: all.length - entry.length + partial.length - partialEntry } };
+        };
+        const atOdd = await analysed(T1);
+        expect(atOdd.odd).toBeGreaterThan(5);
+        expect((await posture(tenantId, T3, T1)).chainsByKind).toEqual(atOdd.chainsByKind);
+        const now = await analysed();
+        expect(now.odd).toBe(0);
+        expect((await posture(tenantId, T3)).chainsByKind).toEqual(now.chainsByKind);
       });
 
       it('agrees with the chains listed one by one on a synthetic tenant', async () => {

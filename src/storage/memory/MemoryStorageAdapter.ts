@@ -247,6 +247,12 @@ export class MemoryStorageAdapter implements StorageAdapter {
     // An unknown tenant is an empty graph: every count 0.
     const v = this.view(tenantId, at) ?? currentView(new TenantState());
     const projected = new Map<string, PostureNode | null>();
+    const edges = function* (nodeId: string, direction: 'outgoing' | 'incoming') {
+      for (const id of v.edgeIds(nodeId, direction)) {
+        const e = v.edge(id);
+        if (e) yield e;
+      }
+    };
     return postureOf(
       {
         nodesOfType: function* (type) {
@@ -260,12 +266,8 @@ export class MemoryStorageAdapter implements StorageAdapter {
           if (n === undefined) projected.set(id, (n = postureNodeOf(v.node(id))));
           return n;
         },
-        edges: function* (nodeId, direction) {
-          for (const id of v.edgeIds(nodeId, direction)) {
-            const e = v.edge(id);
-            if (e) yield e;
-          }
-        },
+        edges,
+        grants: (identityId) => edges(identityId, 'outgoing'),
       },
       query,
     );
