@@ -68,8 +68,9 @@ const describe = (r: DriftReport) => {
   return `${r.findings.length} findings (${[...counts].map(([t, n]) => `${t} ${n}`).join(', ')})`;
 };
 // Each side runs `repeats` times, alternating (on a shared machine one run can land on a busy
-// second); the figure is the ratio of the medians, every time printed.
-const repeats = intArg('repeats', 3);
+// second); the figure is the ratio of the medians, every time printed. Five, not three: at 100k a
+// run of the change side is ~0.15 s, and a median of three moved the ratio by ±4 points run to run.
+const repeats = intArg('repeats', 5);
 const driftMs: number[] = [];
 const scratchMs: number[] = [];
 let drift: DriftReport | undefined;
