@@ -26,7 +26,7 @@ import { preparePostureStatements, sqlitePostureGraph } from './posture-graph.ts
 import type { PostureStatements } from './posture-graph.ts';
 import type { EdgeDirection, EventPage, NodePage, NodePageQuery, OutboxKey, OutboxListQuery, PreviousState, ReadAt, StorageAdapter } from '../StorageAdapter.ts';
 import { isBusy, StoreBusyError } from './busy.ts';
-import { EVENT_ROW_COLUMNS, eventBody, eventBodyWithAfterRow, eventFromRow } from './event-rows.ts';
+import { EVENT_ROW_COLUMNS, eventBody, eventFromRow } from './event-rows.ts';
 import type { EventRow, VersionLookup } from './event-rows.ts';
 import { BULK_MIN_ROWS, deferralFor, withDeferredIndexes } from './deferred-indexes.ts';
 import type { BulkTable } from './deferred-indexes.ts';
@@ -363,13 +363,9 @@ export class SqliteStorageAdapter implements StorageAdapter {
       // whose indexes are all built after the rows ('all': the tenant's first rows there) gets
       // plain INSERTs: every row is new, and the upserts' ON CONFLICT needs the unique key.
       const freshNodes = this.inBulk('nodes', tenantId, changes.upsertNodes.length, (fresh) => {
+        const insert = fresh ? this.s.nodeInsertNew : this.s.nodeInsert;
         for (const node of changes.upsertNodes) {
-          if (fresh) {
-            const json = JSON.stringify(node);
-            this.s.nodeInsertNew.run(tenantId, node.nodeId, node.nodeType, connectorId, node.deletedAt ? 1 : 0, nodeContentHash(node), at, json);
-            continue;
-          }
-          this.writeNode(tenantId, node, at, connectorId);
+          this.writeNode(tenantId, node, at, connectorId, insert);
           if (node.deletedAt) {
             const attached = [...this.s.edgeIdsOut.all(tenantId, node.nodeId), ...this.s.edgeIdsIn.all(tenantId, node.nodeId)] as { edge_id: string }[];
             for (const { edge_id } of attached) this.removeEdge(tenantId, edge_id, at);
@@ -377,10 +373,8 @@ export class SqliteStorageAdapter implements StorageAdapter {
         }
       });
       const freshEdges = this.inBulk('edges', tenantId, changes.upsertEdges.length, (fresh) => {
-        for (const edge of changes.upsertEdges) {
-          if (fresh) this.s.edgeInsertNew.run(tenantId, edge.edgeId, edge.edgeType, edge.sourceNodeId, edge.targetNodeId, connectorId, edgeContentHash(edge), at, JSON.stringify(edge));
-          else this.writeEdge(tenantId, edge, at, connectorId);
-        }
+        const insert = fresh ? this.s.edgeInsertNew : this.s.edgeInsert;
+        for (const edge of changes.upsertEdges) this.writeEdge(tenantId, edge, at, connectorId, insert);
       });
       const outboxAt = commit.publishEvents?.createdAt ?? null;
       // Rows written new by this commit are the after-states of their creation events: referred to, not copied.
@@ -403,7 +397,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
             event.entityType,
             event.eventType,
             event.relationshipType ?? null,
-            refersToRow(event) ? eventBodyWithAfterRow(event, at) : eventBody(event),
+            eventBody(event, refersToRow(event) ? at : undefined),
             outboxAt,
             outboxAt === null ? null : i,
           );
@@ -584,12 +578,13 @@ export class SqliteStorageAdapter implements StorageAdapter {
   }
 
   /** As VersionLog.write: same content keeps the open version; new content closes it at `at`. */
-  private writeNode(tenantId: string, node: NormalizedNode, at: string, connectorId: string): void {
+  /** `insert` is the upsert's first step, or a plain INSERT when every row is known new (commitSync). */
+  private writeNode(tenantId: string, node: NormalizedNode, at: string, connectorId: string, insert: Statement = this.s.nodeInsert): void {
     const json = JSON.stringify(node);
     const hash = nodeContentHash(node);
     const deleted = node.deletedAt ? 1 : 0;
     // The common case of a first sync: a new row, one statement.
-    if (this.s.nodeInsert.run(tenantId, node.nodeId, node.nodeType, connectorId, deleted, hash, at, json).changes === 1) return;
+    if (insert.run(tenantId, node.nodeId, node.nodeType, connectorId, deleted, hash, at, json).changes === 1) return;
     const existing = this.s.nodeGet.get(tenantId, node.nodeId) as NodeRow;
     const same = existing.hash === hash || sameNodeContent(parseNode(existing.json), node);
     if (!same && existing.valid_from < at) {
@@ -599,11 +594,10 @@ export class SqliteStorageAdapter implements StorageAdapter {
     this.s.nodeUpdate.run(node.nodeType, connectorId, deleted, hash, validFrom, json, tenantId, node.nodeId);
   }
 
-  private writeEdge(tenantId: string, edge: NormalizedEdge, at: string, connectorId: string): void {
+  private writeEdge(tenantId: string, edge: NormalizedEdge, at: string, connectorId: string, insert: Statement = this.s.edgeInsert): void {
     const json = JSON.stringify(edge);
     const hash = edgeContentHash(edge);
-    const insert = this.s.edgeInsert.run(tenantId, edge.edgeId, edge.edgeType, edge.sourceNodeId, edge.targetNodeId, connectorId, hash, at, json);
-    if (insert.changes === 1) return;
+    if (insert.run(tenantId, edge.edgeId, edge.edgeType, edge.sourceNodeId, edge.targetNodeId, connectorId, hash, at, json).changes === 1) return;
     const existing = this.s.edgeGet.get(tenantId, edge.edgeId) as EdgeRow;
     const same = existing.hash === hash || sameEdgeContent(parseEdge(existing.json), edge);
     if (!same && existing.valid_from < at) {
@@ -663,6 +657,13 @@ function outboxMessage(r: OutboxRow): OutboxMessage {
 
 const pastOf = (at: ReadAt | undefined) => (at?.asOf ? iso(at.asOf) : undefined);
 
+// Row inserts: as they are for the rows of a tenant's first sync (every row new), and with ON
+// CONFLICT added for the upserts.
+const NODE_INSERT = 'INSERT INTO nodes (tenant, node_id, node_type, connector, deleted, hash, valid_from, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
+const EDGE_INSERT = 'INSERT INTO edges (tenant, edge_id, edge_type, source_id, target_id, connector, hash, valid_from, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const EVENT_INSERT = `INSERT INTO events (tenant, event_id, ts_ms, ts, sync_id, sequence, entity_id, target_entity_id, entity_type, event_type, relationship_type, json, outbox_at, outbox_position)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
 /** Every statement the adapter runs, prepared once per connection. */
 function prepare(db: Db) {
   const p = (sql: string) => db.prepare(sql);
@@ -683,12 +684,9 @@ function prepare(db: Db) {
     nodePageOfTypeAsOf: p(`SELECT node_id, json FROM (${nodesAsOfUnion('AND node_type = ? AND node_id > ?')}) ORDER BY node_id LIMIT ?`),
     nodesOfConnector: p('SELECT json FROM nodes WHERE tenant = ? AND connector = ? AND deleted = 0'),
     nodeHashes: p('SELECT node_id, hash FROM nodes WHERE tenant = ? AND connector = ? AND deleted = 0').raw(true),
-    nodeInsert: p(
-      `INSERT INTO nodes (tenant, node_id, node_type, connector, deleted, hash, valid_from, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (tenant, node_id) DO NOTHING`,
-    ),
+    nodeInsert: p(`${NODE_INSERT} ON CONFLICT (tenant, node_id) DO NOTHING`),
     // Rows of a tenant's first sync, written while the table's keys are built after them.
-    nodeInsertNew: p('INSERT INTO nodes (tenant, node_id, node_type, connector, deleted, hash, valid_from, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    nodeInsertNew: p(NODE_INSERT),
     nodeUpdate: p('UPDATE nodes SET node_type = ?, connector = ?, deleted = ?, hash = ?, valid_from = ?, json = ? WHERE tenant = ? AND node_id = ?'),
     nodeHistoryFrom: p('SELECT json FROM node_history WHERE tenant = ? AND node_id = ? AND valid_from = ?'),
     nodeHistoryInsert: p('INSERT INTO node_history (tenant, node_id, node_type, valid_from, valid_to, json) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -702,11 +700,8 @@ function prepare(db: Db) {
     edgeIdsIn: p('SELECT edge_id FROM edges WHERE tenant = ? AND target_id = ?'),
     edgesOfConnector: p('SELECT json FROM edges WHERE tenant = ? AND connector = ?'),
     edgeHashes: p('SELECT edge_id, hash FROM edges WHERE tenant = ? AND connector = ?').raw(true),
-    edgeInsert: p(
-      `INSERT INTO edges (tenant, edge_id, edge_type, source_id, target_id, connector, hash, valid_from, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (tenant, edge_id) DO NOTHING`,
-    ),
-    edgeInsertNew: p('INSERT INTO edges (tenant, edge_id, edge_type, source_id, target_id, connector, hash, valid_from, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    edgeInsert: p(`${EDGE_INSERT} ON CONFLICT (tenant, edge_id) DO NOTHING`),
+    edgeInsertNew: p(EDGE_INSERT),
     edgeUpdate: p(
       'UPDATE edges SET edge_type = ?, source_id = ?, target_id = ?, connector = ?, hash = ?, valid_from = ?, json = ? WHERE tenant = ? AND edge_id = ?',
     ),
@@ -716,14 +711,8 @@ function prepare(db: Db) {
       'INSERT INTO edge_history (tenant, edge_id, edge_type, source_id, target_id, valid_from, valid_to, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
 
-    eventInsert: p(
-      `INSERT INTO events (tenant, event_id, ts_ms, ts, sync_id, sequence, entity_id, target_entity_id, entity_type, event_type, relationship_type, json, outbox_at, outbox_position)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, event_id) DO NOTHING`,
-    ),
-    eventInsertNew: p(
-      `INSERT INTO events (tenant, event_id, ts_ms, ts, sync_id, sequence, entity_id, target_entity_id, entity_type, event_type, relationship_type, json, outbox_at, outbox_position)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
+    eventInsert: p(`${EVENT_INSERT} ON CONFLICT (tenant, event_id) DO NOTHING`),
+    eventInsertNew: p(EVENT_INSERT),
     eventsUnsent: p(
       `SELECT outbox_at, outbox_position, ${EVENT_ROW_COLUMNS} FROM events
        WHERE outbox_at IS NOT NULL AND sent_at IS NULL ORDER BY outbox_at, sync_id, outbox_position LIMIT ?`,

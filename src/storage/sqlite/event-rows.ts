@@ -30,20 +30,15 @@ export interface EventRow {
   json: string;
 }
 
-/** What an event row's JSON holds: the fields without a column of their own. */
-export function eventBody(event: GraphEvent): string {
-  return JSON.stringify({
-    sourceConnector: event.sourceConnector,
-    edgeId: event.edgeId,
-    beforeState: event.beforeState,
-    afterState: event.afterState,
-    changedProperties: event.changedProperties,
-  });
-}
-
-/** The body of an event whose after-state is the version of its node or edge starting at `validFrom`. */
-export function eventBodyWithAfterRow(event: GraphEvent, validFrom: string): string {
-  return JSON.stringify({ sourceConnector: event.sourceConnector, edgeId: event.edgeId, beforeState: event.beforeState, afterRow: validFrom });
+/**
+ * What an event row's JSON holds: the fields without a column of their own. With `afterRow`, the
+ * after-state is the version of its node or edge starting then, referred to instead of copied.
+ */
+export function eventBody(event: GraphEvent, afterRow?: string): string {
+  const { sourceConnector, edgeId, beforeState, afterState, changedProperties } = event;
+  return JSON.stringify(
+    afterRow === undefined ? { sourceConnector, edgeId, beforeState, afterState, changedProperties } : { sourceConnector, edgeId, beforeState, afterRow },
+  );
 }
 
 /** The version of a node (no edgeId) or an edge that started at `validFrom`, as stored. */
