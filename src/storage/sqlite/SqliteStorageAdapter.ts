@@ -31,6 +31,7 @@ import type { EventRow, VersionLookup } from './event-rows.ts';
 import { BULK_MIN_ROWS, deferralFor, withDeferredIndexes } from './deferred-indexes.ts';
 import type { BulkTable } from './deferred-indexes.ts';
 import { applyPragmas, applySchema } from './schema.ts';
+import { InsertBatch, manyRowsInsert } from './insert-batch.ts';
 
 export interface SqliteStorageOptions {
   /** The database file; created (mode 0600, parent folders too) when missing. */
@@ -363,18 +364,16 @@ export class SqliteStorageAdapter implements StorageAdapter {
       // whose indexes are all built after the rows ('all': the tenant's first rows there) gets
       // plain INSERTs: every row is new, and the upserts' ON CONFLICT needs the unique key.
       const freshNodes = this.inBulk('nodes', tenantId, changes.upsertNodes.length, (fresh) => {
-        const insert = fresh ? this.s.nodeInsertNew : this.s.nodeInsert;
-        for (const node of changes.upsertNodes) {
-          this.writeNode(tenantId, node, at, connectorId, insert);
-          if (node.deletedAt) {
-            const attached = [...this.s.edgeIdsOut.all(tenantId, node.nodeId), ...this.s.edgeIdsIn.all(tenantId, node.nodeId)] as { edge_id: string }[];
-            for (const { edge_id } of attached) this.removeEdge(tenantId, edge_id, at);
+        if (fresh) this.insertNewNodes(tenantId, changes.upsertNodes, at, connectorId);
+        else
+          for (const node of changes.upsertNodes) {
+            this.writeNode(tenantId, node, at, connectorId);
+            if (node.deletedAt) this.removeEdgesOf(tenantId, node.nodeId, at);
           }
-        }
       });
       const freshEdges = this.inBulk('edges', tenantId, changes.upsertEdges.length, (fresh) => {
-        const insert = fresh ? this.s.edgeInsertNew : this.s.edgeInsert;
-        for (const edge of changes.upsertEdges) this.writeEdge(tenantId, edge, at, connectorId, insert);
+        if (fresh) this.insertNewEdges(tenantId, changes.upsertEdges, at, connectorId);
+        else for (const edge of changes.upsertEdges) this.writeEdge(tenantId, edge, at, connectorId);
       });
       const outboxAt = commit.publishEvents?.createdAt ?? null;
       // Rows written new by this commit are the after-states of their creation events: referred to, not copied.
@@ -382,10 +381,11 @@ export class SqliteStorageAdapter implements StorageAdapter {
         event.beforeState === null &&
         ((freshNodes && event.eventType === 'created' && event.edgeId === undefined) || (freshEdges && event.eventType === 'relationship_added' && !event.changedProperties));
       this.inBulk('events', tenantId, commit.events.length, (fresh) => {
-        const insert = fresh ? this.s.eventInsertNew : this.s.eventInsert;
+        const batch = fresh ? new InsertBatch(this.s.eventInsertNew, this.s.eventInsertNewMany) : undefined;
+        const insert = batch ? batch.add.bind(batch) : (...row: unknown[]) => void this.s.eventInsert.run(row);
         for (let i = 0; i < commit.events.length; i++) {
           const event = commit.events[i]!;
-          insert.run(
+          insert(
             tenantId,
             event.eventId,
             Date.parse(event.timestamp),
@@ -402,6 +402,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
             outboxAt === null ? null : i,
           );
         }
+        batch?.flush();
       });
       this.enqueue(tenantId, commit.outbox ?? []);
       this.putSyncState(tenantId, commit.syncState);
@@ -577,14 +578,41 @@ export class SqliteStorageAdapter implements StorageAdapter {
     else this.s.eventAfterRowEdge.run(json, tenantId, entity.sourceNodeId, entity.edgeId, validFrom);
   }
 
+  /**
+   * A tenant's first rows in the table (its indexes are built after them): all new, so plain
+   * multi-row INSERTs. A tombstone among them has no edges to drop unless another connector's
+   * commit stored some; those are looked up once the rows are in.
+   */
+  private insertNewNodes(tenantId: string, nodes: readonly NormalizedNode[], at: string, connectorId: string): void {
+    const batch = new InsertBatch(this.s.nodeInsertNew, this.s.nodeInsertNewMany);
+    for (const node of nodes) {
+      batch.add(tenantId, node.nodeId, node.nodeType, connectorId, node.deletedAt ? 1 : 0, nodeContentHash(node), at, JSON.stringify(node));
+    }
+    batch.flush();
+    for (const node of nodes) if (node.deletedAt) this.removeEdgesOf(tenantId, node.nodeId, at);
+  }
+
+  private insertNewEdges(tenantId: string, edges: readonly NormalizedEdge[], at: string, connectorId: string): void {
+    const batch = new InsertBatch(this.s.edgeInsertNew, this.s.edgeInsertNewMany);
+    for (const edge of edges) {
+      batch.add(tenantId, edge.edgeId, edge.edgeType, edge.sourceNodeId, edge.targetNodeId, connectorId, edgeContentHash(edge), at, JSON.stringify(edge));
+    }
+    batch.flush();
+  }
+
+  /** A tombstone's edges, both ways, stop being valid at `at`. */
+  private removeEdgesOf(tenantId: string, nodeId: string, at: string): void {
+    const attached = [...this.s.edgeIdsOut.all(tenantId, nodeId), ...this.s.edgeIdsIn.all(tenantId, nodeId)] as { edge_id: string }[];
+    for (const { edge_id } of attached) this.removeEdge(tenantId, edge_id, at);
+  }
+
   /** As VersionLog.write: same content keeps the open version; new content closes it at `at`. */
-  /** `insert` is the upsert's first step, or a plain INSERT when every row is known new (commitSync). */
-  private writeNode(tenantId: string, node: NormalizedNode, at: string, connectorId: string, insert: Statement = this.s.nodeInsert): void {
+  private writeNode(tenantId: string, node: NormalizedNode, at: string, connectorId: string): void {
     const json = JSON.stringify(node);
     const hash = nodeContentHash(node);
     const deleted = node.deletedAt ? 1 : 0;
-    // The common case of a first sync: a new row, one statement.
-    if (insert.run(tenantId, node.nodeId, node.nodeType, connectorId, deleted, hash, at, json).changes === 1) return;
+    // The common case: a new row, one statement.
+    if (this.s.nodeInsert.run(tenantId, node.nodeId, node.nodeType, connectorId, deleted, hash, at, json).changes === 1) return;
     const existing = this.s.nodeGet.get(tenantId, node.nodeId) as NodeRow;
     const same = existing.hash === hash || sameNodeContent(parseNode(existing.json), node);
     if (!same && existing.valid_from < at) {
@@ -594,10 +622,10 @@ export class SqliteStorageAdapter implements StorageAdapter {
     this.s.nodeUpdate.run(node.nodeType, connectorId, deleted, hash, validFrom, json, tenantId, node.nodeId);
   }
 
-  private writeEdge(tenantId: string, edge: NormalizedEdge, at: string, connectorId: string, insert: Statement = this.s.edgeInsert): void {
+  private writeEdge(tenantId: string, edge: NormalizedEdge, at: string, connectorId: string): void {
     const json = JSON.stringify(edge);
     const hash = edgeContentHash(edge);
-    if (insert.run(tenantId, edge.edgeId, edge.edgeType, edge.sourceNodeId, edge.targetNodeId, connectorId, hash, at, json).changes === 1) return;
+    if (this.s.edgeInsert.run(tenantId, edge.edgeId, edge.edgeType, edge.sourceNodeId, edge.targetNodeId, connectorId, hash, at, json).changes === 1) return;
     const existing = this.s.edgeGet.get(tenantId, edge.edgeId) as EdgeRow;
     const same = existing.hash === hash || sameEdgeContent(parseEdge(existing.json), edge);
     if (!same && existing.valid_from < at) {
@@ -687,6 +715,7 @@ function prepare(db: Db) {
     nodeInsert: p(`${NODE_INSERT} ON CONFLICT (tenant, node_id) DO NOTHING`),
     // Rows of a tenant's first sync, written while the table's keys are built after them.
     nodeInsertNew: p(NODE_INSERT),
+    nodeInsertNewMany: p(manyRowsInsert(NODE_INSERT)),
     nodeUpdate: p('UPDATE nodes SET node_type = ?, connector = ?, deleted = ?, hash = ?, valid_from = ?, json = ? WHERE tenant = ? AND node_id = ?'),
     nodeHistoryFrom: p('SELECT json FROM node_history WHERE tenant = ? AND node_id = ? AND valid_from = ?'),
     nodeHistoryInsert: p('INSERT INTO node_history (tenant, node_id, node_type, valid_from, valid_to, json) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -702,6 +731,7 @@ function prepare(db: Db) {
     edgeHashes: p('SELECT edge_id, hash FROM edges WHERE tenant = ? AND connector = ?').raw(true),
     edgeInsert: p(`${EDGE_INSERT} ON CONFLICT (tenant, edge_id) DO NOTHING`),
     edgeInsertNew: p(EDGE_INSERT),
+    edgeInsertNewMany: p(manyRowsInsert(EDGE_INSERT)),
     edgeUpdate: p(
       'UPDATE edges SET edge_type = ?, source_id = ?, target_id = ?, connector = ?, hash = ?, valid_from = ?, json = ? WHERE tenant = ? AND edge_id = ?',
     ),
@@ -713,6 +743,7 @@ function prepare(db: Db) {
 
     eventInsert: p(`${EVENT_INSERT} ON CONFLICT (tenant, event_id) DO NOTHING`),
     eventInsertNew: p(EVENT_INSERT),
+    eventInsertNewMany: p(manyRowsInsert(EVENT_INSERT)),
     eventsUnsent: p(
       `SELECT outbox_at, outbox_position, ${EVENT_ROW_COLUMNS} FROM events
        WHERE outbox_at IS NOT NULL AND sent_at IS NULL ORDER BY outbox_at, sync_id, outbox_position LIMIT ?`,

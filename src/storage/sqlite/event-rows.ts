@@ -36,9 +36,11 @@ export interface EventRow {
  */
 export function eventBody(event: GraphEvent, afterRow?: string): string {
   const { sourceConnector, edgeId, beforeState, afterState, changedProperties } = event;
-  return JSON.stringify(
-    afterRow === undefined ? { sourceConnector, edgeId, beforeState, afterState, changedProperties } : { sourceConnector, edgeId, beforeState, afterRow },
-  );
+  if (afterRow === undefined) return JSON.stringify({ sourceConnector, edgeId, beforeState, afterState, changedProperties });
+  // Most rows of a first sync (millions): the text JSON.stringify makes of { sourceConnector, edgeId,
+  // beforeState, afterRow }, written in pieces — no object per event, and strings only are stringified.
+  const edge = edgeId === undefined ? '' : `,"edgeId":${JSON.stringify(edgeId)}`;
+  return `{"sourceConnector":${JSON.stringify(sourceConnector)}${edge},"beforeState":${JSON.stringify(beforeState)},"afterRow":${JSON.stringify(afterRow)}}`;
 }
 
 /** The version of a node (no edgeId) or an edge that started at `validFrom`, as stored. */
