@@ -34,7 +34,7 @@ import { StorageError } from '../errors.ts';
 import { edgeTypeHint, removeEdgesById } from './edge-removal.ts';
 import { nodeTypeLookup, writeEdges } from './edge-writes.ts';
 import { Executor } from './Executor.ts';
-import { readHashLines } from './hash-lines.ts';
+import { edgeHashesStatement, readHashPairs } from './hash-pairs.ts';
 import type { WorkLabel } from './Executor.ts';
 import { HISTORY_TYPE_PREFIX, labelFor, NODE_LABEL, NODE_VERSION_LABEL } from './labels.ts';
 import { committedOutbox } from '../committed-outbox.ts';
@@ -308,15 +308,15 @@ export class Neo4jStorageAdapter implements StorageAdapter {
 
   /**
    * Ids and content hashes from the connector indexes alone: no row is read in full, and the rows
-   * come joined into a few long strings (hash-lines.ts).
+   * come as one list of strings per statement, two statements in all (hash-pairs.ts).
    */
   async previousState(tenantId: string, connectorId: string): Promise<PreviousState> {
     return this.executor.read({ operation: 'previousState', tenantId }, async (tx) => {
       const params = { tenantId, connectorId };
       const nodeHashes = new Map<string, string>();
-      await readHashLines(tx, render('nodeHashesForConnector'), params, nodeHashes);
+      await readHashPairs(tx, render('nodeHashesForConnector'), params, nodeHashes);
       const edgeHashes = new Map<string, string>();
-      for (const type of EDGE_TYPES) await readHashLines(tx, render('edgeHashesForConnector', { TYPE: type }), params, edgeHashes);
+      await readHashPairs(tx, edgeHashesStatement(), params, edgeHashes);
       return { nodeHashes, edgeHashes };
     });
   }
