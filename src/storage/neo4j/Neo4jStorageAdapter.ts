@@ -34,7 +34,7 @@ import { StorageError } from '../errors.ts';
 import { edgeTypeHint, removeEdgesById } from './edge-removal.ts';
 import { nodeTypeLookup, writeEdges } from './edge-writes.ts';
 import { Executor } from './Executor.ts';
-import { edgeHashesStatement, readHashPairs } from './hash-pairs.ts';
+import { readPreviousState } from './hash-pairs.ts';
 import type { WorkLabel } from './Executor.ts';
 import { HISTORY_TYPE_PREFIX, labelFor, NODE_LABEL, NODE_VERSION_LABEL } from './labels.ts';
 import { committedOutbox } from '../committed-outbox.ts';
@@ -308,17 +308,10 @@ export class Neo4jStorageAdapter implements StorageAdapter {
 
   /**
    * Ids and content hashes from the connector indexes alone: no row is read in full, and the rows
-   * come as one list of strings per statement, two statements in all (hash-pairs.ts).
+   * come as one list of strings per statement, two pipelined statements in all (hash-pairs.ts).
    */
   async previousState(tenantId: string, connectorId: string): Promise<PreviousState> {
-    return this.executor.read({ operation: 'previousState', tenantId }, async (tx) => {
-      const params = { tenantId, connectorId };
-      const nodeHashes = new Map<string, string>();
-      await readHashPairs(tx, render('nodeHashesForConnector'), params, nodeHashes);
-      const edgeHashes = new Map<string, string>();
-      await readHashPairs(tx, edgeHashesStatement(), params, edgeHashes);
-      return { nodeHashes, edgeHashes };
-    });
+    return this.executor.read({ operation: 'previousState', tenantId }, (tx) => readPreviousState(tx, tenantId, connectorId));
   }
 
   /** Other processes write this store too: the version is read from the tenant's sync records. */

@@ -1,5 +1,6 @@
 import type { ManagedTransaction } from 'neo4j-driver';
 import { EDGE_TYPES } from '../../model/index.ts';
+import type { PreviousState } from '../StorageAdapter.ts';
 import { render } from './cypher-files.ts';
 
 // previousState's wire format (nodes/ and edges/hashes-for-connector.cypher): a sync reads the id
@@ -9,7 +10,9 @@ import { render } from './cypher-files.ts';
 // per statement of "hash id" strings, one string a row, is cheaper at both ends: measured on a
 // 20k-node synthetic tenant (20k nodes, 60k edges), nodes 27–31 ms, edges 135–141 ms, against 460 ms
 // for the joined lines. Edges come in one statement over every relationship type (UNION ALL of one
-// index seek per type), not a round trip per type.
+// index seek per type), not a round trip per type. Both statements are sent before either answer
+// is read, so the server builds the edges' list while the client decodes the nodes' (100k-node
+// tenant: 580–800 ms pipelined against 670–860 ms one after the other; noisy, never slower).
 
 /** Add "hash id" rows to `into` (id → hash): a content hash holds no space, so the first space ends it. */
 export function addHashPairs(into: Map<string, string>, rows: readonly string[]): void {
@@ -24,8 +27,14 @@ export function edgeHashesStatement(): string {
   return EDGE_TYPES.map((type) => render('edgeHashesForConnector', { TYPE: type })).join('\nUNION ALL\n');
 }
 
-/** Run a hashes-for-connector statement in `tx` and add every row it returns to `into`. */
-export async function readHashPairs(tx: ManagedTransaction, text: string, params: Record<string, unknown>, into: Map<string, string>): Promise<void> {
-  const result = await tx.run(text, params);
-  for (const record of result.records) addHashPairs(into, record.get('rows') as string[]);
+/** A connector's stored ids and content hashes, read in `tx` (two statements, pipelined). */
+export async function readPreviousState(tx: ManagedTransaction, tenantId: string, connectorId: string): Promise<PreviousState> {
+  const params = { tenantId, connectorId };
+  const nodes = tx.run(render('nodeHashesForConnector'), params);
+  const edges = tx.run(edgeHashesStatement(), params);
+  const nodeHashes = new Map<string, string>();
+  for (const record of (await nodes).records) addHashPairs(nodeHashes, record.get('rows') as string[]);
+  const edgeHashes = new Map<string, string>();
+  for (const record of (await edges).records) addHashPairs(edgeHashes, record.get('rows') as string[]);
+  return { nodeHashes, edgeHashes };
 }
