@@ -197,11 +197,15 @@ for (const size of sweep ? [] : sizes) {
     console.log(
       `full load, adapter bulk path (median of ${rounds}): ${rate(nodeCount, loadNodesMs)} nodes, ${rate(edgeCount, loadEdgesMs)} relationships (${secs(loadMs)})`,
     );
-    const share = (ceiling: number, load: number) => Math.round((ceiling / load) * 100);
-    const verdict = (ceiling: number, load: number) => (ceiling / load >= 0.5 ? 'met' : 'NOT met');
-    console.log(`target: full load ≥ 50% of the ceiling → ${share(ceilingMs, loadMs)}% → ${verdict(ceilingMs, loadMs)} (${machineLoad()})`);
-    console.log(`target: nodes ≥ 50% of the ceiling → ${share(ceilingNodesMs, loadNodesMs)}% → ${verdict(ceilingNodesMs, loadNodesMs)}`);
-    console.log(`target: relationships ≥ 50% of the ceiling → ${share(ceilingEdgesMs, loadEdgesMs)}% → ${verdict(ceilingEdgesMs, loadEdgesMs)}`);
+    // The figure is the median of each round's own ratio: a round's two sides ran back to back, so
+    // a slow spell of the shared machine weighs on both (a median of each side apart pairs a slow
+    // round's load with a quick round's ceiling: 48% against 51% in one run beside other work).
+    const shares = (part: (x: { nodesMs: number; edgesMs: number }) => number) => median(ceilings.map((c, i) => part(c) / part(loads[i]!)));
+    const report = (what: string, share: number, extra = '') =>
+      console.log(`target: ${what} ≥ 50% of the ceiling (median of ${rounds} rounds) → ${Math.round(share * 100)}% → ${share >= 0.5 ? 'met' : 'NOT met'}${extra}`);
+    report('full load', shares((x) => x.nodesMs + x.edgesMs), ` (${machineLoad()})`);
+    report('nodes', shares((x) => x.nodesMs));
+    report('relationships', shares((x) => x.edgesMs));
   }
 
   if (!existing && phases.has('load') && size <= applyMax) {
