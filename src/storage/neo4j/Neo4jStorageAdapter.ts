@@ -149,7 +149,7 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     return this.executor.write({ operation, tenantId }, async (tx) => work(tx, await lockedHomeOf(tx, tenantId)));
   }
 
-  /** The tenant's home in a transaction of its own, for work that runs its own reads (paths) or writes in many transactions (bulk loads). */
+  /** The tenant's home in a transaction of its own, for work that writes in many transactions (bulk loads) or purges. */
   private storedAs(tenantId: string): Promise<string> {
     return this.executor.read({ operation: 'tenantHome', tenantId }, (tx) => homeOf(tx, tenantId));
   }
