@@ -479,19 +479,17 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     const stage = empty ? stagedHome(tenantId, connectorId, home) : stagingTenant(tenantId, connectorId);
     await this.purgeTenant(stage); // what a staged commit that died left behind
     const label = { operation: 'commitSync.stage', tenantId };
-    const switched = empty
-      ? async (tx: ManagedTransaction, current: string) => {
-          // Another write reached the tenant since the plan: its rows are not under the new home.
-          if (current !== home || !(await homeIsEmpty(tx, current))) {
-            throw new StorageError(`staged first sync of ${connectorId}: the tenant was written meanwhile; sync again`, 'CONFLICT');
-          }
-          await switchHome(tx, tenantId, current, stage);
-          return stage;
-        }
-      : async (tx: ManagedTransaction, current: string) => {
-          await switchStaged(tx, stage, current);
-          return current;
-        };
+    const switched = async (tx: ManagedTransaction, current: string) => {
+      if (empty && current === home && (await homeIsEmpty(tx, current))) {
+        await switchHome(tx, tenantId, current, stage);
+        return stage;
+      }
+      // Not a first sync, or another write reached the tenant since the plan (its rows are not
+      // under the new home): the staged rows move to the tenant's home one by one. A staged id
+      // the tenant now has breaks a key constraint and the whole commit rolls back.
+      await switchStaged(tx, stage, current);
+      return current;
+    };
     try {
       const typeOf = nodeTypeLookup(plan.nodes);
       const statements = stageStatements(stage, plan, commit.events, outbox, { connectorId, at, batchSize: this.batchSize, typeOf, pending: empty });
