@@ -19,7 +19,8 @@ import type { Statement } from './statements.ts';
 //      query skips pending outbox rows of a hidden home no tenant lives in (outbox/pending.cypher).
 //   2. switch: one transaction, holding the tenant's home lock, checks the home is still empty,
 //      points the tenant at the new home, moves its few sync records, and writes the rest of the
-//      change set and the sync record there. Its size does not grow with the sync.
+//      change set and the sync record there. Its size does not grow with the sync. (If another
+//      write reached the tenant meanwhile, the staged rows are switched one by one as below.)
 // Into a tenant that holds rows:
 //   1. stage: what the commit creates outright — nodes the tenant stores nowhere yet, new edges
 //      between two such nodes, every event and outbox row — is written under a staging tenant id;
