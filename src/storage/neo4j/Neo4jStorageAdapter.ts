@@ -297,23 +297,30 @@ export class Neo4jStorageAdapter implements StorageAdapter {
   async getEdges(tenantId: string, edgeIds: readonly string[]): Promise<(NormalizedEdge | null)[]> {
     if (edgeIds.length === 0) return [];
     // The edge-id index is per relationship type: the type an id names is tried first, every type
-    // only for the ids that were not found under it (see edge-removal.ts).
+    // only for the ids that were not found under it (see edge-removal.ts). The statements of one
+    // round are sent together and read in order (one round trip, not one per type).
     const found = new Map<string, NormalizedEdge>();
     const byType = new Map<EdgeType, string[]>();
     for (const id of new Set(edgeIds)) {
       const type = edgeTypeHint(id);
-      if (type) byType.set(type, [...(byType.get(type) ?? []), id]);
+      if (!type) continue;
+      let ids = byType.get(type);
+      if (!ids) byType.set(type, (ids = []));
+      ids.push(id);
     }
     await this.readTenant('getEdges', tenantId, async (tx, t) => {
-      const fetch = async (type: EdgeType, ids: string[]) => {
-        for (const json of await jsonColumn(tx, { text: render('edgeGetMany', { TYPE: type }), params: { tenantId: t, edgeIds: ids } })) {
-          const edge = parseEdge(json);
-          found.set(edge.edgeId, edge);
+      const fetchAll = async (lookups: Iterable<[EdgeType, string[]]>) => {
+        const results = [...lookups].map(([type, ids]) => tx.run(render('edgeGetMany', { TYPE: type }), { tenantId: t, edgeIds: ids }));
+        for (const result of results) {
+          for (const record of (await result).records) {
+            const edge = parseEdge(record.get('json') as string);
+            found.set(edge.edgeId, edge);
+          }
         }
       };
-      for (const [type, ids] of byType) await fetch(type, ids);
+      await fetchAll(byType);
       const rest = [...new Set(edgeIds)].filter((id) => !found.has(id));
-      if (rest.length) for (const type of EDGE_TYPES) await fetch(type, rest);
+      if (rest.length) await fetchAll(EDGE_TYPES.map((type): [EdgeType, string[]] => [type, rest]));
     });
     return edgeIds.map((id) => found.get(id) ?? null);
   }
