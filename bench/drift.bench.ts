@@ -5,7 +5,7 @@ import type { DriftReport, NormalizedGraph, SyncState } from '../src/model/index
 import { MemoryStorageAdapter } from '../src/storage/memory/MemoryStorageAdapter.ts';
 import type { StorageAdapter } from '../src/storage/StorageAdapter.ts';
 import { applyGraph } from '../src/sync/apply-graph.ts';
-import { hr, intArg, machineLoad, peakRssMiB, percentile, timed } from './report.ts';
+import { hr, intArg, machineLoad, median, peakRssMiB, percentile, timed } from './report.ts';
 import { mutateTenant, syntheticTenant } from './synthetic/tenant.ts';
 
 // Drift after a 1%-change sync of the synthetic tenant, against drift by recomputing every chain
@@ -85,7 +85,6 @@ for (let i = 0; i < repeats; i++) {
   scratch ??= b.value;
   same &&= JSON.stringify(a.value.findings) === JSON.stringify(b.value.findings);
 }
-const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
 const runs = (xs: number[]) => xs.map((x) => (x / 1000).toFixed(2)).join(', ');
 console.log(`drift from the change: median ${(median(driftMs) / 1000).toFixed(2)} s (runs ${runs(driftMs)}) — ${describe(drift!)}; examined ${JSON.stringify(drift!.examined)}`);
 console.log(`drift recomputing every chain at both ends: median ${(median(scratchMs) / 1000).toFixed(2)} s (runs ${runs(scratchMs)}) — ${describe(scratch!)}; ${scratch!.examined.identities.toLocaleString('en-US')} identities`);

@@ -1,6 +1,5 @@
 import neo4j from 'neo4j-driver';
 import { findExecutionChains } from '../src/analysis/execution-chains.ts';
-import { diffGraphs } from '../src/diff/index.ts';
 import type { NormalizedGraph, SyncState } from '../src/model/index.ts';
 import { render } from '../src/storage/neo4j/cypher-files.ts';
 import { Executor } from '../src/storage/neo4j/Executor.ts';
@@ -9,30 +8,32 @@ import { edgeRow, nodeRow } from '../src/storage/neo4j/rows.ts';
 import { DEFAULT_BATCH_SIZE } from '../src/storage/neo4j/statements.ts';
 import { disableNagleFor, portOf } from '../src/storage/neo4j/tcp-no-delay.ts';
 import { applyGraph } from '../src/sync/apply-graph.ts';
-import { readPreviousGraph } from '../src/sync/previous-graph.ts';
-import { hr, intArg, machineLoad, peakRssMiB, percentile, rate, timed } from './report.ts';
+import type { StorageAdapter } from '../src/storage/StorageAdapter.ts';
+import { hr, intArg, machineLoad, median, peakRssMiB, percentile, rate, timed } from './report.ts';
 import { seededRandom } from './synthetic/random.ts';
 import { mutateTenant, syntheticTenant } from './synthetic/tenant.ts';
 
 // Neo4j adapter benchmark on the synthetic tenant (bench/synthetic/tenant.ts, ~3 edges a node):
-//   1. the ceiling: bare UNWIND … CREATE of the same rows on the same server;
-//   2. a full load through the adapter (bulk path: bulkUpsertNodes, bulkUpsertEdges creating the
-//      edges as a first sync's commit does for edges its diff found new), and for
-//      sizes up to --apply-max a first sync through applyGraph (one commitSync transaction with
-//      every node, edge and its event);
-//   3. 1%-change syncs: applyGraph as the sync engine runs it, and the same with the content
-//      hashes the adapter stores (getConnectorSnapshot → diffGraphs with previous hashes);
+//   1. the ceiling, bare UNWIND … CREATE of the same rows on the same server, and a full load
+//      through the adapter (bulk path: bulkUpsertNodes, bulkUpsertEdges creating the edges as a
+//      first sync's commit does for edges its diff found new), alternating, --rounds of each;
+//   2. for sizes up to --apply-max, a first sync through applyGraph (staged past
+//      singleTransactionRows rows);
+//   3. --syncs 1%-change syncs through applyGraph, as a user's sync runs them (previousState,
+//      diff, commitSync), timed phase by phase;
 //   4. execution-chain query latency (findExecutionChains ending at one identity).
-// Targets: full load ≥ 50% of the ceiling; a 1% sync ≥ 20× faster than the full load; chain p99
-// < 50 ms. Rates on a shared two-core machine are noisy: compare the ratios within one run.
+// Targets: full load ≥ 50% of the ceiling (medians); a 1% sync ≥ 20× faster than the full load
+// (medians); chain p99 < 50 ms. Rates on a shared two-core machine are noisy: compare within a run.
 //
-//   npm run bench:neo4j -- [--sizes=10000,100000,1000000] [--apply-max=10000] [--queries=200] [--keep]
+//   npm run bench:neo4j -- [--sizes=10000,100000,1000000] [--rounds=3] [--syncs=3] [--apply-max=10000] [--queries=200] [--keep]
 // NEO4J_URI selects the server; without it scripts/services.mjs starts the local one.
 
 const sizes = (process.argv.find((a) => a.startsWith('--sizes='))?.split('=')[1] ?? '10000,100000,1000000').split(',').map(Number);
 const applyMax = intArg('apply-max', 10_000);
 const queries = intArg('queries', 200);
 const batchSize = intArg('batch', DEFAULT_BATCH_SIZE);
+const rounds = intArg('rounds', 3);
+const syncRounds = intArg('syncs', 3);
 
 const uri = process.env.NEO4J_URI ?? (await servicesUri());
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -71,6 +72,30 @@ async function bareCreate(tenantId: string, graph: NormalizedGraph) {
     }
   });
   return { nodesMs: nodes.ms, edgesMs: edges.ms };
+}
+
+/** The adapter's full load of `graph` into an empty tenant: nodes, then every edge created. */
+async function adapterLoad(tenantId: string, graph: NormalizedGraph) {
+  const nodes = await timed(() => storage.bulkUpsertNodes(tenantId, graph.nodes, { connectorId: graph.connectorId }));
+  // Every edge is new to an empty tenant, as to a first sync's diff: created, not merged.
+  const edges = await timed(() => storage.bulkUpsertEdges(tenantId, graph.edges, { connectorId: graph.connectorId, created: true }));
+  return { nodesMs: nodes.ms, edgesMs: edges.ms };
+}
+
+/** `storage` with the time spent in each of `methods` added up in `into` (by method name). */
+function timeCalls(storage: StorageAdapter, into: Map<string, number>, methods: readonly string[]): StorageAdapter {
+  const watched = new Set(methods);
+  return new Proxy(storage, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof value !== 'function' || typeof property !== 'string' || !watched.has(property)) return value;
+      return async (...args: unknown[]) => {
+        const call = await timed(() => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args));
+        into.set(property, (into.get(property) ?? 0) + call.ms);
+        return call.value;
+      };
+    },
+  });
 }
 
 function syncState(graph: NormalizedGraph, startedAt = graph.transformedAt): SyncState {
@@ -136,37 +161,65 @@ for (const size of sweep ? [] : sizes) {
 
   let loadMs = previousLoadS * 1000;
   if (!existing && phases.has('load')) {
-    const ceiling = await bareCreate(`ceiling-${tenantId}`, graph);
-    const ceilingMs = ceiling.nodesMs + ceiling.edgesMs;
-    console.log(
-      `ceiling, bare UNWIND CREATE: ${rate(nodeCount, ceiling.nodesMs)} nodes, ${rate(edgeCount, ceiling.edgesMs)} relationships (${secs(ceilingMs)})`,
-    );
-
-    const loadNodes = await timed(() => storage.bulkUpsertNodes(tenantId, graph.nodes, { connectorId: graph.connectorId }));
-    // Every edge is new to an empty tenant, as to a first sync's diff: created, not merged.
-    const loadEdges = await timed(() => storage.bulkUpsertEdges(tenantId, graph.edges, { connectorId: graph.connectorId, created: true }));
+    // The adapter's full load against the ceiling, both in this run, alternating (which goes
+    // first swaps each round), the median of --rounds of each: single runs beside other work
+    // printed 48% and 108% for the same code. Every round loads fresh tenants; the last adapter
+    // load is kept for the syncs below, the others are purged outside the timings.
+    const ceilings: { nodesMs: number; edgesMs: number }[] = [];
+    const loads: { nodesMs: number; edgesMs: number }[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const last = round === rounds - 1;
+      const into = last ? tenantId : `${tenantId}-round${round}`;
+      const ceilingOf = `ceiling-${tenantId}-${round}`;
+      const ceiling = () => bareCreate(ceilingOf, graph).then((c) => ceilings.push(c));
+      const adapter = () => adapterLoad(into, graph).then((l) => loads.push(l));
+      if (round % 2 === 0) await ceiling().then(adapter);
+      else await adapter().then(ceiling);
+      const c = ceilings.at(-1)!;
+      const l = loads.at(-1)!;
+      console.log(
+        `round ${round + 1}: ceiling ${secs(c.nodesMs + c.edgesMs)}, adapter ${secs(l.nodesMs + l.edgesMs)} → ` +
+          `${Math.round(((c.nodesMs + c.edgesMs) / (l.nodesMs + l.edgesMs)) * 100)}% (${machineLoad()})`,
+      );
+      await bare.autoCommit({ operation: 'bench.purge' }, render('tenantPurge', { LABEL: 'BenchNode' }), { tenantId: ceilingOf });
+      if (!last) await storage.purgeTenant(into);
+    }
     await storage.saveSyncState(tenantId, syncState(graph));
-    loadMs = loadNodes.ms + loadEdges.ms;
+    const ceilingNodesMs = median(ceilings.map((c) => c.nodesMs));
+    const ceilingEdgesMs = median(ceilings.map((c) => c.edgesMs));
+    const ceilingMs = median(ceilings.map((c) => c.nodesMs + c.edgesMs));
+    const loadNodesMs = median(loads.map((l) => l.nodesMs));
+    const loadEdgesMs = median(loads.map((l) => l.edgesMs));
+    loadMs = median(loads.map((l) => l.nodesMs + l.edgesMs));
     console.log(
-      `full load, adapter bulk path: ${rate(nodeCount, loadNodes.ms)} nodes, ${rate(edgeCount, loadEdges.ms)} relationships (${secs(loadMs)}) → ` +
-        `${Math.round((ceilingMs / loadMs) * 100)}% of the ceiling (nodes ${Math.round((ceiling.nodesMs / loadNodes.ms) * 100)}%, ` +
-        `relationships ${Math.round((ceiling.edgesMs / loadEdges.ms) * 100)}%)`,
+      `ceiling, bare UNWIND CREATE (median of ${rounds}): ${rate(nodeCount, ceilingNodesMs)} nodes, ${rate(edgeCount, ceilingEdgesMs)} relationships (${secs(ceilingMs)})`,
     );
-    console.log(`target: full load ≥ 50% of the ceiling → ${Math.round((ceilingMs / loadMs) * 100)}% → ${ceilingMs / loadMs >= 0.5 ? 'met' : 'NOT met'} (${machineLoad()})`);
+    console.log(
+      `full load, adapter bulk path (median of ${rounds}): ${rate(nodeCount, loadNodesMs)} nodes, ${rate(edgeCount, loadEdgesMs)} relationships (${secs(loadMs)})`,
+    );
+    // The figure is the median of each round's own ratio: a round's two sides ran back to back, so
+    // a slow spell of the shared machine weighs on both (a median of each side apart pairs a slow
+    // round's load with a quick round's ceiling: 48% against 51% in one run beside other work).
+    const shares = (part: (x: { nodesMs: number; edgesMs: number }) => number) => median(ceilings.map((c, i) => part(c) / part(loads[i]!)));
+    const report = (what: string, share: number, extra = '') =>
+      console.log(`target: ${what} ≥ 50% of the ceiling (median of ${rounds} rounds) → ${Math.round(share * 100)}% → ${share >= 0.5 ? 'met' : 'NOT met'}${extra}`);
+    report('full load', shares((x) => x.nodesMs + x.edgesMs), ` (${machineLoad()})`);
+    report('nodes', shares((x) => x.nodesMs));
+    report('relationships', shares((x) => x.edgesMs));
   }
 
   if (!existing && phases.has('load') && size <= applyMax) {
-    // One commitSync holds every node, edge and event of the first sync: bounded by the server's
-    // transaction memory (dbms.memory.transaction.total.max), not by time.
+    // A first sync as a user's runs it: applyGraph, one commitSync (staged past
+    // singleTransactionRows rows: staged-commit.ts), bounded by the server's transaction memory.
     const other = `${tenantId}-apply`;
     const first = await timed(() => applyGraph(storage, { ...graph, tenantId: other }).then((r) => r, (e: unknown) => e as Error));
     if (first.value instanceof Error) {
-      console.log(`full first sync, applyGraph (one commitSync): failed after ${secs(first.ms)}: ${first.value.message.slice(0, 240)}`);
+      console.log(`full first sync, applyGraph: failed after ${secs(first.ms)}: ${first.value.message.slice(0, 240)} (${machineLoad()})`);
     } else {
       const events = first.value.events.length;
       console.log(
-        `full first sync, applyGraph (one commitSync with ${fmt(events)} events): ${secs(first.ms)} — ` +
-          `${rate(nodeCount, first.ms)} nodes + ${rate(edgeCount, first.ms)} relationships + events (${rate(nodeCount + edgeCount + events, first.ms)} rows)`,
+        `full first sync, applyGraph (${fmt(events)} events): ${secs(first.ms)} — ` +
+          `${rate(nodeCount, first.ms)} nodes + ${rate(edgeCount, first.ms)} relationships + events (${rate(nodeCount + edgeCount + events, first.ms)} rows) (${machineLoad()})`,
       );
     }
     await storage.purgeTenant(other);
@@ -174,50 +227,43 @@ for (const size of sweep ? [] : sizes) {
 
   // The graph the chain queries pick identities from (the last one synced). Only one of the
   // million-node graphs is kept alive at a time.
-  let third: NormalizedGraph | undefined = phases.has('sync') ? undefined : graph;
   if (phases.has('sync')) {
-    // 1%-change sync, as the sync engine runs it: stored ids and hashes, diff, commitSync.
-    let second: NormalizedGraph | undefined = mutateTenant(graph, 0.01, 7, 'sync-2');
-    graph = undefined as unknown as NormalizedGraph; // let the first graph go: 1M nodes are GBs
-    const viaApply = await timed(() => applyGraph(storage, second!).then((r) => r, (e: unknown) => e as Error));
-    if (viaApply.value instanceof Error) {
-      console.log(`1% sync, applyGraph: failed after ${secs(viaApply.ms)}: ${viaApply.value.message.slice(0, 240)}`);
-    } else {
+    // 1%-change syncs as a user's sync runs them: applyGraph (previousState → diff → commitSync),
+    // one after another on the loaded tenant, each against the one before; the median counts.
+    // The storage calls are timed on the way (phases: stored ids and hashes, full rows of what
+    // changed, the commit); the rest is the diff and applyGraph's own checks.
+    const phaseMs = new Map<string, number>();
+    const timedStorage = timeCalls(storage, phaseMs, ['previousState', 'getNodes', 'getEdges', 'commitSync']);
+    const syncs: number[] = [];
+    for (let i = 0; i < syncRounds; i++) {
+      const next = mutateTenant(graph, 0.01, 7 + i, `sync-${i + 2}`);
+      graph = next;
+      phaseMs.clear();
+      const viaApply = await timed(() => applyGraph(timedStorage, next).then((r) => r, (e: unknown) => e as Error));
+      if (viaApply.value instanceof Error) {
+        console.log(`1% sync ${i + 1}, applyGraph: failed after ${secs(viaApply.ms)}: ${viaApply.value.message.slice(0, 240)}`);
+        break;
+      }
+      syncs.push(viaApply.ms);
       const r = viaApply.value;
+      const ms = (name: string) => phaseMs.get(name) ?? 0;
+      const storageMs = ms('previousState') + ms('getNodes') + ms('getEdges') + ms('commitSync');
       console.log(
-        `1% sync, applyGraph: ${secs(viaApply.ms)} (+${r.nodesCreated} ~${r.nodesUpdated} -${r.nodesDeleted} nodes, ` +
-          `+${r.edgesCreated} -${r.edgesRemoved} edges, ${fmt(r.events.length)} events) → ${(loadMs / viaApply.ms).toFixed(1)}× faster than the full load`,
+        `1% sync ${i + 1}, applyGraph: ${secs(viaApply.ms)} = ids and hashes ${secs(ms('previousState'))} + changed rows ${secs(ms('getNodes') + ms('getEdges'))} + ` +
+          `commit ${secs(ms('commitSync'))} + diff and checks ${secs(viaApply.ms - storageMs)} (+${r.nodesCreated} ~${r.nodesUpdated} -${r.nodesDeleted} nodes, ` +
+          `+${r.edgesCreated} -${r.edgesRemoved} edges, ${fmt(r.events.length)} events) (${machineLoad()})`,
       );
-      console.log(`target: 1% sync ≥ 20× faster than the full load → ${(loadMs / viaApply.ms).toFixed(1)}× → ${loadMs / viaApply.ms >= 20 ? 'met' : 'NOT met'} (${machineLoad()})`);
     }
-
-    // The same sync shape, phase by phase (readPreviousGraph, diffGraphs, commitSync):
-    // only changed rows are read in full, and the diff hashes one side.
-    third = mutateTenant(second!, 0.01, 8, 'sync-3');
-    second = undefined;
-    const read = await timed(() => readPreviousGraph(storage, third!));
-    const diff = await timed(() => diffGraphs(read.value.previous, third!, read.value.diffOptions));
-    const { changes, result } = diff.value;
-    const commit = await timed(() =>
-      storage
-        .commitSync(tenantId, { connectorId: third!.connectorId, changes, events: result.events, syncState: syncState(third!) })
-        .then(() => undefined, (e: unknown) => e as Error),
-    );
-    const hashedMs = read.ms + diff.ms + commit.ms;
-    const prev = read.value.previous;
-    const stored = 'nodeHashes' in prev ? prev.nodeHashes.size + prev.edgeHashes.size : prev.nodes.length + prev.edges.length;
-    console.log(
-      `1% sync, stored hashes: ${secs(hashedMs)} = read ${secs(read.ms)} (${fmt(stored)} ids and hashes, ${rate(stored, read.ms)}) + ` +
-        `diff ${secs(diff.ms)} + commit ${secs(commit.ms)} (${fmt(changes.upsertNodes.length)} nodes, ${fmt(changes.upsertEdges.length)} + ${fmt(changes.removeEdgeIds.length)} edges, ` +
-        `${fmt(result.events.length)} events${commit.value ? `, FAILED: ${commit.value.message.slice(0, 200)}` : ''}) → ` +
-        `${(loadMs / hashedMs).toFixed(1)}× faster than the full load; storage alone (read + commit) ${(loadMs / (read.ms + commit.ms)).toFixed(1)}×`,
-    );
-
+    if (syncs.length) {
+      const syncMs = median(syncs);
+      const ratio = loadMs / syncMs;
+      console.log(`1% sync, applyGraph (median of ${syncs.length}): ${secs(syncMs)} → ${ratio.toFixed(1)}× faster than the full load (${secs(loadMs)})`);
+      console.log(`target: 1% sync ≥ 20× faster than the full load → ${ratio.toFixed(1)}× → ${ratio >= 20 ? 'met' : 'NOT met'} (${machineLoad()})`);
+    }
   }
 
   if (phases.has('chains')) {
-    const ends = chainEnds(third!, queries);
-    third = undefined;
+    const ends = chainEnds(graph, queries);
     for (const id of ends.slice(0, 10)) await findExecutionChains(storage, tenantId, { to: id }); // warm-up
     const latencies: number[] = [];
     let chains = 0;

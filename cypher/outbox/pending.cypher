@@ -1,6 +1,9 @@
-// Unsent rows of every tenant (or of $tenantId), in publishing order.
+// Unsent rows of every tenant (or of $tenantId, the id its rows are stored under), in publishing
+// order. A row under a hidden home (id starting with $hidden) is a staged first sync's: it is
+// published only once some tenant's home is that id (tenant/home-switch.cypher), never before.
 MATCH (m:PendingOutbox)
-WHERE $tenantId IS NULL OR m.tenantId = $tenantId
+WHERE ($tenantId IS NULL OR m.tenantId = $tenantId)
+  AND (NOT m.tenantId STARTS WITH $hidden OR EXISTS { MATCH (:TenantHome {storedAs: m.tenantId}) })
 RETURN m.json AS json
 ORDER BY m.createdAt, m.batchId, m.position
 LIMIT $limit

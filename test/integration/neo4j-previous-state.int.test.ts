@@ -1,11 +1,10 @@
-// previousState on Neo4j comes back as joined "hash id" lines (src/storage/neo4j/hash-lines.ts):
-// ids with spaces, newlines and characters outside the BMP must come back whole, on the right
-// side (nodes or edges), and more rows than one joined string holds must all arrive.
+// previousState on Neo4j comes back as "hash id" strings (src/storage/neo4j/hash-pairs.ts): ids
+// with spaces, newlines and characters outside the BMP must come back whole, on the right side
+// (nodes or edges), and every row must arrive.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { edgeContentHash, makeEdgeId, nodeContentHash } from '../../src/model/index.ts';
 import type { NormalizedEdge, NormalizedNode } from '../../src/model/index.ts';
-import { HASH_LINES_CHUNK } from '../../src/storage/neo4j/hash-lines.ts';
 import { Neo4jStorageAdapter } from '../../src/storage/neo4j/Neo4jStorageAdapter.ts';
 import { applyGraph } from '../../src/sync/apply-graph.ts';
 import { sampleTenant } from '../support/sample-tenant.ts';
@@ -29,8 +28,7 @@ describe('Neo4j previousState', () => {
     const awkward = ['with space', 'two\nlines', 'ends with newline\n', ' leading space', 'tab\there', 'astral 😀 ünïcode', 'a b\nc d'];
     const extra: NormalizedNode[] = [
       ...awkward.map((sourceId) => ({ ...template, nodeId: `custom:odd:${sourceId}`, sourceId })),
-      // More rows than one joined string holds, so several strings are read and stitched.
-      ...Array.from({ length: HASH_LINES_CHUNK * 3 + 7 }, (_, i) => ({ ...template, nodeId: `custom:many:${i}`, sourceId: `many-${i}` })),
+      ...Array.from({ length: 157 }, (_, i) => ({ ...template, nodeId: `custom:many:${i}`, sourceId: `many-${i}` })),
     ] as NormalizedNode[];
     const owner = graph.nodes.find((n) => n.nodeType === 'human_identity')!;
     const extraEdges: NormalizedEdge[] = extra.slice(0, awkward.length).map((n) => ({

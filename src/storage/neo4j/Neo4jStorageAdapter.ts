@@ -34,7 +34,7 @@ import { StorageError } from '../errors.ts';
 import { edgeTypeHint, removeEdgesById } from './edge-removal.ts';
 import { nodeTypeLookup, writeEdges } from './edge-writes.ts';
 import { Executor } from './Executor.ts';
-import { readHashLines } from './hash-lines.ts';
+import { readPreviousState } from './hash-pairs.ts';
 import type { WorkLabel } from './Executor.ts';
 import { HISTORY_TYPE_PREFIX, labelFor, NODE_LABEL, NODE_VERSION_LABEL } from './labels.ts';
 import { committedOutbox } from '../committed-outbox.ts';
@@ -44,6 +44,7 @@ import { postureChains, postureIdentities, postureOtherChains } from './posture-
 import { applySchema } from './schema.ts';
 import { commitRows, existingEdgeIds, existingNodeIds, planStage, runStaged, stageStatements, stagingTenant, switchStaged } from './staged-commit.ts';
 import { disableNagleFor, portOf } from './tcp-no-delay.ts';
+import { HIDDEN_PREFIX, homeIsEmpty, homeOf, lockedHomeOf, stagedHome, switchHome } from './tenant-home.ts';
 import {
   MANUAL_CONNECTOR,
   edgeUpsertBatches,
@@ -138,6 +139,21 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     return new Neo4jStorageAdapter(executor, config.batchSize, config.transactionRows, config.singleTransactionRows);
   }
 
+  /** A read of the tenant's rows: `work` gets the id they are stored under (tenant-home.ts). */
+  private readTenant<T>(operation: string, tenantId: string, work: (tx: ManagedTransaction, storedAs: string) => Promise<T>): Promise<T> {
+    return this.executor.read({ operation, tenantId }, async (tx) => work(tx, await homeOf(tx, tenantId)));
+  }
+
+  /** A write of the tenant's rows, holding its home's lock (tenant-home.ts). */
+  private writeTenant<T>(operation: string, tenantId: string, work: (tx: ManagedTransaction, storedAs: string) => Promise<T>): Promise<T> {
+    return this.executor.write({ operation, tenantId }, async (tx) => work(tx, await lockedHomeOf(tx, tenantId)));
+  }
+
+  /** The tenant's home in a transaction of its own, for work that writes in many transactions (bulk loads) or purges. */
+  private storedAs(tenantId: string): Promise<string> {
+    return this.executor.read({ operation: 'tenantHome', tenantId }, (tx) => homeOf(tx, tenantId));
+  }
+
   // --- graph operations ---
 
   async getNode(tenantId: string, nodeId: string, at?: ReadAt): Promise<NormalizedNode | null> {
@@ -147,8 +163,9 @@ export class Neo4jStorageAdapter implements StorageAdapter {
   async getNodes(tenantId: string, nodeIds: readonly string[], at?: ReadAt): Promise<(NormalizedNode | null)[]> {
     if (nodeIds.length === 0) return [];
     const asOf = pastOf(at);
-    const statement = asOf ? nodesAsOf(tenantId, nodeIds, asOf) : { text: render('nodeGetMany'), params: { tenantId, nodeIds: [...new Set(nodeIds)] } };
-    const found = await this.executor.read({ operation: 'getNodes', tenantId }, async (tx) => {
+    const statementFor = (t: string) => (asOf ? nodesAsOf(t, nodeIds, asOf) : { text: render('nodeGetMany'), params: { tenantId: t, nodeIds: [...new Set(nodeIds)] } });
+    const found = await this.readTenant('getNodes', tenantId, async (tx, t) => {
+      const statement = statementFor(t);
       const result = await tx.run(statement.text, statement.params);
       return new Map(result.records.map((r) => [r.get('nodeId') as string, r.get('json') as string | null]));
     });
@@ -160,8 +177,10 @@ export class Neo4jStorageAdapter implements StorageAdapter {
 
   async getNodesByType(tenantId: string, nodeType: NodeType, at?: ReadAt): Promise<NormalizedNode[]> {
     const asOf = pastOf(at);
-    const statement = asOf ? nodeListAsOf(tenantId, { nodeType }, asOf) : { text: render('nodeByType', { LABEL: labelFor(nodeType) }), params: { tenantId } };
-    const rows = await this.executor.read({ operation: 'getNodesByType', tenantId }, (tx) => jsonColumn(tx, statement));
+    const text = asOf ? undefined : render('nodeByType', { LABEL: labelFor(nodeType) });
+    const rows = await this.readTenant('getNodesByType', tenantId, (tx, t) =>
+      jsonColumn(tx, text ? { text, params: { tenantId: t } } : nodeListAsOf(t, { nodeType }, asOf!)),
+    );
     return rows.map(parseNode);
   }
 
@@ -175,15 +194,15 @@ export class Neo4jStorageAdapter implements StorageAdapter {
       ...(query.after ? { after: query.after } : {}),
       limit: first + 1,
     };
-    const statement = asOf ? nodeListAsOf(tenantId, listing, asOf) : nodeList(tenantId, listing);
-    const rows = await this.executor.read({ operation: 'listNodes', tenantId }, (tx) => jsonColumn(tx, statement));
+    const rows = await this.readTenant('listNodes', tenantId, (tx, t) => jsonColumn(tx, asOf ? nodeListAsOf(t, listing, asOf) : nodeList(t, listing)));
     return { nodes: rows.slice(0, first).map(parseNode), hasNextPage: rows.length > first };
   }
 
   async getEdgesForNode(tenantId: string, nodeId: string, direction: EdgeDirection, at?: ReadAt): Promise<NormalizedEdge[]> {
     const asOf = pastOf(at);
-    const statement = asOf ? edgesForNodeAsOf(tenantId, nodeId, direction, asOf) : edgesForNode(tenantId, nodeId, direction);
-    const rows = await this.executor.read({ operation: 'getEdgesForNode', tenantId }, (tx) => jsonColumn(tx, statement));
+    const rows = await this.readTenant('getEdgesForNode', tenantId, (tx, t) =>
+      jsonColumn(tx, asOf ? edgesForNodeAsOf(t, nodeId, direction, asOf) : edgesForNode(t, nodeId, direction)),
+    );
     return rows.map(parseEdge);
   }
 
@@ -194,7 +213,7 @@ export class Neo4jStorageAdapter implements StorageAdapter {
    * all-or-nothing path. Every type is checked before the first batch is written.
    */
   async bulkUpsertNodes(tenantId: string, nodes: NormalizedNode[], options?: WriteOptions): Promise<void> {
-    const statements = nodeUpsertBatches(tenantId, nodes, options?.connectorId ?? MANUAL_CONNECTOR, nowIso(), this.batchSize);
+    const statements = nodeUpsertBatches(await this.storedAs(tenantId), nodes, options?.connectorId ?? MANUAL_CONNECTOR, nowIso(), this.batchSize);
     await this.writeInTransactions({ operation: 'bulkUpsertNodes', tenantId }, statements);
   }
 
@@ -205,11 +224,12 @@ export class Neo4jStorageAdapter implements StorageAdapter {
    */
   async bulkUpsertEdges(tenantId: string, edges: NormalizedEdge[], options?: WriteOptions & { created?: boolean }): Promise<void> {
     const connectorId = options?.connectorId ?? MANUAL_CONNECTOR;
+    const storedAs = await this.storedAs(tenantId);
     if (!options?.created) {
-      await this.writeInTransactions({ operation: 'bulkUpsertEdges', tenantId }, edgeUpsertBatches(tenantId, edges, connectorId, nowIso(), this.batchSize));
+      await this.writeInTransactions({ operation: 'bulkUpsertEdges', tenantId }, edgeUpsertBatches(storedAs, edges, connectorId, nowIso(), this.batchSize));
       return;
     }
-    const write = { tenantId, connectorId, at: nowIso(), batchSize: this.batchSize };
+    const write = { tenantId: storedAs, connectorId, at: nowIso(), batchSize: this.batchSize };
     for (let i = 0; i < edges.length; i += this.transactionRows) {
       const part = edges.slice(i, i + this.transactionRows);
       await this.executor.write({ operation: 'bulkUpsertEdges', tenantId }, (tx) => writeEdges(tx, part, new Set(part.map((e) => e.edgeId)), () => undefined, write));
@@ -226,8 +246,8 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     // From one node: fetch its neighbourhood and walk it here (path-expansion.ts). From every
     // node of a type: one variable-length MATCH, ordered and limited on the server.
     if (query.startNodeId !== undefined) return anchoredPaths(this.executor, tenantId, { ...query, startNodeId: query.startNodeId });
-    const statement = pathSearch(tenantId, query);
-    const found = await this.executor.read({ operation: 'queryPaths', tenantId }, async (tx) => {
+    const found = await this.readTenant('queryPaths', tenantId, async (tx, t) => {
+      const statement = pathSearch(t, query);
       const record = (await tx.run(statement.text, statement.params)).records[0];
       return {
         pathNodeIds: (record?.get('pathNodeIds') ?? []) as string[][],
@@ -256,7 +276,6 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     const after = q.after ? decodeEventCursor(q.after) : undefined;
     const text = render('eventQuery', { ORDER: q.orderBy === 'asc' ? 'ASC' : 'DESC', AFTER: q.orderBy === 'asc' ? '>' : '<' });
     const params = {
-      tenantId,
       entityId: q.entityId ?? null,
       entityType: q.entityType ?? null,
       eventType: q.eventType ?? null,
@@ -267,7 +286,7 @@ export class Neo4jStorageAdapter implements StorageAdapter {
       after: after ? [Date.parse(after[0]), after[0], after[1], after[2]] : null,
       limit: neo4j.int(q.limit + 1),
     };
-    const rows = await this.executor.read({ operation: 'queryEvents', tenantId }, (tx) => jsonColumn(tx, { text, params }));
+    const rows = await this.readTenant('queryEvents', tenantId, (tx, t) => jsonColumn(tx, { text, params: { ...params, tenantId: t } }));
     const events = rows.slice(0, q.limit).map(parseEvent);
     const last = events.at(-1);
     return rows.length > q.limit && last ? { events, nextCursor: encodeEventCursor(positionOf(last)) } : { events };
@@ -278,64 +297,64 @@ export class Neo4jStorageAdapter implements StorageAdapter {
   async getEdges(tenantId: string, edgeIds: readonly string[]): Promise<(NormalizedEdge | null)[]> {
     if (edgeIds.length === 0) return [];
     // The edge-id index is per relationship type: the type an id names is tried first, every type
-    // only for the ids that were not found under it (see edge-removal.ts).
+    // only for the ids that were not found under it (see edge-removal.ts). The statements of one
+    // round are sent together and read in order (one round trip, not one per type).
     const found = new Map<string, NormalizedEdge>();
     const byType = new Map<EdgeType, string[]>();
     for (const id of new Set(edgeIds)) {
       const type = edgeTypeHint(id);
-      if (type) byType.set(type, [...(byType.get(type) ?? []), id]);
+      if (!type) continue;
+      let ids = byType.get(type);
+      if (!ids) byType.set(type, (ids = []));
+      ids.push(id);
     }
-    await this.executor.read({ operation: 'getEdges', tenantId }, async (tx) => {
-      const fetch = async (type: EdgeType, ids: string[]) => {
-        for (const json of await jsonColumn(tx, { text: render('edgeGetMany', { TYPE: type }), params: { tenantId, edgeIds: ids } })) {
-          const edge = parseEdge(json);
-          found.set(edge.edgeId, edge);
+    await this.readTenant('getEdges', tenantId, async (tx, t) => {
+      const fetchAll = async (lookups: Iterable<[EdgeType, string[]]>) => {
+        const results = [...lookups].map(([type, ids]) => tx.run(render('edgeGetMany', { TYPE: type }), { tenantId: t, edgeIds: ids }));
+        for (const result of results) {
+          for (const record of (await result).records) {
+            const edge = parseEdge(record.get('json') as string);
+            found.set(edge.edgeId, edge);
+          }
         }
       };
-      for (const [type, ids] of byType) await fetch(type, ids);
+      await fetchAll(byType);
       const rest = [...new Set(edgeIds)].filter((id) => !found.has(id));
-      if (rest.length) for (const type of EDGE_TYPES) await fetch(type, rest);
+      if (rest.length) await fetchAll(EDGE_TYPES.map((type): [EdgeType, string[]] => [type, rest]));
     });
     return edgeIds.map((id) => found.get(id) ?? null);
   }
 
   async lastCompletedSync(tenantId: string, connectorId: string): Promise<SyncState | null> {
-    const rows = await this.executor.read({ operation: 'lastCompletedSync', tenantId }, (tx) =>
-      jsonColumn(tx, { text: render('syncLastCompleted'), params: { tenantId, connectorId } }),
+    const rows = await this.readTenant('lastCompletedSync', tenantId, (tx, t) =>
+      jsonColumn(tx, { text: render('syncLastCompleted'), params: { tenantId: t, connectorId } }),
     );
     return rows[0] ? parseSyncState(rows[0]) : null;
   }
 
   /**
    * Ids and content hashes from the connector indexes alone: no row is read in full, and the rows
-   * come joined into a few long strings (hash-lines.ts).
+   * come as one list of strings per statement, two pipelined statements in all (hash-pairs.ts).
    */
   async previousState(tenantId: string, connectorId: string): Promise<PreviousState> {
-    return this.executor.read({ operation: 'previousState', tenantId }, async (tx) => {
-      const params = { tenantId, connectorId };
-      const nodeHashes = new Map<string, string>();
-      await readHashLines(tx, render('nodeHashesForConnector'), params, nodeHashes);
-      const edgeHashes = new Map<string, string>();
-      for (const type of EDGE_TYPES) await readHashLines(tx, render('edgeHashesForConnector', { TYPE: type }), params, edgeHashes);
-      return { nodeHashes, edgeHashes };
-    });
+    return this.readTenant('previousState', tenantId, (tx, t) => readPreviousState(tx, t, connectorId));
   }
 
   /** Other processes write this store too: the version is read from the tenant's sync records. */
   async dataVersion(tenantId: string): Promise<string | undefined> {
-    return this.executor.read({ operation: 'dataVersion', tenantId }, async (tx) => {
-      const record = (await tx.run(render('syncDataVersion'), { tenantId })).records[0];
+    return this.readTenant('dataVersion', tenantId, async (tx, t) => {
+      const record = (await tx.run(render('syncDataVersion'), { tenantId: t })).records[0];
       return `${Number(record?.get('records') ?? 0)}|${(record?.get('lastWrite') as string | null) ?? ''}`;
     });
   }
 
   async saveSyncState(tenantId: string, state: SyncState): Promise<void> {
-    await this.executor.write({ operation: 'saveSyncState', tenantId }, (tx) => tx.run(render('syncSave'), syncParams(tenantId, state)));
+    await this.writeTenant('saveSyncState', tenantId, (tx, t) => tx.run(render('syncSave'), syncParams(t, state)));
   }
 
   async listSyncStates(tenantId: string, options: { connectorId?: string; limit?: number } = {}): Promise<SyncState[]> {
-    const params = { tenantId, connectorId: options.connectorId ?? null, limit: neo4j.int(Math.max(0, options.limit ?? 50)) };
-    const rows = await this.executor.read({ operation: 'listSyncStates', tenantId }, (tx) => jsonColumn(tx, { text: render('syncList'), params }));
+    const params = { connectorId: options.connectorId ?? null, limit: neo4j.int(Math.max(0, options.limit ?? 50)) };
+    const rows = await this.readTenant('listSyncStates', tenantId, (tx, t) => jsonColumn(tx, { text: render('syncList'), params: { ...params, tenantId: t } }));
     return rows.map(parseSyncState);
   }
 
@@ -354,17 +373,17 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     const edges: NormalizedEdge[] = [];
     const nodeHashes = new Map<string, string>();
     const edgeHashes = new Map<string, string>();
-    await this.executor.read({ operation: 'getGraphForConnector', tenantId }, async (tx) => {
+    await this.readTenant('getGraphForConnector', tenantId, async (tx, t) => {
       nodes.length = edges.length = 0;
       nodeHashes.clear();
       edgeHashes.clear();
-      for await (const record of tx.run(render('nodeForConnector'), { tenantId, connectorId })) {
+      for await (const record of tx.run(render('nodeForConnector'), { tenantId: t, connectorId })) {
         const node = parseNode(record.get('json') as string);
         nodes.push(node);
         nodeHashes.set(node.nodeId, record.get('hash') as string);
       }
       for (const type of EDGE_TYPES) {
-        for await (const record of tx.run(render('edgeForConnector', { TYPE: type }), { tenantId, connectorId })) {
+        for await (const record of tx.run(render('edgeForConnector', { TYPE: type }), { tenantId: t, connectorId })) {
           const edge = parseEdge(record.get('json') as string);
           edges.push(edge);
           edgeHashes.set(edge.edgeId, record.get('hash') as string);
@@ -386,8 +405,9 @@ export class Neo4jStorageAdapter implements StorageAdapter {
 
   /**
    * One transaction: edge removals (edge-removal.ts), node upserts (tombstones lose their edges), edge upserts,
-   * events, outbox rows, the sync record. Every statement is built, and so every label and type checked,
-   * before the transaction starts; any failure inside rolls all of it back. History is written by
+   * events, outbox rows, the sync record. The statements are built for the tenant's home (tenant-home.ts)
+   * at the start of the transaction, once its lock is held, and so every label and type is checked before
+   * anything is written; any failure inside rolls all of it back. History is written by
    * the same statements: what this sync wrote is valid from its data's time (validAt, else startedAt).
    * A commit of more than `singleTransactionRows` rows is staged first (staged-commit.ts): still
    * all or nothing for every reader, without one transaction holding all of it.
@@ -402,29 +422,41 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     await this.commitInOne(tenantId, commit.connectorId, commit.changes, { events: commit.events, outbox, syncState: commit.syncState, at });
   }
 
+  /**
+   * `first` runs first in the transaction, with the tenant's home locked, and says which id the
+   * rest is written under (a staged commit's switch: the home, or the new home it switched to).
+   */
   private async commitInOne(
     tenantId: string,
     connectorId: string,
     changes: GraphChangeSet,
     { events, outbox, syncState, at }: { events: readonly GraphEvent[]; outbox: readonly OutboxEntry[]; syncState: SyncState; at: string },
-    first?: (tx: ManagedTransaction) => Promise<unknown>,
+    first?: (tx: ManagedTransaction, storedAs: string) => Promise<string>,
   ): Promise<void> {
-    const nodeStatements = nodeUpserts(tenantId, changes.upsertNodes, connectorId, at, this.batchSize);
-    const tombstoneProbes = tombstoneEdgeTypes(tenantId, changes.upsertNodes, this.batchSize);
-    const rest: Statement[] = [
-      ...eventAppends(tenantId, events, this.batchSize),
-      ...outboxEnqueues(tenantId, outbox, this.batchSize),
-      { text: render('syncSave'), params: syncParams(tenantId, syncState) },
-    ];
+    // Built once per home (a retried transaction reuses them).
+    const built = new Map<string, { nodes: Statement[]; probes: Statement[]; rest: Statement[] }>();
+    const statementsFor = (t: string) => {
+      let b = built.get(t);
+      if (!b) {
+        b = {
+          nodes: nodeUpserts(t, changes.upsertNodes, connectorId, at, this.batchSize),
+          probes: tombstoneEdgeTypes(t, changes.upsertNodes, this.batchSize),
+          rest: [...eventAppends(t, events, this.batchSize), ...outboxEnqueues(t, outbox, this.batchSize), { text: render('syncSave'), params: syncParams(t, syncState) }],
+        };
+        built.set(t, b);
+      }
+      return b;
+    };
     const typeOf = nodeTypeLookup(changes.upsertNodes);
     const write = (newEdgeIds: ReadonlySet<string> | undefined) =>
-      this.executor.write({ operation: 'commitSync', tenantId }, async (tx) => {
-        if (first) await first(tx);
-        await removeEdgesById(tx, tenantId, changes.removeEdgeIds, at, this.batchSize);
-        await run(tx, nodeStatements);
-        await dropTombstoneEdges(tx, tombstoneProbes, (types) => tombstoneEdgeRemovals(tenantId, changes.upsertNodes, at, this.batchSize, types));
-        await writeEdges(tx, changes.upsertEdges, newEdgeIds, typeOf, { tenantId, connectorId, at, batchSize: this.batchSize });
-        await run(tx, rest);
+      this.writeTenant('commitSync', tenantId, async (tx, home) => {
+        const t = first ? await first(tx, home) : home;
+        const statements = statementsFor(t);
+        await removeEdgesById(tx, t, changes.removeEdgeIds, at, this.batchSize);
+        await run(tx, statements.nodes);
+        await dropTombstoneEdges(tx, statements.probes, (types) => tombstoneEdgeRemovals(t, changes.upsertNodes, at, this.batchSize, types));
+        await writeEdges(tx, changes.upsertEdges, newEdgeIds, typeOf, { tenantId: t, connectorId, at, batchSize: this.batchSize });
+        await run(tx, statements.rest);
       });
     try {
       await write(changes.newEdgeIds);
@@ -436,22 +468,40 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     }
   }
 
-  /** commitSync of a large commit: staged under a staging tenant, then switched with the rest in one transaction (staged-commit.ts). */
+  /**
+   * commitSync of a large commit (staged-commit.ts). Into a tenant whose home holds nothing yet (a
+   * first sync), everything is staged under a new home and the switch only repoints the tenant to
+   * it (tenant-home.ts): one small write, whatever the sync's size. Otherwise creates are staged
+   * under a staging tenant and the switch gives each staged row the tenant's home.
+   */
   private async commitStaged(tenantId: string, commit: SyncCommit, at: string, outbox: readonly OutboxEntry[]): Promise<void> {
     const { changes, connectorId } = commit;
-    const stage = stagingTenant(tenantId, connectorId);
-    await this.purgeTenant(stage); // what a staged commit that died left behind
-    const plan = await this.executor.read({ operation: 'commitSync.plan', tenantId }, async (tx) => {
+    const { home, empty, plan } = await this.readTenant('commitSync.plan', tenantId, async (tx, t) => {
+      if (await homeIsEmpty(tx, t)) return { home: t, empty: true, plan: planStage(changes, new Set(), new Set()) };
       const live = changes.upsertNodes.filter((n) => !n.deletedAt).map((n) => n.nodeId);
       const candidates = changes.newEdgeIds ? changes.upsertEdges.filter((e) => changes.newEdgeIds!.has(e.edgeId)) : [];
-      return planStage(changes, await existingNodeIds(tx, tenantId, live, this.batchSize), await existingEdgeIds(tx, tenantId, candidates, this.batchSize));
+      const existing = planStage(changes, await existingNodeIds(tx, t, live, this.batchSize), await existingEdgeIds(tx, t, candidates, this.batchSize));
+      return { home: t, empty: false, plan: existing };
     });
+    const stage = empty ? stagedHome(tenantId, connectorId, home) : stagingTenant(tenantId, connectorId);
+    await this.purgeTenant(stage); // what a staged commit that died left behind
     const label = { operation: 'commitSync.stage', tenantId };
+    const switched = async (tx: ManagedTransaction, current: string) => {
+      if (empty && current === home && (await homeIsEmpty(tx, current))) {
+        await switchHome(tx, tenantId, current, stage);
+        return stage;
+      }
+      // Not a first sync, or another write reached the tenant since the plan (its rows are not
+      // under the new home): the staged rows move to the tenant's home one by one. A staged id
+      // the tenant now has breaks a key constraint and the whole commit rolls back.
+      await switchStaged(tx, stage, current);
+      return current;
+    };
     try {
       const typeOf = nodeTypeLookup(plan.nodes);
-      const statements = stageStatements(stage, plan, commit.events, outbox, { connectorId, at, batchSize: this.batchSize, typeOf });
+      const statements = stageStatements(stage, plan, commit.events, outbox, { connectorId, at, batchSize: this.batchSize, typeOf, pending: empty });
       await this.writeInTransactions(label, statements, runStaged);
-      await this.commitInOne(tenantId, connectorId, plan.rest, { events: [], outbox: [], syncState: commit.syncState, at }, (tx) => switchStaged(tx, stage, tenantId));
+      await this.commitInOne(tenantId, connectorId, plan.rest, { events: [], outbox: [], syncState: commit.syncState, at }, switched);
     } catch (error) {
       await this.purgeTenant(stage).catch(() => undefined);
       throw error;
@@ -461,8 +511,10 @@ export class Neo4jStorageAdapter implements StorageAdapter {
   // --- outbox and leases (system-wide, not tenant-scoped: see OutboxStore) ---
 
   async pendingOutbox(limit: number, tenantId?: string): Promise<OutboxEntry[]> {
-    const params = { limit: neo4j.int(Math.max(0, Math.floor(limit))), tenantId: tenantId ?? null };
-    const rows = await this.executor.read({ operation: 'pendingOutbox' }, (tx) => jsonColumn(tx, { text: render('outboxPending'), params }));
+    const params = { limit: neo4j.int(Math.max(0, Math.floor(limit))), hidden: HIDDEN_PREFIX };
+    const rows = await this.executor.read({ operation: 'pendingOutbox' }, async (tx) =>
+      jsonColumn(tx, { text: render('outboxPending'), params: { ...params, tenantId: tenantId === undefined ? null : await homeOf(tx, tenantId) } }),
+    );
     return rows.map(parseOutbox);
   }
 
@@ -474,20 +526,18 @@ export class Neo4jStorageAdapter implements StorageAdapter {
 
   async enqueueOutbox(tenantId: string, messages: readonly OutboxMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    const statements = outboxEnqueues(tenantId, messages, this.batchSize);
-    await this.executor.write({ operation: 'enqueueOutbox', tenantId }, (tx) => run(tx, statements));
+    await this.writeTenant('enqueueOutbox', tenantId, (tx, t) => run(tx, outboxEnqueues(t, messages, this.batchSize)));
   }
 
   async listOutbox(tenantId: string, query: OutboxListQuery): Promise<OutboxMessage[]> {
     const params = {
-      tenantId,
       topic: query.topic,
       limit: neo4j.int(Math.max(0, Math.floor(query.limit))),
       beforeCreatedAt: query.before?.createdAt ?? null,
       beforeOutboxId: query.before?.outboxId ?? null,
     };
-    return this.executor.read({ operation: 'listOutbox', tenantId }, async (tx) => {
-      const result = await tx.run(render('outboxList'), params);
+    return this.readTenant('listOutbox', tenantId, async (tx, t) => {
+      const result = await tx.run(render('outboxList'), { ...params, tenantId: t });
       return result.records.map((r) => {
         const sentAt = r.get('sentAt') as string | null;
         return { ...(parseOutbox(r.get('json') as string) as OutboxMessage), ...(sentAt ? { sentAt } : {}) };
@@ -517,10 +567,10 @@ export class Neo4jStorageAdapter implements StorageAdapter {
   async postureCounts(tenantId: string, input: PostureQuery, at?: ReadAt): Promise<PostureCounts> {
     const query = parseOrThrow(PostureQuery, input, 'posture query');
     const asOf = pastOf(at);
-    const chains = postureChains(tenantId, query, asOf);
-    const identities = postureIdentities(tenantId, asOf);
-    const others = postureOtherChains(tenantId, query, asOf);
-    return this.executor.read({ operation: 'postureCounts', tenantId }, async (tx) => {
+    return this.readTenant('postureCounts', tenantId, async (tx, t) => {
+      const chains = postureChains(t, query, asOf);
+      const identities = postureIdentities(t, asOf);
+      const others = postureOtherChains(t, query, asOf);
       const i = await tx.run(identities.text, identities.params);
       const c = await tx.run(chains.text, chains.params);
       const o = (await tx.run(others.text, others.params)).records[0];
@@ -560,7 +610,7 @@ export class Neo4jStorageAdapter implements StorageAdapter {
       TYPES: all.filter((t) => !t.startsWith(HISTORY_TYPE_PREFIX)).join('|'),
       HISTORY_TYPES: all.filter((t) => t.startsWith(HISTORY_TYPE_PREFIX)).join('|'),
     });
-    const record = await this.executor.read({ operation: 'historyStats', tenantId }, async (tx) => (await tx.run(text, { tenantId })).records[0]);
+    const record = await this.readTenant('historyStats', tenantId, async (tx, t) => (await tx.run(text, { tenantId: t })).records[0]);
     const count = (key: string) => Number(record?.get(key) ?? 0);
     const liveNodes = count('nodes');
     const liveEdges = count('edges');
@@ -576,11 +626,15 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     };
   }
 
-  /** Remove everything a tenant stored, in server-side batches (tests and benchmarks clean up). */
+  /** Remove everything a tenant stored, in server-side batches (tests and benchmarks clean up), its home last. */
   async purgeTenant(tenantId: string): Promise<void> {
-    for (const label of [NODE_LABEL, NODE_VERSION_LABEL, 'Event', 'SyncState', 'Outbox']) {
-      await this.executor.autoCommit({ operation: 'purgeTenant', tenantId }, render('tenantPurge', { LABEL: label }), { tenantId });
+    const storedAs = await this.storedAs(tenantId);
+    for (const id of new Set([storedAs, tenantId])) {
+      for (const label of [NODE_LABEL, NODE_VERSION_LABEL, 'Event', 'SyncState', 'Outbox']) {
+        await this.executor.autoCommit({ operation: 'purgeTenant', tenantId }, render('tenantPurge', { LABEL: label }), { tenantId: id });
+      }
     }
+    await this.executor.write({ operation: 'purgeTenant', tenantId }, (tx) => tx.run(render('tenantHomeForget'), { tenantId }));
   }
 
   private async writeInTransactions<S extends Statement>(

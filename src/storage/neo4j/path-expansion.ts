@@ -5,6 +5,7 @@ import { searchPaths } from '../path-search.ts';
 import { matchesFilters } from '../node-filters.ts';
 import { nodeListAsOf, nodesAsOf, typesAsOf } from './as-of-statements.ts';
 import { render } from './cypher-files.ts';
+import { homeOf } from './tenant-home.ts';
 import type { Executor } from './Executor.ts';
 import { labelFor, relationshipTypeFor } from './labels.ts';
 import { parseEdge, parseNode } from './rows.ts';
@@ -54,8 +55,9 @@ const jsonOf = async (tx: ManagedTransaction, statement: Statement): Promise<(st
  * once) and walks it with the memory adapter's depth-first search: the same simple paths, in
  * the same order, under the same limit.
  */
-export async function anchoredPaths(executor: Executor, tenantId: string, query: PathQuery & { startNodeId: string }): Promise<ExecutionPath[]> {
-  return executor.read({ operation: 'queryPaths', tenantId }, async (tx) => {
+export async function anchoredPaths(executor: Executor, tenant: string, query: PathQuery & { startNodeId: string }): Promise<ExecutionPath[]> {
+  return executor.read({ operation: 'queryPaths', tenantId: tenant }, async (tx) => {
+    const tenantId = await homeOf(tx, tenant);
     const [startJson] = await jsonOf(tx, { text: render('nodeGetMany'), params: { tenantId, nodeIds: [query.startNodeId] } });
     const start = startJson ? parseNode(startJson) : undefined;
     if (!start || !startMatches(start, query)) return [];
@@ -70,8 +72,9 @@ export async function anchoredPaths(executor: Executor, tenantId: string, query:
  * check node validity only after enumerating whole paths; level by level, each hop's validity
  * is checked as it is crossed and each node's past state is read once.
  */
-export async function pathsAsOf(executor: Executor, tenantId: string, query: PathQuery, asOf: string): Promise<ExecutionPath[]> {
-  return executor.read({ operation: 'queryPathsAsOf', tenantId }, async (tx) => {
+export async function pathsAsOf(executor: Executor, tenant: string, query: PathQuery, asOf: string): Promise<ExecutionPath[]> {
+  return executor.read({ operation: 'queryPathsAsOf', tenantId: tenant }, async (tx) => {
+    const tenantId = await homeOf(tx, tenant);
     let starts: NormalizedNode[];
     if (query.startNodeId !== undefined) {
       const [json] = await jsonOf(tx, nodesAsOf(tenantId, [query.startNodeId], asOf));

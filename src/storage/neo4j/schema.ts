@@ -28,6 +28,7 @@ export function schemaStatements(): string[] {
     ...statementsOf(render('schemaSyncStates')),
     ...statementsOf(render('schemaOutbox')),
     ...statementsOf(render('schemaHistory')),
+    ...statementsOf(render('schemaTenantHomes')),
   ];
 }
 

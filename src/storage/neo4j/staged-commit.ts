@@ -11,26 +11,29 @@ import type { Statement } from './statements.ts';
 
 // A commit too large for one transaction's memory (a first sync of a 100k-node tenant: its nodes,
 // edges, events and outbox rows are ~1.3M entities, past the local server's 2 GiB transaction
-// limit), committed so that readers still see all of it or none of it:
+// limit), committed so that readers still see all of it or none of it. Two ways:
 //
+// Into a tenant whose home holds no row yet (its first sync; tenant-home.ts):
+//   1. stage: everything the commit creates is written under a new home, an id no TenantHome names,
+//      in transactions of `transactionRows` rows. No tenant query can see those rows; the relay's
+//      query skips pending outbox rows of a hidden home no tenant lives in (outbox/pending.cypher).
+//   2. switch: one transaction, holding the tenant's home lock, checks the home is still empty,
+//      points the tenant at the new home, moves its few sync records, and writes the rest of the
+//      change set and the sync record there. Its size does not grow with the sync. (If another
+//      write reached the tenant meanwhile, the staged rows are switched one by one as below.)
+// Into a tenant that holds rows:
 //   1. stage: what the commit creates outright — nodes the tenant stores nowhere yet, new edges
-//      between two such nodes, every event and outbox row — is written under a staging tenant id,
-//      in transactions of `transactionRows` rows. No tenant-scoped query can see those rows, and
-//      the staged outbox rows carry no PendingOutbox label, so the relay cannot see them either.
-//   2. switch: one transaction gives the staged rows the tenant's id (a property update per row,
-//      far smaller transaction state than creating them) and commits the rest of the change set
-//      (updates, removals, edges to nodes stored before, the sync record) as a normal commit does.
+//      between two such nodes, every event and outbox row — is written under a staging tenant id;
+//      the staged outbox rows carry no PendingOutbox label.
+//   2. switch: one transaction gives the staged rows the tenant's home id (a property update per
+//      row) and commits the rest of the change set (updates, removals, edges to nodes stored
+//      before, the sync record) as a normal commit does. Linear in the rows: measured, a ~1.2M-row
+//      switch does not fit the local server's transaction memory (a 25k-node first sync does).
 //
 // If anything fails before the switch commits, nothing is visible; the staging rows are purged (and
 // purged again before the next staged commit of the same connector, should the process die).
 // Creates are staged only when the tenant holds no row with that id: a switch that gave a staged
 // row an id the tenant already has would break the key constraints.
-//
-// Measured on the local server (2 GiB for all transactions): a 25k-node first sync (~300k rows)
-// fails in one transaction and commits staged; a 100k-node first sync (~1.2M rows) still fails,
-// in the switch (a changed tenantId is a removal and an insertion in every index holding it).
-// The switch is linear in the rows; a switch of constant size needs reads that tell a committed
-// row from a staged one without moving it (not built).
 
 /** The staging tenant of one connector's commit: never a real tenant id (they hold no NUL). */
 export const stagingTenant = (tenantId: string, connectorId: string) => `\u0000staged\u0000${tenantId}\u0000${connectorId}`;
@@ -123,7 +126,13 @@ export function* stageStatements(
   plan: StagePlan,
   events: readonly GraphEvent[],
   outbox: Iterable<OutboxEntry>,
-  { connectorId, at, batchSize, typeOf }: { connectorId: string; at: string; batchSize: number; typeOf: (nodeId: string) => NodeType | undefined },
+  {
+    connectorId,
+    at,
+    batchSize,
+    typeOf,
+    pending = false,
+  }: { connectorId: string; at: string; batchSize: number; typeOf: (nodeId: string) => NodeType | undefined; pending?: boolean },
 ): Generator<Statement & { expectCreated?: number }> {
   const byType = new Map<NodeType, NormalizedNode[]>();
   for (const node of plan.nodes) {
@@ -147,11 +156,11 @@ export function* stageStatements(
   for (const entry of outbox) {
     rows.push(outboxRow(entry));
     if (rows.length === batchSize) {
-      yield { text: render('stageOutbox'), params: { tenantId: stage, rows } };
+      yield { text: render('stageOutbox'), params: { tenantId: stage, rows, pending } };
       rows = [];
     }
   }
-  if (rows.length) yield { text: render('stageOutbox'), params: { tenantId: stage, rows } };
+  if (rows.length) yield { text: render('stageOutbox'), params: { tenantId: stage, rows, pending } };
 }
 
 /** Run staging statements in `tx`, checking that every staged edge was placed. */

@@ -1,0 +1,3 @@
+// Purge: the tenant's home goes with its rows.
+MATCH (h:TenantHome {tenantId: $tenantId})
+DELETE h
