@@ -1,5 +1,4 @@
-import { mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -17,8 +16,9 @@ import { SqliteStorageAdapter } from '../../src/storage/sqlite/SqliteStorageAdap
 import { applyGraph } from '../../src/sync/apply-graph.ts';
 import { freshTenant, sampleTenant } from '../support/sample-tenant.ts';
 import { defineStorageAdapterContract } from './storage-adapter.contract.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
-const tempDb = () => join(mkdtempSync(join(tmpdir(), 'authgraph-sqlite-')), 'nested', 'authgraph.db');
+const tempDb = () => join(tempDir('authgraph-sqlite-'), 'nested', 'authgraph.db');
 
 defineStorageAdapterContract('sqlite', { setup: async () => SqliteStorageAdapter.open({ filePath: tempDb() }) });
 

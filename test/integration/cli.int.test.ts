@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { tooLargeToLoad } from '../../src/cli/commands/load.ts';
 import { main } from '../../src/cli/main.ts';
 import { SAMPLE_IDS } from '../support/sample-tenant.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const run = promisify(execFile);
 const SAMPLE = 'fixtures/sample/tenant.json';
@@ -22,7 +22,7 @@ async function cli(args: string[]) {
 describe('authgraph CLI', () => {
   let dir: string;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'authgraph-cli-'));
+    dir = tempDir('authgraph-cli-');
     process.env.AUTHGRAPH_DB = join(dir, 'authgraph.db');
     process.env.AUTHGRAPH_STORE = 'sqlite';
   });

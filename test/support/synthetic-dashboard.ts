@@ -3,7 +3,7 @@ import { ApiKeyStore, issueApiKey } from '../../src/api/auth/api-keys.ts';
 import { startApiServer } from '../../src/api/server.ts';
 import type { ApiServer } from '../../src/api/server.ts';
 import type { SyncState } from '../../src/model/index.ts';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryStorageAdapter } from '../../src/storage/memory/MemoryStorageAdapter.ts';
@@ -28,8 +28,9 @@ export interface SyntheticDashboard {
 }
 
 export async function startSyntheticDashboard(nodes: number, fraction = 0.01, store: 'memory' | 'sqlite' = 'memory'): Promise<SyntheticDashboard> {
-  const storage: StorageAdapter =
-    store === 'sqlite' ? SqliteStorageAdapter.open({ filePath: join(mkdtempSync(join(tmpdir(), 'authgraph-dashboard-')), 'authgraph.db') }) : MemoryStorageAdapter.create();
+  // A SQLite file of its own (hundreds of MB at 100k nodes), removed on close.
+  const dir = store === 'sqlite' ? mkdtempSync(join(tmpdir(), 'authgraph-dashboard-')) : undefined;
+  const storage: StorageAdapter = dir ? SqliteStorageAdapter.open({ filePath: join(dir, 'authgraph.db') }) : MemoryStorageAdapter.create();
   const tenantId = SYNTHETIC_TENANT;
   const base = syntheticTenant({ nodes, seed: 21, tenantId, connectorId: 'synthetic', syncId: BASE_SYNC, transformedAt: '2026-01-01T00:00:00.000Z' });
   // The baseline as one sync without events (as after an initial import), valid from its time.
@@ -46,6 +47,7 @@ export async function startSyntheticDashboard(nodes: number, fraction = 0.01, st
     close: async () => {
       await server.close();
       await storage.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

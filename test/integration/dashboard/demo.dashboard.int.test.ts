@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +17,7 @@ import {
 } from '../../support/dashboard-browser.ts';
 import { SAMPLE_IDS } from '../../support/sample-tenant.ts';
 import { postGraphQL } from '../api/support.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 // `authgraph serve --demo` as a user runs it (a real process, the sample tenant's three syncs) and
 // its /dashboard in headless Chromium at 1280×800: every number on screen is the API's, a click on
@@ -32,7 +32,7 @@ interface Served {
 }
 
 async function serveDemo(): Promise<Served> {
-  const dir = mkdtempSync(join(tmpdir(), 'authgraph-dashboard-'));
+  const dir = tempDir('authgraph-dashboard-');
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--demo', '--port', '0'], {
     env: { ...process.env, AUTHGRAPH_STORE: 'sqlite', AUTHGRAPH_DB: join(dir, 'authgraph.db'), AUTHGRAPH_API_KEYS_FILE: join(dir, 'keys.json') },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
@@ -11,6 +10,7 @@ import type { StorageAdapter } from '../../../src/storage/StorageAdapter.ts';
 import { loadSampleHistory } from '../../support/sample-history.ts';
 import { SAMPLE_IDS, freshTenant } from '../../support/sample-tenant.ts';
 import { neo4jUri } from '../../support/services.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 const ENTRA = 'entra_id:72f988bf-86f1-41af-91ab-2d7cd011db47';
 const SP = SAMPLE_IDS.graphPrincipal;
@@ -73,7 +73,7 @@ describe.each([
 
 describe('authgraph export oaa', () => {
   it('writes the payload file and says what it left out; bad input exits with usage', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'authgraph-oaa-'));
+    const dir = tempDir('authgraph-oaa-');
     process.env.AUTHGRAPH_DB = join(dir, 'authgraph.db');
     process.env.AUTHGRAPH_STORE = 'sqlite';
     const out: string[] = [];

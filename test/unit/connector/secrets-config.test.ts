@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { FatalConnectorError } from '../../../src/connector/errors.ts';
 import { resolveSecret, Secret } from '../../../src/connector/secrets.ts';
 import { parseEntraConfig } from '../../../connectors/entra-id/config.ts';
 import { parseServiceNowConfig } from '../../../connectors/servicenow/config.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 const entra = (credentials: Record<string, unknown>, sourceConfig: Record<string, unknown> = {}) => ({
   tenantId: 't',
@@ -33,7 +33,7 @@ describe('secrets', () => {
   });
 
   it('reads from a secrets file', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ag-secrets-'));
+    const dir = tempDir('ag-secrets-');
     const file = join(dir, 's.json');
     writeFileSync(file, JSON.stringify({ ENTRA: 'from-file' }));
     expect(resolveSecret({ key: 'ENTRA' }, { secretsFile: file }).reveal()).toBe('from-file');
