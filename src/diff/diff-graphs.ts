@@ -12,7 +12,8 @@ import type {
   StoredGraph,
 } from '../model/index.ts';
 import { changedEdgeProperties, changedNodeProperties } from './changed-properties.ts';
-import { eventIdsOf } from './event-ids.ts';
+import { diffEventIds } from './event-ids.ts';
+import { IdArraySet } from './id-set.ts';
 import { idTable } from './id-table.ts';
 import { sortedBy } from './sorted-by.ts';
 import { CHANGED, SAME, classifyCurrent } from './hashed-previous.ts';
@@ -340,15 +341,15 @@ function emit(
 ): GraphDiff {
   const { tenantId, syncId, connectorId } = current;
   const { typeOf, at } = ctx;
-  const eventId = eventIdsOf(tenantId, syncId);
+  const eventId = diffEventIds(tenantId, syncId);
   const events: GraphEvent[] = [];
   const evaluate = new Set<string>();
-  const newEdgeIds = new Set<string>();
-  const out: GraphChangeSet = { upsertNodes: [], upsertEdges: [], removeEdgeIds: [], newEdgeIds };
+  const newEdgeIds: string[] = [];
+  const out: GraphChangeSet = { upsertNodes: [], upsertEdges: [], removeEdgeIds: [], newEdgeIds: new IdArraySet(newEdgeIds) };
   const counts = { nodesCreated: 0, nodesUpdated: 0, nodesDeleted: 0, edgesCreated: 0, edgesUpdated: 0, edgesRemoved: 0 };
   // Each event is one object literal of one shape per kind, keys in the order events always had.
   const nodeEvent = (node: NormalizedNode, eventType: 'created' | 'deleted', beforeState: JsonObject | null, afterState: JsonObject | null): GraphEvent => ({
-    eventId: eventId(eventType, node.nodeId),
+    eventId: eventId.node(eventType, node.nodeId),
     tenantId,
     timestamp: at,
     sourceConnector: connectorId,
@@ -362,7 +363,7 @@ function emit(
   });
   const edgeEvent = (edge: NormalizedEdge, added: boolean, changed: string[] | undefined): GraphEvent => {
     const event: GraphEvent = {
-      eventId: eventId(added ? 'relationship_added' : 'relationship_removed', edge.sourceNodeId, edge.edgeId),
+      eventId: eventId.edge(added ? 'relationship_added' : 'relationship_removed', edge.edgeId),
       tenantId,
       timestamp: at,
       sourceConnector: connectorId,
@@ -392,7 +393,7 @@ function emit(
     if (!changed.length) continue; // rewritten for its hash only
     counts.nodesUpdated++;
     events.push({
-      eventId: eventId('updated', after.nodeId),
+      eventId: eventId.node('updated', after.nodeId),
       tenantId,
       timestamp: at,
       sourceConnector: connectorId,
@@ -424,7 +425,7 @@ function emit(
     if (changed) counts.edgesUpdated++;
     else {
       counts.edgesCreated++;
-      newEdgeIds.add(edge.edgeId);
+      newEdgeIds.push(edge.edgeId);
     }
     events.push(edgeEvent(edge, true, changed));
     if (TRIGGER_EDGE_TYPES.has(edge.edgeType)) evaluate.add(edge.sourceNodeId);

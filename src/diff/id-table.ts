@@ -6,14 +6,10 @@
 // Membership is exact (a probe compares the strings); the string hash only spreads the ids over
 // the table.
 
-/** FNV-1a style over UTF-16 code units, two at a time: cheap, and ids differing anywhere land apart. */
+/** FNV-1a over UTF-16 code units: cheap, and ids differing anywhere land apart. */
 function stringHash(s: string): number {
   let h = 0x811c9dc5 | 0;
-  const length = s.length;
-  let i = 0;
-  for (; i + 1 < length; i += 2) h = Math.imul(h ^ (s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16)), 0x01000193);
-  if (i < length) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  h = Math.imul(h ^ length, 0x01000193);
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h ^ (h >>> 15);
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UnreachableCaseError, applyChanges, diffGraphs } from '../../../src/diff/index.ts';
-import { eventIdsOf, makeEventId } from '../../../src/diff/event-ids.ts';
+import { diffEventIds, makeEventId } from '../../../src/diff/event-ids.ts';
 import { edgeContentHash, nodeContentHash } from '../../../src/model/index.ts';
 import type { NormalizedEdge, NormalizedGraph, NormalizedNode } from '../../../src/model/index.ts';
 
@@ -57,7 +57,7 @@ describe('diff rules, one at a time', () => {
     expect(result).toMatchObject({ syncId: 'sync-2', tenantId: 'tenant', computedAt: AT, nodesCreated: 1 });
     expect(result.events).toEqual([
       {
-        eventId: eventIdsOf('tenant', 'sync-2')('created', 'new'),
+        eventId: diffEventIds('tenant', 'sync-2').node('created', 'new'),
         tenantId: 'tenant',
         timestamp: AT,
         sourceConnector: 'conn',
@@ -236,10 +236,9 @@ describe('diff rules, one at a time', () => {
     const parts = { tenantId: 't', syncId: 's', eventType: 'created', entityId: 'ab' };
     expect(makeEventId(parts)).toBe(makeEventId({ ...parts, edgeId: '' }));
     expect(makeEventId({ ...parts, entityId: 'a', edgeId: 'b' })).not.toBe(makeEventId({ ...parts, entityId: 'ab', edgeId: '' }));
-    const ids = eventIdsOf('t', 's');
-    expect(ids('created', 'ab')).toBe(ids('created', 'ab', ''));
-    expect(ids('created', 'a', 'b')).not.toBe(ids('created', 'ab', ''));
-    expect(eventIdsOf('t', 'sx')('created', 'ab')).not.toBe(eventIdsOf('ts', 'x')('created', 'ab'));
+    // The diff's ids: tenant and sync never run together, nor a node's id into an edge's.
+    expect(diffEventIds('t', 'sx').node('created', 'ab')).not.toBe(diffEventIds('ts', 'x').node('created', 'ab'));
+    expect(diffEventIds('t', 's').node('created', 'ab')).not.toBe(diffEventIds('t', 's').edge('created', 'ab'));
   });
 
   it('names the entity type of an edge event from the graphs, else from the edge type', () => {
@@ -264,17 +263,20 @@ describe('diff rules, one at a time', () => {
     expect(makeEventId(parts)).toBe(makeEventId({ ...parts }));
     expect(makeEventId(parts)).toMatch(/^evt_[0-9a-f]{32}$/);
     // The diff's ids (a faster hash, same shape): as distinct and as repeatable.
+    const of = diffEventIds('t', 's');
     const diffIds = new Set([
-      eventIdsOf('t', 's')('created', 'e'),
-      eventIdsOf('t2', 's')('created', 'e'),
-      eventIdsOf('t', 's2')('created', 'e'),
-      eventIdsOf('t', 's')('deleted', 'e'),
-      eventIdsOf('t', 's')('created', 'e2'),
-      eventIdsOf('t', 's')('created', 'e', 'x'),
+      of.node('created', 'e'),
+      diffEventIds('t2', 's').node('created', 'e'),
+      diffEventIds('t', 's2').node('created', 'e'),
+      of.node('deleted', 'e'),
+      of.node('updated', 'e'),
+      of.node('created', 'e2'),
+      of.edge('relationship_added', 'e'),
+      of.edge('relationship_removed', 'e'),
     ]);
-    expect(diffIds.size).toBe(6);
-    expect(eventIdsOf('t', 's')('created', 'e')).toBe(eventIdsOf('t', 's')('created', 'e'));
-    expect(eventIdsOf('t', 's')('created', 'e')).toMatch(/^evt_[0-9a-f]{32}$/);
+    expect(diffIds.size).toBe(8);
+    expect(of.node('created', 'e')).toBe(diffEventIds('t', 's').node('created', 'e'));
+    expect(of.edge('relationship_added', 'x')).toMatch(/^evt_[0-9a-f]{32}$/);
 
     const live = { nodes: [sp], edges: [] };
     expect(

@@ -26,6 +26,17 @@ describe('sortedBy', () => {
     );
   });
 
+  it('orders ids that share long prefixes, are prefixes of each other, or hold the lowest and highest code units', () => {
+    const units = ['\u0000', '\uffff', 'a', 'b', ':'];
+    const items: string[] = [];
+    for (let i = 0; i < 4000; i++) {
+      let id = i % 3 === 0 ? 'custom:synthetic.example.com:' : 'OWNED_BY:';
+      for (let j = 0, x = i * 7919; j < i % 9; j++, x = Math.floor(x / 5)) id += units[x % 5];
+      items.push(id);
+    }
+    expect(sortedBy(items, (x) => x)).toEqual(reference(items, (x) => x));
+  });
+
   it('returns the input itself when it is already in order', () => {
     const items = Array.from({ length: 3000 }, (_, i) => `id-${String(i).padStart(5, '0')}`);
     expect(sortedBy(items, (x) => x)).toBe(items);
