@@ -1,7 +1,6 @@
 import { edgeHashIs, nodeHashIs } from '../model/index.ts';
 import type { NormalizedEdge, NormalizedGraph, NormalizedNode } from '../model/index.ts';
-import { idTable } from './id-table.ts';
-import type { IdTable } from './id-table.ts';
+import { vanishedIds } from './vanished-ids.ts';
 
 // The previous state a full sync diffs against without a second copy of the graph (DESIGN
 // decision 3, "hashes first"): the store's ids and content hashes, and in full only the stored
@@ -71,12 +70,9 @@ function classifyNodes(items: readonly NormalizedNode[], stored: ReadonlyMap<str
       }
     }
   }
+  // Stored ids the extraction no longer has are stale too.
   if (matched < stored.size)
-    addVanished(
-      stale,
-      stored,
-      idTable(items.length, (i) => (status[i] === NEW ? undefined : items[i]!.nodeId)),
-    );
+    for (const id of vanishedIds(stored, stored.size - matched, items.length, (i) => (status[i] === NEW ? undefined : items[i]!.nodeId))) stale.push(id);
   return { status, stale };
 }
 
@@ -97,16 +93,8 @@ function classifyEdges(items: readonly NormalizedEdge[], stored: ReadonlyMap<str
       }
     }
   }
+  // Stored ids the extraction no longer has are stale too.
   if (matched < stored.size)
-    addVanished(
-      stale,
-      stored,
-      idTable(items.length, (i) => (status[i] === NEW ? undefined : items[i]!.edgeId)),
-    );
+    for (const id of vanishedIds(stored, stored.size - matched, items.length, (i) => (status[i] === NEW ? undefined : items[i]!.edgeId))) stale.push(id);
   return { status, stale };
-}
-
-/** Stored ids the extraction no longer has (not among `present`, its matched ids) are stale too. */
-function addVanished(stale: string[], stored: ReadonlyMap<string, string>, present: IdTable): void {
-  for (const id of stored.keys()) if (!present.has(id)) stale.push(id);
 }
