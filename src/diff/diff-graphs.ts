@@ -1,4 +1,4 @@
-import { EDGE_ENDPOINTS, EDGE_TYPES, NODE_TYPES, edgeContentHash, nodeContentHash, sameEdgeContent, sameNodeContent } from '../model/index.ts';
+import { EDGE_ENDPOINTS, EDGE_TYPES, NODE_TYPES, edgeHashIs, nodeHashIs, sameEdgeContent, sameNodeContent } from '../model/index.ts';
 import type {
   DiffResult,
   EdgeType,
@@ -12,7 +12,10 @@ import type {
   StoredGraph,
 } from '../model/index.ts';
 import { changedEdgeProperties, changedNodeProperties } from './changed-properties.ts';
-import { makeEventId } from './event-ids.ts';
+import { diffEventIds } from './event-ids.ts';
+import { IdArraySet } from './id-set.ts';
+import { idTable } from './id-table.ts';
+import { sortedBy } from './sorted-by.ts';
 import { CHANGED, SAME, classifyCurrent } from './hashed-previous.ts';
 import type { CurrentClassification, HashedPrevious } from './hashed-previous.ts';
 import { TRIGGER_EDGE_TYPES, isTriggerRelevantLifecycle, isTriggerRelevantUpdate } from './trigger-relevance.ts';
@@ -39,19 +42,34 @@ export interface DiffOptions {
   deletionsListed?: boolean;
 }
 
-type Change =
-  | { kind: 'created'; node: NormalizedNode }
-  | { kind: 'updated'; before: NormalizedNode; after: NormalizedNode; changed: string[] }
-  | { kind: 'deleted'; node: NormalizedNode; tombstone: NormalizedNode }
-  | { kind: 'edge_removed'; edge: NormalizedEdge; changed?: string[] }
-  | { kind: 'edge_added'; edge: NormalizedEdge; changed?: string[] }
-  // Same content, but the stored hash differs (another key order, or a hash written by an older
-  // hash function): rewritten so the stored hash is current and the next sync skips the row by
-  // hash again; no event, no count (see model/hash.ts).
-  | { kind: 'rehashed'; node: NormalizedNode }
-  | { kind: 'edge_rehashed'; edge: NormalizedEdge };
+/** A node present on both sides whose hash differs; `changed` empty: same content, rewritten only for its hash. */
+interface Updated {
+  before: NormalizedNode;
+  after: NormalizedNode;
+  changed: string[];
+}
 
-const byId = <T>(key: (t: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+/**
+ * What a diff found, by the phase its events are emitted in (see emit), unsorted. Entities are
+ * kept as they are, no object per change: a first sync finds millions.
+ */
+interface Found {
+  created: NormalizedNode[];
+  /** Updated nodes, and nodes with the same content whose stored hash differs (another key order, or a hash written by an older hash function): rewritten so the next sync skips them by hash again; no event, no count (see model/hash.ts). */
+  updated: Updated[];
+  /** Stored edges gone from the extraction, and the stored side of each replaced edge. */
+  removed: NormalizedEdge[];
+  /** New edges, the new side of each replaced edge, and edges rewritten only for their hash. */
+  added: NormalizedEdge[];
+  /** Replaced edges (rule 6: in both `removed` and `added`): id → the properties that changed. */
+  replaced: Map<string, string[]>;
+  /** Ids in `added` of edges with the same content whose stored hash differs. */
+  rehashedEdges: Set<string>;
+  /** Stored nodes gone from the extraction, within the deletion scope (tombstoned when emitted). */
+  deleted: NormalizedNode[];
+}
+
+const found = (): Found => ({ created: [], updated: [], removed: [], added: [], replaced: new Map(), rehashedEdges: new Set(), deleted: [] });
 
 /**
  * previous (stored, live) vs current (this extraction) → events and the changes to store.
@@ -70,21 +88,20 @@ export function diffGraphs(previous: StoredGraph | HashedPrevious, current: Norm
   for (const n of current.nodes) currNodes.set(n.nodeId, n);
 
   const { deletableNodeTypes, deletableEdgeTypes, withheld } = deletionScope(previous, current);
-  const changes: Change[] = [];
+  const f = found();
 
   // Rules 1 and 2: created and updated nodes.
   for (const node of current.nodes) {
     const before = prevNodes.get(node.nodeId);
     if (!before) {
-      changes.push({ kind: 'created', node });
+      f.created.push(node);
       continue;
     }
     const storedHash = options.previousNodeHashes?.get(node.nodeId);
-    const same = storedHash ? storedHash === nodeContentHash(node) : sameNodeContent(before, node);
+    const same = storedHash ? nodeHashIs(node, storedHash) : sameNodeContent(before, node);
     if (!same) {
       const changed = changedNodeProperties(before, node);
-      if (changed.length) changes.push({ kind: 'updated', before, after: node, changed });
-      else if (storedHash) changes.push({ kind: 'rehashed', node });
+      if (changed.length || storedHash) f.updated.push({ before, after: node, changed });
     }
   }
 
@@ -93,8 +110,7 @@ export function diffGraphs(previous: StoredGraph | HashedPrevious, current: Norm
   for (const node of previous.nodes) {
     if (currNodes.has(node.nodeId) || !deletableNodeTypes.has(node.nodeType)) continue;
     deletedIds.add(node.nodeId);
-    const tombstone = { ...node, status: 'deleted', deletedAt: at } as NormalizedNode;
-    changes.push({ kind: 'deleted', node, tombstone });
+    f.deleted.push(node);
   }
 
   // Rules 4–6: edges added, removed, and replaced when their properties differ.
@@ -105,27 +121,38 @@ export function diffGraphs(previous: StoredGraph | HashedPrevious, current: Norm
     currEdgeIds.add(edge.edgeId);
     const before = prevEdges.get(edge.edgeId);
     if (!before) {
-      changes.push({ kind: 'edge_added', edge });
+      f.added.push(edge);
       continue;
     }
     const storedHash = options.previousEdgeHashes?.get(edge.edgeId);
-    const same = storedHash ? storedHash === edgeContentHash(edge) : sameEdgeContent(before, edge);
+    const same = storedHash ? edgeHashIs(edge, storedHash) : sameEdgeContent(before, edge);
     if (!same) {
       // Report only real property changes (a stored hash also differs on mere key order).
       const changed = changedEdgeProperties(before, edge);
-      if (changed.length) changes.push({ kind: 'edge_removed', edge: before, changed }, { kind: 'edge_added', edge, changed });
-      else if (storedHash) changes.push({ kind: 'edge_rehashed', edge });
+      if (changed.length) replace(f, before, edge, changed);
+      else if (storedHash) rehash(f, edge);
     }
   }
   for (const edge of previous.edges) {
     if (currEdgeIds.has(edge.edgeId)) continue;
     const endpointDeleted = deletedIds.has(edge.sourceNodeId) || deletedIds.has(edge.targetNodeId);
-    if (endpointDeleted || deletableEdgeTypes.has(edge.edgeType)) changes.push({ kind: 'edge_removed', edge });
+    if (endpointDeleted || deletableEdgeTypes.has(edge.edgeType)) f.removed.push(edge);
   }
 
   const typeOf = (id: string, edgeType: EdgeType): NodeType =>
     currNodes.get(id)?.nodeType ?? prevNodes.get(id)?.nodeType ?? EDGE_ENDPOINTS[edgeType].from[0]!;
-  return assemble(current, changes, { typeOf, withheld, at });
+  return emit(current, f, { typeOf, withheld, at });
+}
+
+function replace(f: Found, before: NormalizedEdge, after: NormalizedEdge, changed: string[]): void {
+  f.removed.push(before);
+  f.added.push(after);
+  f.replaced.set(after.edgeId, changed);
+}
+
+function rehash(f: Found, edge: NormalizedEdge): void {
+  f.added.push(edge);
+  f.rehashedEdges.add(edge.edgeId);
 }
 
 /**
@@ -143,7 +170,7 @@ function diffHashed(previous: HashedPrevious, current: NormalizedGraph, plan: Cu
   const currNodeCounts = new Map<NodeType, number>();
   const currEdgeCounts = new Map<EdgeType, number>();
   const bump = <K>(counts: Map<K, number>, key: K) => counts.set(key, (counts.get(key) ?? 0) + 1);
-  const changes: Change[] = [];
+  const f = found();
   const seenNodes = new Set<string>();
   // Per-row counts go to plain arrays by type (a Map update per row is the slow part at 4M rows).
   const nodeTally = typeTally<NodeType>();
@@ -156,13 +183,12 @@ function diffHashed(previous: HashedPrevious, current: NormalizedGraph, plan: Cu
     if (status === SAME) continue;
     const before = status === CHANGED ? previous.changedNodes.get(node.nodeId) : undefined;
     if (!before || before.deletedAt) {
-      changes.push({ kind: 'created', node });
+      f.created.push(node);
       continue;
     }
     seenNodes.add(node.nodeId);
     bump(prevNodeCounts, before.nodeType);
-    const changed = changedNodeProperties(before, node);
-    changes.push(changed.length ? { kind: 'updated', before, after: node, changed } : { kind: 'rehashed', node });
+    f.updated.push({ before, after: node, changed: changedNodeProperties(before, node) });
   }
   nodeTally.into(currNodeCounts, prevNodeCounts);
   // Stale ids not matched to a current entity are the ones the extraction no longer has.
@@ -170,7 +196,6 @@ function diffHashed(previous: HashedPrevious, current: NormalizedGraph, plan: Cu
   for (const node of goneNodes) bump(prevNodeCounts, node.nodeType);
 
   const seenEdges = new Set<string>();
-  const added: Change[] = [];
   const edges = current.edges;
   for (let i = 0; i < edges.length; i++) {
     const edge = edges[i]!;
@@ -179,14 +204,14 @@ function diffHashed(previous: HashedPrevious, current: NormalizedGraph, plan: Cu
     if (status === SAME) continue;
     const before = status === CHANGED ? previous.changedEdges.get(edge.edgeId) : undefined;
     if (!before) {
-      added.push({ kind: 'edge_added', edge });
+      f.added.push(edge);
       continue;
     }
     seenEdges.add(edge.edgeId);
     bump(prevEdgeCounts, before.edgeType);
     const changed = changedEdgeProperties(before, edge);
-    if (changed.length) added.push({ kind: 'edge_removed', edge: before, changed }, { kind: 'edge_added', edge, changed });
-    else added.push({ kind: 'edge_rehashed', edge });
+    if (changed.length) replace(f, before, edge, changed);
+    else rehash(f, edge);
   }
   edgeTally.into(currEdgeCounts, prevEdgeCounts);
   const goneEdges = plan.staleEdgeIds.filter((id) => !seenEdges.has(id)).map((id) => previous.changedEdges.get(id)).filter((e) => e !== undefined) as NormalizedEdge[];
@@ -200,22 +225,33 @@ function diffHashed(previous: HashedPrevious, current: NormalizedGraph, plan: Cu
   for (const node of goneNodes) {
     if (!deletableNodeTypes.has(node.nodeType)) continue;
     deletedIds.add(node.nodeId);
-    changes.push({ kind: 'deleted', node, tombstone: { ...node, status: 'deleted', deletedAt: at } as NormalizedNode });
+    f.deleted.push(node);
   }
-  for (const c of added) changes.push(c); // not push(...added): a first sync adds millions, past the argument limit
   for (const edge of goneEdges) {
     const endpointDeleted = deletedIds.has(edge.sourceNodeId) || deletedIds.has(edge.targetNodeId);
-    if (endpointDeleted || deletableEdgeTypes.has(edge.edgeType)) changes.push({ kind: 'edge_removed', edge });
+    if (endpointDeleted || deletableEdgeTypes.has(edge.edgeType)) f.removed.push(edge);
   }
 
-  // Node types for the edge events' entityType: only the ends of changed edges are looked up.
-  const wanted = new Set<string>();
-  for (const c of changes) if (c.kind === 'edge_added' || c.kind === 'edge_removed') wanted.add(c.edge.sourceNodeId);
-  const types = new Map<string, NodeType>();
-  for (const node of current.nodes) if (wanted.has(node.nodeId)) types.set(node.nodeId, node.nodeType);
-  for (const node of previous.changedNodes.values()) if (wanted.has(node.nodeId) && !types.has(node.nodeId)) types.set(node.nodeId, node.nodeType);
-  const typeOf = (id: string, edgeType: EdgeType): NodeType => types.get(id) ?? EDGE_ENDPOINTS[edgeType].from[0]!;
-  return assemble(current, changes, { typeOf, withheld, at });
+  // Node types for the edge events' entityType, from where each source node sits in the
+  // extraction (a table of positions, not a Map of a million ids), else its stored state. The ids
+  // and types are copied into flat arrays first: a probe then reads one array slot, not a node
+  // object and its id (a quarter of a first sync's profile went to those lookups).
+  let typeOf = (id: string, edgeType: EdgeType): NodeType => previous.changedNodes.get(id)?.nodeType ?? EDGE_ENDPOINTS[edgeType].from[0]!;
+  if (f.added.length + f.removed.length > 0) {
+    const ids = new Array<string>(nodes.length);
+    const types = new Array<NodeType>(nodes.length);
+    for (let i = 0; i < nodes.length; i++) {
+      ids[i] = nodes[i]!.nodeId;
+      types[i] = nodes[i]!.nodeType;
+    }
+    const positions = idTable(ids.length, (i) => ids[i]);
+    const stored = typeOf;
+    typeOf = (id, edgeType) => {
+      const at = positions.indexOf(id);
+      return at >= 0 ? types[at]! : stored(id, edgeType);
+    };
+  }
+  return emit(current, f, { typeOf, withheld, at });
 }
 
 const countBy = <T, K>(items: readonly T[], key: (t: T) => K) => {
@@ -297,117 +333,129 @@ function deletionScopeOf(
   return { deletableNodeTypes, deletableEdgeTypes, withheld: withheld.sort() };
 }
 
-// Stable event order: node creations, updates, edge removals, edge additions, node deletions —
-// the order a consumer can replay without dangling references. Ties broken by id.
-const PHASE: Record<Change['kind'], number> = { created: 0, updated: 1, rehashed: 1, edge_removed: 2, edge_added: 3, edge_rehashed: 3, deleted: 4 };
-const changeKey = (c: Change): string =>
-  c.kind === 'created' || c.kind === 'deleted' || c.kind === 'rehashed' ? c.node.nodeId : c.kind === 'updated' ? c.after.nodeId : c.edge.edgeId;
-// One comparator for the whole sort: a first sync sorts millions of changes (~20 comparisons each).
-const byChangeKey = byId(changeKey);
+const nodeIdOf = (n: NormalizedNode) => n.nodeId;
+const edgeIdOf = (e: NormalizedEdge) => e.edgeId;
+const afterIdOf = (u: Updated) => u.after.nodeId;
 
-function assemble(
+/**
+ * Events in a stable order, whatever the order of the inputs: node creations, updates, edge
+ * removals, edge additions, node deletions — the order a consumer can replay without dangling
+ * references — and by id (UTF-16 code unit order) within each. `sequence` numbers them in it.
+ */
+function emit(
   current: NormalizedGraph,
-  changes: Change[],
+  f: Found,
   ctx: {
     typeOf: (nodeId: string, edgeType: EdgeType) => NodeType;
     withheld: string[];
     at: string;
   },
 ): GraphDiff {
-  changes.sort((a, b) => PHASE[a.kind] - PHASE[b.kind] || byChangeKey(a, b));
   const { tenantId, syncId, connectorId } = current;
+  const { typeOf, at } = ctx;
+  const eventId = diffEventIds(tenantId, syncId);
   const events: GraphEvent[] = [];
   const evaluate = new Set<string>();
-  const newEdgeIds = new Set<string>();
-  const out: GraphChangeSet = { upsertNodes: [], upsertEdges: [], removeEdgeIds: [], newEdgeIds };
+  const newEdgeIds: string[] = [];
+  const out: GraphChangeSet = { upsertNodes: [], upsertEdges: [], removeEdgeIds: [], newEdgeIds: new IdArraySet(newEdgeIds) };
   const counts = { nodesCreated: 0, nodesUpdated: 0, nodesDeleted: 0, edgesCreated: 0, edgesUpdated: 0, edgesRemoved: 0 };
-  const { typeOf } = ctx;
-  const push = (e: Omit<GraphEvent, 'eventId' | 'tenantId' | 'timestamp' | 'sourceConnector' | 'syncId' | 'sequence'>) =>
-    events.push({
-      eventId: makeEventId({ tenantId, syncId, eventType: e.eventType, entityId: e.entityId, edgeId: e.edgeId }),
+  // Each event is one object literal of one shape per kind, keys in the order events always had.
+  const nodeEvent = (node: NormalizedNode, eventType: 'created' | 'deleted', beforeState: JsonObject | null, afterState: JsonObject | null): GraphEvent => ({
+    eventId: eventId.node(eventType, node.nodeId),
+    tenantId,
+    timestamp: at,
+    sourceConnector: connectorId,
+    syncId,
+    sequence: events.length,
+    entityType: node.nodeType,
+    entityId: node.nodeId,
+    eventType,
+    beforeState,
+    afterState,
+  });
+  const edgeEvent = (edge: NormalizedEdge, added: boolean, changed: string[] | undefined): GraphEvent => {
+    const event: GraphEvent = {
+      eventId: eventId.edge(added ? 'relationship_added' : 'relationship_removed', edge.edgeId),
       tenantId,
-      timestamp: ctx.at,
+      timestamp: at,
       sourceConnector: connectorId,
       syncId,
       sequence: events.length,
-      ...e,
-    });
+      entityType: typeOf(edge.sourceNodeId, edge.edgeType),
+      entityId: edge.sourceNodeId,
+      eventType: added ? 'relationship_added' : 'relationship_removed',
+      relationshipType: edge.edgeType,
+      targetEntityId: edge.targetNodeId,
+      edgeId: edge.edgeId,
+      beforeState: added ? null : asJson(edge),
+      afterState: added ? asJson(edge) : null,
+    };
+    if (changed) event.changedProperties = changed;
+    return event;
+  };
 
-  for (const c of changes) {
-    switch (c.kind) {
-      case 'created':
-        counts.nodesCreated++;
-        out.upsertNodes.push(c.node);
-        push({ entityType: c.node.nodeType, entityId: c.node.nodeId, eventType: 'created', beforeState: null, afterState: asJson(c.node) });
-        if (isTriggerRelevantLifecycle(c.node)) evaluate.add(c.node.nodeId);
-        break;
-      case 'updated':
-        counts.nodesUpdated++;
-        out.upsertNodes.push(c.after);
-        push({
-          entityType: c.after.nodeType,
-          entityId: c.after.nodeId,
-          eventType: 'updated',
-          beforeState: asJson(c.before),
-          afterState: asJson(c.after),
-          changedProperties: c.changed,
-        });
-        if (isTriggerRelevantUpdate(c.after, c.changed)) evaluate.add(c.after.nodeId);
-        break;
-      case 'deleted':
-        counts.nodesDeleted++;
-        out.upsertNodes.push(c.tombstone);
-        push({ entityType: c.node.nodeType, entityId: c.node.nodeId, eventType: 'deleted', beforeState: asJson(c.node), afterState: asJson(c.tombstone) });
-        if (isTriggerRelevantLifecycle(c.node)) evaluate.add(c.node.nodeId);
-        break;
-      case 'rehashed':
-        out.upsertNodes.push(c.node);
-        break;
-      case 'edge_rehashed':
-        out.upsertEdges.push(c.edge);
-        break;
-      case 'edge_removed':
-      case 'edge_added': {
-        const added = c.kind === 'edge_added';
-        if (added) {
-          out.upsertEdges.push(c.edge);
-          if (c.changed) counts.edgesUpdated++;
-          else {
-            counts.edgesCreated++;
-            newEdgeIds.add(c.edge.edgeId);
-          }
-        } else {
-          out.removeEdgeIds.push(c.edge.edgeId);
-          if (!c.changed) counts.edgesRemoved++;
-        }
-        push({
-          entityType: typeOf(c.edge.sourceNodeId, c.edge.edgeType),
-          entityId: c.edge.sourceNodeId,
-          eventType: added ? 'relationship_added' : 'relationship_removed',
-          relationshipType: c.edge.edgeType,
-          targetEntityId: c.edge.targetNodeId,
-          edgeId: c.edge.edgeId,
-          beforeState: added ? null : asJson(c.edge),
-          afterState: added ? asJson(c.edge) : null,
-          ...(c.changed ? { changedProperties: c.changed } : {}),
-        });
-        if (TRIGGER_EDGE_TYPES.has(c.edge.edgeType)) evaluate.add(c.edge.sourceNodeId);
-        break;
-      }
-      default:
-        throw new UnreachableCaseError(c);
-    }
+  for (const node of sortedBy(f.created, nodeIdOf)) {
+    counts.nodesCreated++;
+    out.upsertNodes.push(node);
+    events.push(nodeEvent(node, 'created', null, asJson(node)));
+    if (isTriggerRelevantLifecycle(node)) evaluate.add(node.nodeId);
   }
-  // A removal that is half of a replacement must not delete the edge the addition re-writes.
-  const rewritten = new Set(out.upsertEdges.map((e) => e.edgeId));
-  out.removeEdgeIds = out.removeEdgeIds.filter((id) => !rewritten.has(id));
+  for (const { before, after, changed } of sortedBy(f.updated, afterIdOf)) {
+    out.upsertNodes.push(after);
+    if (!changed.length) continue; // rewritten for its hash only
+    counts.nodesUpdated++;
+    events.push({
+      eventId: eventId.node('updated', after.nodeId),
+      tenantId,
+      timestamp: at,
+      sourceConnector: connectorId,
+      syncId,
+      sequence: events.length,
+      entityType: after.nodeType,
+      entityId: after.nodeId,
+      eventType: 'updated',
+      beforeState: asJson(before),
+      afterState: asJson(after),
+      changedProperties: changed,
+    });
+    if (isTriggerRelevantUpdate(after, changed)) evaluate.add(after.nodeId);
+  }
+  for (const edge of sortedBy(f.removed, edgeIdOf)) {
+    const changed = f.replaced.get(edge.edgeId);
+    // The stored side of a replacement is overwritten by its new side, not removed.
+    if (!changed) {
+      out.removeEdgeIds.push(edge.edgeId);
+      counts.edgesRemoved++;
+    }
+    events.push(edgeEvent(edge, false, changed));
+    if (TRIGGER_EDGE_TYPES.has(edge.edgeType)) evaluate.add(edge.sourceNodeId);
+  }
+  for (const edge of sortedBy(f.added, edgeIdOf)) {
+    out.upsertEdges.push(edge);
+    if (f.rehashedEdges.size && f.rehashedEdges.has(edge.edgeId)) continue;
+    const changed = f.replaced.size ? f.replaced.get(edge.edgeId) : undefined;
+    if (changed) counts.edgesUpdated++;
+    else {
+      counts.edgesCreated++;
+      newEdgeIds.push(edge.edgeId);
+    }
+    events.push(edgeEvent(edge, true, changed));
+    if (TRIGGER_EDGE_TYPES.has(edge.edgeType)) evaluate.add(edge.sourceNodeId);
+  }
+  for (const node of sortedBy(f.deleted, nodeIdOf)) {
+    const tombstone = { ...node, status: 'deleted', deletedAt: at } as NormalizedNode;
+    counts.nodesDeleted++;
+    out.upsertNodes.push(tombstone);
+    events.push(nodeEvent(node, 'deleted', asJson(node), asJson(tombstone)));
+    if (isTriggerRelevantLifecycle(node)) evaluate.add(node.nodeId);
+  }
 
   return {
     changes: out,
     result: {
       syncId,
       tenantId,
-      computedAt: ctx.at,
+      computedAt: at,
       ...counts,
       events,
       entitiesToEvaluate: [...evaluate].sort(),

@@ -124,4 +124,64 @@ describe('entitiesToEvaluate', () => {
     expect(result.events.map((ev) => ev.entityId)).toEqual([zed.nodeId, amy.nodeId]);
     expect(result.entitiesToEvaluate).toEqual([amy.nodeId, zed.nodeId]);
   });
+
+  it('hashes stored in format 1 (ids hashed too, seed "ag01") compare unequal once: no event, the rows are rewritten, then they compare equal', () => {
+    // Written out as object literals, and their format-1 hashes as main computed them before
+    // format 2 (commit cc082f8): what a store holds for these rows today.
+    const sp = {
+      nodeId: 'entra_id:contoso:sp-1',
+      nodeType: 'identity',
+      sourceSystem: 'entra_id',
+      sourceScope: 'contoso',
+      sourceId: 'sp-1',
+      displayName: 'Payroll bot',
+      status: 'active',
+      properties: { identitySubtype: 'service_principal', executionMode: 'autonomous', ownershipState: 'owned' },
+    } as NormalizedNode;
+    const admin = {
+      nodeId: 'entra_id:contoso:role-1',
+      nodeType: 'role',
+      sourceSystem: 'entra_id',
+      sourceScope: 'contoso',
+      sourceId: 'role-1',
+      displayName: 'Admin',
+      status: 'active',
+      properties: { roleName: 'Admin', roleSubtype: 'directory', isPrivileged: true },
+    } as NormalizedNode;
+    const grant = {
+      edgeId: 'HAS_ROLE:8bdfd97ca59a4d5194d250ef',
+      edgeType: 'HAS_ROLE' as const,
+      sourceNodeId: sp.nodeId,
+      targetNodeId: admin.nodeId,
+      properties: {},
+    };
+    const format1 = {
+      nodeHashes: new Map([
+        [sp.nodeId, 'YK0GUi8AZQlah9_ukw4OmA'],
+        [admin.nodeId, 'x8iRl66VVLdM3dXWxNfeUD'],
+      ]),
+      edgeHashes: new Map([[grant.edgeId, 'yNxJd4n0RicBMwMOtfEVBD']]),
+    };
+    const current = makeGraph('c', [sp, admin], [grant]);
+    const plan = classifyCurrent(format1, current);
+    expect([...plan.nodeStatus, ...plan.edgeStatus]).toEqual([CHANGED, CHANGED, CHANGED]);
+    const previous: HashedPrevious = {
+      ...format1,
+      changedNodes: new Map([sp, admin].map((n) => [n.nodeId, n])),
+      changedEdges: new Map([[grant.edgeId, grant]]),
+    };
+    const { result, changes } = diffGraphs(previous, current, { classified: plan });
+    expect(result.events).toEqual([]);
+    expect(result).toMatchObject({ nodesCreated: 0, nodesUpdated: 0, nodesDeleted: 0, edgesCreated: 0, edgesUpdated: 0, edgesRemoved: 0 });
+    expect(changes.upsertNodes.map((n) => n.nodeId).sort()).toEqual([sp.nodeId, admin.nodeId].sort());
+    expect(changes.upsertEdges).toEqual([grant]);
+    expect(changes.removeEdgeIds).toEqual([]);
+    const rewritten = {
+      nodeHashes: new Map(changes.upsertNodes.map((n) => [n.nodeId, nodeContentHash(n)])),
+      edgeHashes: new Map(changes.upsertEdges.map((x) => [x.edgeId, edgeContentHash(x)])),
+    };
+    const next = classifyCurrent(rewritten, current);
+    expect([...next.nodeStatus, ...next.edgeStatus]).toEqual([SAME, SAME, SAME]);
+    expect([...next.staleNodeIds, ...next.staleEdgeIds]).toEqual([]);
+  });
 });

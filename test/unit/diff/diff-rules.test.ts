@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UnreachableCaseError, applyChanges, diffGraphs } from '../../../src/diff/index.ts';
-import { makeEventId } from '../../../src/diff/event-ids.ts';
+import { diffEventIds, makeEventId } from '../../../src/diff/event-ids.ts';
 import { edgeContentHash, nodeContentHash } from '../../../src/model/index.ts';
 import type { NormalizedEdge, NormalizedGraph, NormalizedNode } from '../../../src/model/index.ts';
 
@@ -57,7 +57,7 @@ describe('diff rules, one at a time', () => {
     expect(result).toMatchObject({ syncId: 'sync-2', tenantId: 'tenant', computedAt: AT, nodesCreated: 1 });
     expect(result.events).toEqual([
       {
-        eventId: makeEventId({ tenantId: 'tenant', syncId: 'sync-2', eventType: 'created', entityId: 'new' }),
+        eventId: diffEventIds('tenant', 'sync-2').node('created', 'new'),
         tenantId: 'tenant',
         timestamp: AT,
         sourceConnector: 'conn',
@@ -236,6 +236,9 @@ describe('diff rules, one at a time', () => {
     const parts = { tenantId: 't', syncId: 's', eventType: 'created', entityId: 'ab' };
     expect(makeEventId(parts)).toBe(makeEventId({ ...parts, edgeId: '' }));
     expect(makeEventId({ ...parts, entityId: 'a', edgeId: 'b' })).not.toBe(makeEventId({ ...parts, entityId: 'ab', edgeId: '' }));
+    // The diff's ids: tenant and sync never run together, nor a node's id into an edge's.
+    expect(diffEventIds('t', 'sx').node('created', 'ab')).not.toBe(diffEventIds('ts', 'x').node('created', 'ab'));
+    expect(diffEventIds('t', 's').node('created', 'ab')).not.toBe(diffEventIds('t', 's').edge('created', 'ab'));
   });
 
   it('names the entity type of an edge event from the graphs, else from the edge type', () => {
@@ -259,6 +262,21 @@ describe('diff rules, one at a time', () => {
     expect(ids.size).toBe(6);
     expect(makeEventId(parts)).toBe(makeEventId({ ...parts }));
     expect(makeEventId(parts)).toMatch(/^evt_[0-9a-f]{32}$/);
+    // The diff's ids (a faster hash, same shape): as distinct and as repeatable.
+    const of = diffEventIds('t', 's');
+    const diffIds = new Set([
+      of.node('created', 'e'),
+      diffEventIds('t2', 's').node('created', 'e'),
+      diffEventIds('t', 's2').node('created', 'e'),
+      of.node('deleted', 'e'),
+      of.node('updated', 'e'),
+      of.node('created', 'e2'),
+      of.edge('relationship_added', 'e'),
+      of.edge('relationship_removed', 'e'),
+    ]);
+    expect(diffIds.size).toBe(8);
+    expect(of.node('created', 'e')).toBe(diffEventIds('t', 's').node('created', 'e'));
+    expect(of.edge('relationship_added', 'x')).toMatch(/^evt_[0-9a-f]{32}$/);
 
     const live = { nodes: [sp], edges: [] };
     expect(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, edgeContentHash, nodeContentHash, sameEdgeContent, sameJson } from '../../../src/model/hash.ts';
+import { canonicalJson, edgeContentHash, edgeHashIs, nodeContentHash, nodeHashIs, sameEdgeContent, sameJson } from '../../../src/model/hash.ts';
+import { hash128Of3 } from '../../../src/model/json-hash128.ts';
 import { makeEdgeId, makeNodeId, normalizeScope, shortHash } from '../../../src/model/ids.ts';
 import { remapLegacyEdge, remapLegacyGraph, remapLegacyNode } from '../../../src/model/legacy.ts';
 import { ValidationError, formatPath, parseNormalizedGraph, parseNormalizedGraphOrThrow, parseOrThrow, parseWith } from '../../../src/model/validate.ts';
@@ -44,15 +45,20 @@ describe('content hashes and equality', () => {
     expect(canonicalJson([])).toBe('[]');
   });
 
-  it('a node hash covers its content but not the tombstone date; 22 base64url characters', () => {
+  it('a node hash covers its content but not its id or the tombstone date; 22 base64url characters', () => {
     expect(nodeContentHash(sp)).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(nodeContentHash({ ...sp, deletedAt: '2026-01-01T00:00:00.000Z' })).toBe(nodeContentHash(sp));
     expect(nodeContentHash(JSON.parse(JSON.stringify(sp)) as typeof sp)).toBe(nodeContentHash(sp));
     expect(nodeContentHash({ ...sp, displayName: 'other' })).not.toBe(nodeContentHash(sp));
     expect(nodeContentHash({ ...sp, properties: { ...sp.properties, extra: null } })).not.toBe(nodeContentHash(sp));
+    // The id is what the diff looks a row up by: equal on both sides of every comparison.
+    expect(nodeContentHash({ ...sp, nodeId: 'other' })).toBe(nodeContentHash(sp));
+    expect(nodeHashIs(sp, nodeContentHash(sp))).toBe(true);
+    expect(nodeHashIs({ ...sp, displayName: 'other' }, nodeContentHash(sp))).toBe(false);
+    expect(nodeHashIs(sp, 'a-sha1-hash-of-before=======')).toBe(false);
   });
 
-  it('an edge hash covers type, ends, dates and properties', () => {
+  it('an edge hash covers dates and properties; type and ends are its id (validateGraph checks edgeId = makeEdgeId)', () => {
     const e = { ...makeEdge('HAS_ROLE', sp, role, { grantedBy: 'pim' }), since: '2026-01-01T00:00:00.000Z' };
     const hash = edgeContentHash(e);
     expect(hash).toMatch(/^[A-Za-z0-9_-]{22}$/);
@@ -60,9 +66,24 @@ describe('content hashes and equality', () => {
     // The same date as `until` instead of `since` is other content.
     expect(edgeContentHash({ ...e, until: e.since, since: undefined })).not.toBe(hash);
     expect(edgeContentHash({ ...e, properties: { grantedBy: 'manual' } })).not.toBe(hash);
-    expect(edgeContentHash({ ...e, sourceNodeId: perm.nodeId })).not.toBe(hash);
-    expect(edgeContentHash({ ...e, targetNodeId: perm.nodeId })).not.toBe(hash);
-    expect(edgeContentHash({ ...e, edgeType: 'GRANTS' })).not.toBe(hash);
+    expect(edgeContentHash({ ...e, since: undefined })).not.toBe(hash);
+    // Other ends or another type make another edgeId: the diff never compares the two rows' hashes.
+    expect(edgeContentHash({ ...e, sourceNodeId: perm.nodeId })).toBe(hash);
+    expect(makeEdge('HAS_ROLE', perm, role, { grantedBy: 'pim' }).edgeId).not.toBe(e.edgeId);
+    expect(edgeHashIs(e, hash)).toBe(true);
+    expect(edgeHashIs({ ...e, properties: {} }, hash)).toBe(false);
+  });
+
+  it('an edge without dates or properties takes the shared hash the general path gives', () => {
+    const plain = makeEdge('HAS_ROLE', sp, role);
+    const hash = edgeContentHash(plain);
+    expect(hash128Of3(undefined, undefined, {})).toBe(hash);
+    expect(edgeContentHash({ ...plain, properties: { a: undefined } as unknown as typeof plain.properties })).toBe(hash);
+    expect(edgeContentHash({ ...plain, properties: { a: null } })).not.toBe(hash);
+    expect(edgeContentHash({ ...plain, until: '2026-01-01T00:00:00.000Z' })).not.toBe(hash);
+    expect(edgeHashIs(plain, hash)).toBe(true);
+    expect(edgeHashIs(plain, `${hash.slice(0, 21)}x`)).toBe(false);
+    expect(edgeHashIs({ ...plain, properties: { a: 1 } }, hash)).toBe(false);
   });
 
   it('sameJson: deep, key-order free, undefined fields ignored, lists in order', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HASH128_LENGTH, hash128, hash128Of6, hash128Without } from '../../../src/model/json-hash128.ts';
+import { HASH128_LENGTH, hash128, hash128Of3, hash128Of3Is, hash128Without, hash128WithoutIs } from '../../../src/model/json-hash128.ts';
 
 // The content hash the stores keep beside each row (model/json-hash128.ts): equal JSON gives an
 // equal hash, and every difference JSON.stringify would show gives another one.
@@ -9,8 +9,8 @@ describe('hash128', () => {
     // Changing the function makes every stored hash compare unequal once (each row is re-read and
     // rewritten by the next sync). Do it on purpose, never by accident.
     expect(hash128({ a: 1, b: ['x', null, true, 1.5] })).toBe(hash128({ a: 1, b: ['x', null, true, 1.5] }));
-    expect(hash128({ a: 1, b: ['x', null, true, 1.5] })).toMatchInlineSnapshot(`"Y_yuKfsuSThk7szeM6CYpA"`);
-    expect(hash128('')).toMatchInlineSnapshot(`"retfr7TBMnmPFwca-UAzpB"`);
+    expect(hash128({ a: 1, b: ['x', null, true, 1.5] })).toMatchInlineSnapshot(`"H10n9la4T8mxu-s67raBnA"`);
+    expect(hash128('')).toMatchInlineSnapshot(`"kGjYAjWQXbOaBdt5oF01mD"`);
     expect(hash128('')).toHaveLength(HASH128_LENGTH);
   });
 
@@ -95,9 +95,30 @@ describe('hash128', () => {
     expect(seen.size).toBe(200_000);
   });
 
-  it('hash128Without leaves out one top-level key; hash128Of6 equals the hash of the six-item array', () => {
+  it('hash128Without leaves out one or two top-level keys; hash128Of3 equals the hash of the three-item array', () => {
     expect(hash128Without({ a: 1, skip: 'x', b: { skip: 2 } }, 'skip')).toBe(hash128({ a: 1, b: { skip: 2 } }));
-    expect(hash128Of6('T', 's', 't', undefined, '2026', {})).toBe(hash128(['T', 's', 't', null, '2026', {}]));
+    expect(hash128Without({ a: 1, skip: 'x', b: { skip: 2 }, too: 3 }, 'skip', 'too')).toBe(hash128({ a: 1, b: { skip: 2 } }));
+    expect(hash128Of3(undefined, '2026', {})).toBe(hash128([null, '2026', {}]));
+  });
+
+  it('the …Is forms answer whether a value has a given hash, as comparing the strings would', () => {
+    const values: [unknown, unknown, unknown][] = [
+      [undefined, undefined, {}],
+      ['2026', undefined, { a: 1 }],
+      [undefined, '2026', { a: [1, 'x'] }],
+    ];
+    const hashes = values.map(([a, b, c]) => hash128Of3(a, b, c));
+    values.forEach(([a, b, c], i) => hashes.forEach((h, j) => expect(hash128Of3Is(h, a, b, c)).toBe(i === j)));
+    const row = { nodeId: 'n', displayName: 'x', deletedAt: 'd', properties: { p: true } };
+    const hash = hash128Without(row, 'nodeId', 'deletedAt');
+    expect(hash128WithoutIs(hash, row, 'nodeId', 'deletedAt')).toBe(true);
+    expect(hash128WithoutIs(hash, { ...row, displayName: 'y' }, 'nodeId', 'deletedAt')).toBe(false);
+    // Every position of the string is checked, and a stored hash of another length never matches.
+    for (let i = 0; i < HASH128_LENGTH; i++) {
+      const other = `${hash.slice(0, i)}${hash[i] === 'A' ? 'B' : 'A'}${hash.slice(i + 1)}`;
+      expect(hash128WithoutIs(other, row, 'nodeId', 'deletedAt')).toBe(false);
+    }
+    expect(hash128WithoutIs(`${hash}=`, row, 'nodeId', 'deletedAt')).toBe(false);
   });
 
   it('reuses its buffer safely: a long value, then a short one, hash as they do alone', () => {

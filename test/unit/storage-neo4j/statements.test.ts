@@ -52,7 +52,7 @@ describe('Neo4j statements', () => {
             {
               "nodeId": "entra_id:contoso:role-1",
               "props": {
-                "contentHash": "D24EHxQqM_j3v9eysCjy7B",
+                "contentHash": "6X5pW39MJpq4iwkPhO2etB",
                 "displayName": "Global Admin",
                 "json": "{"nodeId":"entra_id:contoso:role-1","nodeType":"role","sourceSystem":"entra_id","sourceScope":"contoso","sourceId":"role-1","displayName":"Global Admin","status":"active","properties":{"roleName":"Global Administrator","roleSubtype":"directory","isPrivileged":true,"tags":["a"],"note":null}}",
                 "nodeId": "entra_id:contoso:role-1",
@@ -127,7 +127,7 @@ describe('Neo4j statements', () => {
             {
               "edgeId": "HAS_ROLE:1",
               "props": {
-                "contentHash": "Q8AF5nOMD6ttNJli0Tz9bC",
+                "contentHash": "FXb5nOnKQTvs37DB6xPuWA",
                 "edgeId": "HAS_ROLE:1",
                 "json": "{"edgeId":"HAS_ROLE:1","edgeType":"HAS_ROLE","sourceNodeId":"entra_id:contoso:sp-1","targetNodeId":"entra_id:contoso:role-1","properties":{"grantedBy":"admin@contoso"}}",
                 "tenantId": "tenant-a",
