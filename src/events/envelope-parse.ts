@@ -15,30 +15,28 @@ import { Envelope, GraphEventBody, GraphEventEnvelope } from './envelope.ts';
 /**
  * What JsonObject accepts of a parsed JSON value: a plain object whose property values are JSON
  * (strings, finite numbers, booleans, null, arrays and plain objects of them) nested no more than
- * MAX_JSON_DEPTH levels below it. Iterative, so any depth is safe.
+ * MAX_JSON_DEPTH levels below it. Recursive, but never deeper than that limit: any input is safe.
  */
 export function isJsonObjectWithinDepth(value: unknown): value is JsonObject {
-  if (!isPlainObject(value)) return false;
   // The object itself is level 0 here: JsonObject caps each property value at MAX_JSON_DEPTH.
-  const stack: unknown[] = [value];
-  const depths: number[] = [0];
-  while (stack.length) {
-    const v = stack.pop();
-    const depth = depths.pop()!;
-    const children = Array.isArray(v) ? v : Object.values(v as object);
-    for (const child of children) {
-      if (child === null || typeof child === 'string' || typeof child === 'boolean') continue;
-      if (typeof child === 'number') {
-        if (!Number.isFinite(child)) return false;
-        continue;
-      }
-      if (!Array.isArray(child) && !isPlainObject(child)) return false;
-      if (depth + 1 > MAX_JSON_DEPTH) return false;
-      stack.push(child);
-      depths.push(depth + 1);
-    }
+  return isPlainObject(value) && childrenWithin(value as Record<string, unknown>, 0);
+}
+
+/** Whether every child of an object or array is JSON, containers no deeper than MAX_JSON_DEPTH. */
+function childrenWithin(container: Record<string, unknown> | unknown[], depth: number): boolean {
+  if (Array.isArray(container)) {
+    for (const child of container) if (!jsonWithin(child, depth + 1)) return false;
+  } else {
+    for (const key in container) if (Object.hasOwn(container, key) && !jsonWithin(container[key], depth + 1)) return false;
   }
   return true;
+}
+
+function jsonWithin(v: unknown, depth: number): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (!Array.isArray(v) && !isPlainObject(v)) return false;
+  return depth <= MAX_JSON_DEPTH && childrenWithin(v as Record<string, unknown> | unknown[], depth);
 }
 
 function isPlainObject(v: unknown): boolean {
