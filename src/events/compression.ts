@@ -1,5 +1,7 @@
 import kafkajs from 'kafkajs';
 import zstd from 'zstd-napi';
+// Every module that makes a producer imports this one: the record encoder kafkajs then uses.
+import './kafkajs-record-encoder.ts';
 
 // kafkajs is CommonJS and CompressionCodecs is not among the names Node can see statically.
 const { CompressionCodecs, CompressionTypes } = kafkajs;

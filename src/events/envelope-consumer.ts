@@ -4,7 +4,8 @@ import { Partitioners } from 'kafkajs';
 import './compression.ts'; // registers the zstd codec the relay's batches need
 import { readCloudEventHeaders } from './cloudevents.ts';
 import type { CloudEventHeaders } from './cloudevents.ts';
-import { Envelope } from './envelope.ts';
+import type { Envelope } from './envelope.ts';
+import { parseEnvelope } from './envelope-parse.ts';
 import { ensureTopics } from './ensure-topics.ts';
 import { RecentIds } from './dedupe.ts';
 import type { SeenStore } from './dedupe.ts';
@@ -83,7 +84,7 @@ export class EnvelopeConsumer {
     };
     let envelope: Envelope;
     try {
-      envelope = Envelope.parse(JSON.parse(message.value?.toString() ?? ''));
+      envelope = parseEnvelope(message.value?.toString() ?? '');
     } catch (error) {
       await this.deadLetter(topic, message, `invalid envelope: ${errorText(error)}`, 0);
       return;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DateTime, DriftFinding, GraphEvent, NonEmpty, SyncState, canonicalJson, shortHash } from '../model/index.ts';
-import { redactSecrets } from '../model/index.ts';
+import { hasSecrets, redactSecrets } from '../model/index.ts';
 
 // The versioned envelope every Kafka message carries (ideas from the audit-envelope seed: a
 // schema version, an idempotency key, the source). Consumers validate it with the same schema.
@@ -62,7 +62,9 @@ export function changeIdempotencyKey(event: GraphEvent): string {
 
 export function graphEventEnvelope(event: GraphEvent): GraphEventEnvelope {
   // Belt and braces: the model refuses secret-named fields, and nothing secret leaves here either.
-  const { eventId: _id, tenantId: _tenant, sourceConnector: _source, syncId: _sync, timestamp: _at, ...body } = redactSecrets(event);
+  // Copied only when there is something to redact (the relay wraps every event; issue 17).
+  const clean = hasSecrets(event) ? redactSecrets(event) : event;
+  const { eventId: _id, tenantId: _tenant, sourceConnector: _source, syncId: _sync, timestamp: _at, ...body } = clean;
   return {
     schemaVersion: ENVELOPE_VERSION,
     kind: 'graph_event',

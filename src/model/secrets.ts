@@ -165,6 +165,26 @@ export function findSecretPaths(value: unknown): (string | number)[][] {
 /** Beyond this nesting a value is replaced whole: redaction never recurses without bound. */
 const REDACT_DEPTH = 256;
 
+/**
+ * Whether redactSecrets would replace anything in `value`: the same rules, without the copy. For hot
+ * paths (the relay wraps every graph event) where a secret is the exception: copy only then.
+ */
+export function hasSecrets(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return secretValueKind(value) !== undefined;
+  if (value === null || typeof value !== 'object' || value instanceof Date) return false;
+  if (depth > REDACT_DEPTH) return true;
+  if (Array.isArray(value)) {
+    for (const v of value) if (hasSecrets(v, depth + 1)) return true;
+    return false;
+  }
+  for (const k in value) {
+    if (!Object.hasOwn(value, k)) continue;
+    const v = (value as Record<string, unknown>)[k];
+    if ((isSecretName(k) && isSecretMaterial(v)) || hasSecrets(v, depth + 1)) return true;
+  }
+  return false;
+}
+
 /** Deep copy with every secret (by name or by value) replaced by a marker. */
 export function redactSecrets<T>(value: T, depth = 0): T {
   if (typeof value === 'string') return (secretValueKind(value) ? REDACTED : value) as T;
