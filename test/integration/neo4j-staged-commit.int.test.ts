@@ -67,6 +67,16 @@ describe('Neo4j staged commit', () => {
     );
 
   /** What the relay would publish of the tenant: its pending rows among every tenant's. */
+  /** The tenant's readers see none of `graph`: no node, no event, no stored hash. */
+  const expectNothingVisible = async (tenantId: string, graph: NormalizedGraph) => {
+    const nodes = await storage.getNodes(
+      tenantId,
+      graph.nodes.map((n) => n.nodeId),
+    );
+    expect(nodes.every((n) => n === null)).toBe(true);
+    expect(await storage.queryEvents(tenantId, { limit: 10 })).toEqual([]);
+    expect(await storage.previousState(tenantId, graph.connectorId)).toEqual({ nodeHashes: new Map(), edgeHashes: new Map() });
+  };
   const relayedIds = async (tenantId: string) => (await storage.pendingOutbox(1_000_000)).filter((m) => m.tenantId === tenantId).map((m) => m.outboxId);
 
   beforeAll(async () => {
@@ -105,16 +115,7 @@ describe('Neo4j staged commit', () => {
     const staged = await rowsUnder(stage);
     expect(staged).toEqual({ nodes: graph.nodes.length, edges: graph.edges.length, events: result.events.length, outbox: result.events.length });
     // Nothing of it for the tenant's readers, nor for the relay, which reads every tenant's pending rows.
-    expect(
-      (
-        await storage.getNodes(
-          tenantId,
-          graph.nodes.map((n) => n.nodeId),
-        )
-      ).every((n) => n === null),
-    ).toBe(true);
-    expect(await storage.queryEvents(tenantId, { limit: 10 })).toEqual([]);
-    expect(await storage.previousState(tenantId, graph.connectorId)).toEqual({ nodeHashes: new Map(), edgeHashes: new Map() });
+    await expectNothingVisible(tenantId, graph);
     const pending = await inTx(async (tx) =>
       (await tx.run('MATCH (m:Outbox) WHERE m.tenantId = $stage AND m:PendingOutbox RETURN count(m) AS n', { stage })).records[0]!.get('n'),
     );
@@ -198,16 +199,7 @@ describe('Neo4j staged commit', () => {
 
     const staged = await rowsUnder(home);
     expect(staged).toEqual({ nodes: graph.nodes.length, edges: graph.edges.length, events: result.events.length, outbox: outbox.length });
-    expect(
-      (
-        await storage.getNodes(
-          tenantId,
-          graph.nodes.map((n) => n.nodeId),
-        )
-      ).every((n) => n === null),
-    ).toBe(true);
-    expect(await storage.queryEvents(tenantId, { limit: 10 })).toEqual([]);
-    expect(await storage.previousState(tenantId, graph.connectorId)).toEqual({ nodeHashes: new Map(), edgeHashes: new Map() });
+    await expectNothingVisible(tenantId, graph);
     // The relay reads every tenant's pending rows: a hidden home's are not among them.
     expect(await relayedIds(tenantId)).toEqual([]);
     expect(await storage.pendingOutbox(1000, tenantId)).toEqual([]);
