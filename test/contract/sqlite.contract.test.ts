@@ -1,5 +1,5 @@
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { mutateTenant, syntheticTenant } from '../../bench/synthetic/tenant.ts';
@@ -11,7 +11,7 @@ import { MemoryStorageAdapter } from '../../src/storage/memory/MemoryStorageAdap
 import { StoreBusyError } from '../../src/storage/sqlite/busy.ts';
 import { BULK_MIN_ROWS } from '../../src/storage/sqlite/deferred-indexes.ts';
 import { preparePostureStatements } from '../../src/storage/sqlite/posture-graph.ts';
-import { SCHEMA_VERSION } from '../../src/storage/sqlite/schema.ts';
+import { PAGE_SIZE, SCHEMA_VERSION } from '../../src/storage/sqlite/schema.ts';
 import { SqliteStorageAdapter } from '../../src/storage/sqlite/SqliteStorageAdapter.ts';
 import { applyGraph } from '../../src/sync/apply-graph.ts';
 import { freshTenant, sampleTenant } from '../support/sample-tenant.ts';
@@ -152,6 +152,26 @@ describe('sqlite adapter', () => {
     await storage.close();
   });
 
+  it('keeps the page size of a file made before it (4 KiB), and reads and writes it as any other', async () => {
+    const filePath = tempDb();
+    mkdirSync(dirname(filePath), { recursive: true });
+    const old = new Database(filePath);
+    old.pragma('page_size = 4096');
+    old.pragma('journal_mode = WAL');
+    old.exec('CREATE TABLE made_before (x INTEGER)');
+    old.close();
+    const storage = SqliteStorageAdapter.open({ filePath });
+    const tenantId = freshTenant();
+    const graph = sampleTenant(tenantId);
+    const result = await applyGraph(storage, graph);
+    expect((await storage.getGraphForConnector(tenantId, graph.connectorId)).nodes).toHaveLength(graph.nodes.length);
+    expect(await storage.queryEvents(tenantId, { limit: 1000 })).toEqual(result.events);
+    await storage.close();
+    const raw = new Database(filePath, { readonly: true });
+    expect([raw.pragma('page_size', { simple: true }), PAGE_SIZE]).toEqual([4096, 16_384]);
+    raw.close();
+  });
+
   it('a first sync large enough to build its indexes after the rows reads like the memory store, and a failing one leaves the indexes and rows as they were', async () => {
     const filePath = tempDb();
     // 6,000 nodes, 18,000 edges, 24,000 events: over the threshold in every table (the default, 20,000 rows, takes 20k-node tenants).
@@ -167,6 +187,7 @@ describe('sqlite adapter', () => {
     await applyGraph(memory, graph);
     expect(indexes()).toEqual(before);
     expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(raw.pragma('page_size', { simple: true })).toBe(PAGE_SIZE);
     // Creation events refer to the rows written beside them instead of copying them.
     const bodies = raw.prepare(`SELECT event_type, json FROM events WHERE tenant = ? AND sequence IN (0, ?)`).all(tenantId, loaded.events.length - 1) as { event_type: string; json: string }[];
     expect(bodies.map((b) => [b.event_type, Object.keys(JSON.parse(b.json)).sort()])).toEqual([
