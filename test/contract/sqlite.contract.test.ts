@@ -51,6 +51,9 @@ describe('sqlite adapter', () => {
     const raw = new Database(filePath);
     const whole = raw.prepare('UPDATE events SET json = ? WHERE tenant = ? AND event_id = ?');
     for (const event of loaded.events) whole.run(JSON.stringify(event), tenantId, event.eventId);
+    // Each edge whole in its JSON too (version 4 keeps there only since, until and properties).
+    const wholeEdge = raw.prepare('UPDATE edges SET json = ? WHERE tenant = ? AND edge_id = ?');
+    for (const edge of graph.edges) expect(wholeEdge.run(JSON.stringify(edge), tenantId, edge.edgeId).changes).toBe(1);
     raw.exec(`UPDATE events SET outbox_at = NULL, outbox_position = NULL; DROP INDEX events_unsent;
       ALTER TABLE events DROP COLUMN outbox_at; ALTER TABLE events DROP COLUMN outbox_position; ALTER TABLE events DROP COLUMN sent_at;
       UPDATE meta SET value = '1' WHERE key = 'schema_version'; DELETE FROM meta WHERE key = 'events_sent'`);
@@ -59,6 +62,7 @@ describe('sqlite adapter', () => {
 
     const upgraded = SqliteStorageAdapter.open({ filePath });
     expect(await upgraded.queryEvents(tenantId, { limit: 1000 })).toEqual(loaded.events);
+    expect(await upgraded.getEdges(tenantId, graph.edges.map((e) => e.edgeId))).toEqual(graph.edges);
     const pendingNotice = await upgraded.pendingOutbox(100, tenantId);
     expect(pendingNotice.map((m) => m.batchId)).toEqual([graph.syncId]);
     const renamed = { ...graph, syncId: 's-2', transformedAt: '2026-02-01T00:00:00.000Z', nodes: graph.nodes.map((n, i) => (i === 0 ? { ...n, displayName: 'renamed' } : n)) };
@@ -100,7 +104,7 @@ describe('sqlite adapter', () => {
     expect([await upgraded.postureCounts(tenantId, query), await upgraded.postureCounts(tenantId, query, asOf)]).toEqual(before);
     await upgraded.close();
     const db = new Database(filePath, { readonly: true });
-    expect(db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get()).toEqual({ value: '3' });
+    expect(db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get()).toEqual({ value: String(SCHEMA_VERSION) });
     // The walk's edge reads are answered by the partial indexes alone (SQLite takes a partial
     // index only when the statement carries its term as written: a drift between the two would
     // silently turn this into a read of every edge row of the tenant).
@@ -188,6 +192,10 @@ describe('sqlite adapter', () => {
     expect(indexes()).toEqual(before);
     expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(raw.pragma('page_size', { simple: true })).toBe(PAGE_SIZE);
+    // Edge rows keep in their JSON only what has no column.
+    const edgeJson = raw.prepare(`SELECT json FROM edges WHERE tenant = ?`).pluck().all(tenantId) as string[];
+    expect(edgeJson).toHaveLength(graph.edges.length);
+    expect(new Set(edgeJson.flatMap((json) => Object.keys(JSON.parse(json) as object)))).toEqual(new Set(['properties']));
     // Creation events refer to the rows written beside them instead of copying them.
     const bodies = raw.prepare(`SELECT event_type, json FROM events WHERE tenant = ? AND sequence IN (0, ?)`).all(tenantId, loaded.events.length - 1) as { event_type: string; json: string }[];
     expect(bodies.map((b) => [b.event_type, Object.keys(JSON.parse(b.json)).sort()])).toEqual([

@@ -28,6 +28,8 @@ import type { EdgeDirection, EventPage, NodePage, NodePageQuery, OutboxKey, Outb
 import { isBusy, StoreBusyError } from './busy.ts';
 import { EVENT_ROW_COLUMNS, eventBody, eventFromRow } from './event-rows.ts';
 import type { EventRow, VersionLookup } from './event-rows.ts';
+import { EDGE_ROW_COLUMNS, edgeBody, edgeFromRow } from './edge-rows.ts';
+import type { EdgeColumns } from './edge-rows.ts';
 import { BULK_MIN_ROWS, deferralFor, withDeferredIndexes } from './deferred-indexes.ts';
 import type { BulkTable } from './deferred-indexes.ts';
 import { applyPragmas, applySchema } from './schema.ts';
@@ -47,13 +49,9 @@ interface NodeRow {
   valid_from: string;
   hash: string;
 }
-interface EdgeRow {
-  json: string;
+interface EdgeRow extends EdgeColumns {
   valid_from: string;
   hash: string;
-  edge_type: string;
-  source_id: string;
-  target_id: string;
 }
 
 interface EventOutboxRow extends EventRow {
@@ -81,7 +79,6 @@ const BUSY_SLICE_MS = 20;
 const LIST_BATCH = 500;
 const iso = (time: string) => new Date(time).toISOString();
 const parseNode = (json: string) => JSON.parse(json) as NormalizedNode;
-const parseEdge = (json: string) => JSON.parse(json) as NormalizedEdge;
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Event filters that can narrow a query; the SQL for each combination is built from this list only. */
@@ -190,7 +187,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
     return this.read(() =>
       edgeIds.map((id) => {
         const row = this.s.edgeGet.get(tenantId, id) as EdgeRow | undefined;
-        return row ? parseEdge(row.json) : null;
+        return row ? edgeFromRow(row) : null;
       }),
     );
   }
@@ -331,7 +328,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
       const last = this.s.lastCompletedSync.get(tenantId, connectorId) as { json: string } | undefined;
       const state = last ? (JSON.parse(last.json) as SyncState) : undefined;
       const nodes = (this.s.nodesOfConnector.all(tenantId, connectorId) as { json: string }[]).map((r) => parseNode(r.json));
-      const edges = (this.s.edgesOfConnector.all(tenantId, connectorId) as { json: string }[]).map((r) => parseEdge(r.json));
+      const edges = (this.s.edgesOfConnector.all(tenantId, connectorId) as EdgeColumns[]).map(edgeFromRow);
       return {
         syncId: state?.syncId ?? 'none',
         connectorId,
@@ -527,10 +524,10 @@ export class SqliteStorageAdapter implements StorageAdapter {
   private edgesAt(tenantId: string, nodeId: string, direction: 'outgoing' | 'incoming', asOf: string | undefined): NormalizedEdge[] {
     const out = direction === 'outgoing';
     const current = (out ? this.s.edgesOut : this.s.edgesIn).all(tenantId, nodeId) as EdgeRow[];
-    const edges = current.filter((r) => !asOf || r.valid_from <= asOf).map((r) => parseEdge(r.json));
+    const edges = current.filter((r) => !asOf || r.valid_from <= asOf).map(edgeFromRow);
     if (asOf) {
-      const past = (out ? this.s.edgeHistoryOut : this.s.edgeHistoryIn).all(tenantId, nodeId, asOf, asOf) as { json: string }[];
-      for (const r of past) edges.push(parseEdge(r.json));
+      const past = (out ? this.s.edgeHistoryOut : this.s.edgeHistoryIn).all(tenantId, nodeId, asOf, asOf) as EdgeColumns[];
+      for (const r of past) edges.push(edgeFromRow(r));
     }
     return edges;
   }
@@ -561,12 +558,13 @@ export class SqliteStorageAdapter implements StorageAdapter {
   private readonly versionOf: VersionLookup = (tenantId, entity, validFrom) => {
     if ('nodeId' in entity) {
       const row = this.s.nodeGet.get(tenantId, entity.nodeId) as NodeRow | undefined;
-      if (row?.valid_from === validFrom) return row.json;
-      return (this.s.nodeHistoryFrom.get(tenantId, entity.nodeId, validFrom) as { json: string } | undefined)?.json;
+      const json = row?.valid_from === validFrom ? row.json : (this.s.nodeHistoryFrom.get(tenantId, entity.nodeId, validFrom) as { json: string } | undefined)?.json;
+      return json === undefined ? undefined : parseNode(json);
     }
     const row = this.s.edgeGet.get(tenantId, entity.edgeId) as EdgeRow | undefined;
-    if (row?.valid_from === validFrom) return row.json;
-    return (this.s.edgeHistoryFrom.get(tenantId, entity.sourceNodeId, entity.edgeId, validFrom) as { json: string } | undefined)?.json;
+    if (row?.valid_from === validFrom) return edgeFromRow(row);
+    const past = this.s.edgeHistoryFrom.get(tenantId, entity.sourceNodeId, entity.edgeId, validFrom) as EdgeColumns | undefined;
+    return past && edgeFromRow(past);
   };
 
   /**
@@ -595,7 +593,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
   private insertNewEdges(tenantId: string, edges: readonly NormalizedEdge[], at: string, connectorId: string): void {
     const batch = new InsertBatch(this.s.edgeInsertNew, this.s.edgeInsertNewMany);
     for (const edge of edges) {
-      batch.add(tenantId, edge.edgeId, edge.edgeType, edge.sourceNodeId, edge.targetNodeId, connectorId, edgeContentHash(edge), at, JSON.stringify(edge));
+      batch.add(tenantId, edge.edgeId, edge.edgeType, edge.sourceNodeId, edge.targetNodeId, connectorId, edgeContentHash(edge), at, edgeBody(edge));
     }
     batch.flush();
   }
@@ -623,14 +621,14 @@ export class SqliteStorageAdapter implements StorageAdapter {
   }
 
   private writeEdge(tenantId: string, edge: NormalizedEdge, at: string, connectorId: string): void {
-    const json = JSON.stringify(edge);
+    const json = edgeBody(edge);
     const hash = edgeContentHash(edge);
     if (this.s.edgeInsert.run(tenantId, edge.edgeId, edge.edgeType, edge.sourceNodeId, edge.targetNodeId, connectorId, hash, at, json).changes === 1) return;
     const existing = this.s.edgeGet.get(tenantId, edge.edgeId) as EdgeRow;
-    const same = existing.hash === hash || sameEdgeContent(parseEdge(existing.json), edge);
+    const same = existing.hash === hash || sameEdgeContent(edgeFromRow(existing), edge);
     if (!same && existing.valid_from < at) {
       this.s.edgeHistoryInsert.run(tenantId, edge.edgeId, existing.edge_type, existing.source_id, existing.target_id, existing.valid_from, at, existing.json);
-    } else if (!same) this.keepAfterRows(tenantId, { edgeId: edge.edgeId, sourceNodeId: existing.source_id }, existing.valid_from, existing.json);
+    } else if (!same) this.keepAfterRows(tenantId, { edgeId: edge.edgeId, sourceNodeId: existing.source_id }, existing.valid_from, JSON.stringify(edgeFromRow(existing)));
     const validFrom = same || existing.valid_from >= at ? existing.valid_from : at;
     this.s.edgeUpdate.run(edge.edgeType, edge.sourceNodeId, edge.targetNodeId, connectorId, hash, validFrom, json, tenantId, edge.edgeId);
   }
@@ -641,7 +639,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
     if (!row) return;
     this.s.edgeDelete.run(tenantId, edgeId);
     if (row.valid_from < at) this.s.edgeHistoryInsert.run(tenantId, edgeId, row.edge_type, row.source_id, row.target_id, row.valid_from, at, row.json);
-    else this.keepAfterRows(tenantId, { edgeId, sourceNodeId: row.source_id }, row.valid_from, row.json);
+    else this.keepAfterRows(tenantId, { edgeId, sourceNodeId: row.source_id }, row.valid_from, JSON.stringify(edgeFromRow(row)));
   }
 
   /** Outbox rows are idempotent by id: re-writing a sync's rows adds nothing and unsends nothing. */
@@ -720,14 +718,14 @@ function prepare(db: Db) {
     nodeHistoryFrom: p('SELECT json FROM node_history WHERE tenant = ? AND node_id = ? AND valid_from = ?'),
     nodeHistoryInsert: p('INSERT INTO node_history (tenant, node_id, node_type, valid_from, valid_to, json) VALUES (?, ?, ?, ?, ?, ?)'),
 
-    edgeGet: p('SELECT json, valid_from, hash, edge_type, source_id, target_id FROM edges WHERE tenant = ? AND edge_id = ?'),
-    edgesOut: p('SELECT json, valid_from FROM edges WHERE tenant = ? AND source_id = ?'),
-    edgesIn: p('SELECT json, valid_from FROM edges WHERE tenant = ? AND target_id = ?'),
-    edgeHistoryOut: p('SELECT json FROM edge_history WHERE tenant = ? AND source_id = ? AND valid_from <= ? AND valid_to > ?'),
-    edgeHistoryIn: p('SELECT json FROM edge_history WHERE tenant = ? AND target_id = ? AND valid_from <= ? AND valid_to > ?'),
+    edgeGet: p(`SELECT ${EDGE_ROW_COLUMNS}, valid_from, hash FROM edges WHERE tenant = ? AND edge_id = ?`),
+    edgesOut: p(`SELECT ${EDGE_ROW_COLUMNS}, valid_from FROM edges WHERE tenant = ? AND source_id = ?`),
+    edgesIn: p(`SELECT ${EDGE_ROW_COLUMNS}, valid_from FROM edges WHERE tenant = ? AND target_id = ?`),
+    edgeHistoryOut: p(`SELECT ${EDGE_ROW_COLUMNS} FROM edge_history WHERE tenant = ? AND source_id = ? AND valid_from <= ? AND valid_to > ?`),
+    edgeHistoryIn: p(`SELECT ${EDGE_ROW_COLUMNS} FROM edge_history WHERE tenant = ? AND target_id = ? AND valid_from <= ? AND valid_to > ?`),
     edgeIdsOut: p('SELECT edge_id FROM edges WHERE tenant = ? AND source_id = ?'),
     edgeIdsIn: p('SELECT edge_id FROM edges WHERE tenant = ? AND target_id = ?'),
-    edgesOfConnector: p('SELECT json FROM edges WHERE tenant = ? AND connector = ?'),
+    edgesOfConnector: p(`SELECT ${EDGE_ROW_COLUMNS} FROM edges WHERE tenant = ? AND connector = ?`),
     edgeHashes: p('SELECT edge_id, hash FROM edges WHERE tenant = ? AND connector = ?').raw(true),
     edgeInsert: p(`${EDGE_INSERT} ON CONFLICT (tenant, edge_id) DO NOTHING`),
     edgeInsertNew: p(EDGE_INSERT),
@@ -736,7 +734,7 @@ function prepare(db: Db) {
       'UPDATE edges SET edge_type = ?, source_id = ?, target_id = ?, connector = ?, hash = ?, valid_from = ?, json = ? WHERE tenant = ? AND edge_id = ?',
     ),
     edgeDelete: p('DELETE FROM edges WHERE tenant = ? AND edge_id = ?'),
-    edgeHistoryFrom: p('SELECT json FROM edge_history WHERE tenant = ? AND source_id = ? AND edge_id = ? AND valid_from = ?'),
+    edgeHistoryFrom: p(`SELECT ${EDGE_ROW_COLUMNS} FROM edge_history WHERE tenant = ? AND source_id = ? AND edge_id = ? AND valid_from = ?`),
     edgeHistoryInsert: p(
       'INSERT INTO edge_history (tenant, edge_id, edge_type, source_id, target_id, valid_from, valid_to, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),

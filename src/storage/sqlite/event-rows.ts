@@ -44,7 +44,11 @@ export function eventBody(event: GraphEvent, afterRow?: string): string {
 }
 
 /** The version of a node (no edgeId) or an edge that started at `validFrom`, as stored. */
-export type VersionLookup = (tenantId: string, entity: { nodeId: string } | { edgeId: string; sourceNodeId: string }, validFrom: string) => string | undefined;
+export type VersionLookup = (
+  tenantId: string,
+  entity: { nodeId: string } | { edgeId: string; sourceNodeId: string },
+  validFrom: string,
+) => NonNullable<GraphEvent['afterState']> | undefined;
 
 /** The event as the diff made it (same fields, same order), from its columns and its JSON. */
 export function eventFromRow(row: EventRow, versionOf: VersionLookup): GraphEvent {
@@ -71,9 +75,9 @@ export function eventFromRow(row: EventRow, versionOf: VersionLookup): GraphEven
 
 function afterStateOf(event: GraphEvent, validFrom: string, versionOf: VersionLookup): GraphEvent['afterState'] {
   const entity = event.edgeId === undefined ? { nodeId: event.entityId } : { edgeId: event.edgeId, sourceNodeId: event.entityId };
-  const json = versionOf(event.tenantId, entity, validFrom);
+  const state = versionOf(event.tenantId, entity, validFrom);
   // Never expected (history is kept, same-moment rewrites copy the state first): a loud error, not a silent null state.
-  if (json === undefined)
+  if (state === undefined)
     throw new Error(`event ${event.eventId}: the version of ${event.edgeId ?? event.entityId} from ${validFrom} it refers to is not stored`);
-  return JSON.parse(json) as GraphEvent['afterState'];
+  return state;
 }

@@ -11,7 +11,9 @@ import { POSTURE_EDGE_TYPES } from '../posture-walk.ts';
 // 3: an event row's JSON holds only the fields without a column (event-rows.ts); older rows,
 //    which hold the whole event, read the same, so the upgrade rewrites nothing. Partial indexes
 //    of the posture walk's edges (edges_posture, edge_history_posture).
-export const SCHEMA_VERSION = 3;
+// 4: an edge row's JSON holds only since, until and properties (edge-rows.ts); older rows, which
+//    hold the whole edge, read the same, so the upgrade rewrites nothing.
+export const SCHEMA_VERSION = 4;
 
 /** Page size of a new database file (applyPragmas). */
 export const PAGE_SIZE = 16_384;
@@ -148,7 +150,8 @@ export function applySchema(db: Database): void {
     }
     if (version === 1) db.exec(FROM_1_TO_2);
     // 2 → 3 adds indexes only (TABLES creates them, once, on the first open of an older file) and
-    // changes what new event rows hold (a version-2 reader must not open it).
+    // changes what new event rows hold (a version-2 reader must not open it); 3 → 4 changes only
+    // what new edge rows hold.
     db.exec(TABLES);
     db.prepare(`INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(String(SCHEMA_VERSION));
     // Events marked sent, counted as they are marked (a count over the events table would scan it).
