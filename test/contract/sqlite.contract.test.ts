@@ -199,8 +199,8 @@ describe('sqlite adapter', () => {
     // Creation events refer to the rows written beside them instead of copying them.
     const bodies = raw.prepare(`SELECT event_type, json FROM events WHERE tenant = ? AND sequence IN (0, ?)`).all(tenantId, loaded.events.length - 1) as { event_type: string; json: string }[];
     expect(bodies.map((b) => [b.event_type, Object.keys(JSON.parse(b.json)).sort()])).toEqual([
-      ['created', ['afterRow', 'beforeState', 'sourceConnector']],
-      ['relationship_added', ['afterRow', 'beforeState', 'edgeId', 'sourceConnector']],
+      ['created', ['afterRow', 'sourceConnector']],
+      ['relationship_added', ['afterRow', 'edgeId', 'sourceConnector']],
     ]);
     // The rebuilt indexes answer: edges by either end, events by entity and by target, relay order; states read back whole.
     const sameAsMemory = async (nodeIds: string[]) => {

@@ -32,16 +32,24 @@ export interface EventRow {
 
 /**
  * What an event row's JSON holds: the fields without a column of their own. With `afterRow`, the
- * after-state is the version of its node or edge starting then, referred to instead of copied.
+ * after-state is the version of its node or edge starting then, referred to instead of copied
+ * (and the before-state is null, the reader's default, so it is left out).
  */
 export function eventBody(event: GraphEvent, afterRow?: string): string {
   const { sourceConnector, edgeId, beforeState, afterState, changedProperties } = event;
   if (afterRow === undefined) return JSON.stringify({ sourceConnector, edgeId, beforeState, afterState, changedProperties });
-  // Most rows of a first sync (millions): the text JSON.stringify makes of { sourceConnector, edgeId,
-  // beforeState, afterRow }, written in pieces — no object per event, and strings only are stringified.
-  const edge = edgeId === undefined ? '' : `,"edgeId":${JSON.stringify(edgeId)}`;
-  return `{"sourceConnector":${JSON.stringify(sourceConnector)}${edge},"beforeState":${JSON.stringify(beforeState)},"afterRow":${JSON.stringify(afterRow)}}`;
+  // Most rows of a first sync (millions), all with one connector and one time: the text
+  // JSON.stringify makes of { sourceConnector, edgeId, afterRow }, from pieces made once per
+  // connector and time; only the edge id is stringified per event.
+  if (refPieces?.sourceConnector !== sourceConnector || refPieces.afterRow !== afterRow) {
+    const head = `{"sourceConnector":${JSON.stringify(sourceConnector)}`;
+    const tail = `,"afterRow":${JSON.stringify(afterRow)}}`;
+    refPieces = { sourceConnector, afterRow, head, tail, nodeBody: head + tail };
+  }
+  return edgeId === undefined ? refPieces.nodeBody : `${refPieces.head},"edgeId":${JSON.stringify(edgeId)}${refPieces.tail}`;
 }
+
+let refPieces: { sourceConnector: string; afterRow: string; head: string; tail: string; nodeBody: string } | undefined;
 
 /** The version of a node (no edgeId) or an edge that started at `validFrom`, as stored. */
 export type VersionLookup = (

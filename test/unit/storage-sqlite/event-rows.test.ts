@@ -21,13 +21,13 @@ describe('eventBody', () => {
     for (const event of [base, { ...base, eventType: 'relationship_added', edgeId: 'USES:ab"c\u2028' } as GraphEvent]) {
       const at = '2026-01-01T00:00:00.000Z';
       const body = eventBody(event, at);
-      expect(body).toBe(JSON.stringify({ sourceConnector: event.sourceConnector, edgeId: event.edgeId, beforeState: null, afterRow: at }));
-      expect(JSON.parse(body)).toEqual({
-        sourceConnector: event.sourceConnector,
-        ...(event.edgeId ? { edgeId: event.edgeId } : {}),
-        beforeState: null,
-        afterRow: at,
-      });
+      expect(body).toBe(JSON.stringify({ sourceConnector: event.sourceConnector, edgeId: event.edgeId, afterRow: at }));
+      expect(JSON.parse(body)).toEqual({ sourceConnector: event.sourceConnector, ...(event.edgeId ? { edgeId: event.edgeId } : {}), afterRow: at });
+      // Another connector and another time right after: nothing of the previous call is kept.
+      const other = { ...event, sourceConnector: 'servicenow' };
+      expect(eventBody(other, '2026-02-01T00:00:00.000Z')).toBe(
+        JSON.stringify({ sourceConnector: 'servicenow', edgeId: event.edgeId, afterRow: '2026-02-01T00:00:00.000Z' }),
+      );
     }
   });
 
