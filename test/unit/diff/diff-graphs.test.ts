@@ -156,6 +156,27 @@ describe('diff properties (fast-check)', () => {
     );
   });
 
+  it('a small change of a larger tenant: edge events take their node types from the extraction or, for a gone node, its stored state', () => {
+    // Few edge events beside many nodes: the diff looks their source nodes' types up through a
+    // small set of the asked ids, not a table of every node id (the path of a 1% sync).
+    const a = syntheticTenant({ nodes: 3000, seed: 11 });
+    const b = mutateTenant(a, 0.01, 12);
+    const state = { nodeHashes: new Map(a.nodes.map((n) => [n.nodeId, nodeContentHash(n)])), edgeHashes: new Map(a.edges.map((e) => [e.edgeId, edgeContentHash(e)])) };
+    const plan = classifyCurrent(state, b);
+    const stale = { nodes: new Set(plan.staleNodeIds), edges: new Set(plan.staleEdgeIds) };
+    const previous: HashedPrevious = {
+      ...state,
+      changedNodes: new Map(a.nodes.filter((n) => stale.nodes.has(n.nodeId)).map((n) => [n.nodeId, n])),
+      changedEdges: new Map(a.edges.filter((e) => stale.edges.has(e.edgeId)).map((e) => [e.edgeId, e])),
+    };
+    const whole = diffGraphs(stored(a), b).result;
+    const hashed = diffGraphs(previous, b, { classified: plan }).result;
+    const edgeEvents = hashed.events.filter((e) => e.edgeId !== undefined);
+    expect(edgeEvents.length * 8).toBeLessThan(b.nodes.length);
+    expect(edgeEvents.some((e) => e.eventType === 'relationship_removed' && !b.nodes.some((n) => n.nodeId === e.entityId))).toBe(true);
+    expect(hashed).toEqual(whole);
+  });
+
   it('event order is stable whatever the input order', () => {
     fc.assert(
       fc.property(seeds, sizes, (seed, nodes) => {
