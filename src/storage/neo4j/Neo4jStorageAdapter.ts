@@ -38,7 +38,8 @@ import { readPreviousState } from './hash-pairs.ts';
 import type { WorkLabel } from './Executor.ts';
 import { HISTORY_TYPE_PREFIX, labelFor, NODE_LABEL, NODE_VERSION_LABEL } from './labels.ts';
 import { committedOutbox } from '../committed-outbox.ts';
-import { parseEdge, parseEvent, parseNode, parseOutbox, parseSyncState, syncParams } from './rows.ts';
+import { send } from './pipeline.ts';
+import { eventOutboxEntry, parseEdge, parseEvent, parseNode, parseOutbox, parseSyncState, syncParams } from './rows.ts';
 import { anchoredPaths, pathsAsOf } from './path-expansion.ts';
 import { postureChains, postureIdentities, postureOtherChains } from './posture-statements.ts';
 import { applySchema } from './schema.ts';
@@ -80,8 +81,9 @@ export interface ConnectorSnapshot {
   edgeHashes: Map<string, string>;
 }
 
+/** Run statements in `tx`, sent together (pipeline.ts). */
 const run = async (tx: ManagedTransaction, statements: readonly Statement[]) => {
-  for (const s of statements) await tx.run(s.text, s.params);
+  await send(tx, statements);
 };
 
 /**
@@ -91,7 +93,7 @@ const run = async (tx: ManagedTransaction, statements: readonly Statement[]) => 
  */
 const dropTombstoneEdges = async (tx: ManagedTransaction, probes: readonly Statement[], drops: (types: EdgeType[]) => Statement[]) => {
   const types = new Set<EdgeType>();
-  for (const probe of probes) for (const record of (await tx.run(probe.text, probe.params)).records) types.add(record.get('type') as EdgeType);
+  for (const result of await send(tx, probes)) for (const record of result.records) types.add(record.get('type') as EdgeType);
   if (types.size) await run(tx, drops([...types]));
 };
 
@@ -441,7 +443,7 @@ export class Neo4jStorageAdapter implements StorageAdapter {
         b = {
           nodes: nodeUpserts(t, changes.upsertNodes, connectorId, at, this.batchSize),
           probes: tombstoneEdgeTypes(t, changes.upsertNodes, this.batchSize),
-          rest: [...eventAppends(t, events, this.batchSize), ...outboxEnqueues(t, outbox, this.batchSize), { text: render('syncSave'), params: syncParams(t, syncState) }],
+          rest: [...eventAppends(t, events, this.batchSize, outbox), { text: render('syncSave'), params: syncParams(t, syncState) }],
         };
         built.set(t, b);
       }
@@ -452,11 +454,14 @@ export class Neo4jStorageAdapter implements StorageAdapter {
       this.writeTenant('commitSync', tenantId, async (tx, home) => {
         const t = first ? await first(tx, home) : home;
         const statements = statementsFor(t);
-        await removeEdgesById(tx, t, changes.removeEdgeIds, at, this.batchSize);
-        await run(tx, statements.nodes);
+        // Sent in three rounds (pipeline.ts), each waiting only for what it depends on: removals
+        // and node upserts; the tombstone probes (after every removal); edge writes and the rest.
+        await Promise.all([removeEdgesById(tx, t, changes.removeEdgeIds, at, this.batchSize), run(tx, statements.nodes)]);
         await dropTombstoneEdges(tx, statements.probes, (types) => tombstoneEdgeRemovals(t, changes.upsertNodes, at, this.batchSize, types));
-        await writeEdges(tx, changes.upsertEdges, newEdgeIds, typeOf, { tenantId: t, connectorId, at, batchSize: this.batchSize });
-        await run(tx, statements.rest);
+        await Promise.all([
+          writeEdges(tx, changes.upsertEdges, newEdgeIds, typeOf, { tenantId: t, connectorId, at, batchSize: this.batchSize }),
+          run(tx, statements.rest),
+        ]);
       });
     try {
       await write(changes.newEdgeIds);
@@ -512,10 +517,15 @@ export class Neo4jStorageAdapter implements StorageAdapter {
 
   async pendingOutbox(limit: number, tenantId?: string): Promise<OutboxEntry[]> {
     const params = { limit: neo4j.int(Math.max(0, Math.floor(limit))), hidden: HIDDEN_PREFIX };
-    const rows = await this.executor.read({ operation: 'pendingOutbox' }, async (tx) =>
-      jsonColumn(tx, { text: render('outboxPending'), params: { ...params, tenantId: tenantId === undefined ? null : await homeOf(tx, tenantId) } }),
-    );
-    return rows.map(parseOutbox);
+    // A published event is its own outbox row (rows.ts eventRow): its entry is made from its fields.
+    return this.executor.read({ operation: 'pendingOutbox' }, async (tx) => {
+      const result = await tx.run(render('outboxPending'), { ...params, tenantId: tenantId === undefined ? null : await homeOf(tx, tenantId) });
+      return result.records.map((r) => {
+        const json = r.get('json') as string;
+        if (!r.get('event')) return parseOutbox(json);
+        return eventOutboxEntry(json, { outboxId: r.get('outboxId') as string, createdAt: r.get('createdAt') as string, batchId: r.get('batchId') as string, position: r.get('position') as number });
+      });
+    });
   }
 
   async markOutboxSent(keys: readonly { tenantId: string; outboxId: string }[], sentAt: string): Promise<void> {
