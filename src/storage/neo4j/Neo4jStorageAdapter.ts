@@ -435,25 +435,26 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     { events, outbox, syncState, at }: { events: readonly GraphEvent[]; outbox: readonly OutboxEntry[]; syncState: SyncState; at: string },
     first?: (tx: ManagedTransaction, storedAs: string) => Promise<string>,
   ): Promise<void> {
-    // Built once per home (a retried transaction reuses them).
+    // Built once per home and way of writing events (a retried transaction reuses them).
     const built = new Map<string, { nodes: Statement[]; probes: Statement[]; rest: Statement[] }>();
-    const statementsFor = (t: string) => {
-      let b = built.get(t);
+    const statementsFor = (t: string, createEvents: boolean) => {
+      const key = `${createEvents ? 'create' : 'merge'}|${t}`;
+      let b = built.get(key);
       if (!b) {
         b = {
           nodes: nodeUpserts(t, changes.upsertNodes, connectorId, at, this.batchSize),
           probes: tombstoneEdgeTypes(t, changes.upsertNodes, this.batchSize),
-          rest: [...eventAppends(t, events, this.batchSize, outbox), { text: render('syncSave'), params: syncParams(t, syncState) }],
+          rest: [...eventAppends(t, events, this.batchSize, outbox, createEvents), { text: render('syncSave'), params: syncParams(t, syncState) }],
         };
-        built.set(t, b);
+        built.set(key, b);
       }
       return b;
     };
     const typeOf = nodeTypeLookup(changes.upsertNodes);
-    const write = (newEdgeIds: ReadonlySet<string> | undefined) =>
+    const write = (newEdgeIds: ReadonlySet<string> | undefined, createEvents: boolean) =>
       this.writeTenant('commitSync', tenantId, async (tx, home) => {
         const t = first ? await first(tx, home) : home;
-        const statements = statementsFor(t);
+        const statements = statementsFor(t, createEvents);
         // Sent in three rounds (pipeline.ts), each waiting only for what it depends on: removals
         // and node upserts; the tombstone probes (after every removal); edge writes and the rest.
         await Promise.all([removeEdgesById(tx, t, changes.removeEdgeIds, at, this.batchSize), run(tx, statements.nodes)]);
@@ -464,12 +465,15 @@ export class Neo4jStorageAdapter implements StorageAdapter {
         ]);
       });
     try {
-      await write(changes.newEdgeIds);
+      // Edges the diff found new and the sync's events are created, not merged (edge-writes.ts,
+      // events/create.cypher).
+      await write(changes.newEdgeIds, events.length > 0);
     } catch (error) {
-      // An edge new to this connector that another connector already wrote breaks the edge-key
-      // constraint on CREATE; the whole commit rolled back, so it is redone with MERGE alone.
-      if (!changes.newEdgeIds?.size || !(error instanceof StorageError && error.code === 'CONFLICT')) throw error;
-      await write(undefined);
+      // An edge new to this connector that another connector already wrote, or an event id stored
+      // already (the same sync committed again), breaks a key constraint on CREATE; the whole
+      // commit rolled back, so it is redone with MERGE alone.
+      if (!(changes.newEdgeIds?.size || events.length) || !(error instanceof StorageError && error.code === 'CONFLICT')) throw error;
+      await write(undefined, false);
     }
   }
 

@@ -152,7 +152,7 @@ export function* stageStatements(
   // A published event is its own outbox row (rows.ts eventRow); the other entries are Outbox rows.
   const { rows: stagedEvents, messages } = eventRows(stage, events, outbox);
   for (let i = 0; i < stagedEvents.length; i += batchSize) {
-    yield { text: render('stageCreateEvents'), params: { rows: stagedEvents.slice(i, i + batchSize), pending } };
+    yield { text: render('eventCreate'), params: { rows: stagedEvents.slice(i, i + batchSize), pending } };
   }
   let rows: ReturnType<typeof outboxRow>[] = [];
   for (const entry of messages) {

@@ -192,12 +192,20 @@ export function tombstoneEdgeTypes(tenantId: string, nodes: readonly NormalizedN
 
 /**
  * Events, and the outbox entries written beside them: a published event's entry goes on its own
- * Event node (rows.ts eventRow), any other entry is an Outbox row (outboxEnqueues).
+ * Event node (rows.ts eventRow), any other entry is an Outbox row (outboxEnqueues). `create`: the
+ * caller takes the event ids to be new (events/create.cypher), else each is merged by id.
  */
-export function eventAppends(tenantId: string, events: readonly GraphEvent[], batchSize = DEFAULT_BATCH_SIZE, outbox: Iterable<OutboxEntry> = []): Statement[] {
+export function eventAppends(
+  tenantId: string,
+  events: readonly GraphEvent[],
+  batchSize = DEFAULT_BATCH_SIZE,
+  outbox: Iterable<OutboxEntry> = [],
+  create = false,
+): Statement[] {
   const { rows, messages } = eventRows(tenantId, events, outbox);
+  const text = render(create ? 'eventCreate' : 'eventAppend');
   return [
-    ...chunks(rows, batchSize).map((batch) => ({ text: render('eventAppend'), params: { tenantId, rows: batch } })),
+    ...chunks(rows, batchSize).map((batch) => ({ text, params: create ? { rows: batch, pending: true } : { tenantId, rows: batch } })),
     ...outboxEnqueues(tenantId, messages, batchSize),
   ];
 }
