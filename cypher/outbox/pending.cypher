@@ -4,6 +4,7 @@
 MATCH (m:PendingOutbox)
 WHERE ($tenantId IS NULL OR m.tenantId = $tenantId)
   AND (NOT m.tenantId STARTS WITH $hidden OR EXISTS { MATCH (:TenantHome {storedAs: m.tenantId}) })
-RETURN m.json AS json
+// A published event is its own row (events/append.cypher): its entry is made from these fields.
+RETURN m.json AS json, m:Event AS event, m.outboxId AS outboxId, m.createdAt AS createdAt, m.batchId AS batchId, m.position AS position
 ORDER BY m.createdAt, m.batchId, m.position
 LIMIT $limit

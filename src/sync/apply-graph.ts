@@ -1,6 +1,6 @@
 import { diffGraphs } from '../diff/index.ts';
 import type { DiffResult, NormalizedGraph, SyncError, SyncMode, SyncState } from '../model/index.ts';
-import type { StorageAdapter } from '../storage/StorageAdapter.ts';
+import type { PreviousState, StorageAdapter } from '../storage/StorageAdapter.ts';
 import { syncCompletedMessage } from '../events/outbox-messages.ts';
 import { readPreviousGraph } from './previous-graph.ts';
 import type { PreviousGraph } from './previous-graph.ts';
@@ -27,16 +27,24 @@ const MAX_DANGLING_WARNINGS = 50;
  * the sync record as a DANGLING_EDGE warning, which makes the sync partial: an analyst reading it
  * sees what the source claimed and why it is not in the graph. Refusing, rather than storing the
  * edge, keeps every store the same (a graph database cannot hold an edge without its ends).
+ *
+ * An edge the connector already stores under the same id (`storedEdges`, its previous state) is
+ * not checked: the id names the edge's type and ends (validateGraph), and a store holds an edge
+ * only while both ends are live (dangling edges are refused, tombstones drop their edges: the
+ * contract suite). Looking up that id is what the diff does next anyway; looking up both ends of
+ * every edge hashed 2 strings per edge for nothing (~0.25 s of a 100k-node 1% sync).
  */
 async function withoutDanglingEdges(
   storage: StorageAdapter,
   graph: NormalizedGraph,
   runNodeIds: ReadonlySet<string> = new Set(),
+  storedEdges?: ReadonlyMap<string, string>,
 ): Promise<{ graph: NormalizedGraph; warnings: SyncError[] }> {
   const inGraph = new Set(graph.nodes.map((n) => n.nodeId));
   const elsewhere = new Set<string>();
   // Two checks per edge, no array per edge: a first sync of a large tenant has millions.
   for (const e of graph.edges) {
+    if (storedEdges?.has(e.edgeId)) continue;
     if (!inGraph.has(e.sourceNodeId) && !runNodeIds.has(e.sourceNodeId)) elsewhere.add(e.sourceNodeId);
     if (!inGraph.has(e.targetNodeId) && !runNodeIds.has(e.targetNodeId)) elsewhere.add(e.targetNodeId);
   }
@@ -75,10 +83,13 @@ export async function applyGraph(
   input: NormalizedGraph,
   options: ApplyGraphOptions = {},
 ): Promise<AppliedGraph> {
-  const checked = await withoutDanglingEdges(storage, input, options.runNodeIds);
+  // The stored ids and hashes first (unless the caller diffs against its own previous state):
+  // the dangling-edge check skips the edges they hold.
+  const state: PreviousState | undefined = options.previous ? undefined : await storage.previousState(input.tenantId, input.connectorId);
+  const checked = await withoutDanglingEdges(storage, input, options.runNodeIds, state?.edgeHashes);
   const graph = checked.graph;
   const errors = [...(options.errors ?? []), ...checked.warnings];
-  const { previous, diffOptions } = options.previous ?? (await readPreviousGraph(storage, graph));
+  const { previous, diffOptions } = options.previous ?? (await readPreviousGraph(storage, graph, state));
   const { result, changes } = diffGraphs(previous, graph, diffOptions);
   const syncState: SyncState = {
     syncId: graph.syncId,

@@ -1,7 +1,7 @@
 import { classifyCurrent } from '../diff/index.ts';
 import type { DiffOptions, HashedPrevious } from '../diff/index.ts';
 import type { NormalizedEdge, NormalizedGraph, NormalizedNode, StoredGraph } from '../model/index.ts';
-import type { StorageAdapter } from '../storage/StorageAdapter.ts';
+import type { PreviousState, StorageAdapter } from '../storage/StorageAdapter.ts';
 
 /** What diffGraphs needs from storage for one sync: the previous state and how to diff against it. */
 export interface PreviousGraph {
@@ -17,11 +17,11 @@ const FETCH_BATCH = 5_000;
  * once (classifyCurrent), and only stored rows that changed or vanished are read in full — they
  * are the before states of the events. No second copy of an unchanged graph is made. Diffing with
  * the returned options gives the same result as diffing against the whole stored graph (the
- * contract suite checks it).
+ * contract suite checks it). `state`: previousState as the caller already read it.
  */
-export async function readPreviousGraph(storage: StorageAdapter, current: NormalizedGraph): Promise<PreviousGraph> {
+export async function readPreviousGraph(storage: StorageAdapter, current: NormalizedGraph, state?: PreviousState): Promise<PreviousGraph> {
   const { tenantId, connectorId } = current;
-  const { nodeHashes, edgeHashes } = await storage.previousState(tenantId, connectorId);
+  const { nodeHashes, edgeHashes } = state ?? (await storage.previousState(tenantId, connectorId));
   const classified = classifyCurrent({ nodeHashes, edgeHashes }, current);
 
   const changedNodes = new Map<string, NormalizedNode>();

@@ -38,7 +38,8 @@ import { readPreviousState } from './hash-pairs.ts';
 import type { WorkLabel } from './Executor.ts';
 import { HISTORY_TYPE_PREFIX, labelFor, NODE_LABEL, NODE_VERSION_LABEL } from './labels.ts';
 import { committedOutbox } from '../committed-outbox.ts';
-import { parseEdge, parseEvent, parseNode, parseOutbox, parseSyncState, syncParams } from './rows.ts';
+import { send } from './pipeline.ts';
+import { eventOutboxEntry, parseEdge, parseEvent, parseNode, parseOutbox, parseSyncState, syncParams } from './rows.ts';
 import { anchoredPaths, pathsAsOf } from './path-expansion.ts';
 import { postureChains, postureIdentities, postureOtherChains } from './posture-statements.ts';
 import { applySchema } from './schema.ts';
@@ -80,8 +81,9 @@ export interface ConnectorSnapshot {
   edgeHashes: Map<string, string>;
 }
 
+/** Run statements in `tx`, sent together (pipeline.ts). */
 const run = async (tx: ManagedTransaction, statements: readonly Statement[]) => {
-  for (const s of statements) await tx.run(s.text, s.params);
+  await send(tx, statements);
 };
 
 /**
@@ -91,7 +93,7 @@ const run = async (tx: ManagedTransaction, statements: readonly Statement[]) => 
  */
 const dropTombstoneEdges = async (tx: ManagedTransaction, probes: readonly Statement[], drops: (types: EdgeType[]) => Statement[]) => {
   const types = new Set<EdgeType>();
-  for (const probe of probes) for (const record of (await tx.run(probe.text, probe.params)).records) types.add(record.get('type') as EdgeType);
+  for (const result of await send(tx, probes)) for (const record of result.records) types.add(record.get('type') as EdgeType);
   if (types.size) await run(tx, drops([...types]));
 };
 
@@ -433,38 +435,45 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     { events, outbox, syncState, at }: { events: readonly GraphEvent[]; outbox: readonly OutboxEntry[]; syncState: SyncState; at: string },
     first?: (tx: ManagedTransaction, storedAs: string) => Promise<string>,
   ): Promise<void> {
-    // Built once per home (a retried transaction reuses them).
+    // Built once per home and way of writing events (a retried transaction reuses them).
     const built = new Map<string, { nodes: Statement[]; probes: Statement[]; rest: Statement[] }>();
-    const statementsFor = (t: string) => {
-      let b = built.get(t);
+    const statementsFor = (t: string, createEvents: boolean) => {
+      const key = `${createEvents ? 'create' : 'merge'}|${t}`;
+      let b = built.get(key);
       if (!b) {
         b = {
           nodes: nodeUpserts(t, changes.upsertNodes, connectorId, at, this.batchSize),
           probes: tombstoneEdgeTypes(t, changes.upsertNodes, this.batchSize),
-          rest: [...eventAppends(t, events, this.batchSize), ...outboxEnqueues(t, outbox, this.batchSize), { text: render('syncSave'), params: syncParams(t, syncState) }],
+          rest: [...eventAppends(t, events, this.batchSize, outbox, createEvents), { text: render('syncSave'), params: syncParams(t, syncState) }],
         };
-        built.set(t, b);
+        built.set(key, b);
       }
       return b;
     };
     const typeOf = nodeTypeLookup(changes.upsertNodes);
-    const write = (newEdgeIds: ReadonlySet<string> | undefined) =>
+    const write = (newEdgeIds: ReadonlySet<string> | undefined, createEvents: boolean) =>
       this.writeTenant('commitSync', tenantId, async (tx, home) => {
         const t = first ? await first(tx, home) : home;
-        const statements = statementsFor(t);
-        await removeEdgesById(tx, t, changes.removeEdgeIds, at, this.batchSize);
-        await run(tx, statements.nodes);
+        const statements = statementsFor(t, createEvents);
+        // Sent in three rounds (pipeline.ts), each waiting only for what it depends on: removals
+        // and node upserts; the tombstone probes (after every removal); edge writes and the rest.
+        await Promise.all([removeEdgesById(tx, t, changes.removeEdgeIds, at, this.batchSize), run(tx, statements.nodes)]);
         await dropTombstoneEdges(tx, statements.probes, (types) => tombstoneEdgeRemovals(t, changes.upsertNodes, at, this.batchSize, types));
-        await writeEdges(tx, changes.upsertEdges, newEdgeIds, typeOf, { tenantId: t, connectorId, at, batchSize: this.batchSize });
-        await run(tx, statements.rest);
+        await Promise.all([
+          writeEdges(tx, changes.upsertEdges, newEdgeIds, typeOf, { tenantId: t, connectorId, at, batchSize: this.batchSize }),
+          run(tx, statements.rest),
+        ]);
       });
     try {
-      await write(changes.newEdgeIds);
+      // Edges the diff found new and the sync's events are created, not merged (edge-writes.ts,
+      // events/create.cypher).
+      await write(changes.newEdgeIds, events.length > 0);
     } catch (error) {
-      // An edge new to this connector that another connector already wrote breaks the edge-key
-      // constraint on CREATE; the whole commit rolled back, so it is redone with MERGE alone.
-      if (!changes.newEdgeIds?.size || !(error instanceof StorageError && error.code === 'CONFLICT')) throw error;
-      await write(undefined);
+      // An edge new to this connector that another connector already wrote, or an event id stored
+      // already (the same sync committed again), breaks a key constraint on CREATE; the whole
+      // commit rolled back, so it is redone with MERGE alone.
+      if (!(changes.newEdgeIds?.size || events.length) || !(error instanceof StorageError && error.code === 'CONFLICT')) throw error;
+      await write(undefined, false);
     }
   }
 
@@ -512,10 +521,15 @@ export class Neo4jStorageAdapter implements StorageAdapter {
 
   async pendingOutbox(limit: number, tenantId?: string): Promise<OutboxEntry[]> {
     const params = { limit: neo4j.int(Math.max(0, Math.floor(limit))), hidden: HIDDEN_PREFIX };
-    const rows = await this.executor.read({ operation: 'pendingOutbox' }, async (tx) =>
-      jsonColumn(tx, { text: render('outboxPending'), params: { ...params, tenantId: tenantId === undefined ? null : await homeOf(tx, tenantId) } }),
-    );
-    return rows.map(parseOutbox);
+    // A published event is its own outbox row (rows.ts eventRow): its entry is made from its fields.
+    return this.executor.read({ operation: 'pendingOutbox' }, async (tx) => {
+      const result = await tx.run(render('outboxPending'), { ...params, tenantId: tenantId === undefined ? null : await homeOf(tx, tenantId) });
+      return result.records.map((r) => {
+        const json = r.get('json') as string;
+        if (!r.get('event')) return parseOutbox(json);
+        return eventOutboxEntry(json, { outboxId: r.get('outboxId') as string, createdAt: r.get('createdAt') as string, batchId: r.get('batchId') as string, position: r.get('position') as number });
+      });
+    });
   }
 
   async markOutboxSent(keys: readonly { tenantId: string; outboxId: string }[], sentAt: string): Promise<void> {

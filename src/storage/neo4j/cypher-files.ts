@@ -33,6 +33,7 @@ const FILES = {
   edgeHashesForConnector: 'edges/hashes-for-connector.cypher',
   edgeGetMany: 'edges/get-many.cypher',
   eventAppend: 'events/append.cypher',
+  eventCreate: 'events/create.cypher',
   eventQuery: 'events/query.cypher',
   syncSave: 'sync/save.cypher',
   syncList: 'sync/list.cypher',
@@ -62,7 +63,7 @@ const FILES = {
   stageExistingNodes: 'stage/existing-nodes.cypher',
   stageOutbox: 'stage/outbox.cypher',
   stageCreateNodes: 'stage/create-nodes.cypher',
-  stageCreateEvents: 'stage/create-events.cypher',
+
   stageSwitchNodes: 'stage/switch-nodes.cypher',
   stageSwitchEdges: 'stage/switch-edges.cypher',
   stageSwitchEvents: 'stage/switch-events.cypher',

@@ -1,6 +1,7 @@
 import type { ManagedTransaction } from 'neo4j-driver';
 import { EDGE_TYPES } from '../../model/index.ts';
 import type { EdgeType } from '../../model/index.ts';
+import { send } from './pipeline.ts';
 import { edgeRemovals } from './statements.ts';
 
 // The edge-id index is per relationship type and an edge id need not say its type, so removing by
@@ -16,7 +17,11 @@ export function edgeTypeHint(edgeId: string): EdgeType | undefined {
   return BY_LENGTH.find((type) => edgeId.startsWith(`${type}:`));
 }
 
-/** Remove edges by id inside `tx` (history archived as edges/remove-by-id.cypher does). */
+/**
+ * Remove edges by id inside `tx` (history archived as edges/remove-by-id.cypher does). Every
+ * hinted type's statements are sent before this returns its promise (pipeline.ts); the ids none
+ * of them found are tried against every type once those answers are in.
+ */
 export async function removeEdgesById(tx: ManagedTransaction, tenantId: string, edgeIds: readonly string[], at: string, batchSize?: number): Promise<void> {
   const hinted = new Map<EdgeType, string[]>();
   const rest: string[] = [];
@@ -29,12 +34,11 @@ export async function removeEdgesById(tx: ManagedTransaction, tenantId: string, 
       list.push(id);
     }
   }
-  for (const [type, ids] of hinted) {
+  const tries = [...hinted].map(([type, ids]) => send(tx, edgeRemovals(tenantId, ids, [type], at, batchSize)).then((results) => ({ ids, results })));
+  for (const { ids, results } of await Promise.all(tries)) {
     const found = new Set<string>();
-    for (const statement of edgeRemovals(tenantId, ids, [type], at, batchSize)) {
-      for (const record of (await tx.run(statement.text, statement.params)).records) found.add(record.get('edgeId') as string);
-    }
+    for (const result of results) for (const record of result.records) found.add(record.get('edgeId') as string);
     for (const id of ids) if (!found.has(id)) rest.push(id);
   }
-  for (const statement of edgeRemovals(tenantId, rest, EDGE_TYPES, at, batchSize)) await tx.run(statement.text, statement.params);
+  await send(tx, edgeRemovals(tenantId, rest, EDGE_TYPES, at, batchSize));
 }

@@ -1,5 +1,6 @@
 import type { ManagedTransaction } from 'neo4j-driver';
 import type { NodeType, NormalizedEdge, NormalizedNode } from '../../model/index.ts';
+import { send } from './pipeline.ts';
 import { edgeCreateBatches, edgeUpserts, missingEdges } from './statements.ts';
 
 // Edges a sync writes. MERGE (edges/upsert.cypher) has to look for the edge, for a stale edge with
@@ -15,7 +16,10 @@ export interface EdgeWrite {
   batchSize: number;
 }
 
-/** Write `edges` in `tx`: ids in `newEdgeIds` by CREATE, the rest (and create's misses) by MERGE. */
+/**
+ * Write `edges` in `tx`: ids in `newEdgeIds` by CREATE, the rest (and create's misses) by MERGE.
+ * The creates are all sent before this returns its promise (pipeline.ts), their counts read after.
+ */
 export async function writeEdges(
   tx: ManagedTransaction,
   edges: readonly NormalizedEdge[],
@@ -28,15 +32,17 @@ export async function writeEdges(
   for (const edge of edges) (newEdgeIds?.has(edge.edgeId) ? created : merged).push(edge);
   if (created.length) {
     const byId = new Map(created.map((e) => [e.edgeId, e]));
-    for (const statement of edgeCreateBatches(tenantId, created, typeOf, connectorId, at, batchSize)) {
+    const creates = [...edgeCreateBatches(tenantId, created, typeOf, connectorId, at, batchSize)];
+    const counts = await send(tx, creates);
+    for (let i = 0; i < creates.length; i++) {
+      const statement = creates[i]!;
       const rows = statement.params.rows as { edgeId: string }[];
-      const count = Number((await tx.run(statement.text, statement.params)).records[0]?.get('created') ?? 0);
-      if (count === rows.length) continue;
+      if (Number(counts[i]!.records[0]?.get('created') ?? 0) === rows.length) continue;
       const missing = missingEdges(tenantId, statement.type, rows.map((r) => r.edgeId));
       for (const record of (await tx.run(missing.text, missing.params)).records) merged.push(byId.get(record.get('edgeId') as string)!);
     }
   }
-  for (const statement of edgeUpserts(tenantId, merged, connectorId, at, batchSize)) await tx.run(statement.text, statement.params);
+  await send(tx, edgeUpserts(tenantId, merged, connectorId, at, batchSize));
 }
 
 /** Node types by id, for the endpoint labels of the edges written beside these nodes. */

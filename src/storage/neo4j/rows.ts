@@ -1,5 +1,6 @@
 import { IdentityNode, edgeContentHash, nodeContentHash } from '../../model/index.ts';
-import type { GraphEvent, NormalizedEdge, NormalizedNode, OutboxEntry, SyncState } from '../../model/index.ts';
+import { isEventOutboxEntry } from '../../model/index.ts';
+import type { EventOutboxEntry, GraphEvent, NormalizedEdge, NormalizedNode, OutboxEntry, SyncState } from '../../model/index.ts';
 import { FILTER_KEY } from '../node-filters.ts';
 
 // Row ↔ model. The whole entity travels as JSON (`json`) so reads give back exactly what was
@@ -62,11 +63,22 @@ export function edgeRow(tenantId: string, edge: NormalizedEdge): EdgeRow {
 export interface EventRow {
   eventId: string;
   props: Props;
+  /** The event's outbox fields when it is published (it is its own outbox row), else null. */
+  outbox: { outboxId: string; createdAt: string; batchId: string; position: number; sentAt: string | null } | null;
 }
 
-export function eventRow(tenantId: string, event: GraphEvent): EventRow {
+/**
+ * An event's row. A published event (`entry`, its EventOutboxEntry) is its own outbox row: the
+ * Event node also carries the Outbox label and the entry's order fields (events/append.cypher),
+ * not a second node holding a serialized copy of the event — about 0.2 s of a 100k-node 1%-change
+ * sync's commit went to those copies.
+ */
+export function eventRow(tenantId: string, event: GraphEvent, entry?: EventOutboxEntry): EventRow {
   return {
     eventId: event.eventId,
+    outbox: entry
+      ? { outboxId: entry.outboxId, createdAt: entry.createdAt, batchId: entry.batchId, position: entry.position, sentAt: entry.sentAt ?? null }
+      : null,
     props: {
       tenantId,
       eventId: event.eventId,
@@ -96,6 +108,33 @@ export function syncParams(tenantId: string, state: SyncState) {
     writtenAt: state.completedAt ?? state.startedAt,
     json: JSON.stringify(state),
   };
+}
+
+/**
+ * A commit's events as rows, each published one with its outbox entry, and the outbox entries
+ * left to store as Outbox rows of their own (messages, and an event entry whose event is not
+ * among `events`).
+ */
+export function eventRows(tenantId: string, events: readonly GraphEvent[], outbox: Iterable<OutboxEntry>): { rows: EventRow[]; messages: OutboxEntry[] } {
+  const published = new Map<string, EventOutboxEntry>();
+  const messages: OutboxEntry[] = [];
+  for (const entry of outbox) {
+    if (isEventOutboxEntry(entry) && !published.has(entry.outboxId)) published.set(entry.outboxId, entry);
+    else messages.push(entry);
+  }
+  const rows = events.map((event) => {
+    const entry = published.get(event.eventId);
+    if (entry?.event === event) published.delete(event.eventId);
+    return eventRow(tenantId, event, entry?.event === event ? entry : undefined);
+  });
+  messages.unshift(...published.values());
+  return { rows, messages };
+}
+
+/** A published event's outbox entry, from its Event node's fields (outbox/pending.cypher). */
+export function eventOutboxEntry(json: string, fields: { outboxId: string; createdAt: string; batchId: string; position: number }): EventOutboxEntry {
+  const event = parseEvent(json);
+  return { kind: 'graph_event', outboxId: fields.outboxId, tenantId: event.tenantId, createdAt: fields.createdAt, batchId: fields.batchId, position: fields.position, event };
 }
 
 /** A graph event's entry has no topic of its own (the relay gives it one): never listed by topic. */

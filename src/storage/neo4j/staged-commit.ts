@@ -5,7 +5,7 @@ import { StorageError } from '../errors.ts';
 import { render } from './cypher-files.ts';
 import { edgeTypeHint } from './edge-removal.ts';
 import { labelFor } from './labels.ts';
-import { eventRow, nodeRow, outboxRow } from './rows.ts';
+import { eventRows, nodeRow, outboxRow } from './rows.ts';
 import { edgeCreateBatches, missingEdges } from './statements.ts';
 import type { Statement } from './statements.ts';
 
@@ -149,11 +149,13 @@ export function* stageStatements(
   for (const statement of edgeCreateBatches(stage, plan.edges, typeOf, connectorId, at, batchSize)) {
     yield { text: statement.text, params: statement.params, expectCreated: (statement.params.rows as unknown[]).length };
   }
-  for (let i = 0; i < events.length; i += batchSize) {
-    yield { text: render('stageCreateEvents'), params: { rows: events.slice(i, i + batchSize).map((e) => eventRow(stage, e)) } };
+  // A published event is its own outbox row (rows.ts eventRow); the other entries are Outbox rows.
+  const { rows: stagedEvents, messages } = eventRows(stage, events, outbox);
+  for (let i = 0; i < stagedEvents.length; i += batchSize) {
+    yield { text: render('eventCreate'), params: { rows: stagedEvents.slice(i, i + batchSize), pending } };
   }
   let rows: ReturnType<typeof outboxRow>[] = [];
-  for (const entry of outbox) {
+  for (const entry of messages) {
     rows.push(outboxRow(entry));
     if (rows.length === batchSize) {
       yield { text: render('stageOutbox'), params: { tenantId: stage, rows, pending } };

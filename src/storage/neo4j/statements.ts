@@ -5,7 +5,7 @@ import type { EdgeDirection } from '../StorageAdapter.ts';
 import { render } from './cypher-files.ts';
 import { filterPredicates } from './filters.ts';
 import { NODE_LABEL, NODE_TYPE_LABELS, historyTypeFor, labelFor, relationshipTypeFor } from './labels.ts';
-import { edgeRow, eventRow, nodeRow, outboxRow } from './rows.ts';
+import { edgeRow, eventRows, nodeRow, outboxRow } from './rows.ts';
 
 // Statement builders: pure functions from validated input to Cypher text and parameters, so the
 // generated Cypher is checked without a database (test/unit/storage-neo4j).
@@ -190,11 +190,24 @@ export function tombstoneEdgeTypes(tenantId: string, nodes: readonly NormalizedN
   return chunks(ids, batchSize).map((batch) => ({ text: render('nodeEdgeTypes'), params: { tenantId, nodeIds: batch, types } }));
 }
 
-export function eventAppends(tenantId: string, events: readonly GraphEvent[], batchSize = DEFAULT_BATCH_SIZE): Statement[] {
-  return chunks(events, batchSize).map((batch) => ({
-    text: render('eventAppend'),
-    params: { tenantId, rows: batch.map((e) => eventRow(tenantId, e)) },
-  }));
+/**
+ * Events, and the outbox entries written beside them: a published event's entry goes on its own
+ * Event node (rows.ts eventRow), any other entry is an Outbox row (outboxEnqueues). `create`: the
+ * caller takes the event ids to be new (events/create.cypher), else each is merged by id.
+ */
+export function eventAppends(
+  tenantId: string,
+  events: readonly GraphEvent[],
+  batchSize = DEFAULT_BATCH_SIZE,
+  outbox: Iterable<OutboxEntry> = [],
+  create = false,
+): Statement[] {
+  const { rows, messages } = eventRows(tenantId, events, outbox);
+  const text = render(create ? 'eventCreate' : 'eventAppend');
+  return [
+    ...chunks(rows, batchSize).map((batch) => ({ text, params: create ? { rows: batch, pending: true } : { tenantId, rows: batch } })),
+    ...outboxEnqueues(tenantId, messages, batchSize),
+  ];
 }
 
 export function outboxEnqueues(tenantId: string, messages: readonly OutboxEntry[], batchSize = DEFAULT_BATCH_SIZE): Statement[] {

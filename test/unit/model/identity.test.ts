@@ -63,4 +63,24 @@ describe('dangling edges', () => {
     const records = await storage.listSyncStates(tenantId, { connectorId: 'other' });
     expect(records[0]!.status).toBe('completed');
   });
+
+  it('checks only the edges the connector does not store under the same id yet (the store holds no edge without its ends)', async () => {
+    const storage = MemoryStorageAdapter.create();
+    const tenantId = freshTenant('checked');
+    const graph = sampleTenant(tenantId);
+    await applyGraph(storage, graph);
+    const other = { ...graph, connectorId: 'other', syncId: 'other-1', nodes: [], edges: graph.edges.slice(0, 1) };
+    await applyGraph(storage, other);
+    // The same edge again: its ends are in no graph of this run, but the edge is stored, so the
+    // store is not asked for them.
+    const asked: string[][] = [];
+    const getNodes = storage.getNodes.bind(storage);
+    storage.getNodes = (t, ids, at) => {
+      asked.push([...ids]);
+      return getNodes(t, ids, at);
+    };
+    await applyGraph(storage, { ...other, syncId: 'other-2' });
+    expect(asked).toEqual([]);
+    expect((await storage.listSyncStates(tenantId, { connectorId: 'other' }))[0]!.status).toBe('completed');
+  });
 });
