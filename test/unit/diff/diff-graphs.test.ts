@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mutateTenant, syntheticTenant } from '../../../bench/synthetic/tenant.ts';
 import { applyChanges, classifyCurrent, diffGraphs } from '../../../src/diff/index.ts';
-import type { HashedPrevious } from '../../../src/diff/index.ts';
+import type { CurrentClassification, HashedPrevious } from '../../../src/diff/index.ts';
 import { canonicalJson, edgeContentHash, nodeContentHash } from '../../../src/model/index.ts';
 import type { NormalizedGraph, StoredGraph } from '../../../src/model/index.ts';
 
@@ -137,14 +137,7 @@ describe('diff properties (fast-check)', () => {
         const b = mutateTenant(a, fraction, seed + 1);
         // A partial extraction too: deletion scope must come out the same from hashes alone.
         if (partial) b.extractionScope = { completeNodeTypes: ['automation', 'identity'], completeEdgeTypes: ['USES', 'INVOKES'] };
-        const state = { nodeHashes: new Map(a.nodes.map((n) => [n.nodeId, nodeContentHash(n)])), edgeHashes: new Map(a.edges.map((e) => [e.edgeId, edgeContentHash(e)])) };
-        const plan = classifyCurrent(state, b);
-        const stale = { nodes: new Set(plan.staleNodeIds), edges: new Set(plan.staleEdgeIds) };
-        const previous: HashedPrevious = {
-          ...state,
-          changedNodes: new Map(a.nodes.filter((n) => stale.nodes.has(n.nodeId)).map((n) => [n.nodeId, n])),
-          changedEdges: new Map(a.edges.filter((e) => stale.edges.has(e.edgeId)).map((e) => [e.edgeId, e])),
-        };
+        const { plan, previous } = hashedPrevious(a, b);
         const whole = diffGraphs(stored(a), b);
         const hashed = diffGraphs(previous, b, { classified: plan });
         expect(hashed.result).toEqual(whole.result);
@@ -161,14 +154,7 @@ describe('diff properties (fast-check)', () => {
     // small set of the asked ids, not a table of every node id (the path of a 1% sync).
     const a = syntheticTenant({ nodes: 3000, seed: 11 });
     const b = mutateTenant(a, 0.01, 12);
-    const state = { nodeHashes: new Map(a.nodes.map((n) => [n.nodeId, nodeContentHash(n)])), edgeHashes: new Map(a.edges.map((e) => [e.edgeId, edgeContentHash(e)])) };
-    const plan = classifyCurrent(state, b);
-    const stale = { nodes: new Set(plan.staleNodeIds), edges: new Set(plan.staleEdgeIds) };
-    const previous: HashedPrevious = {
-      ...state,
-      changedNodes: new Map(a.nodes.filter((n) => stale.nodes.has(n.nodeId)).map((n) => [n.nodeId, n])),
-      changedEdges: new Map(a.edges.filter((e) => stale.edges.has(e.edgeId)).map((e) => [e.edgeId, e])),
-    };
+    const { plan, previous } = hashedPrevious(a, b);
     const whole = diffGraphs(stored(a), b).result;
     const hashed = diffGraphs(previous, b, { classified: plan }).result;
     const edgeEvents = hashed.events.filter((e) => e.edgeId !== undefined);
@@ -209,3 +195,18 @@ describe('diff properties (fast-check)', () => {
     expect(one).toMatchObject({ nodesCreated: g.nodes.length, edgesCreated: g.edges.length, nodesUpdated: 0, nodesDeleted: 0, edgesRemoved: 0 });
   });
 });
+
+/** What a store hands the diff for `a` (ids and hashes, the rows `b` makes stale in full), and the classification of `b`. */
+function hashedPrevious(a: NormalizedGraph, b: NormalizedGraph): { plan: CurrentClassification; previous: HashedPrevious } {
+  const state = { nodeHashes: new Map(a.nodes.map((n) => [n.nodeId, nodeContentHash(n)])), edgeHashes: new Map(a.edges.map((e) => [e.edgeId, edgeContentHash(e)])) };
+  const plan = classifyCurrent(state, b);
+  const stale = { nodes: new Set(plan.staleNodeIds), edges: new Set(plan.staleEdgeIds) };
+  return {
+    plan,
+    previous: {
+      ...state,
+      changedNodes: new Map(a.nodes.filter((n) => stale.nodes.has(n.nodeId)).map((n) => [n.nodeId, n])),
+      changedEdges: new Map(a.edges.filter((e) => stale.edges.has(e.edgeId)).map((e) => [e.edgeId, e])),
+    },
+  };
+}
