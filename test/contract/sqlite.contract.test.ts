@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -153,6 +154,54 @@ describe('sqlite adapter', () => {
     other.exec('ROLLBACK');
     other.close();
     expect((await applyGraph(storage, graph)).nodesCreated).toBe(graph.nodes.length);
+    await storage.close();
+  });
+
+  it('opening waits for another process that is making the same new file, and a file at this schema opens without waiting for a writer', async () => {
+    const filePath = tempDb();
+    mkdirSync(dirname(filePath), { recursive: true });
+    // Another process takes the write lock of the new file and holds it for 600 ms, as a second
+    // `load` started at the same moment does while it makes the schema.
+    const holder = spawn(process.execPath, ['-e', `
+      const db = new (require('better-sqlite3'))(process.argv[1]);
+      db.exec('BEGIN IMMEDIATE'); db.exec('CREATE TABLE held (x)');
+      process.stdout.write('held\\n');
+      setTimeout(() => { db.exec('COMMIT'); db.close(); }, 600);`, filePath], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => holder.stdout!.once('data', () => resolve()));
+    const started = Date.now();
+    const storage = SqliteStorageAdapter.open({ filePath, busyTimeoutMs: 10_000 });
+    expect(Date.now() - started).toBeGreaterThan(100); // it did wait for the holder
+    const tenantId = freshTenant();
+    expect((await applyGraph(storage, sampleTenant(tenantId))).nodesCreated).toBeGreaterThan(0);
+    await storage.close();
+    // Now the file is at this schema: a second opening while a writer holds it reads at once.
+    const other = new Database(filePath);
+    other.exec('BEGIN IMMEDIATE');
+    const reader = SqliteStorageAdapter.open({ filePath, busyTimeoutMs: 200 });
+    expect((await reader.lastCompletedSync(tenantId, sampleTenant(tenantId).connectorId))?.status).toBe('completed');
+    await reader.close();
+    other.exec('ROLLBACK');
+    other.close();
+  });
+
+  it('opening a new file held by another writer past the busy timeout fails with a clear error', async () => {
+    const filePath = tempDb();
+    mkdirSync(dirname(filePath), { recursive: true });
+    const other = new Database(filePath);
+    other.exec('BEGIN IMMEDIATE');
+    other.exec('CREATE TABLE held (x)');
+    let refused: unknown;
+    try {
+      SqliteStorageAdapter.open({ filePath, busyTimeoutMs: 200 });
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(StoreBusyError);
+    expect((refused as Error).message).toMatch(/the embedded store is busy .* the file could not be opened within the busy timeout/);
+    other.exec('ROLLBACK');
+    other.close();
+    const storage = SqliteStorageAdapter.open({ filePath, busyTimeoutMs: 200 });
+    expect(await storage.lastCompletedSync(freshTenant(), 'entra')).toBeNull();
     await storage.close();
   });
 

@@ -76,6 +76,28 @@ interface OutboxRow {
 const DEFAULT_BUSY_TIMEOUT_MS = 120_000;
 /** SQLite's own (thread-blocking) busy wait per attempt; the rest of the wait yields (write()). */
 const BUSY_SLICE_MS = 20;
+
+/**
+ * Pragmas and schema of a file being opened. Opening may meet another process's write: a second
+ * `load` started at the same moment making the same new file, or an older file's upgrade. SQLite
+ * answers some of these at once with SQLITE_BUSY, without its own wait (two connections both
+ * switching a new file to WAL), so the whole set-up is tried again until the busy timeout, as a
+ * write would be. The wait blocks: nothing of this process runs on the store yet. Afterwards
+ * SQLite's own wait is kept short and write() waits between event-loop turns.
+ */
+function setUpOnOpen(db: Db, busyTimeoutMs: number): void {
+  const started = Date.now();
+  for (let pause = 5; ; pause = Math.min(pause * 2, 250)) {
+    try {
+      applyPragmas(db, BUSY_SLICE_MS);
+      applySchema(db);
+      return;
+    } catch (error) {
+      if (!isBusy(error) || Date.now() - started >= busyTimeoutMs) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pause);
+    }
+  }
+}
 const LIST_BATCH = 500;
 const iso = (time: string) => new Date(time).toISOString();
 const parseNode = (json: string) => JSON.parse(json) as NormalizedNode;
@@ -119,15 +141,16 @@ export class SqliteStorageAdapter implements StorageAdapter {
       closeSync(openSync(filePath, 'a', 0o600));
       chmodSync(filePath, 0o600);
     }
+    const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
     const db = new Database(filePath);
     try {
-      applyPragmas(db, BUSY_SLICE_MS);
-      applySchema(db);
+      setUpOnOpen(db, busyTimeoutMs);
     } catch (error) {
+      const failure = isBusy(error) ? new StoreBusyError(db, { opening: true }, error) : error;
       db.close();
-      throw error;
+      throw failure;
     }
-    return new SqliteStorageAdapter(db, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS, options.bulkMinRows ?? BULK_MIN_ROWS);
+    return new SqliteStorageAdapter(db, busyTimeoutMs, options.bulkMinRows ?? BULK_MIN_ROWS);
   }
 
   // --- graph reads ---

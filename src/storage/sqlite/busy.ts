@@ -14,13 +14,15 @@ export function isBusy(error: unknown): boolean {
  */
 export class StoreBusyError extends StorageError {
   override readonly name = 'StoreBusyError';
-  constructor(db: Database, syncId: string | undefined, cause: unknown) {
-    super(`${describeWait(syncId)}: ${holders(db)}. Nothing was written; try again when it has finished.`, 'UNAVAILABLE', { cause });
+  constructor(db: Database, waiter: string | undefined | { opening: true }, cause: unknown) {
+    super(`${describeWait(waiter)}: ${holders(db)}. Nothing was written; try again when it has finished.`, 'UNAVAILABLE', { cause });
   }
 }
 
-function describeWait(syncId: string | undefined): string {
-  const what = syncId ? `sync ${syncId} could not commit` : 'a write could not start';
+/** Who waited: a sync's commit (its id), another write, or opening the file (schema set-up). */
+function describeWait(waiter: string | undefined | { opening: true }): string {
+  const what =
+    typeof waiter === 'object' ? 'the file could not be opened' : waiter ? `sync ${waiter} could not commit` : 'a write could not start';
   return `the embedded store is busy (another process is writing to it) and ${what} within the busy timeout`;
 }
 

@@ -119,10 +119,10 @@ export function applyPragmas(db: Database, busyTimeoutMs: number): void {
   // to write with them against 100 s with the default 4 KiB (one run each, 2 cores, load 1.6):
   // a quarter of the pages to write, spill, checkpoint and sort through; 64 KiB gained nothing
   // more and makes every cache miss of a point read (a chain hop) four times larger.
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   db.pragma(`page_size = ${PAGE_SIZE}`);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   db.pragma('foreign_keys = OFF');
   // Sorts larger than the page cache (a first sync's index builds, deferred-indexes.ts) spill to
   // temporary files, not to memory: a 1M-node first sync would otherwise hold every index in RAM.
@@ -130,6 +130,13 @@ export function applyPragmas(db: Database, busyTimeoutMs: number): void {
   // Sorter helper threads only while a commit builds indexes (deferred-indexes.ts), not here.
   // 64 MiB page cache per connection: a chain walk or a sync's hash read stays in memory.
   db.pragma('cache_size = -65536');
+}
+
+/** The schema a file was written with; undefined for a new, empty file. */
+function schemaVersion(db: Database): number | undefined {
+  const hasMeta = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'`).get();
+  const row = hasMeta ? (db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as { value: string } | undefined) : undefined;
+  return row ? Number(row.value) : undefined;
 }
 
 /** Version 1 files gain the events' outbox columns (their pending events stay in the outbox table). */
@@ -141,13 +148,20 @@ ALTER TABLE events ADD COLUMN sent_at TEXT;
 
 /** Create missing tables and indexes, upgrade an older file; refuse a file written by a newer schema. */
 export function applySchema(db: Database): void {
-  db.transaction(() => {
-    const hasMeta = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'`).get();
-    const row = hasMeta ? (db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as { value: string } | undefined) : undefined;
-    const version = row ? Number(row.value) : undefined;
+  // A file already at this schema is opened without a write: a command started while another
+  // process commits a long sync reads at once instead of queueing behind it.
+  const refuseNewer = (version: number | undefined) => {
     if (version !== undefined && version > SCHEMA_VERSION) {
       throw new Error(`this database was written by a newer Authgraph (schema ${version}; this one reads ${SCHEMA_VERSION})`);
     }
+  };
+  const seen = db.transaction(() => schemaVersion(db)).deferred();
+  refuseNewer(seen);
+  if (seen === SCHEMA_VERSION) return;
+  db.transaction(() => {
+    // Read again under the write lock: another process may have made or upgraded the file since.
+    const version = schemaVersion(db);
+    refuseNewer(version);
     if (version === 1) db.exec(FROM_1_TO_2);
     // 2 → 3 adds indexes only (TABLES creates them, once, on the first open of an older file) and
     // changes what new event rows hold (a version-2 reader must not open it); 3 → 4 changes only
