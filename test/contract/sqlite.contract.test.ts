@@ -55,7 +55,7 @@ describe('sqlite adapter', () => {
     // Each edge whole in its JSON too (version 4 keeps there only since, until and properties).
     const wholeEdge = raw.prepare('UPDATE edges SET json = ? WHERE tenant = ? AND edge_id = ?');
     for (const edge of graph.edges) expect(wholeEdge.run(JSON.stringify(edge), tenantId, edge.edgeId).changes).toBe(1);
-    raw.exec(`UPDATE events SET outbox_at = NULL, outbox_position = NULL; DROP INDEX events_unsent;
+    raw.exec(`UPDATE events SET outbox_at = NULL, outbox_position = NULL;
       ALTER TABLE events DROP COLUMN outbox_at; ALTER TABLE events DROP COLUMN outbox_position; ALTER TABLE events DROP COLUMN sent_at;
       UPDATE meta SET value = '1' WHERE key = 'schema_version'; DELETE FROM meta WHERE key = 'events_sent'`);
     expect(raw.prepare('SELECT name FROM pragma_table_info(?)').all('events').map((c) => (c as { name: string }).name)).not.toContain('outbox_at');
@@ -80,6 +80,78 @@ describe('sqlite adapter', () => {
     expect(await reopened.queryEvents(tenantId, { syncId: 's-2', limit: 10 })).toEqual(next.events);
     await reopened.close();
     version.close();
+  });
+
+  /** A sample tenant's first sync committed with its events published: the relay's pending rows. */
+  const publishedSync = async (storage: SqliteStorageAdapter, tenantId: string) => {
+    const graph = sampleTenant(tenantId);
+    const { result, changes } = diffGraphs({ nodes: [], edges: [] }, graph);
+    const syncState = { syncId: graph.syncId, tenantId, connectorId: graph.connectorId, mode: 'full' as const, status: 'completed' as const, startedAt: graph.transformedAt, errors: [] };
+    await storage.commitSync(tenantId, { connectorId: graph.connectorId, changes, events: result.events, syncState, publishEvents: { createdAt: graph.transformedAt } });
+    const pending = await storage.pendingOutbox(10_000, tenantId);
+    expect(pending.map((m) => m.outboxId)).toEqual(result.events.map((e) => e.eventId));
+    return pending.map((m) => ({ tenantId, outboxId: m.outboxId }));
+  };
+  const sentAt = '2026-01-15T06:00:06.000Z';
+
+  it('marks sent events by moving one cursor in commit order; a mark out of order still leaves the rest pending, all counted', async () => {
+    const filePath = tempDb();
+    const tenantId = freshTenant();
+    const storage = SqliteStorageAdapter.open({ filePath });
+    const keys = await publishedSync(storage, tenantId);
+    const raw = new Database(filePath, { readonly: true });
+    const rowsMarked = () => raw.prepare('SELECT count(*) FROM events WHERE sent_at IS NOT NULL').pluck().get();
+    const cursorAt = () => raw.prepare('SELECT event_id FROM event_cursor').pluck().get();
+    const pendingIds = async () => (await storage.pendingOutbox(10_000, tenantId)).map((m) => m.outboxId);
+
+    await storage.markOutboxSent(keys.slice(0, 5), sentAt);
+    expect([rowsMarked(), cursorAt()]).toEqual([0, keys[4]!.outboxId]);
+    expect(await storage.outboxStats()).toEqual({ pending: keys.length - 5, sent: 5 });
+    // Out of order: the row gets its own mark, the cursor stays.
+    await storage.markOutboxSent([keys[7]!], sentAt);
+    expect([rowsMarked(), cursorAt()]).toEqual([1, keys[4]!.outboxId]);
+    expect(await pendingIds()).toEqual(keys.filter((_, i) => i >= 5 && i !== 7).map((k) => k.outboxId));
+    // The gap filled, the cursor moves past the row marked on its own; marking again counts nothing.
+    await storage.markOutboxSent([keys[5]!, keys[6]!, keys[5]!], sentAt);
+    expect(cursorAt()).toBe(keys[6]!.outboxId);
+    await storage.markOutboxSent(keys.slice(8), sentAt);
+    await storage.markOutboxSent(keys.slice(0, 3), sentAt);
+    expect(cursorAt()).toBe(keys.at(-1)!.outboxId);
+    expect(await pendingIds()).toEqual([]);
+    expect(await storage.outboxStats()).toEqual({ pending: 0, sent: keys.length });
+    await storage.close();
+    raw.close();
+    const reopened = SqliteStorageAdapter.open({ filePath });
+    expect(await reopened.pendingOutbox(10, tenantId)).toEqual([]);
+    await reopened.close();
+  });
+
+  it('upgrades a version 4 file: its unsent events stay pending and its sent ones are not sent again', async () => {
+    const filePath = tempDb();
+    const tenantId = freshTenant();
+    const storage = SqliteStorageAdapter.open({ filePath });
+    const keys = await publishedSync(storage, tenantId);
+    await storage.close();
+    // What version 4 kept: a mark on each sent row (here the first three, and the sixth), the partial
+    // index of unsent rows, no cursor and no count of the unsent.
+    const raw = new Database(filePath);
+    const mark = raw.prepare('UPDATE events SET sent_at = ? WHERE tenant = ? AND event_id = ?');
+    for (const i of [0, 1, 2, 5]) mark.run(sentAt, tenantId, keys[i]!.outboxId);
+    raw.exec(`CREATE INDEX events_unsent ON events (outbox_at, sync_id, outbox_position) WHERE outbox_at IS NOT NULL AND sent_at IS NULL;
+      DELETE FROM event_cursor; DELETE FROM meta WHERE key = 'events_unsent'; UPDATE meta SET value = '4' WHERE key IN ('schema_version', 'events_sent')`);
+    raw.close();
+
+    const upgraded = SqliteStorageAdapter.open({ filePath });
+    const unsent = keys.filter((_, i) => ![0, 1, 2, 5].includes(i)).map((k) => k.outboxId);
+    expect((await upgraded.pendingOutbox(10_000, tenantId)).map((m) => m.outboxId)).toEqual(unsent);
+    expect(await upgraded.outboxStats()).toEqual({ pending: keys.length - 4, sent: 4 });
+    await upgraded.markOutboxSent(keys.filter((k) => unsent.includes(k.outboxId)), sentAt);
+    expect(await upgraded.outboxStats()).toEqual({ pending: 0, sent: keys.length });
+    await upgraded.close();
+    const after = new Database(filePath, { readonly: true });
+    expect(after.prepare(`SELECT name FROM sqlite_master WHERE name = 'events_unsent'`).get()).toBeUndefined();
+    expect(after.prepare('SELECT event_id FROM event_cursor').pluck().get()).toBe(keys.at(-1)!.outboxId);
+    after.close();
   });
 
   it('upgrades a version 2 file: the posture walk gets its partial indexes, reads its edges from them alone, and counts the same', async () => {

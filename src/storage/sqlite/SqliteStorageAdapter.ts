@@ -26,6 +26,7 @@ import { preparePostureStatements, sqlitePostureGraph } from './posture-graph.ts
 import type { PostureStatements } from './posture-graph.ts';
 import type { EdgeDirection, EventPage, NodePage, NodePageQuery, OutboxKey, OutboxListQuery, PreviousState, ReadAt, StorageAdapter } from '../StorageAdapter.ts';
 import { isBusy, StoreBusyError } from './busy.ts';
+import { EventCursor } from './event-cursor.ts';
 import { EVENT_ROW_COLUMNS, eventBody, eventFromRow } from './event-rows.ts';
 import type { EventRow, VersionLookup } from './event-rows.ts';
 import { EDGE_ROW_COLUMNS, edgeBody, edgeFromRow } from './edge-rows.ts';
@@ -124,6 +125,7 @@ const EVENT_COLUMNS: Record<(typeof EVENT_FILTERS)[number], string> = {
 export class SqliteStorageAdapter implements StorageAdapter {
   private readonly s: ReturnType<typeof prepare>;
   private readonly eventStatements = new Map<string, Statement>();
+  private readonly eventCursor: EventCursor;
 
   private constructor(
     private readonly db: Db,
@@ -131,6 +133,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
     private readonly bulkMinRows: number,
   ) {
     this.s = prepare(db);
+    this.eventCursor = new EventCursor(db);
   }
 
   static open(options: SqliteStorageOptions): SqliteStorageAdapter {
@@ -402,7 +405,9 @@ export class SqliteStorageAdapter implements StorageAdapter {
         ((freshNodes && event.eventType === 'created' && event.edgeId === undefined) || (freshEdges && event.eventType === 'relationship_added' && !event.changedProperties));
       this.inBulk('events', tenantId, commit.events.length, (fresh) => {
         const batch = fresh ? new InsertBatch(this.s.eventInsertNew, this.s.eventInsertNewMany) : undefined;
-        const insert = batch ? batch.add.bind(batch) : (...row: unknown[]) => void this.s.eventInsert.run(row);
+        // Replayed events (the same key) are not inserted again, and not published again.
+        let inserted = 0;
+        const insert = batch ? batch.add.bind(batch) : (...row: unknown[]) => void (inserted += this.s.eventInsert.run(row).changes);
         for (let i = 0; i < commit.events.length; i++) {
           const event = commit.events[i]!;
           insert(
@@ -423,6 +428,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
           );
         }
         batch?.flush();
+        if (outboxAt !== null) this.eventCursor.published(batch ? commit.events.length : inserted);
       });
       this.enqueue(tenantId, commit.outbox ?? []);
       this.putSyncState(tenantId, commit.syncState);
@@ -437,8 +443,8 @@ export class SqliteStorageAdapter implements StorageAdapter {
     const n = Math.max(0, Math.floor(limit));
     const [events, messages] = this.read(() =>
       tenantId === undefined
-        ? [this.s.eventsUnsent.all(n), this.s.outboxPending.all(n)]
-        : [this.s.eventsUnsentOfTenant.all(tenantId, n), this.s.outboxPendingOfTenant.all(tenantId, n)],
+        ? [this.eventCursor.pending(n), this.s.outboxPending.all(n)]
+        : [this.eventCursor.pending(n, tenantId), this.s.outboxPendingOfTenant.all(tenantId, n)],
     );
     const entries: OutboxEntry[] = [...(events as EventOutboxRow[]).map((row) => eventOutboxEntry(row, this.versionOf)), ...(messages as OutboxRow[]).map(outboxMessage)];
     return entries.sort(compareOutbox).slice(0, n);
@@ -455,12 +461,8 @@ export class SqliteStorageAdapter implements StorageAdapter {
   async markOutboxSent(keys: readonly OutboxKey[], sentAt: string): Promise<void> {
     if (keys.length === 0) return;
     await this.write(() => {
-      let events = 0;
-      for (const { tenantId, outboxId } of keys) {
-        if (this.s.eventMarkSent.run(sentAt, tenantId, outboxId).changes === 1) events++;
-        else this.s.outboxMarkSent.run(sentAt, tenantId, outboxId);
-      }
-      if (events) this.s.eventsSentAdd.run(events);
+      const { notEvents } = this.eventCursor.markSent(keys, sentAt);
+      for (const { tenantId, outboxId } of notEvents) this.s.outboxMarkSent.run(sentAt, tenantId, outboxId);
     });
   }
 
@@ -472,7 +474,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
   async outboxStats(): Promise<{ pending: number; sent: number }> {
     const [row, events] = this.read(() => [
       this.s.outboxStats.get() as { pending: number | null; total: number },
-      this.s.eventsOutboxStats.get() as { pending: number; sent: number },
+      this.eventCursor.stats(),
     ]);
     const pending = row.pending ?? 0;
     return { pending: pending + events.pending, sent: row.total - pending + events.sent };
@@ -765,14 +767,6 @@ function prepare(db: Db) {
     eventInsert: p(`${EVENT_INSERT} ON CONFLICT (tenant, event_id) DO NOTHING`),
     eventInsertNew: p(EVENT_INSERT),
     eventInsertNewMany: p(manyRowsInsert(EVENT_INSERT)),
-    eventsUnsent: p(
-      `SELECT outbox_at, outbox_position, ${EVENT_ROW_COLUMNS} FROM events
-       WHERE outbox_at IS NOT NULL AND sent_at IS NULL ORDER BY outbox_at, sync_id, outbox_position LIMIT ?`,
-    ),
-    eventsUnsentOfTenant: p(
-      `SELECT outbox_at, outbox_position, ${EVENT_ROW_COLUMNS} FROM events
-       WHERE outbox_at IS NOT NULL AND sent_at IS NULL AND tenant = ? ORDER BY outbox_at, sync_id, outbox_position LIMIT ?`,
-    ),
     // The copy of a version into the events that refer to it (keepAfterRows), through the entity index.
     eventAfterRowNode: p(
       `UPDATE events SET json = json_set(json_remove(json, '$.afterRow'), '$.afterState', json(?))
@@ -781,12 +775,6 @@ function prepare(db: Db) {
     eventAfterRowEdge: p(
       `UPDATE events SET json = json_set(json_remove(json, '$.afterRow'), '$.afterState', json(?))
        WHERE tenant = ? AND entity_id = ? AND event_type = 'relationship_added' AND json_extract(json, '$.edgeId') = ? AND json_extract(json, '$.afterRow') = ?`,
-    ),
-    eventMarkSent: p('UPDATE events SET sent_at = ? WHERE tenant = ? AND event_id = ? AND outbox_at IS NOT NULL AND sent_at IS NULL'),
-    eventsSentAdd: p(`UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key = 'events_sent'`),
-    eventsOutboxStats: p(
-      `SELECT (SELECT count(*) FROM events WHERE outbox_at IS NOT NULL AND sent_at IS NULL) AS pending,
-              (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'events_sent') AS sent`,
     ),
 
     syncPut: p(

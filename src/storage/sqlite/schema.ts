@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { POSTURE_EDGE_TYPES } from '../posture-walk.ts';
+import { upgradeToEventCursor } from './event-cursor.ts';
 
 // The embedded store's tables (DESIGN "Embedded store"). Current rows and closed history versions
 // live apart, as in the Neo4j adapter: reads of the current graph touch only current rows, and a
@@ -13,7 +14,9 @@ import { POSTURE_EDGE_TYPES } from '../posture-walk.ts';
 //    of the posture walk's edges (edges_posture, edge_history_posture).
 // 4: an edge row's JSON holds only since, until and properties (edge-rows.ts); older rows, which
 //    hold the whole edge, read the same, so the upgrade rewrites nothing.
-export const SCHEMA_VERSION = 4;
+// 5: the relay's place in the events is a cursor (event-cursor.ts), not a mark on every sent row:
+//    events_unsent goes, meta 'events_unsent' counts the unsent; the upgrade sets the cursor.
+export const SCHEMA_VERSION = 5;
 
 /** Page size of a new database file (applyPragmas). */
 export const PAGE_SIZE = 16_384;
@@ -80,8 +83,8 @@ CREATE UNIQUE INDEX IF NOT EXISTS events_key ON events (tenant, event_id);
 CREATE INDEX IF NOT EXISTS events_order ON events (tenant, ts_ms, ts, sync_id, sequence);
 CREATE INDEX IF NOT EXISTS events_entity ON events (tenant, entity_id);
 CREATE INDEX IF NOT EXISTS events_target ON events (tenant, target_entity_id) WHERE target_entity_id IS NOT NULL;
--- The relay's order over unsent events; a key appended in order, dropped when sent.
-CREATE INDEX IF NOT EXISTS events_unsent ON events (outbox_at, sync_id, outbox_position) WHERE outbox_at IS NOT NULL AND sent_at IS NULL;
+-- The relay's place: the last event of what it has sent in commit order (event-cursor.ts).
+CREATE TABLE IF NOT EXISTS event_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), tenant TEXT NOT NULL, event_id TEXT NOT NULL);
 
 CREATE TABLE IF NOT EXISTS sync_states (
   tenant TEXT NOT NULL, sync_id TEXT NOT NULL, connector TEXT NOT NULL, status TEXT NOT NULL,
@@ -167,8 +170,10 @@ export function applySchema(db: Database): void {
     // changes what new event rows hold (a version-2 reader must not open it); 3 → 4 changes only
     // what new edge rows hold.
     db.exec(TABLES);
+    if (version !== undefined && version < 5) upgradeToEventCursor(db);
     db.prepare(`INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(String(SCHEMA_VERSION));
-    // Events marked sent, counted as they are marked (a count over the events table would scan it).
-    db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('events_sent', '0')`).run();
+    // Events sent and unsent, counted as they are published and marked (a count over the events
+    // table would scan it).
+    db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('events_sent', '0'), ('events_unsent', '0')`).run();
   }).immediate();
 }

@@ -1,0 +1,110 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { EVENT_ROW_COLUMNS } from './event-rows.ts';
+
+/**
+ * Where the relay stands in the published events (schema 5). Events are rows in commit order
+ * (rowid: one writer at a time, and no event row is ever deleted); the relay sends them in that
+ * order, so what it has sent is, nearly always, every published event up to one row. That row is
+ * the cursor, kept as the event's key (a VACUUM may renumber rowids but keeps their order, so the
+ * key is looked up again on every read). An event marked sent out of that order (a caller marking
+ * a few rows of the middle) gets its own sent_at, as every event did before schema 5.
+ *
+ * Why: marking each sent event was an UPDATE of its row and of a partial index of unsent events
+ * (34k row writes per relay run of a 1%-change sync of 1M nodes), and a 1M-node first sync built
+ * that index over its 4M events. A mark is now a lookup per event and one cursor row.
+ */
+export class EventCursor {
+  private readonly s: ReturnType<typeof prepare>;
+
+  constructor(db: Database) {
+    this.s = prepare(db);
+  }
+
+  /** Unsent published events after the cursor, in commit order; of one tenant when given. */
+  pending(limit: number, tenantId?: string): unknown[] {
+    return tenantId === undefined ? this.s.pending.all(limit) : this.s.pendingOfTenant.all(tenantId, limit);
+  }
+
+  /**
+   * Marks events sent (inside the caller's write transaction). Returns how many were pending, and
+   * the keys that are not events (prepared messages, marked by the caller). The cursor moves to
+   * the last marked event when every pending event up to it is among those marked; else each
+   * marked event gets its own sent_at.
+   */
+  markSent(keys: readonly { tenantId: string; outboxId: string }[], sentAt: string): { marked: number; notEvents: typeof keys } {
+    const cursor = this.s.cursorRowid.get() as number;
+    const rowids = new Set<number>();
+    const notEvents: { tenantId: string; outboxId: string }[] = [];
+    let last = cursor;
+    for (const key of keys) {
+      const rowid = this.s.rowidOf.get(key.tenantId, key.outboxId) as number | undefined;
+      if (rowid === undefined) notEvents.push(key);
+      else if (rowid > cursor) {
+        rowids.add(rowid);
+        if (rowid > last) last = rowid;
+      }
+    }
+    if (rowids.size === 0) return { marked: 0, notEvents };
+    const pendingUpTo = this.s.pendingBetween.all(cursor, last) as number[];
+    let marked = 0;
+    if (pendingUpTo.every((rowid) => rowids.has(rowid))) {
+      this.s.moveCursor.run(last);
+      marked = pendingUpTo.length;
+    } else {
+      for (const rowid of rowids) marked += this.s.markOne.run(sentAt, rowid).changes;
+    }
+    this.s.unsentAdd.run(-marked);
+    this.s.sentAdd.run(marked);
+    return { marked, notEvents };
+  }
+
+  /** A commit published `count` more events. */
+  published(count: number): void {
+    if (count) this.s.unsentAdd.run(count);
+  }
+
+  stats(): { pending: number; sent: number } {
+    return this.s.stats.get() as { pending: number; sent: number };
+  }
+}
+
+/** The rowid of the cursor's event; 0 before any event was sent. */
+const CURSOR_ROWID = `(SELECT coalesce(max(e.rowid), 0) FROM event_cursor c JOIN events e ON e.tenant = c.tenant AND e.event_id = c.event_id)`;
+const UNSENT = 'outbox_at IS NOT NULL AND sent_at IS NULL';
+
+function prepare(db: Database) {
+  const p = (sql: string): Statement => db.prepare(sql);
+  return {
+    cursorRowid: p(`SELECT ${CURSOR_ROWID}`).pluck(),
+    pending: p(`SELECT outbox_at, outbox_position, ${EVENT_ROW_COLUMNS} FROM events WHERE rowid > ${CURSOR_ROWID} AND ${UNSENT} ORDER BY rowid LIMIT ?`),
+    pendingOfTenant: p(
+      `SELECT outbox_at, outbox_position, ${EVENT_ROW_COLUMNS} FROM events WHERE rowid > ${CURSOR_ROWID} AND ${UNSENT} AND tenant = ? ORDER BY rowid LIMIT ?`,
+    ),
+    // From the key index alone.
+    rowidOf: p('SELECT rowid FROM events WHERE tenant = ? AND event_id = ?').pluck(),
+    pendingBetween: p(`SELECT rowid FROM events WHERE rowid > ? AND rowid <= ? AND ${UNSENT}`).pluck(),
+    moveCursor: p('INSERT OR REPLACE INTO event_cursor (id, tenant, event_id) SELECT 1, tenant, event_id FROM events WHERE rowid = ?'),
+    markOne: p(`UPDATE events SET sent_at = ? WHERE rowid = ? AND ${UNSENT}`),
+    unsentAdd: p(`UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key = 'events_unsent'`),
+    sentAdd: p(`UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key = 'events_sent'`),
+    stats: p(
+      `SELECT (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'events_unsent') AS pending,
+              (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'events_sent') AS sent`,
+    ),
+  };
+}
+
+/**
+ * Schema 5 for an older file, inside its upgrade transaction: the pending count from the old
+ * partial index (then dropped), and the cursor just before the first unsent published event (or
+ * at the last event when none is unsent), so nothing unsent is skipped.
+ */
+export function upgradeToEventCursor(db: Database): void {
+  db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('events_unsent', (SELECT count(*) FROM events WHERE ${UNSENT}))`).run();
+  const firstUnsent = db.prepare(`SELECT min(rowid) FROM events WHERE ${UNSENT}`).pluck().get() as number | null;
+  const before = (
+    firstUnsent === null ? db.prepare('SELECT max(rowid) FROM events').pluck().get() : db.prepare('SELECT max(rowid) FROM events WHERE rowid < ?').pluck().get(firstUnsent)
+  ) as number | null;
+  if (before !== null) db.prepare('INSERT OR REPLACE INTO event_cursor (id, tenant, event_id) SELECT 1, tenant, event_id FROM events WHERE rowid = ?').run(before);
+  db.exec('DROP INDEX IF EXISTS events_unsent');
+}
