@@ -103,8 +103,11 @@ export function upgradeToEventCursor(db: Database): void {
   db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('events_unsent', (SELECT count(*) FROM events WHERE ${UNSENT}))`).run();
   const firstUnsent = db.prepare(`SELECT min(rowid) FROM events WHERE ${UNSENT}`).pluck().get() as number | null;
   const before = (
-    firstUnsent === null ? db.prepare('SELECT max(rowid) FROM events').pluck().get() : db.prepare('SELECT max(rowid) FROM events WHERE rowid < ?').pluck().get(firstUnsent)
+    firstUnsent === null
+      ? db.prepare('SELECT max(rowid) FROM events').pluck().get()
+      : db.prepare('SELECT max(rowid) FROM events WHERE rowid < ?').pluck().get(firstUnsent)
   ) as number | null;
-  if (before !== null) db.prepare('INSERT OR REPLACE INTO event_cursor (id, tenant, event_id) SELECT 1, tenant, event_id FROM events WHERE rowid = ?').run(before);
+  if (before !== null)
+    db.prepare('INSERT OR REPLACE INTO event_cursor (id, tenant, event_id) SELECT 1, tenant, event_id FROM events WHERE rowid = ?').run(before);
   db.exec('DROP INDEX IF EXISTS events_unsent');
 }
