@@ -15,11 +15,13 @@ import { preparePostureStatements } from '../../src/storage/sqlite/posture-graph
 import { PAGE_SIZE, SCHEMA_VERSION } from '../../src/storage/sqlite/schema.ts';
 import { SqliteStorageAdapter } from '../../src/storage/sqlite/SqliteStorageAdapter.ts';
 import { applyGraph } from '../../src/sync/apply-graph.ts';
-import { freshTenant, sampleTenant } from '../support/sample-tenant.ts';
+import { freshTenant, SAMPLE_IDS, sampleTenant } from '../support/sample-tenant.ts';
 import { defineStorageAdapterContract } from './storage-adapter.contract.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 const tempDb = () => join(tempDir('authgraph-sqlite-'), 'nested', 'authgraph.db');
+/** The key a tenant's rows carry in a file (tenant-keys.ts), for statements on the raw file. */
+const keyOf = (raw: Database.Database, tenantId: string) => raw.prepare('SELECT key FROM tenants WHERE name = ?').pluck().get(tenantId) as string;
 
 defineStorageAdapterContract('sqlite', { setup: async () => SqliteStorageAdapter.open({ filePath: tempDb() }) });
 
@@ -51,10 +53,10 @@ describe('sqlite adapter', () => {
     // each event whole in its JSON (version 3 keeps there only the fields without a column).
     const raw = new Database(filePath);
     const whole = raw.prepare('UPDATE events SET json = ? WHERE tenant = ? AND event_id = ?');
-    for (const event of loaded.events) whole.run(JSON.stringify(event), tenantId, event.eventId);
+    for (const event of loaded.events) whole.run(JSON.stringify(event), keyOf(raw, tenantId), event.eventId);
     // Each edge whole in its JSON too (version 4 keeps there only since, until and properties).
     const wholeEdge = raw.prepare('UPDATE edges SET json = ? WHERE tenant = ? AND edge_id = ?');
-    for (const edge of graph.edges) expect(wholeEdge.run(JSON.stringify(edge), tenantId, edge.edgeId).changes).toBe(1);
+    for (const edge of graph.edges) expect(wholeEdge.run(JSON.stringify(edge), keyOf(raw, tenantId), edge.edgeId).changes).toBe(1);
     raw.exec(`UPDATE events SET outbox_at = NULL, outbox_position = NULL;
       ALTER TABLE events DROP COLUMN outbox_at; ALTER TABLE events DROP COLUMN outbox_position; ALTER TABLE events DROP COLUMN sent_at;
       UPDATE meta SET value = '1' WHERE key = 'schema_version'; DELETE FROM meta WHERE key = 'events_sent'`);
@@ -74,7 +76,7 @@ describe('sqlite adapter', () => {
     const version = new Database(filePath, { readonly: true });
     expect(version.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get()).toEqual({ value: String(SCHEMA_VERSION) });
     // New events are written slim and read whole, as the old ones.
-    const slim = version.prepare('SELECT json FROM events WHERE tenant = ? AND event_id = ?').get(tenantId, next.events[0]!.eventId) as { json: string };
+    const slim = version.prepare('SELECT json FROM events WHERE tenant = ? AND event_id = ?').get(keyOf(version, tenantId), next.events[0]!.eventId) as { json: string };
     expect(Object.keys(JSON.parse(slim.json))).not.toContain('entityId');
     const reopened = SqliteStorageAdapter.open({ filePath });
     expect(await reopened.queryEvents(tenantId, { syncId: 's-2', limit: 10 })).toEqual(next.events);
@@ -136,7 +138,7 @@ describe('sqlite adapter', () => {
     // index of unsent rows, no cursor and no count of the unsent.
     const raw = new Database(filePath);
     const mark = raw.prepare('UPDATE events SET sent_at = ? WHERE tenant = ? AND event_id = ?');
-    for (const i of [0, 1, 2, 5]) mark.run(sentAt, tenantId, keys[i]!.outboxId);
+    for (const i of [0, 1, 2, 5]) mark.run(sentAt, keyOf(raw, tenantId), keys[i]!.outboxId);
     raw.exec(`CREATE INDEX events_unsent ON events (outbox_at, sync_id, outbox_position) WHERE outbox_at IS NOT NULL AND sent_at IS NULL;
       DELETE FROM event_cursor; DELETE FROM meta WHERE key = 'events_unsent'; UPDATE meta SET value = '4' WHERE key IN ('schema_version', 'events_sent')`);
     raw.close();
@@ -151,6 +153,65 @@ describe('sqlite adapter', () => {
     const after = new Database(filePath, { readonly: true });
     expect(after.prepare(`SELECT name FROM sqlite_master WHERE name = 'events_unsent'`).get()).toBeUndefined();
     expect(after.prepare('SELECT event_id FROM event_cursor').pluck().get()).toBe(keys.at(-1)!.outboxId);
+    after.close();
+  });
+
+  it('rows carry a short key per tenant, not its id; two tenants keep theirs apart and read back under their ids', async () => {
+    const filePath = tempDb();
+    const [a, b] = ['00000000-aaaa-4000-8000-000000000001', '00000000-bbbb-4000-8000-000000000002'];
+    const storage = SqliteStorageAdapter.open({ filePath });
+    const keysA = await publishedSync(storage, a);
+    await publishedSync(storage, b);
+    const raw = new Database(filePath, { readonly: true });
+    expect([keyOf(raw, a), keyOf(raw, b)]).toEqual(['1', '2']);
+    for (const table of ['nodes', 'edges', 'events', 'sync_states', 'tenant_versions']) {
+      expect(raw.prepare(`SELECT DISTINCT tenant FROM ${table} ORDER BY tenant`).pluck().all(), table).toEqual(['1', '2']);
+    }
+    raw.close();
+    // Read back under the ids: the relay's entries of both tenants, events, syncs.
+    const pending = await storage.pendingOutbox(100_000);
+    expect(new Set(pending.map((m) => m.tenantId))).toEqual(new Set([a, b]));
+    expect(pending.filter((m) => m.tenantId === a).map((m) => m.outboxId)).toEqual(keysA.map((k) => k.outboxId));
+    expect((await storage.queryEvents(a, { limit: 5 })).every((e) => e.tenantId === a)).toBe(true);
+    expect(await storage.getNode(freshTenant(), SAMPLE_IDS.oauthProfile)).toBeNull(); // a tenant with no rows reads nothing
+    expect((await storage.getNode(b, SAMPLE_IDS.oauthProfile))?.nodeId).toBe(SAMPLE_IDS.oauthProfile);
+    await storage.close();
+  });
+
+  it('upgrades a version 5 file: its tenants keep their ids as keys, and a new tenant gets a number no stored tenant uses', async () => {
+    const filePath = tempDb();
+    const storage = SqliteStorageAdapter.open({ filePath });
+    // A stored tenant whose id is the number the next key would be (two tenants stored: '3').
+    const [first, second] = ['3', 'contoso'];
+    const keys = await publishedSync(storage, first);
+    await publishedSync(storage, second);
+    await storage.close();
+    // What version 5 kept: the tenant id in every row, no tenants table.
+    const raw = new Database(filePath);
+    const ids = new Map([keyOf(raw, first), keyOf(raw, second)].map((key, i) => [key, [first, second][i]!]));
+    for (const table of ['nodes', 'edges', 'node_history', 'edge_history', 'events', 'sync_states', 'outbox', 'tenant_versions', 'event_cursor']) {
+      const update = raw.prepare(`UPDATE ${table} SET tenant = ? WHERE tenant = ?`);
+      // Through a placeholder first, so no key is taken for an id on the way.
+      for (const [key] of ids) update.run(`old-${key}`, key);
+      for (const [key, id] of ids) update.run(id, `old-${key}`);
+    }
+    raw.exec(`DROP TABLE tenants; UPDATE meta SET value = '5' WHERE key = 'schema_version'`);
+    raw.close();
+
+    const upgraded = SqliteStorageAdapter.open({ filePath });
+    expect((await upgraded.pendingOutbox(100_000, first)).map((m) => m.outboxId)).toEqual(keys.map((k) => k.outboxId));
+    expect((await upgraded.lastCompletedSync(second, sampleTenant(second).connectorId))?.status).toBe('completed');
+    const third = freshTenant();
+    await publishedSync(upgraded, third);
+    await upgraded.close();
+    const after = new Database(filePath, { readonly: true });
+    expect(after.prepare('SELECT name, key FROM tenants ORDER BY name').all()).toEqual(
+      [
+        { name: first, key: first },
+        { name: second, key: second },
+        { name: third, key: '4' }, // '3' is the stored tenant's
+      ].sort((x, y) => (x.name < y.name ? -1 : 1)),
+    );
     after.close();
   });
 
@@ -314,11 +375,11 @@ describe('sqlite adapter', () => {
     expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(raw.pragma('page_size', { simple: true })).toBe(PAGE_SIZE);
     // Edge rows keep in their JSON only what has no column.
-    const edgeJson = raw.prepare(`SELECT json FROM edges WHERE tenant = ?`).pluck().all(tenantId) as string[];
+    const edgeJson = raw.prepare(`SELECT json FROM edges WHERE tenant = ?`).pluck().all(keyOf(raw, tenantId)) as string[];
     expect(edgeJson).toHaveLength(graph.edges.length);
     expect(new Set(edgeJson.flatMap((json) => Object.keys(JSON.parse(json) as object)))).toEqual(new Set(['properties']));
     // Creation events refer to the rows written beside them instead of copying them.
-    const bodies = raw.prepare(`SELECT event_type, json FROM events WHERE tenant = ? AND sequence IN (0, ?)`).all(tenantId, loaded.events.length - 1) as { event_type: string; json: string }[];
+    const bodies = raw.prepare(`SELECT event_type, json FROM events WHERE tenant = ? AND sequence IN (0, ?)`).all(keyOf(raw, tenantId), loaded.events.length - 1) as { event_type: string; json: string }[];
     expect(bodies.map((b) => [b.event_type, Object.keys(JSON.parse(b.json)).sort()])).toEqual([
       ['created', ['afterRow', 'sourceConnector']],
       ['relationship_added', ['afterRow', 'edgeId', 'sourceConnector']],

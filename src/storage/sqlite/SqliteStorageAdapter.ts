@@ -27,6 +27,7 @@ import type { PostureStatements } from './posture-graph.ts';
 import type { EdgeDirection, EventPage, NodePage, NodePageQuery, OutboxKey, OutboxListQuery, PreviousState, ReadAt, StorageAdapter } from '../StorageAdapter.ts';
 import { isBusy, StoreBusyError } from './busy.ts';
 import { EventCursor } from './event-cursor.ts';
+import { TenantKeys } from './tenant-keys.ts';
 import { EVENT_ROW_COLUMNS, eventBody, eventFromRow } from './event-rows.ts';
 import type { EventRow, VersionLookup } from './event-rows.ts';
 import { EDGE_ROW_COLUMNS, edgeBody, edgeFromRow } from './edge-rows.ts';
@@ -126,6 +127,8 @@ export class SqliteStorageAdapter implements StorageAdapter {
   private readonly s: ReturnType<typeof prepare>;
   private readonly eventStatements = new Map<string, Statement>();
   private readonly eventCursor: EventCursor;
+  /** Tenant ids in, tenant keys in every statement (tenant-keys.ts). */
+  private readonly tenants: TenantKeys;
 
   private constructor(
     private readonly db: Db,
@@ -134,6 +137,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
   ) {
     this.s = prepare(db);
     this.eventCursor = new EventCursor(db);
+    this.tenants = new TenantKeys(db);
   }
 
   static open(options: SqliteStorageOptions): SqliteStorageAdapter {
@@ -159,19 +163,21 @@ export class SqliteStorageAdapter implements StorageAdapter {
   // --- graph reads ---
 
   async getNode(tenantId: string, nodeId: string, at?: ReadAt): Promise<NormalizedNode | null> {
-    return this.nodeAt(tenantId, nodeId, pastOf(at));
+    return this.nodeAt(this.tenants.keyOf(tenantId), nodeId, pastOf(at));
   }
 
   async getNodes(tenantId: string, nodeIds: readonly string[], at?: ReadAt): Promise<(NormalizedNode | null)[]> {
     const asOf = pastOf(at);
-    return this.read(() => nodeIds.map((id) => this.nodeAt(tenantId, id, asOf)));
+    const t = this.tenants.keyOf(tenantId);
+    return this.read(() => nodeIds.map((id) => this.nodeAt(t, id, asOf)));
   }
 
   async getNodesByType(tenantId: string, nodeType: NodeType, at?: ReadAt): Promise<NormalizedNode[]> {
     const asOf = pastOf(at);
+    const t = this.tenants.keyOf(tenantId);
     const rows = asOf
-      ? (this.s.nodesOfTypeAsOf.all(tenantId, nodeType, asOf, tenantId, nodeType, asOf, asOf) as { json: string }[])
-      : (this.s.nodesOfType.all(tenantId, nodeType) as { json: string }[]);
+      ? (this.s.nodesOfTypeAsOf.all(t, nodeType, asOf, t, nodeType, asOf, asOf) as { json: string }[])
+      : (this.s.nodesOfType.all(t, nodeType) as { json: string }[]);
     return rows
       .map((r) => parseNode(r.json))
       .filter((n) => !n.deletedAt)
@@ -181,12 +187,13 @@ export class SqliteStorageAdapter implements StorageAdapter {
   async listNodes(tenantId: string, query: NodePageQuery, at?: ReadAt): Promise<NodePage> {
     const first = Math.max(0, Math.floor(query.first));
     const asOf = pastOf(at);
+    const t = this.tenants.keyOf(tenantId);
     const found: NormalizedNode[] = [];
     let after = query.after ?? '';
     // Pages of ids in order; filters apply to the parsed node, so read on until the page is full.
     this.read(() => {
       for (;;) {
-        const rows = this.nodePage(tenantId, query.nodeType, after, asOf);
+        const rows = this.nodePage(t, query.nodeType, after, asOf);
         for (const row of rows) {
           const node = parseNode(row.json);
           if ((query.includeDeleted || !node.deletedAt) && matchesFilters(node, query.filters)) found.push(node);
@@ -201,18 +208,20 @@ export class SqliteStorageAdapter implements StorageAdapter {
 
   async getEdgesForNode(tenantId: string, nodeId: string, direction: EdgeDirection, at?: ReadAt): Promise<NormalizedEdge[]> {
     const asOf = pastOf(at);
+    const t = this.tenants.keyOf(tenantId);
     return this.read(() => {
       const byId = new Map<string, NormalizedEdge>();
-      if (direction !== 'incoming') for (const e of this.edgesAt(tenantId, nodeId, 'outgoing', asOf)) byId.set(e.edgeId, e);
-      if (direction !== 'outgoing') for (const e of this.edgesAt(tenantId, nodeId, 'incoming', asOf)) byId.set(e.edgeId, e);
+      if (direction !== 'incoming') for (const e of this.edgesAt(t, nodeId, 'outgoing', asOf)) byId.set(e.edgeId, e);
+      if (direction !== 'outgoing') for (const e of this.edgesAt(t, nodeId, 'incoming', asOf)) byId.set(e.edgeId, e);
       return [...byId.values()].sort((a, b) => cmp(a.edgeId, b.edgeId));
     });
   }
 
   async getEdges(tenantId: string, edgeIds: readonly string[]): Promise<(NormalizedEdge | null)[]> {
+    const t = this.tenants.keyOf(tenantId);
     return this.read(() =>
       edgeIds.map((id) => {
-        const row = this.s.edgeGet.get(tenantId, id) as EdgeRow | undefined;
+        const row = this.s.edgeGet.get(t, id) as EdgeRow | undefined;
         return row ? edgeFromRow(row) : null;
       }),
     );
@@ -225,19 +234,20 @@ export class SqliteStorageAdapter implements StorageAdapter {
     const asOf = pastOf(at);
     const allowed = new Set<string>(query.traverseEdgeTypes);
     const forward = query.direction === 'outgoing';
+    const t = this.tenants.keyOf(tenantId);
     // One read transaction: the walk sees one committed state even while another process writes.
     return this.read(() => {
       const nodes = new Map<string, NormalizedNode | null>();
       const node = (id: string) => {
-        if (!nodes.has(id)) nodes.set(id, this.nodeAt(tenantId, id, asOf));
+        if (!nodes.has(id)) nodes.set(id, this.nodeAt(t, id, asOf));
         return nodes.get(id)!;
       };
       const candidates = query.startNodeId
         ? [node(query.startNodeId)].filter((n): n is NormalizedNode => !!n)
         : query.startNodeType
           ? (asOf
-              ? (this.s.nodesOfTypeAsOf.all(tenantId, query.startNodeType, asOf, tenantId, query.startNodeType, asOf, asOf) as { json: string }[])
-              : (this.s.nodesOfType.all(tenantId, query.startNodeType) as { json: string }[])
+              ? (this.s.nodesOfTypeAsOf.all(t, query.startNodeType, asOf, t, query.startNodeType, asOf, asOf) as { json: string }[])
+              : (this.s.nodesOfType.all(t, query.startNodeType) as { json: string }[])
             ).map((r) => parseNode(r.json))
           : [];
       const starts = candidates
@@ -249,7 +259,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
         limit: query.limit,
         isEnd: (n) => (!query.endNodeType || n.nodeType === query.endNodeType) && matchesFilters(n, query.endNodeFilters),
         step: (nodeId) =>
-          this.edgesAt(tenantId, nodeId, forward ? 'outgoing' : 'incoming', asOf)
+          this.edgesAt(t, nodeId, forward ? 'outgoing' : 'incoming', asOf)
             .filter((e) => allowed.has(e.edgeType))
             .sort((a, b) => cmp(a.edgeId, b.edgeId))
             .map((edge) => ({ edge, next: node(forward ? edge.targetNodeId : edge.sourceNodeId) }))
@@ -271,7 +281,8 @@ export class SqliteStorageAdapter implements StorageAdapter {
     const query = parseOrThrow(PostureQuery, input, 'posture query');
     const asOf = pastOf(at);
     const statements = (this.postureStatements ??= preparePostureStatements(this.db));
-    return this.read(() => postureOf(sqlitePostureGraph(statements, tenantId, asOf), query));
+    const t = this.tenants.keyOf(tenantId);
+    return this.read(() => postureOf(sqlitePostureGraph(statements, t, asOf), query));
   }
 
   // --- events ---
@@ -304,14 +315,14 @@ export class SqliteStorageAdapter implements StorageAdapter {
       statement = this.db.prepare(`SELECT ${EVENT_ROW_COLUMNS} FROM ${from} ORDER BY ts_ms ${order}, ts ${order}, sync_id ${order}, sequence ${order} LIMIT @limit`);
       this.eventStatements.set(signature, statement);
     }
-    const params: Record<string, unknown> = { tenant: tenantId, limit: q.limit + 1 };
+    const params: Record<string, unknown> = { tenant: this.tenants.keyOf(tenantId), limit: q.limit + 1 };
     if (q.entityId) params.entityId = q.entityId;
     for (const f of present) params[f] = q[f];
     if (q.since) params.sinceMs = Date.parse(q.since);
     if (q.until) params.untilMs = Date.parse(q.until);
     if (after) Object.assign(params, { afterMs: Date.parse(after[0]), afterTs: after[0], afterSync: after[1], afterSeq: after[2] });
     const rows = statement.all(params) as EventRow[];
-    const events = rows.slice(0, q.limit).map((row) => eventFromRow(row, this.versionOf));
+    const events = rows.slice(0, q.limit).map((row) => eventFromRow(row, this.versionOf, tenantId));
     const last = events.at(-1);
     return rows.length > q.limit && last ? { events, nextCursor: encodeEventCursor(positionOf(last)) } : { events };
   }
@@ -320,41 +331,45 @@ export class SqliteStorageAdapter implements StorageAdapter {
 
   async saveSyncState(tenantId: string, state: SyncState): Promise<void> {
     await this.write(() => {
-      this.putSyncState(tenantId, state);
-      this.s.bumpVersion.run(tenantId);
+      const t = this.tenants.keyForWrite(tenantId);
+      this.putSyncState(t, state);
+      this.s.bumpVersion.run(t);
     });
   }
 
   async listSyncStates(tenantId: string, options: { connectorId?: string; limit?: number } = {}): Promise<SyncState[]> {
     const limit = Math.max(0, options.limit ?? 50);
+    const t = this.tenants.keyOf(tenantId);
     const rows = (
-      options.connectorId ? this.s.syncsOfConnector.all(tenantId, options.connectorId, limit) : this.s.syncs.all(tenantId, limit)
+      options.connectorId ? this.s.syncsOfConnector.all(t, options.connectorId, limit) : this.s.syncs.all(t, limit)
     ) as { json: string }[];
     return rows.map((r) => JSON.parse(r.json) as SyncState);
   }
 
   async lastCompletedSync(tenantId: string, connectorId: string): Promise<SyncState | null> {
-    const row = this.s.lastCompletedSync.get(tenantId, connectorId) as { json: string } | undefined;
+    const row = this.s.lastCompletedSync.get(this.tenants.keyOf(tenantId), connectorId) as { json: string } | undefined;
     return row ? (JSON.parse(row.json) as SyncState) : null;
   }
 
   async previousState(tenantId: string, connectorId: string): Promise<PreviousState> {
+    const t = this.tenants.keyOf(tenantId);
     return this.read(() => {
       // Rows as [id, hash] arrays (raw): no object with named keys per row, and a tenant has millions.
       const nodeHashes = new Map<string, string>();
-      for (const [id, hash] of this.s.nodeHashes.iterate(tenantId, connectorId) as Iterable<[string, string]>) nodeHashes.set(id, hash);
+      for (const [id, hash] of this.s.nodeHashes.iterate(t, connectorId) as Iterable<[string, string]>) nodeHashes.set(id, hash);
       const edgeHashes = new Map<string, string>();
-      for (const [id, hash] of this.s.edgeHashes.iterate(tenantId, connectorId) as Iterable<[string, string]>) edgeHashes.set(id, hash);
+      for (const [id, hash] of this.s.edgeHashes.iterate(t, connectorId) as Iterable<[string, string]>) edgeHashes.set(id, hash);
       return { nodeHashes, edgeHashes };
     });
   }
 
   async getGraphForConnector(tenantId: string, connectorId: string): Promise<NormalizedGraph> {
+    const t = this.tenants.keyOf(tenantId);
     return this.read(() => {
-      const last = this.s.lastCompletedSync.get(tenantId, connectorId) as { json: string } | undefined;
+      const last = this.s.lastCompletedSync.get(t, connectorId) as { json: string } | undefined;
       const state = last ? (JSON.parse(last.json) as SyncState) : undefined;
-      const nodes = (this.s.nodesOfConnector.all(tenantId, connectorId) as { json: string }[]).map((r) => parseNode(r.json));
-      const edges = (this.s.edgesOfConnector.all(tenantId, connectorId) as EdgeColumns[]).map(edgeFromRow);
+      const nodes = (this.s.nodesOfConnector.all(t, connectorId) as { json: string }[]).map((r) => parseNode(r.json));
+      const edges = (this.s.edgesOfConnector.all(t, connectorId) as EdgeColumns[]).map(edgeFromRow);
       return {
         syncId: state?.syncId ?? 'none',
         connectorId,
@@ -369,7 +384,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
   }
 
   async dataVersion(tenantId: string): Promise<string | undefined> {
-    const row = this.s.version.get(tenantId) as { version: number } | undefined;
+    const row = this.s.version.get(this.tenants.keyOf(tenantId)) as { version: number } | undefined;
     return String(row?.version ?? 0);
   }
 
@@ -382,28 +397,29 @@ export class SqliteStorageAdapter implements StorageAdapter {
     const at = iso(commit.syncState.validAt ?? commit.syncState.startedAt);
     const { changes, connectorId } = commit;
     await this.write(() => {
-      for (const id of changes.removeEdgeIds) this.removeEdge(tenantId, id, at);
+      const t = this.tenants.keyForWrite(tenantId);
+      for (const id of changes.removeEdgeIds) this.removeEdge(t, id, at);
       // Each table in turn, so a tombstone's edge lookups still have the edge indexes. A table
       // whose indexes are all built after the rows ('all': the tenant's first rows there) gets
       // plain INSERTs: every row is new, and the upserts' ON CONFLICT needs the unique key.
-      const freshNodes = this.inBulk('nodes', tenantId, changes.upsertNodes.length, (fresh) => {
-        if (fresh) this.insertNewNodes(tenantId, changes.upsertNodes, at, connectorId);
+      const freshNodes = this.inBulk('nodes', t, changes.upsertNodes.length, (fresh) => {
+        if (fresh) this.insertNewNodes(t, changes.upsertNodes, at, connectorId);
         else
           for (const node of changes.upsertNodes) {
-            this.writeNode(tenantId, node, at, connectorId);
-            if (node.deletedAt) this.removeEdgesOf(tenantId, node.nodeId, at);
+            this.writeNode(t, node, at, connectorId);
+            if (node.deletedAt) this.removeEdgesOf(t, node.nodeId, at);
           }
       });
-      const freshEdges = this.inBulk('edges', tenantId, changes.upsertEdges.length, (fresh) => {
-        if (fresh) this.insertNewEdges(tenantId, changes.upsertEdges, at, connectorId);
-        else for (const edge of changes.upsertEdges) this.writeEdge(tenantId, edge, at, connectorId);
+      const freshEdges = this.inBulk('edges', t, changes.upsertEdges.length, (fresh) => {
+        if (fresh) this.insertNewEdges(t, changes.upsertEdges, at, connectorId);
+        else for (const edge of changes.upsertEdges) this.writeEdge(t, edge, at, connectorId);
       });
       const outboxAt = commit.publishEvents?.createdAt ?? null;
       // Rows written new by this commit are the after-states of their creation events: referred to, not copied.
       const refersToRow = (event: GraphEvent) =>
         event.beforeState === null &&
         ((freshNodes && event.eventType === 'created' && event.edgeId === undefined) || (freshEdges && event.eventType === 'relationship_added' && !event.changedProperties));
-      this.inBulk('events', tenantId, commit.events.length, (fresh) => {
+      this.inBulk('events', t, commit.events.length, (fresh) => {
         const batch = fresh ? new InsertBatch(this.s.eventInsertNew, this.s.eventInsertNewMany) : undefined;
         // Replayed events (the same key) are not inserted again, and not published again.
         let inserted = 0;
@@ -411,7 +427,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
         for (let i = 0; i < commit.events.length; i++) {
           const event = commit.events[i]!;
           insert(
-            tenantId,
+            t,
             event.eventId,
             Date.parse(event.timestamp),
             event.timestamp,
@@ -430,9 +446,9 @@ export class SqliteStorageAdapter implements StorageAdapter {
         batch?.flush();
         if (outboxAt !== null) this.eventCursor.published(batch ? commit.events.length : inserted);
       });
-      this.enqueue(tenantId, commit.outbox ?? []);
-      this.putSyncState(tenantId, commit.syncState);
-      this.s.bumpVersion.run(tenantId);
+      this.enqueue(t, commit.outbox ?? []);
+      this.putSyncState(t, commit.syncState);
+      this.s.bumpVersion.run(t);
     }, commit.syncState.syncId);
   }
 
@@ -444,31 +460,37 @@ export class SqliteStorageAdapter implements StorageAdapter {
     const [events, messages] = this.read(() =>
       tenantId === undefined
         ? [this.eventCursor.pending(n), this.s.outboxPending.all(n)]
-        : [this.eventCursor.pending(n, tenantId), this.s.outboxPendingOfTenant.all(tenantId, n)],
+        : [this.eventCursor.pending(n, this.tenants.keyOf(tenantId)), this.s.outboxPendingOfTenant.all(this.tenants.keyOf(tenantId), n)],
     );
-    const entries: OutboxEntry[] = [...(events as EventOutboxRow[]).map((row) => eventOutboxEntry(row, this.versionOf)), ...(messages as OutboxRow[]).map(outboxMessage)];
+    const idOf = (key: string) => this.tenants.idOf(key);
+    const entries: OutboxEntry[] = [
+      ...(events as EventOutboxRow[]).map((row) => eventOutboxEntry(row, this.versionOf, idOf(row.tenant))),
+      ...(messages as OutboxRow[]).map((row) => outboxMessage(row, idOf(row.tenant))),
+    ];
     return entries.sort(compareOutbox).slice(0, n);
   }
 
   async listOutbox(tenantId: string, query: OutboxListQuery): Promise<OutboxMessage[]> {
     const limit = Math.max(0, Math.floor(query.limit));
+    const t = this.tenants.keyOf(tenantId);
     const rows = query.before
-      ? this.s.outboxListBefore.all(tenantId, query.topic, query.before.createdAt, query.before.outboxId, limit)
-      : this.s.outboxList.all(tenantId, query.topic, limit);
-    return (rows as OutboxRow[]).map(outboxMessage);
+      ? this.s.outboxListBefore.all(t, query.topic, query.before.createdAt, query.before.outboxId, limit)
+      : this.s.outboxList.all(t, query.topic, limit);
+    return (rows as OutboxRow[]).map((row) => outboxMessage(row, tenantId));
   }
 
   async markOutboxSent(keys: readonly OutboxKey[], sentAt: string): Promise<void> {
     if (keys.length === 0) return;
     await this.write(() => {
-      const { notEvents } = this.eventCursor.markSent(keys, sentAt);
-      for (const { tenantId, outboxId } of notEvents) this.s.outboxMarkSent.run(sentAt, tenantId, outboxId);
+      const stored = keys.map(({ tenantId, outboxId }) => ({ tenant: this.tenants.keyOf(tenantId), outboxId }));
+      const { notEvents } = this.eventCursor.markSent(stored, sentAt);
+      for (const { tenant, outboxId } of notEvents) this.s.outboxMarkSent.run(sentAt, tenant, outboxId);
     });
   }
 
   async enqueueOutbox(tenantId: string, messages: readonly OutboxMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    await this.write(() => this.enqueue(tenantId, messages));
+    await this.write(() => this.enqueue(this.tenants.keyForWrite(tenantId), messages));
   }
 
   async outboxStats(): Promise<{ pending: number; sent: number }> {
@@ -496,7 +518,8 @@ export class SqliteStorageAdapter implements StorageAdapter {
 
   /** How much history a tenant keeps (tests and benchmarks), counted as the memory adapter does. */
   historyStats(tenantId: string): { nodeVersions: number; edgeVersions: number; liveNodes: number; liveEdges: number } {
-    const count = (sql: string) => (this.db.prepare(sql).get(tenantId) as { n: number }).n;
+    const t = this.tenants.keyOf(tenantId);
+    const count = (sql: string) => (this.db.prepare(sql).get(t) as { n: number }).n;
     const liveNodes = count('SELECT count(*) AS n FROM nodes WHERE tenant = ?');
     const liveEdges = count('SELECT count(*) AS n FROM edges WHERE tenant = ?');
     return {
@@ -529,66 +552,69 @@ export class SqliteStorageAdapter implements StorageAdapter {
     const started = Date.now();
     for (let pause = 5; ; pause = Math.min(pause * 2, 250)) {
       try {
+        this.tenants.writing = true;
         return this.db.transaction(fn).immediate();
       } catch (error) {
         if (!isBusy(error)) throw error;
         if (Date.now() - started >= this.busyTimeoutMs) throw new StoreBusyError(this.db, syncId, error);
         await new Promise((resolve) => setTimeout(resolve, pause));
+      } finally {
+        this.tenants.writing = false;
       }
     }
   }
 
-  private nodeAt(tenantId: string, nodeId: string, asOf: string | undefined): NormalizedNode | null {
-    const row = this.s.nodeGet.get(tenantId, nodeId) as NodeRow | undefined;
+  private nodeAt(tenant: string, nodeId: string, asOf: string | undefined): NormalizedNode | null {
+    const row = this.s.nodeGet.get(tenant, nodeId) as NodeRow | undefined;
     if (row && (!asOf || row.valid_from <= asOf)) return parseNode(row.json);
     if (!asOf) return null;
-    const past = this.s.nodeHistoryAt.get(tenantId, nodeId, asOf, asOf) as { json: string } | undefined;
+    const past = this.s.nodeHistoryAt.get(tenant, nodeId, asOf, asOf) as { json: string } | undefined;
     return past ? parseNode(past.json) : null;
   }
 
-  private edgesAt(tenantId: string, nodeId: string, direction: 'outgoing' | 'incoming', asOf: string | undefined): NormalizedEdge[] {
+  private edgesAt(tenant: string, nodeId: string, direction: 'outgoing' | 'incoming', asOf: string | undefined): NormalizedEdge[] {
     const out = direction === 'outgoing';
-    const current = (out ? this.s.edgesOut : this.s.edgesIn).all(tenantId, nodeId) as EdgeRow[];
+    const current = (out ? this.s.edgesOut : this.s.edgesIn).all(tenant, nodeId) as EdgeRow[];
     const edges = current.filter((r) => !asOf || r.valid_from <= asOf).map(edgeFromRow);
     if (asOf) {
-      const past = (out ? this.s.edgeHistoryOut : this.s.edgeHistoryIn).all(tenantId, nodeId, asOf, asOf) as EdgeColumns[];
+      const past = (out ? this.s.edgeHistoryOut : this.s.edgeHistoryIn).all(tenant, nodeId, asOf, asOf) as EdgeColumns[];
       for (const r of past) edges.push(edgeFromRow(r));
     }
     return edges;
   }
 
-  private nodePage(tenantId: string, nodeType: NodeType | undefined, after: string, asOf: string | undefined): { node_id: string; json: string }[] {
+  private nodePage(tenant: string, nodeType: NodeType | undefined, after: string, asOf: string | undefined): { node_id: string; json: string }[] {
     if (asOf) {
       return (
         nodeType
-          ? this.s.nodePageOfTypeAsOf.all(tenantId, nodeType, after, asOf, tenantId, nodeType, after, asOf, asOf, LIST_BATCH)
-          : this.s.nodePageAsOf.all(tenantId, after, asOf, tenantId, after, asOf, asOf, LIST_BATCH)
+          ? this.s.nodePageOfTypeAsOf.all(tenant, nodeType, after, asOf, tenant, nodeType, after, asOf, asOf, LIST_BATCH)
+          : this.s.nodePageAsOf.all(tenant, after, asOf, tenant, after, asOf, asOf, LIST_BATCH)
       ) as { node_id: string; json: string }[];
     }
-    return (nodeType ? this.s.nodePageOfType.all(tenantId, nodeType, after, LIST_BATCH) : this.s.nodePage.all(tenantId, after, LIST_BATCH)) as {
+    return (nodeType ? this.s.nodePageOfType.all(tenant, nodeType, after, LIST_BATCH) : this.s.nodePage.all(tenant, after, LIST_BATCH)) as {
       node_id: string;
       json: string;
     }[];
   }
 
   /** A large commit into a small table builds that table's indexes after its rows (deferred-indexes.ts); true when the rows were all new. */
-  private inBulk(table: BulkTable, tenantId: string, rows: number, write: (fresh: boolean) => void): boolean {
-    const deferral = deferralFor(this.db, table, tenantId, rows, this.bulkMinRows);
+  private inBulk(table: BulkTable, tenant: string, rows: number, write: (fresh: boolean) => void): boolean {
+    const deferral = deferralFor(this.db, table, tenant, rows, this.bulkMinRows);
     if (deferral === 'none') write(false);
     else withDeferredIndexes(this.db, table, deferral, () => write(deferral === 'all'));
     return deferral === 'all';
   }
 
   /** The stored version of a node or edge that started at `validFrom`: the current row, or history. */
-  private readonly versionOf: VersionLookup = (tenantId, entity, validFrom) => {
+  private readonly versionOf: VersionLookup = (tenant, entity, validFrom) => {
     if ('nodeId' in entity) {
-      const row = this.s.nodeGet.get(tenantId, entity.nodeId) as NodeRow | undefined;
-      const json = row?.valid_from === validFrom ? row.json : (this.s.nodeHistoryFrom.get(tenantId, entity.nodeId, validFrom) as { json: string } | undefined)?.json;
+      const row = this.s.nodeGet.get(tenant, entity.nodeId) as NodeRow | undefined;
+      const json = row?.valid_from === validFrom ? row.json : (this.s.nodeHistoryFrom.get(tenant, entity.nodeId, validFrom) as { json: string } | undefined)?.json;
       return json === undefined ? undefined : parseNode(json);
     }
-    const row = this.s.edgeGet.get(tenantId, entity.edgeId) as EdgeRow | undefined;
+    const row = this.s.edgeGet.get(tenant, entity.edgeId) as EdgeRow | undefined;
     if (row?.valid_from === validFrom) return edgeFromRow(row);
-    const past = this.s.edgeHistoryFrom.get(tenantId, entity.sourceNodeId, entity.edgeId, validFrom) as EdgeColumns | undefined;
+    const past = this.s.edgeHistoryFrom.get(tenant, entity.sourceNodeId, entity.edgeId, validFrom) as EdgeColumns | undefined;
     return past && edgeFromRow(past);
   };
 
@@ -596,9 +622,9 @@ export class SqliteStorageAdapter implements StorageAdapter {
    * A version about to be replaced or dropped without a history row (a later write at the same
    * moment): events that refer to it for their after-state get a copy of it first (event-rows.ts).
    */
-  private keepAfterRows(tenantId: string, entity: { nodeId: string } | { edgeId: string; sourceNodeId: string }, validFrom: string, json: string): void {
-    if ('nodeId' in entity) this.s.eventAfterRowNode.run(json, tenantId, entity.nodeId, validFrom);
-    else this.s.eventAfterRowEdge.run(json, tenantId, entity.sourceNodeId, entity.edgeId, validFrom);
+  private keepAfterRows(tenant: string, entity: { nodeId: string } | { edgeId: string; sourceNodeId: string }, validFrom: string, json: string): void {
+    if ('nodeId' in entity) this.s.eventAfterRowNode.run(json, tenant, entity.nodeId, validFrom);
+    else this.s.eventAfterRowEdge.run(json, tenant, entity.sourceNodeId, entity.edgeId, validFrom);
   }
 
   /**
@@ -606,95 +632,95 @@ export class SqliteStorageAdapter implements StorageAdapter {
    * multi-row INSERTs. A tombstone among them has no edges to drop unless another connector's
    * commit stored some; those are looked up once the rows are in.
    */
-  private insertNewNodes(tenantId: string, nodes: readonly NormalizedNode[], at: string, connectorId: string): void {
+  private insertNewNodes(tenant: string, nodes: readonly NormalizedNode[], at: string, connectorId: string): void {
     const batch = new InsertBatch(this.s.nodeInsertNew, this.s.nodeInsertNewMany);
     for (const node of nodes) {
-      batch.add(tenantId, node.nodeId, node.nodeType, connectorId, node.deletedAt ? 1 : 0, nodeContentHash(node), at, JSON.stringify(node));
+      batch.add(tenant, node.nodeId, node.nodeType, connectorId, node.deletedAt ? 1 : 0, nodeContentHash(node), at, JSON.stringify(node));
     }
     batch.flush();
-    for (const node of nodes) if (node.deletedAt) this.removeEdgesOf(tenantId, node.nodeId, at);
+    for (const node of nodes) if (node.deletedAt) this.removeEdgesOf(tenant, node.nodeId, at);
   }
 
-  private insertNewEdges(tenantId: string, edges: readonly NormalizedEdge[], at: string, connectorId: string): void {
+  private insertNewEdges(tenant: string, edges: readonly NormalizedEdge[], at: string, connectorId: string): void {
     const batch = new InsertBatch(this.s.edgeInsertNew, this.s.edgeInsertNewMany);
     for (const edge of edges) {
-      batch.add(tenantId, edge.edgeId, edge.edgeType, edge.sourceNodeId, edge.targetNodeId, connectorId, edgeContentHash(edge), at, edgeBody(edge));
+      batch.add(tenant, edge.edgeId, edge.edgeType, edge.sourceNodeId, edge.targetNodeId, connectorId, edgeContentHash(edge), at, edgeBody(edge));
     }
     batch.flush();
   }
 
   /** A tombstone's edges, both ways, stop being valid at `at`. */
-  private removeEdgesOf(tenantId: string, nodeId: string, at: string): void {
-    const attached = [...this.s.edgeIdsOut.all(tenantId, nodeId), ...this.s.edgeIdsIn.all(tenantId, nodeId)] as { edge_id: string }[];
-    for (const { edge_id } of attached) this.removeEdge(tenantId, edge_id, at);
+  private removeEdgesOf(tenant: string, nodeId: string, at: string): void {
+    const attached = [...this.s.edgeIdsOut.all(tenant, nodeId), ...this.s.edgeIdsIn.all(tenant, nodeId)] as { edge_id: string }[];
+    for (const { edge_id } of attached) this.removeEdge(tenant, edge_id, at);
   }
 
   /** As VersionLog.write: same content keeps the open version; new content closes it at `at`. */
-  private writeNode(tenantId: string, node: NormalizedNode, at: string, connectorId: string): void {
+  private writeNode(tenant: string, node: NormalizedNode, at: string, connectorId: string): void {
     const json = JSON.stringify(node);
     const hash = nodeContentHash(node);
     const deleted = node.deletedAt ? 1 : 0;
     // The common case: a new row, one statement.
-    if (this.s.nodeInsert.run(tenantId, node.nodeId, node.nodeType, connectorId, deleted, hash, at, json).changes === 1) return;
-    const existing = this.s.nodeGet.get(tenantId, node.nodeId) as NodeRow;
+    if (this.s.nodeInsert.run(tenant, node.nodeId, node.nodeType, connectorId, deleted, hash, at, json).changes === 1) return;
+    const existing = this.s.nodeGet.get(tenant, node.nodeId) as NodeRow;
     const same = existing.hash === hash || sameNodeContent(parseNode(existing.json), node);
     if (!same && existing.valid_from < at) {
-      this.s.nodeHistoryInsert.run(tenantId, node.nodeId, node.nodeType, existing.valid_from, at, existing.json);
-    } else if (!same) this.keepAfterRows(tenantId, node, existing.valid_from, existing.json);
+      this.s.nodeHistoryInsert.run(tenant, node.nodeId, node.nodeType, existing.valid_from, at, existing.json);
+    } else if (!same) this.keepAfterRows(tenant, node, existing.valid_from, existing.json);
     const validFrom = same || existing.valid_from >= at ? existing.valid_from : at;
-    this.s.nodeUpdate.run(node.nodeType, connectorId, deleted, hash, validFrom, json, tenantId, node.nodeId);
+    this.s.nodeUpdate.run(node.nodeType, connectorId, deleted, hash, validFrom, json, tenant, node.nodeId);
   }
 
-  private writeEdge(tenantId: string, edge: NormalizedEdge, at: string, connectorId: string): void {
+  private writeEdge(tenant: string, edge: NormalizedEdge, at: string, connectorId: string): void {
     const json = edgeBody(edge);
     const hash = edgeContentHash(edge);
-    if (this.s.edgeInsert.run(tenantId, edge.edgeId, edge.edgeType, edge.sourceNodeId, edge.targetNodeId, connectorId, hash, at, json).changes === 1) return;
-    const existing = this.s.edgeGet.get(tenantId, edge.edgeId) as EdgeRow;
+    if (this.s.edgeInsert.run(tenant, edge.edgeId, edge.edgeType, edge.sourceNodeId, edge.targetNodeId, connectorId, hash, at, json).changes === 1) return;
+    const existing = this.s.edgeGet.get(tenant, edge.edgeId) as EdgeRow;
     const same = existing.hash === hash || sameEdgeContent(edgeFromRow(existing), edge);
     if (!same && existing.valid_from < at) {
-      this.s.edgeHistoryInsert.run(tenantId, edge.edgeId, existing.edge_type, existing.source_id, existing.target_id, existing.valid_from, at, existing.json);
-    } else if (!same) this.keepAfterRows(tenantId, { edgeId: edge.edgeId, sourceNodeId: existing.source_id }, existing.valid_from, JSON.stringify(edgeFromRow(existing)));
+      this.s.edgeHistoryInsert.run(tenant, edge.edgeId, existing.edge_type, existing.source_id, existing.target_id, existing.valid_from, at, existing.json);
+    } else if (!same) this.keepAfterRows(tenant, { edgeId: edge.edgeId, sourceNodeId: existing.source_id }, existing.valid_from, JSON.stringify(edgeFromRow(existing)));
     const validFrom = same || existing.valid_from >= at ? existing.valid_from : at;
-    this.s.edgeUpdate.run(edge.edgeType, edge.sourceNodeId, edge.targetNodeId, connectorId, hash, validFrom, json, tenantId, edge.edgeId);
+    this.s.edgeUpdate.run(edge.edgeType, edge.sourceNodeId, edge.targetNodeId, connectorId, hash, validFrom, json, tenant, edge.edgeId);
   }
 
   /** The edge stops being valid at `at`; a version opened at that same moment leaves no trace. */
-  private removeEdge(tenantId: string, edgeId: string, at: string): void {
-    const row = this.s.edgeGet.get(tenantId, edgeId) as EdgeRow | undefined;
+  private removeEdge(tenant: string, edgeId: string, at: string): void {
+    const row = this.s.edgeGet.get(tenant, edgeId) as EdgeRow | undefined;
     if (!row) return;
-    this.s.edgeDelete.run(tenantId, edgeId);
-    if (row.valid_from < at) this.s.edgeHistoryInsert.run(tenantId, edgeId, row.edge_type, row.source_id, row.target_id, row.valid_from, at, row.json);
-    else this.keepAfterRows(tenantId, { edgeId, sourceNodeId: row.source_id }, row.valid_from, JSON.stringify(edgeFromRow(row)));
+    this.s.edgeDelete.run(tenant, edgeId);
+    if (row.valid_from < at) this.s.edgeHistoryInsert.run(tenant, edgeId, row.edge_type, row.source_id, row.target_id, row.valid_from, at, row.json);
+    else this.keepAfterRows(tenant, { edgeId, sourceNodeId: row.source_id }, row.valid_from, JSON.stringify(edgeFromRow(row)));
   }
 
   /** Outbox rows are idempotent by id: re-writing a sync's rows adds nothing and unsends nothing. */
-  private enqueue(tenantId: string, messages: Iterable<OutboxMessage>): void {
+  private enqueue(tenant: string, messages: Iterable<OutboxMessage>): void {
     for (const m of messages) {
-      this.s.outboxInsert.run(tenantId, m.outboxId, m.createdAt, m.batchId, m.position, m.topic, m.key, JSON.stringify(m.headers), m.payload);
+      this.s.outboxInsert.run(tenant, m.outboxId, m.createdAt, m.batchId, m.position, m.topic, m.key, JSON.stringify(m.headers), m.payload);
     }
   }
 
-  private putSyncState(tenantId: string, state: SyncState): void {
-    this.s.syncPut.run(tenantId, state.syncId, state.connectorId, state.status, state.startedAt, JSON.stringify(state));
+  private putSyncState(tenant: string, state: SyncState): void {
+    this.s.syncPut.run(tenant, state.syncId, state.connectorId, state.status, state.startedAt, JSON.stringify(state));
   }
 }
 
-function eventOutboxEntry(r: EventOutboxRow, versionOf: VersionLookup): OutboxEntry {
+function eventOutboxEntry(r: EventOutboxRow, versionOf: VersionLookup, tenantId: string): OutboxEntry {
   return {
     kind: 'graph_event',
     outboxId: r.event_id,
-    tenantId: r.tenant,
+    tenantId,
     createdAt: r.outbox_at,
     batchId: r.sync_id,
     position: r.outbox_position,
-    event: eventFromRow(r, versionOf),
+    event: eventFromRow(r, versionOf, tenantId),
   };
 }
 
-function outboxMessage(r: OutboxRow): OutboxMessage {
+function outboxMessage(r: OutboxRow, tenantId: string): OutboxMessage {
   return {
     outboxId: r.outbox_id,
-    tenantId: r.tenant,
+    tenantId,
     topic: r.topic,
     key: r.key,
     payload: r.payload,

@@ -20,24 +20,24 @@ export class EventCursor {
     this.s = prepare(db);
   }
 
-  /** Unsent published events after the cursor, in commit order; of one tenant when given. */
-  pending(limit: number, tenantId?: string): unknown[] {
-    return tenantId === undefined ? this.s.pending.all(limit) : this.s.pendingOfTenant.all(tenantId, limit);
+  /** Unsent published events after the cursor, in commit order; of one tenant (its key) when given. */
+  pending(limit: number, tenant?: string): unknown[] {
+    return tenant === undefined ? this.s.pending.all(limit) : this.s.pendingOfTenant.all(tenant, limit);
   }
 
   /**
-   * Marks events sent (inside the caller's write transaction). Returns how many were pending, and
+   * Marks events sent (inside the caller's write transaction; keys by tenant key and event id). Returns how many were pending, and
    * the keys that are not events (prepared messages, marked by the caller). The cursor moves to
    * the last marked event when every pending event up to it is among those marked; else each
    * marked event gets its own sent_at.
    */
-  markSent(keys: readonly { tenantId: string; outboxId: string }[], sentAt: string): { marked: number; notEvents: typeof keys } {
+  markSent(keys: readonly { tenant: string; outboxId: string }[], sentAt: string): { marked: number; notEvents: typeof keys } {
     const cursor = this.s.cursorRowid.get() as number;
     const rowids = new Set<number>();
-    const notEvents: { tenantId: string; outboxId: string }[] = [];
+    const notEvents: { tenant: string; outboxId: string }[] = [];
     let last = cursor;
     for (const key of keys) {
-      const rowid = this.s.rowidOf.get(key.tenantId, key.outboxId) as number | undefined;
+      const rowid = this.s.rowidOf.get(key.tenant, key.outboxId) as number | undefined;
       if (rowid === undefined) notEvents.push(key);
       else if (rowid > cursor) {
         rowids.add(rowid);

@@ -53,17 +53,22 @@ let refPieces: { sourceConnector: string; afterRow: string; head: string; tail: 
 
 /** The version of a node (no edgeId) or an edge that started at `validFrom`, as stored. */
 export type VersionLookup = (
-  tenantId: string,
+  /** The tenant's key (tenant-keys.ts). */
+  tenant: string,
   entity: { nodeId: string } | { edgeId: string; sourceNodeId: string },
   validFrom: string,
 ) => NonNullable<GraphEvent['afterState']> | undefined;
 
-/** The event as the diff made it (same fields, same order), from its columns and its JSON. */
-export function eventFromRow(row: EventRow, versionOf: VersionLookup): GraphEvent {
+/**
+ * The event as the diff made it (same fields, same order), from its columns and its JSON. The row's
+ * tenant column holds the tenant's key (tenant-keys.ts), which version lookups take; the event
+ * carries the tenant's id.
+ */
+export function eventFromRow(row: EventRow, versionOf: VersionLookup, tenantId: string): GraphEvent {
   const body = JSON.parse(row.json) as Partial<GraphEvent> & { afterRow?: string };
   const event = {
     eventId: row.event_id,
-    tenantId: row.tenant,
+    tenantId,
     timestamp: row.ts,
     sourceConnector: body.sourceConnector!,
     syncId: row.sync_id,
@@ -76,14 +81,14 @@ export function eventFromRow(row: EventRow, versionOf: VersionLookup): GraphEven
   if (row.target_entity_id !== null) event.targetEntityId = row.target_entity_id;
   if (body.edgeId !== undefined) event.edgeId = body.edgeId;
   event.beforeState = body.beforeState ?? null;
-  event.afterState = body.afterRow === undefined ? (body.afterState ?? null) : afterStateOf(event, body.afterRow, versionOf);
+  event.afterState = body.afterRow === undefined ? (body.afterState ?? null) : afterStateOf(event, row.tenant, body.afterRow, versionOf);
   if (body.changedProperties !== undefined) event.changedProperties = body.changedProperties;
   return event;
 }
 
-function afterStateOf(event: GraphEvent, validFrom: string, versionOf: VersionLookup): GraphEvent['afterState'] {
+function afterStateOf(event: GraphEvent, tenant: string, validFrom: string, versionOf: VersionLookup): GraphEvent['afterState'] {
   const entity = event.edgeId === undefined ? { nodeId: event.entityId } : { edgeId: event.edgeId, sourceNodeId: event.entityId };
-  const state = versionOf(event.tenantId, entity, validFrom);
+  const state = versionOf(tenant, entity, validFrom);
   // Never expected (history is kept, same-moment rewrites copy the state first): a loud error, not a silent null state.
   if (state === undefined)
     throw new Error(`event ${event.eventId}: the version of ${event.edgeId ?? event.entityId} from ${validFrom} it refers to is not stored`);

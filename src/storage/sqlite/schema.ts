@@ -1,12 +1,14 @@
 import type { Database } from 'better-sqlite3';
 import { POSTURE_EDGE_TYPES } from '../posture-walk.ts';
 import { upgradeToEventCursor } from './event-cursor.ts';
+import { keepStoredTenantsAsKeys } from './tenant-keys.ts';
 
 // The embedded store's tables (DESIGN "Embedded store"). Current rows and closed history versions
 // live apart, as in the Neo4j adapter: reads of the current graph touch only current rows, and a
 // read as of a past moment takes the current row when it was already valid then, else the
 // history row whose [valid_from, valid_to) holds that moment. Times are ISO strings of one format,
-// so they compare as strings. Every row carries its tenant; every index starts with it.
+// so they compare as strings. Every row carries its tenant (as its key: tenant-keys.ts); every
+// index starts with it.
 
 // 2: graph events are their own outbox rows (outbox_at, outbox_position, sent_at on events).
 // 3: an event row's JSON holds only the fields without a column (event-rows.ts); older rows,
@@ -16,7 +18,10 @@ import { upgradeToEventCursor } from './event-cursor.ts';
 //    hold the whole edge, read the same, so the upgrade rewrites nothing.
 // 5: the relay's place in the events is a cursor (event-cursor.ts), not a mark on every sent row:
 //    events_unsent goes, meta 'events_unsent' counts the unsent; the upgrade sets the cursor.
-export const SCHEMA_VERSION = 5;
+// 6: rows and index entries carry a tenant's short key (tenant-keys.ts), not its id: a GUID
+//    tenant id was ~36 bytes in every row and in every entry of every index. The upgrade keeps
+//    the rows: each tenant already stored becomes its own key.
+export const SCHEMA_VERSION = 6;
 
 /** Page size of a new database file (applyPragmas). */
 export const PAGE_SIZE = 16_384;
@@ -33,6 +38,9 @@ export const POSTURE_EDGES = `(${POSTURE_EDGE_TYPES.outgoing.map((t) => `edge_ty
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+-- The key each tenant's rows carry in their tenant column (tenant-keys.ts).
+CREATE TABLE IF NOT EXISTS tenants (name TEXT PRIMARY KEY, key TEXT NOT NULL UNIQUE);
 
 CREATE TABLE IF NOT EXISTS nodes (
   tenant TEXT NOT NULL, node_id TEXT NOT NULL, node_type TEXT NOT NULL, connector TEXT NOT NULL,
@@ -171,6 +179,7 @@ export function applySchema(db: Database): void {
     // what new edge rows hold.
     db.exec(TABLES);
     if (version !== undefined && version < 5) upgradeToEventCursor(db);
+    if (version !== undefined && version < 6) keepStoredTenantsAsKeys(db);
     db.prepare(`INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(String(SCHEMA_VERSION));
     // Events sent and unsent, counted as they are published and marked (a count over the events
     // table would scan it).
