@@ -61,7 +61,7 @@ export async function relayOutbox(store: OutboxStore & LeaseStore, sink: Message
           const next = afterWrite(() => chunks.next());
           next.catch(() => {}); // awaited below; a failed publish must not leave it unhandled
           await Promise.all([sending, marking]);
-          marking = store.markOutboxSent(messages.map((m) => ({ tenantId: m.tenantId, outboxId: m.outboxId })), new Date().toISOString());
+          marking = store.markOutboxSent(messages.map((m) => ({ tenantId: m.tenantId, outboxId: m.outboxId, batchId: m.batchId })), new Date().toISOString());
           published += messages.length;
           if (options.metrics) for (const m of messages) options.metrics.eventsPublished.inc({ topic: m.topic });
           options.log?.debug({ messages: messages.length, published }, 'outbox batch published');

@@ -58,10 +58,8 @@ export interface EventPage {
   nextCursor?: string;
 }
 
-export interface OutboxKey {
-  tenantId: string;
-  outboxId: string;
-}
+/** An outbox entry by its tenant, id and batch (the sync of a graph event: the SQLite store finds the event's row by it). */
+export type OutboxKey = Pick<OutboxEntry, 'tenantId' | 'outboxId' | 'batchId'>;
 
 /**
  * The transactional outbox (DESIGN decision 6). Not tenant-scoped: the relay is a system process

@@ -92,7 +92,7 @@ describe('sqlite adapter', () => {
     await storage.commitSync(tenantId, { connectorId: graph.connectorId, changes, events: result.events, syncState, publishEvents: { createdAt: graph.transformedAt } });
     const pending = await storage.pendingOutbox(10_000, tenantId);
     expect(pending.map((m) => m.outboxId)).toEqual(result.events.map((e) => e.eventId));
-    return pending.map((m) => ({ tenantId, outboxId: m.outboxId }));
+    return pending.map((m) => ({ tenantId, outboxId: m.outboxId, batchId: m.batchId }));
   };
   const sentAt = '2026-01-15T06:00:06.000Z';
 
@@ -195,7 +195,8 @@ describe('sqlite adapter', () => {
       for (const [key] of ids) update.run(`old-${key}`, key);
       for (const [key, id] of ids) update.run(id, `old-${key}`);
     }
-    raw.exec(`DROP TABLE tenants; UPDATE meta SET value = '5' WHERE key = 'schema_version'`);
+    raw.exec(`DROP TABLE tenants; DROP INDEX events_in_sync; CREATE UNIQUE INDEX events_key ON events (tenant, event_id);
+      UPDATE meta SET value = '5' WHERE key = 'schema_version'`);
     raw.close();
 
     const upgraded = SqliteStorageAdapter.open({ filePath });
@@ -205,6 +206,8 @@ describe('sqlite adapter', () => {
     await publishedSync(upgraded, third);
     await upgraded.close();
     const after = new Database(filePath, { readonly: true });
+    // A sync's events sit together in their key index now.
+    expect(after.prepare(`SELECT name FROM sqlite_master WHERE name IN ('events_key', 'events_in_sync')`).pluck().all()).toEqual(['events_in_sync']);
     expect(after.prepare('SELECT name, key FROM tenants ORDER BY name').all()).toEqual(
       [
         { name: first, key: first },

@@ -712,7 +712,7 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
         const mine = (await storage.pendingOutbox(10_000, tenantId));
         expect(mine.map((m) => m.position)).toEqual([0, 1, 2]);
         expect(mine[0]).toEqual(rows[1]);
-        await storage.markOutboxSent([{ tenantId, outboxId: rows[1]!.outboxId }], '2026-01-15T06:00:01.000Z');
+        await storage.markOutboxSent([rows[1]!], '2026-01-15T06:00:01.000Z');
         const after = (await storage.pendingOutbox(10_000, tenantId));
         expect(after.map((m) => m.position)).toEqual([1, 2]);
         // Re-writing the same rows neither duplicates nor un-sends them.
@@ -740,7 +740,7 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
         expect(pending.at(-1)).toEqual(notice);
         // The relay marks events and messages alike by id; the rest stay pending, in order.
         const sent = [pending[0]!, pending[3]!, pending.at(-1)!];
-        await storage.markOutboxSent(sent.map((m) => ({ tenantId, outboxId: m.outboxId })), '2026-01-15T06:00:06.000Z');
+        await storage.markOutboxSent(sent, '2026-01-15T06:00:06.000Z');
         expect((await storage.pendingOutbox(10_000, tenantId)).map((m) => m.outboxId)).toEqual(pending.filter((m) => !sent.includes(m)).map((m) => m.outboxId));
         expect((await storage.pendingOutbox(2, tenantId)).map((m) => m.outboxId)).toEqual([pending[1]!.outboxId, pending[2]!.outboxId]);
         // Listing by topic shows prepared messages only; the events are read as events.
@@ -771,7 +771,7 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
         const audit = (id: string, createdAt: string, tenant = tenantId): OutboxMessage => ({ ...outboxRow(tenant, 'audit', 0, createdAt), outboxId: `${tenant}-${id}`, topic: 'authgraph.audit.all', key: tenant });
         await storage.enqueueOutbox(tenantId, [audit('a', '2026-01-01T00:00:00.000Z'), audit('c', '2026-01-03T00:00:00.000Z'), audit('b', '2026-01-02T00:00:00.000Z'), outboxRow(tenantId, 'sync', 0)]);
         await storage.enqueueOutbox(other, [audit('x', '2026-01-05T00:00:00.000Z', other)]);
-        await storage.markOutboxSent([{ tenantId, outboxId: `${tenantId}-c` }], '2026-01-04T00:00:00.000Z');
+        await storage.markOutboxSent([{ tenantId, outboxId: `${tenantId}-c`, batchId: 'audit' }], '2026-01-04T00:00:00.000Z');
         const first = await storage.listOutbox(tenantId, { topic: 'authgraph.audit.all', limit: 2 });
         expect(first.map((m) => m.outboxId)).toEqual([`${tenantId}-c`, `${tenantId}-b`]);
         expect(first[0]!.sentAt).toBe('2026-01-04T00:00:00.000Z');

@@ -72,10 +72,7 @@ describe('Neo4j published events', () => {
     const pending = await storage.pendingOutbox(1_000_000, tenantId);
     expect(pending).toEqual([...committedOutbox(commit)]);
 
-    await storage.markOutboxSent(
-      pending.slice(0, 2).map((m) => ({ tenantId, outboxId: m.outboxId })),
-      AT,
-    );
+    await storage.markOutboxSent(pending.slice(0, 2), AT);
     expect((await storage.pendingOutbox(1_000_000, tenantId)).map((m) => m.outboxId)).toEqual(pending.slice(2).map((m) => m.outboxId));
     expect(await count('MATCH (e:Event:PendingOutbox {tenantId: $tenantId}) RETURN count(e) AS n', tenantId)).toBe(result.events.length - 2);
 
@@ -109,10 +106,7 @@ describe('Neo4j published events', () => {
     // Replayed with publishEvents: the events' entries exist as rows, so nothing is added.
     await storage.commitSync(tenantId, { ...commit, publishEvents: { createdAt: AT } });
     expect(await count('MATCH (m:Outbox {tenantId: $tenantId}) RETURN count(m) AS n', tenantId)).toBe(entries.length);
-    await storage.markOutboxSent(
-      entries.map((m) => ({ tenantId, outboxId: m.outboxId })),
-      AT,
-    );
+    await storage.markOutboxSent(entries, AT);
     expect(await storage.pendingOutbox(1_000_000, tenantId)).toEqual([]);
   });
 });

@@ -216,7 +216,7 @@ describe('Neo4j staged commit', () => {
     const ids = outbox.map((m) => m.outboxId);
     expect(await relayedIds(tenantId)).toEqual(ids);
     // A relay marks rows sent by the tenant its messages name; the rows live under the home.
-    await storage.markOutboxSent([{ tenantId, outboxId: ids[0]! }], AT);
+    await storage.markOutboxSent([outbox[0]!], AT);
     expect(await relayedIds(tenantId)).toEqual(ids.slice(1));
 
     // Later commits write under the home: a one-transaction commit, and a staged one into a tenant that holds rows.

@@ -482,7 +482,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
   async markOutboxSent(keys: readonly OutboxKey[], sentAt: string): Promise<void> {
     if (keys.length === 0) return;
     await this.write(() => {
-      const stored = keys.map(({ tenantId, outboxId }) => ({ tenant: this.tenants.keyOf(tenantId), outboxId }));
+      const stored = keys.map(({ tenantId, outboxId, batchId }) => ({ tenant: this.tenants.keyOf(tenantId), outboxId, batchId }));
       const { notEvents } = this.eventCursor.markSent(stored, sentAt);
       for (const { tenant, outboxId } of notEvents) this.s.outboxMarkSent.run(sentAt, tenant, outboxId);
     });
@@ -790,7 +790,7 @@ function prepare(db: Db) {
       'INSERT INTO edge_history (tenant, edge_id, edge_type, source_id, target_id, valid_from, valid_to, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
 
-    eventInsert: p(`${EVENT_INSERT} ON CONFLICT (tenant, event_id) DO NOTHING`),
+    eventInsert: p(`${EVENT_INSERT} ON CONFLICT (tenant, sync_id, event_id) DO NOTHING`),
     eventInsertNew: p(EVENT_INSERT),
     eventInsertNewMany: p(manyRowsInsert(EVENT_INSERT)),
     // The copy of a version into the events that refer to it (keepAfterRows), through the entity index.

@@ -26,18 +26,18 @@ export class EventCursor {
   }
 
   /**
-   * Marks events sent (inside the caller's write transaction; keys by tenant key and event id). Returns how many were pending, and
+   * Marks events sent (inside the caller's write transaction; keys by tenant key, sync and event id). Returns how many were pending, and
    * the keys that are not events (prepared messages, marked by the caller). The cursor moves to
    * the last marked event when every pending event up to it is among those marked; else each
    * marked event gets its own sent_at.
    */
-  markSent(keys: readonly { tenant: string; outboxId: string }[], sentAt: string): { marked: number; notEvents: typeof keys } {
+  markSent(keys: readonly { tenant: string; outboxId: string; batchId: string }[], sentAt: string): { marked: number; notEvents: typeof keys } {
     const cursor = this.s.cursorRowid.get() as number;
     const rowids = new Set<number>();
-    const notEvents: { tenant: string; outboxId: string }[] = [];
+    const notEvents: { tenant: string; outboxId: string; batchId: string }[] = [];
     let last = cursor;
     for (const key of keys) {
-      const rowid = this.s.rowidOf.get(key.tenant, key.outboxId) as number | undefined;
+      const rowid = this.s.rowidOf.get(key.tenant, key.batchId, key.outboxId) as number | undefined;
       if (rowid === undefined) notEvents.push(key);
       else if (rowid > cursor) {
         rowids.add(rowid);
@@ -81,7 +81,7 @@ function prepare(db: Database) {
       `SELECT outbox_at, outbox_position, ${EVENT_ROW_COLUMNS} FROM events WHERE rowid > ${CURSOR_ROWID} AND ${UNSENT} AND tenant = ? ORDER BY rowid LIMIT ?`,
     ),
     // From the key index alone.
-    rowidOf: p('SELECT rowid FROM events WHERE tenant = ? AND event_id = ?').pluck(),
+    rowidOf: p('SELECT rowid FROM events WHERE tenant = ? AND sync_id = ? AND event_id = ?').pluck(),
     pendingBetween: p(`SELECT rowid FROM events WHERE rowid > ? AND rowid <= ? AND ${UNSENT}`).pluck(),
     moveCursor: p('INSERT OR REPLACE INTO event_cursor (id, tenant, event_id) SELECT 1, tenant, event_id FROM events WHERE rowid = ?'),
     markOne: p(`UPDATE events SET sent_at = ? WHERE rowid = ? AND ${UNSENT}`),

@@ -20,7 +20,8 @@ import { keepStoredTenantsAsKeys } from './tenant-keys.ts';
 //    events_unsent goes, meta 'events_unsent' counts the unsent; the upgrade sets the cursor.
 // 6: rows and index entries carry a tenant's short key (tenant-keys.ts), not its id: a GUID
 //    tenant id was ~36 bytes in every row and in every entry of every index. The upgrade keeps
-//    the rows: each tenant already stored becomes its own key.
+//    the rows: each tenant already stored becomes its own key. events_key (tenant, event_id) becomes
+//    events_in_sync (tenant, sync_id, event_id).
 export const SCHEMA_VERSION = 6;
 
 /** Page size of a new database file (applyPragmas). */
@@ -86,7 +87,11 @@ CREATE TABLE IF NOT EXISTS events (
   -- (a serialized copy in the outbox table doubled what a first sync wrote).
   outbox_at TEXT, outbox_position INTEGER, sent_at TEXT
 );
-CREATE UNIQUE INDEX IF NOT EXISTS events_key ON events (tenant, event_id);
+-- An event's key within its sync (an event id is made from its tenant, sync and change, so it is
+-- unique with or without the sync): a sync's events sit together in this index, so a small sync
+-- into a large file dirties a few pages of it, not one page per event (schema 6; the key was
+-- (tenant, event_id), random across the whole index).
+CREATE UNIQUE INDEX IF NOT EXISTS events_in_sync ON events (tenant, sync_id, event_id);
 -- One order for events in every adapter (event-order.ts): time, sync, position in the sync.
 CREATE INDEX IF NOT EXISTS events_order ON events (tenant, ts_ms, ts, sync_id, sequence);
 CREATE INDEX IF NOT EXISTS events_entity ON events (tenant, entity_id);
@@ -179,7 +184,10 @@ export function applySchema(db: Database): void {
     // what new edge rows hold.
     db.exec(TABLES);
     if (version !== undefined && version < 5) upgradeToEventCursor(db);
-    if (version !== undefined && version < 6) keepStoredTenantsAsKeys(db);
+    if (version !== undefined && version < 6) {
+      keepStoredTenantsAsKeys(db);
+      db.exec('DROP INDEX IF EXISTS events_key');
+    }
     db.prepare(`INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(String(SCHEMA_VERSION));
     // Events sent and unsent, counted as they are published and marked (a count over the events
     // table would scan it).

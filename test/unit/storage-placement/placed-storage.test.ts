@@ -92,10 +92,7 @@ describe('placedStorage', () => {
     // A limit keeps the overall oldest rows.
     expect(await storage.pendingOutbox(10)).toEqual(pending.slice(0, 10));
 
-    await storage.markOutboxSent(
-      pending.map((m) => ({ tenantId: m.tenantId, outboxId: m.outboxId })),
-      new Date().toISOString(),
-    );
+    await storage.markOutboxSent(pending, new Date().toISOString());
     expect(await a.pendingOutbox(10)).toEqual([]);
     expect(await b.pendingOutbox(10)).toEqual([]);
     expect(await storage.outboxStats()).toEqual({ pending: 0, sent: pending.length });
