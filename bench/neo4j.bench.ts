@@ -1,5 +1,6 @@
 import neo4j from 'neo4j-driver';
 import { findExecutionChains } from '../src/analysis/execution-chains.ts';
+import { parseNormalizedGraph } from '../src/model/index.ts';
 import type { NormalizedGraph, SyncState } from '../src/model/index.ts';
 import { render } from '../src/storage/neo4j/cypher-files.ts';
 import { Executor } from '../src/storage/neo4j/Executor.ts';
@@ -237,6 +238,10 @@ for (const size of sweep ? [] : sizes) {
     const syncs: number[] = [];
     for (let i = 0; i < syncRounds; i++) {
       const next = mutateTenant(graph, 0.01, 7 + i, `sync-${i + 2}`);
+      // An extraction a user's sync would take (runTenantSync validates it first), untimed: a
+      // generator once repeated node ids here, and its events' ids clashed in the commit.
+      const valid = parseNormalizedGraph(next);
+      if (!valid.ok) throw new Error(`1% sync ${i + 1}: the mutated graph is invalid: ${valid.issues[0]?.message}`);
       graph = next;
       phaseMs.clear();
       const viaApply = await timed(() => applyGraph(timedStorage, next).then((r) => r, (e: unknown) => e as Error));
