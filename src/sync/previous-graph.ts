@@ -1,5 +1,5 @@
 import { classifyCurrent } from '../diff/index.ts';
-import type { DiffOptions, HashedPrevious } from '../diff/index.ts';
+import type { CurrentClassification, DiffOptions, HashedPrevious } from '../diff/index.ts';
 import type { NormalizedEdge, NormalizedGraph, NormalizedNode, StoredGraph } from '../model/index.ts';
 import type { PreviousState, StorageAdapter } from '../storage/StorageAdapter.ts';
 
@@ -17,12 +17,18 @@ const FETCH_BATCH = 5_000;
  * once (classifyCurrent), and only stored rows that changed or vanished are read in full — they
  * are the before states of the events. No second copy of an unchanged graph is made. Diffing with
  * the returned options gives the same result as diffing against the whole stored graph (the
- * contract suite checks it). `state`: previousState as the caller already read it.
+ * contract suite checks it). `state`: previousState as the caller already read it; `classification`:
+ * classifyCurrent(state, current) as the caller already made it.
  */
-export async function readPreviousGraph(storage: StorageAdapter, current: NormalizedGraph, state?: PreviousState): Promise<PreviousGraph> {
+export async function readPreviousGraph(
+  storage: StorageAdapter,
+  current: NormalizedGraph,
+  state?: PreviousState,
+  classification?: CurrentClassification,
+): Promise<PreviousGraph> {
   const { tenantId, connectorId } = current;
   const { nodeHashes, edgeHashes } = state ?? (await storage.previousState(tenantId, connectorId));
-  const classified = classifyCurrent({ nodeHashes, edgeHashes }, current);
+  const classified = classification ?? classifyCurrent({ nodeHashes, edgeHashes }, current);
 
   const changedNodes = new Map<string, NormalizedNode>();
   const nodeIds = classified.staleNodeIds;
