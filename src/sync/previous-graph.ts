@@ -30,15 +30,20 @@ export async function readPreviousGraph(
   const { nodeHashes, edgeHashes } = state ?? (await storage.previousState(tenantId, connectorId));
   const classified = classification ?? classifyCurrent({ nodeHashes, edgeHashes }, current);
 
+  // Nodes and edges are read side by side (two reads in flight, one per kind): on Neo4j each is a
+  // transaction of its own and a round trip or two, ~50 ms apiece in a 100k-node 1% sync.
   const changedNodes = new Map<string, NormalizedNode>();
-  const nodeIds = classified.staleNodeIds;
-  for (let i = 0; i < nodeIds.length; i += FETCH_BATCH) {
-    for (const node of await storage.getNodes(tenantId, nodeIds.slice(i, i + FETCH_BATCH))) if (node && !node.deletedAt) changedNodes.set(node.nodeId, node);
-  }
   const changedEdges = new Map<string, NormalizedEdge>();
-  const edgeIds = classified.staleEdgeIds;
-  for (let i = 0; i < edgeIds.length; i += FETCH_BATCH) {
-    for (const edge of await storage.getEdges(tenantId, edgeIds.slice(i, i + FETCH_BATCH))) if (edge) changedEdges.set(edge.edgeId, edge);
-  }
+  const readNodes = async (ids: readonly string[]) => {
+    for (let i = 0; i < ids.length; i += FETCH_BATCH) {
+      for (const node of await storage.getNodes(tenantId, ids.slice(i, i + FETCH_BATCH))) if (node && !node.deletedAt) changedNodes.set(node.nodeId, node);
+    }
+  };
+  const readEdges = async (ids: readonly string[]) => {
+    for (let i = 0; i < ids.length; i += FETCH_BATCH) {
+      for (const edge of await storage.getEdges(tenantId, ids.slice(i, i + FETCH_BATCH))) if (edge) changedEdges.set(edge.edgeId, edge);
+    }
+  };
+  await Promise.all([readNodes(classified.staleNodeIds), readEdges(classified.staleEdgeIds)]);
   return { previous: { nodeHashes, edgeHashes, changedNodes, changedEdges }, diffOptions: { classified } };
 }

@@ -141,9 +141,19 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     return new Neo4jStorageAdapter(executor, config.batchSize, config.transactionRows, config.singleTransactionRows);
   }
 
+  /**
+   * The home each tenant's last read found: a hint only, for building a commit's statements before
+   * its transaction (commitInOne); the home read under the lock decides what is written.
+   */
+  private readonly homeHints = new Map<string, string>();
+
   /** A read of the tenant's rows: `work` gets the id they are stored under (tenant-home.ts). */
   private readTenant<T>(operation: string, tenantId: string, work: (tx: ManagedTransaction, storedAs: string) => Promise<T>): Promise<T> {
-    return this.executor.read({ operation, tenantId }, async (tx) => work(tx, await homeOf(tx, tenantId)));
+    return this.executor.read({ operation, tenantId }, async (tx) => {
+      const home = await homeOf(tx, tenantId);
+      this.homeHints.set(tenantId, home);
+      return work(tx, home);
+    });
   }
 
   /** A write of the tenant's rows, holding its home's lock (tenant-home.ts). */
@@ -464,6 +474,11 @@ export class Neo4jStorageAdapter implements StorageAdapter {
           run(tx, statements.rest),
         ]);
       });
+    // Built before the transaction for the home the last read found (a sync read its previous
+    // state just before): ~20 ms of a 100k-node 1% sync's commit not spent holding the tenant's
+    // lock. Under another home the statements are built again inside.
+    const hinted = first ? undefined : this.homeHints.get(tenantId);
+    if (hinted !== undefined) statementsFor(hinted, events.length > 0);
     try {
       // Edges the diff found new and the sync's events are created, not merged (edge-writes.ts,
       // events/create.cypher).
