@@ -39,7 +39,8 @@ import type { WorkLabel } from './Executor.ts';
 import { HISTORY_TYPE_PREFIX, labelFor, NODE_LABEL, NODE_VERSION_LABEL } from './labels.ts';
 import { committedOutbox } from '../committed-outbox.ts';
 import { send } from './pipeline.ts';
-import { eventOutboxEntry, parseEdge, parseEvent, parseNode, parseOutbox, parseSyncState, syncParams } from './rows.ts';
+import { parseEdge, parseEvent, parseNode, parseOutbox, parseSyncState, pendingOutboxEntry, syncParams } from './rows.ts';
+import type { PendingRow } from './rows.ts';
 import { anchoredPaths, pathsAsOf } from './path-expansion.ts';
 import { postureChains, postureIdentities, postureOtherChains } from './posture-statements.ts';
 import { applySchema } from './schema.ts';
@@ -539,11 +540,12 @@ export class Neo4jStorageAdapter implements StorageAdapter {
     // A published event is its own outbox row (rows.ts eventRow): its entry is made from its fields.
     return this.executor.read({ operation: 'pendingOutbox' }, async (tx) => {
       const result = await tx.run(render('outboxPending'), { ...params, tenantId: tenantId === undefined ? null : await homeOf(tx, tenantId) });
-      return result.records.map((r) => {
-        const json = r.get('json') as string;
-        if (!r.get('event')) return parseOutbox(json);
-        return eventOutboxEntry(json, { outboxId: r.get('outboxId') as string, createdAt: r.get('createdAt') as string, batchId: r.get('batchId') as string, position: r.get('position') as number });
-      });
+      const entries: OutboxEntry[] = [];
+      for (const r of result.records) {
+        const entry = pendingOutboxEntry(r.toObject() as unknown as PendingRow);
+        if (entry) entries.push(entry);
+      }
+      return entries;
     });
   }
 
