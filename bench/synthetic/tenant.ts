@@ -152,6 +152,24 @@ function makeEdges(byType: Map<NodeType, NormalizedNode[]>, rand: () => number, 
 }
 
 /**
+ * `count` automations new to `nodes`: numbered from 10,000,000, or past the highest such number
+ * `nodes` holds. A graph mutated before holds the earlier mutation's new automations, and reusing
+ * their numbers put each of those ids in the next graph twice (an extraction validateGraph
+ * refuses; its two events of one id made a store redo the commit). A synthetic tenant mutated
+ * once gets 10,000,000 onwards, as it always did. Read from the source ids, no set of every id.
+ */
+function newAutomations(nodes: readonly NormalizedNode[], count: number, rand: () => number): NormalizedNode[] {
+  const FIRST = 10_000_000;
+  let next = FIRST;
+  for (const n of nodes) {
+    if (n.nodeType !== 'automation') continue;
+    const i = parseInt(n.sourceId.slice(3), 36);
+    if (i >= next) next = i + 1;
+  }
+  return Array.from({ length: count }, (_, k) => makeNode('automation', next + k, rand));
+}
+
+/**
  * A copy with a fraction of nodes changed: ~60% updated, ~20% deleted, ~20% new, and as many
  * edges removed/added. Returns fresh objects, as a real extraction would.
  */
@@ -173,8 +191,7 @@ export function mutateTenant(graph: NormalizedGraph, fraction: number, seed = 7,
     if (updated.has(n.nodeId)) copy.displayName = `${n.displayName} (renamed)`;
     nodes.push(copy);
   }
-  const newCount = Math.round(changes * 0.2);
-  for (let i = 0; i < newCount; i++) nodes.push(makeNode('automation', 10_000_000 + i, rand));
+  nodes.push(...newAutomations(graph.nodes, Math.round(changes * 0.2), rand));
   const edges: NormalizedEdge[] = [];
   for (const e of graph.edges) {
     if (deleted.has(e.sourceNodeId) || deleted.has(e.targetNodeId)) continue;
@@ -230,8 +247,7 @@ export function mutateTenantInPlace(
     } else nodes.push(n);
   }
   const totalEdges = graph.edges.length;
-  const newCount = Math.round(changes * 0.2);
-  for (let i = 0; i < newCount; i++) nodes.push(makeNode('automation', 10_000_000 + i, rand));
+  nodes.push(...newAutomations(graph.nodes, Math.round(changes * 0.2), rand));
   const edges: NormalizedEdge[] = [];
   const ids = new Set<string>();
   for (const e of graph.edges) {

@@ -1,5 +1,6 @@
-import { diffGraphs } from '../diff/index.ts';
-import type { DiffResult, NormalizedGraph, SyncError, SyncMode, SyncState } from '../model/index.ts';
+import { classifyCurrent, diffGraphs, NEW } from '../diff/index.ts';
+import type { CurrentClassification } from '../diff/index.ts';
+import type { DiffResult, NormalizedEdge, NormalizedGraph, SyncError, SyncMode, SyncState } from '../model/index.ts';
 import type { PreviousState, StorageAdapter } from '../storage/StorageAdapter.ts';
 import { syncCompletedMessage } from '../events/outbox-messages.ts';
 import { readPreviousGraph } from './previous-graph.ts';
@@ -28,23 +29,27 @@ const MAX_DANGLING_WARNINGS = 50;
  * sees what the source claimed and why it is not in the graph. Refusing, rather than storing the
  * edge, keeps every store the same (a graph database cannot hold an edge without its ends).
  *
- * An edge the connector already stores under the same id (`storedEdges`, its previous state) is
- * not checked: the id names the edge's type and ends (validateGraph), and a store holds an edge
- * only while both ends are live (dangling edges are refused, tombstones drop their edges: the
- * contract suite). Looking up that id is what the diff does next anyway; looking up both ends of
- * every edge hashed 2 strings per edge for nothing (~0.25 s of a 100k-node 1% sync).
+ * An edge the connector already stores under the same id (`edgeStatus` not NEW: classifyCurrent
+ * against its previous state) is not checked: the id names the edge's type and ends
+ * (validateGraph), and a store holds an edge only while both ends are live (dangling edges are
+ * refused, tombstones drop their edges: the contract suite). The classification looked every id
+ * up already; looking them up again here cost ~0.25 s of a 100k-node 1% sync, and the set of the
+ * graph's node ids is made only when an edge is left to check.
  */
 async function withoutDanglingEdges(
   storage: StorageAdapter,
   graph: NormalizedGraph,
   runNodeIds: ReadonlySet<string> = new Set(),
-  storedEdges?: ReadonlyMap<string, string>,
-): Promise<{ graph: NormalizedGraph; warnings: SyncError[] }> {
-  const inGraph = new Set(graph.nodes.map((n) => n.nodeId));
+  edgeStatus?: Uint8Array,
+): Promise<{ graph: NormalizedGraph; warnings: SyncError[]; refused?: ReadonlySet<NormalizedEdge> }> {
+  let inGraph: Set<string> | undefined;
   const elsewhere = new Set<string>();
   // Two checks per edge, no array per edge: a first sync of a large tenant has millions.
-  for (const e of graph.edges) {
-    if (storedEdges?.has(e.edgeId)) continue;
+  const edges = graph.edges;
+  for (let i = 0; i < edges.length; i++) {
+    if (edgeStatus && edgeStatus[i] !== NEW) continue;
+    const e = edges[i]!;
+    inGraph ??= new Set(graph.nodes.map((n) => n.nodeId));
     if (!inGraph.has(e.sourceNodeId) && !runNodeIds.has(e.sourceNodeId)) elsewhere.add(e.sourceNodeId);
     if (!inGraph.has(e.targetNodeId) && !runNodeIds.has(e.targetNodeId)) elsewhere.add(e.targetNodeId);
   }
@@ -63,7 +68,16 @@ async function withoutDanglingEdges(
     warnings.push({ type: 'DANGLING_EDGE', operation: 'load', message: `${dangling.length - MAX_DANGLING_WARNINGS} more dangling edges not stored` });
   }
   const refused = new Set(dangling);
-  return { graph: { ...graph, edges: graph.edges.filter((e) => !refused.has(e)) }, warnings };
+  return { graph: { ...graph, edges: graph.edges.filter((e) => !refused.has(e)) }, warnings, refused };
+}
+
+/**
+ * The classification of a graph without its refused edges. Only edges not stored (NEW) are ever
+ * refused, so the stale ids stay as they are and only the per-edge statuses lose those places.
+ */
+function withoutRefused(classified: CurrentClassification, edges: readonly NormalizedEdge[], refused?: ReadonlySet<NormalizedEdge>): CurrentClassification {
+  if (!refused?.size) return classified;
+  return { ...classified, edgeStatus: classified.edgeStatus.filter((_, i) => !refused.has(edges[i]!)) };
 }
 
 /** The diff, and what the committed sync record says of it. */
@@ -83,13 +97,15 @@ export async function applyGraph(
   input: NormalizedGraph,
   options: ApplyGraphOptions = {},
 ): Promise<AppliedGraph> {
-  // The stored ids and hashes first (unless the caller diffs against its own previous state):
-  // the dangling-edge check skips the edges they hold.
+  // The stored ids and hashes first (unless the caller diffs against its own previous state),
+  // and the extraction classified against them once: the dangling-edge check skips the edges
+  // found stored, and the diff takes the same classification.
   const state: PreviousState | undefined = options.previous ? undefined : await storage.previousState(input.tenantId, input.connectorId);
-  const checked = await withoutDanglingEdges(storage, input, options.runNodeIds, state?.edgeHashes);
+  const classified = state ? classifyCurrent(state, input) : undefined;
+  const checked = await withoutDanglingEdges(storage, input, options.runNodeIds, classified?.edgeStatus);
   const graph = checked.graph;
   const errors = [...(options.errors ?? []), ...checked.warnings];
-  const { previous, diffOptions } = options.previous ?? (await readPreviousGraph(storage, graph, state));
+  const { previous, diffOptions } = options.previous ?? (await readPreviousGraph(storage, graph, state, classified && withoutRefused(classified, input.edges, checked.refused)));
   const { result, changes } = diffGraphs(previous, graph, diffOptions);
   const syncState: SyncState = {
     syncId: graph.syncId,

@@ -1,5 +1,5 @@
 import { classifyCurrent } from '../diff/index.ts';
-import type { DiffOptions, HashedPrevious } from '../diff/index.ts';
+import type { CurrentClassification, DiffOptions, HashedPrevious } from '../diff/index.ts';
 import type { NormalizedEdge, NormalizedGraph, NormalizedNode, StoredGraph } from '../model/index.ts';
 import type { PreviousState, StorageAdapter } from '../storage/StorageAdapter.ts';
 
@@ -17,22 +17,33 @@ const FETCH_BATCH = 5_000;
  * once (classifyCurrent), and only stored rows that changed or vanished are read in full — they
  * are the before states of the events. No second copy of an unchanged graph is made. Diffing with
  * the returned options gives the same result as diffing against the whole stored graph (the
- * contract suite checks it). `state`: previousState as the caller already read it.
+ * contract suite checks it). `state`: previousState as the caller already read it; `classification`:
+ * classifyCurrent(state, current) as the caller already made it.
  */
-export async function readPreviousGraph(storage: StorageAdapter, current: NormalizedGraph, state?: PreviousState): Promise<PreviousGraph> {
+export async function readPreviousGraph(
+  storage: StorageAdapter,
+  current: NormalizedGraph,
+  state?: PreviousState,
+  classification?: CurrentClassification,
+): Promise<PreviousGraph> {
   const { tenantId, connectorId } = current;
   const { nodeHashes, edgeHashes } = state ?? (await storage.previousState(tenantId, connectorId));
-  const classified = classifyCurrent({ nodeHashes, edgeHashes }, current);
+  const classified = classification ?? classifyCurrent({ nodeHashes, edgeHashes }, current);
 
+  // Nodes and edges are read side by side (two reads in flight, one per kind): on Neo4j each is a
+  // transaction of its own and a round trip or two, ~50 ms apiece in a 100k-node 1% sync.
   const changedNodes = new Map<string, NormalizedNode>();
-  const nodeIds = classified.staleNodeIds;
-  for (let i = 0; i < nodeIds.length; i += FETCH_BATCH) {
-    for (const node of await storage.getNodes(tenantId, nodeIds.slice(i, i + FETCH_BATCH))) if (node && !node.deletedAt) changedNodes.set(node.nodeId, node);
-  }
   const changedEdges = new Map<string, NormalizedEdge>();
-  const edgeIds = classified.staleEdgeIds;
-  for (let i = 0; i < edgeIds.length; i += FETCH_BATCH) {
-    for (const edge of await storage.getEdges(tenantId, edgeIds.slice(i, i + FETCH_BATCH))) if (edge) changedEdges.set(edge.edgeId, edge);
-  }
+  const readNodes = async (ids: readonly string[]) => {
+    for (let i = 0; i < ids.length; i += FETCH_BATCH) {
+      for (const node of await storage.getNodes(tenantId, ids.slice(i, i + FETCH_BATCH))) if (node && !node.deletedAt) changedNodes.set(node.nodeId, node);
+    }
+  };
+  const readEdges = async (ids: readonly string[]) => {
+    for (let i = 0; i < ids.length; i += FETCH_BATCH) {
+      for (const edge of await storage.getEdges(tenantId, ids.slice(i, i + FETCH_BATCH))) if (edge) changedEdges.set(edge.edgeId, edge);
+    }
+  };
+  await Promise.all([readNodes(classified.staleNodeIds), readEdges(classified.staleEdgeIds)]);
   return { previous: { nodeHashes, edgeHashes, changedNodes, changedEdges }, diffOptions: { classified } };
 }

@@ -1,10 +1,12 @@
 // previousState on Neo4j comes back as "hash id" strings (src/storage/neo4j/hash-pairs.ts): ids
 // with spaces, newlines and characters outside the BMP must come back whole, on the right side
-// (nodes or edges), and every row must arrive.
+// (nodes or edges), and every row must arrive — also across the lists' slices (HASH_SLICE a
+// record), for nodes and for one relationship type's edges.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { edgeContentHash, makeEdgeId, nodeContentHash } from '../../src/model/index.ts';
 import type { NormalizedEdge, NormalizedNode } from '../../src/model/index.ts';
+import { HASH_SLICE } from '../../src/storage/neo4j/hash-pairs.ts';
 import { Neo4jStorageAdapter } from '../../src/storage/neo4j/Neo4jStorageAdapter.ts';
 import { applyGraph } from '../../src/sync/apply-graph.ts';
 import { sampleTenant } from '../support/sample-tenant.ts';
@@ -28,11 +30,12 @@ describe('Neo4j previousState', () => {
     const awkward = ['with space', 'two\nlines', 'ends with newline\n', ' leading space', 'tab\there', 'astral 😀 ünïcode', 'a b\nc d'];
     const extra: NormalizedNode[] = [
       ...awkward.map((sourceId) => ({ ...template, nodeId: `custom:odd:${sourceId}`, sourceId })),
-      ...Array.from({ length: 157 }, (_, i) => ({ ...template, nodeId: `custom:many:${i}`, sourceId: `many-${i}` })),
+      // Past two slices, and not a whole number of them.
+      ...Array.from({ length: 2 * HASH_SLICE + 7 }, (_, i) => ({ ...template, nodeId: `custom:many:${i}`, sourceId: `many-${i}` })),
     ] as NormalizedNode[];
     const owner = graph.nodes.find((n) => n.nodeType === 'human_identity')!;
-    const extraEdges: NormalizedEdge[] = extra.slice(0, awkward.length).map((n) => ({
-      edgeId: `${makeEdgeId('OWNED_BY', n.nodeId, owner.nodeId)} ${n.sourceId}`,
+    const extraEdges: NormalizedEdge[] = extra.map((n, i) => ({
+      edgeId: i < awkward.length ? `${makeEdgeId('OWNED_BY', n.nodeId, owner.nodeId)} ${n.sourceId}` : makeEdgeId('OWNED_BY', n.nodeId, owner.nodeId),
       edgeType: 'OWNED_BY',
       sourceNodeId: n.nodeId,
       targetNodeId: owner.nodeId,

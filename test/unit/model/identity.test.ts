@@ -83,4 +83,27 @@ describe('dangling edges', () => {
     expect(asked).toEqual([]);
     expect((await storage.listSyncStates(tenantId, { connectorId: 'other' }))[0]!.status).toBe('completed');
   });
+
+  it('a refused edge ahead of stored ones leaves the diff of the rest as it is without it', async () => {
+    // The extraction is classified against the stored hashes before the check, per edge by
+    // position: refusing an edge must not shift the others' classification.
+    const tenantId = freshTenant('refused-first');
+    const graph = sampleTenant(tenantId);
+    const changed = { ...graph.edges[1]!, properties: { ...graph.edges[1]!.properties, note: 'changed' } };
+    const next = { ...graph, syncId: 'sync-2', edges: [graph.edges[0]!, changed, ...graph.edges.slice(3)] };
+    const ghost = 'entra_id:72f988bf-86f1-41af-91ab-2d7cd011db47:ghost';
+    const template = graph.edges.find((e) => e.edgeType === 'AUTHENTICATES_AS')!;
+    const dangling = { ...template, targetNodeId: ghost, edgeId: makeEdgeId(template.edgeType, template.sourceNodeId, ghost) };
+    const synced = async (edges: NormalizedGraph['edges']) => {
+      const storage = MemoryStorageAdapter.create();
+      await applyGraph(storage, graph);
+      return applyGraph(storage, { ...next, edges });
+    };
+    const without = await synced(next.edges);
+    const withRefused = await synced([dangling, ...next.edges]);
+    expect(without.events.length).toBeGreaterThan(0);
+    expect(withRefused.status).toBe('partial');
+    expect(withRefused.events).toEqual(without.events);
+    expect({ ...withRefused, status: without.status, warnings: [] }).toEqual(without);
+  });
 });
