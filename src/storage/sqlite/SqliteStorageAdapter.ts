@@ -457,10 +457,9 @@ export class SqliteStorageAdapter implements StorageAdapter {
   /** Unsent events and unsent prepared messages, each read in relay order, merged. */
   async pendingOutbox(limit: number, tenantId?: string): Promise<OutboxEntry[]> {
     const n = Math.max(0, Math.floor(limit));
+    const t = tenantId === undefined ? undefined : this.tenants.keyOf(tenantId);
     const [events, messages] = this.read(() =>
-      tenantId === undefined
-        ? [this.eventCursor.pending(n), this.s.outboxPending.all(n)]
-        : [this.eventCursor.pending(n, this.tenants.keyOf(tenantId)), this.s.outboxPendingOfTenant.all(this.tenants.keyOf(tenantId), n)],
+      t === undefined ? [this.eventCursor.pending(n), this.s.outboxPending.all(n)] : [this.eventCursor.pending(n, t), this.s.outboxPendingOfTenant.all(t, n)],
     );
     const idOf = (key: string) => this.tenants.idOf(key);
     const entries: OutboxEntry[] = [
@@ -483,8 +482,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
     if (keys.length === 0) return;
     await this.write(() => {
       const stored = keys.map(({ tenantId, outboxId, batchId }) => ({ tenant: this.tenants.keyOf(tenantId), outboxId, batchId }));
-      const { notEvents } = this.eventCursor.markSent(stored, sentAt);
-      for (const { tenant, outboxId } of notEvents) this.s.outboxMarkSent.run(sentAt, tenant, outboxId);
+      for (const { tenant, outboxId } of this.eventCursor.markSent(stored, sentAt)) this.s.outboxMarkSent.run(sentAt, tenant, outboxId);
     });
   }
 

@@ -26,15 +26,15 @@ export class EventCursor {
   }
 
   /**
-   * Marks events sent (inside the caller's write transaction; keys by tenant key, sync and event id). Returns how many were pending, and
-   * the keys that are not events (prepared messages, marked by the caller). The cursor moves to
-   * the last marked event when every pending event up to it is among those marked; else each
-   * marked event gets its own sent_at.
+   * Marks events sent, inside the caller's write transaction (keys by tenant key, sync and event
+   * id), and returns the keys that are not events (prepared messages, which the caller marks). The
+   * cursor moves to the last marked event when every pending event up to it is among those
+   * marked; else each marked event gets its own sent_at.
    */
-  markSent(keys: readonly { tenant: string; outboxId: string; batchId: string }[], sentAt: string): { marked: number; notEvents: typeof keys } {
+  markSent<Key extends { tenant: string; outboxId: string; batchId: string }>(keys: readonly Key[], sentAt: string): Key[] {
     const cursor = this.s.cursorRowid.get() as number;
     const rowids = new Set<number>();
-    const notEvents: { tenant: string; outboxId: string; batchId: string }[] = [];
+    const notEvents: Key[] = [];
     let last = cursor;
     for (const key of keys) {
       const rowid = this.s.rowidOf.get(key.tenant, key.batchId, key.outboxId) as number | undefined;
@@ -44,7 +44,7 @@ export class EventCursor {
         if (rowid > last) last = rowid;
       }
     }
-    if (rowids.size === 0) return { marked: 0, notEvents };
+    if (rowids.size === 0) return notEvents;
     const pendingUpTo = this.s.pendingBetween.all(cursor, last) as number[];
     let marked = 0;
     if (pendingUpTo.every((rowid) => rowids.has(rowid))) {
@@ -55,7 +55,7 @@ export class EventCursor {
     }
     this.s.unsentAdd.run(-marked);
     this.s.sentAdd.run(marked);
-    return { marked, notEvents };
+    return notEvents;
   }
 
   /** A commit published `count` more events. */
@@ -71,6 +71,8 @@ export class EventCursor {
 /** The rowid of the cursor's event; 0 before any event was sent. */
 const CURSOR_ROWID = `(SELECT coalesce(max(e.rowid), 0) FROM event_cursor c JOIN events e ON e.tenant = c.tenant AND e.event_id = c.event_id)`;
 const UNSENT = 'outbox_at IS NOT NULL AND sent_at IS NULL';
+/** The cursor to the event of a rowid. */
+const MOVE_CURSOR = 'INSERT OR REPLACE INTO event_cursor (id, tenant, event_id) SELECT 1, tenant, event_id FROM events WHERE rowid = ?';
 
 function prepare(db: Database) {
   const p = (sql: string): Statement => db.prepare(sql);
@@ -83,7 +85,7 @@ function prepare(db: Database) {
     // From the key index alone.
     rowidOf: p('SELECT rowid FROM events WHERE tenant = ? AND sync_id = ? AND event_id = ?').pluck(),
     pendingBetween: p(`SELECT rowid FROM events WHERE rowid > ? AND rowid <= ? AND ${UNSENT}`).pluck(),
-    moveCursor: p('INSERT OR REPLACE INTO event_cursor (id, tenant, event_id) SELECT 1, tenant, event_id FROM events WHERE rowid = ?'),
+    moveCursor: p(MOVE_CURSOR),
     markOne: p(`UPDATE events SET sent_at = ? WHERE rowid = ? AND ${UNSENT}`),
     unsentAdd: p(`UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key = 'events_unsent'`),
     sentAdd: p(`UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key = 'events_sent'`),
@@ -107,7 +109,6 @@ export function upgradeToEventCursor(db: Database): void {
       ? db.prepare('SELECT max(rowid) FROM events').pluck().get()
       : db.prepare('SELECT max(rowid) FROM events WHERE rowid < ?').pluck().get(firstUnsent)
   ) as number | null;
-  if (before !== null)
-    db.prepare('INSERT OR REPLACE INTO event_cursor (id, tenant, event_id) SELECT 1, tenant, event_id FROM events WHERE rowid = ?').run(before);
+  if (before !== null) db.prepare(MOVE_CURSOR).run(before);
   db.exec('DROP INDEX IF EXISTS events_unsent');
 }

@@ -130,12 +130,13 @@ CREATE TABLE IF NOT EXISTS tenant_versions (tenant TEXT PRIMARY KEY, version INT
  * commits, a process crash loses nothing). Writers take turns: busy_timeout, then SQLITE_BUSY.
  */
 export function applyPragmas(db: Database, busyTimeoutMs: number): void {
+  // The wait first: switching a new file to WAL takes a lock another process may hold.
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   // 16 KiB pages for a new file (an existing file keeps the size it was made with; this is then a
   // no-op). Must come before WAL mode, which fixes the page size. A 1M-node first sync took 71 s
   // to write with them against 100 s with the default 4 KiB (one run each, 2 cores, load 1.6):
   // a quarter of the pages to write, spill, checkpoint and sort through; 64 KiB gained nothing
   // more and makes every cache miss of a point read (a chain hop) four times larger.
-  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   db.pragma(`page_size = ${PAGE_SIZE}`);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
