@@ -200,7 +200,9 @@ export function mutateTenant(graph: NormalizedGraph, fraction: number, seed = 7,
   }
   const liveAutomations = nodes.filter((n) => n.nodeType === 'automation');
   const humans = nodes.filter((n) => n.nodeType === 'human_identity');
-  for (let i = 0; i < Math.round(graph.edges.length * fraction * 0.2); i++) {
+  // A small tenant can lose every automation (or human) to the deletions: then no edge is added.
+  const added = liveAutomations.length > 0 && humans.length > 0 ? Math.round(graph.edges.length * fraction * 0.2) : 0;
+  for (let i = 0; i < added; i++) {
     const from = pick(rand, liveAutomations);
     const to = pick(rand, humans);
     const edgeId = makeEdgeId('APPROVED_BY', from.nodeId, to.nodeId);
@@ -262,7 +264,9 @@ export function mutateTenantInPlace(
   const liveAutomations = nodes.filter((n) => n.nodeType === 'automation');
   const humans = nodes.filter((n) => n.nodeType === 'human_identity');
   for (const e of edges) ids.add(e.edgeId);
-  for (let i = 0; i < Math.round(totalEdges * fraction * 0.2); i++) {
+  // As mutateTenant: no automation or no human left, no edge added.
+  const added = liveAutomations.length > 0 && humans.length > 0 ? Math.round(totalEdges * fraction * 0.2) : 0;
+  for (let i = 0; i < added; i++) {
     const from = pick(rand, liveAutomations);
     const to = pick(rand, humans);
     const edgeId = makeEdgeId('APPROVED_BY', from.nodeId, to.nodeId);
