@@ -70,7 +70,10 @@ const describe = (r: DriftReport) => {
 // Each side runs `repeats` times, alternating (on a shared machine one run can land on a busy
 // second); the figure is the ratio of the medians, every time printed. Five, not three: at 100k a
 // run of the change side is ~0.15 s, and a median of three moved the ratio by ±4 points run to run.
-const repeats = intArg('repeats', 5);
+// Fifteen up to 200k nodes (12 s in all at 100k): the first two or three runs of the change side
+// there still land on the tail of the sync's garbage (0.24–0.38 s against 0.14 s after), and five
+// left the median one busy run away from them.
+const repeats = intArg('repeats', nodes <= 200_000 ? 15 : 5);
 const driftMs: number[] = [];
 const scratchMs: number[] = [];
 let drift: DriftReport | undefined;
