@@ -40,6 +40,12 @@ export interface DiffOptions {
    * extraction, so no deletion is withheld for it.
    */
   deletionsListed?: boolean;
+  /**
+   * The type of every node of `current` by id, when the caller already made that table (applyGraph's
+   * dangling-edge check does, for a first sync): the edge events' entity types are read from it
+   * instead of a second table of the same ids.
+   */
+  currentNodeTypes?: ReadonlyMap<string, NodeType>;
 }
 
 /** A node present on both sides whose hash differs; `changed` empty: same content, rewritten only for its hash. */
@@ -80,7 +86,8 @@ const found = (): Found => ({ created: [], updated: [], removed: [], added: [], 
  * is never wiped — an empty extraction is far likelier a source fault than a real mass deletion.
  */
 export function diffGraphs(previous: StoredGraph | HashedPrevious, current: NormalizedGraph, options: DiffOptions = {}): GraphDiff {
-  if ('nodeHashes' in previous) return diffHashed(previous, current, options.classified ?? classifyCurrent(previous, current), options.deletionsListed === true);
+  if ('nodeHashes' in previous)
+    return diffHashed(previous, current, options.classified ?? classifyCurrent(previous, current), options.deletionsListed === true, options.currentNodeTypes);
   const at = current.transformedAt;
   const prevNodes = new Map<string, NormalizedNode>();
   for (const n of previous.nodes) prevNodes.set(n.nodeId, n);
@@ -160,7 +167,13 @@ function rehash(f: Found, edge: NormalizedEdge): void {
  * is never looked at again, and full stored states are touched only for the changed and the gone.
  * Gives the same result as diffing against the whole stored graph (test/unit/diff checks it).
  */
-function diffHashed(previous: HashedPrevious, current: NormalizedGraph, plan: CurrentClassification, deletionsListed: boolean): GraphDiff {
+function diffHashed(
+  previous: HashedPrevious,
+  current: NormalizedGraph,
+  plan: CurrentClassification,
+  deletionsListed: boolean,
+  currentNodeTypes?: ReadonlyMap<string, NodeType>,
+): GraphDiff {
   const at = current.transformedAt;
   const { nodeStatus, edgeStatus } = plan;
   // Types the store holds, for the deletion scope: an unchanged entity has its current type. The
@@ -251,6 +264,10 @@ function diffHashed(previous: HashedPrevious, current: NormalizedGraph, plan: Cu
     }
     const stored = typeOf;
     typeOf = (id, edgeType) => types.get(id) ?? stored(id, edgeType);
+  } else if (edgeEvents > 0 && currentNodeTypes) {
+    // Millions of them, and the caller's table of the extraction's node types at hand.
+    const stored = typeOf;
+    typeOf = (id, edgeType) => currentNodeTypes.get(id) ?? stored(id, edgeType);
   } else if (edgeEvents > 0) {
     // Millions of them (a first sync): a table of positions, not a Map of a million ids. The ids
     // and types are copied into flat arrays first: a probe then reads one array slot, not a node

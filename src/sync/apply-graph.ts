@@ -1,6 +1,6 @@
 import { classifyCurrent, diffGraphs, NEW } from '../diff/index.ts';
 import type { CurrentClassification } from '../diff/index.ts';
-import type { DiffResult, NormalizedEdge, NormalizedGraph, SyncError, SyncMode, SyncState } from '../model/index.ts';
+import type { DiffResult, NodeType, NormalizedEdge, NormalizedGraph, NormalizedNode, SyncError, SyncMode, SyncState } from '../model/index.ts';
 import type { PreviousState, StorageAdapter } from '../storage/StorageAdapter.ts';
 import { syncCompletedMessage } from '../events/outbox-messages.ts';
 import { readPreviousGraph } from './previous-graph.ts';
@@ -41,23 +41,33 @@ async function withoutDanglingEdges(
   graph: NormalizedGraph,
   runNodeIds: ReadonlySet<string> = new Set(),
   edgeStatus?: Uint8Array,
-): Promise<{ graph: NormalizedGraph; warnings: SyncError[]; refused?: ReadonlySet<NormalizedEdge> }> {
-  let inGraph: Set<string> | undefined;
+): Promise<{ graph: NormalizedGraph; warnings: SyncError[]; refused?: ReadonlySet<NormalizedEdge>; nodeTypes?: ReadonlyMap<string, NodeType> }> {
+  const edges = graph.edges;
+  let toCheck = edges.length;
+  if (edgeStatus) {
+    toCheck = 0;
+    for (let i = 0; i < edgeStatus.length; i++) if (edgeStatus[i] === NEW) toCheck++;
+  }
+  if (toCheck === 0) return { graph, warnings: [] };
+  // Many edges to check (a first sync): a table of the graph's nodes by id, with their types, which
+  // the diff then reads the edge events' entity types from (DiffOptions.currentNodeTypes) rather
+  // than making its own. A few (a 1% change of a large tenant): only their ends are looked for,
+  // in one pass over the nodes, without a table of a million ids for them.
+  const nodeTypes = toCheck * 8 >= graph.nodes.length ? nodeTypesOf(graph.nodes) : undefined;
+  const inGraph: { has(id: string): boolean } = nodeTypes ?? endsInGraph(graph, edgeStatus);
   const elsewhere = new Set<string>();
   // Two checks per edge, no array per edge: a first sync of a large tenant has millions.
-  const edges = graph.edges;
   for (let i = 0; i < edges.length; i++) {
     if (edgeStatus && edgeStatus[i] !== NEW) continue;
     const e = edges[i]!;
-    inGraph ??= new Set(graph.nodes.map((n) => n.nodeId));
     if (!inGraph.has(e.sourceNodeId) && !runNodeIds.has(e.sourceNodeId)) elsewhere.add(e.sourceNodeId);
     if (!inGraph.has(e.targetNodeId) && !runNodeIds.has(e.targetNodeId)) elsewhere.add(e.targetNodeId);
   }
-  if (elsewhere.size === 0) return { graph, warnings: [] };
+  if (elsewhere.size === 0) return { graph, warnings: [], ...(nodeTypes ? { nodeTypes } : {}) };
   const ids = [...elsewhere];
   const stored = await storage.getNodes(graph.tenantId, ids);
   const missing = new Set(ids.filter((_, i) => !stored[i] || stored[i]!.status === 'deleted'));
-  if (missing.size === 0) return { graph, warnings: [] };
+  if (missing.size === 0) return { graph, warnings: [], ...(nodeTypes ? { nodeTypes } : {}) };
   const dangling = graph.edges.filter((e) => missing.has(e.sourceNodeId) || missing.has(e.targetNodeId));
   const warnings: SyncError[] = dangling.slice(0, MAX_DANGLING_WARNINGS).map((e) => ({
     type: 'DANGLING_EDGE',
@@ -68,7 +78,27 @@ async function withoutDanglingEdges(
     warnings.push({ type: 'DANGLING_EDGE', operation: 'load', message: `${dangling.length - MAX_DANGLING_WARNINGS} more dangling edges not stored` });
   }
   const refused = new Set(dangling);
-  return { graph: { ...graph, edges: graph.edges.filter((e) => !refused.has(e)) }, warnings, refused };
+  return { graph: { ...graph, edges: graph.edges.filter((e) => !refused.has(e)) }, warnings, refused, ...(nodeTypes ? { nodeTypes } : {}) };
+}
+
+/** The ends of the edges to check (NEW in `edgeStatus`) that are nodes of the graph. */
+function endsInGraph(graph: NormalizedGraph, edgeStatus: Uint8Array | undefined): Set<string> {
+  const asked = new Set<string>();
+  for (let i = 0; i < graph.edges.length; i++) {
+    if (edgeStatus && edgeStatus[i] !== NEW) continue;
+    asked.add(graph.edges[i]!.sourceNodeId);
+    asked.add(graph.edges[i]!.targetNodeId);
+  }
+  const found = new Set<string>();
+  for (const node of graph.nodes) if (asked.has(node.nodeId)) found.add(node.nodeId);
+  return found;
+}
+
+/** Node id → type (a valid graph holds each id once: validateGraph). */
+function nodeTypesOf(nodes: readonly NormalizedNode[]): Map<string, NodeType> {
+  const types = new Map<string, NodeType>();
+  for (let i = 0; i < nodes.length; i++) types.set(nodes[i]!.nodeId, nodes[i]!.nodeType);
+  return types;
 }
 
 /**
@@ -106,7 +136,7 @@ export async function applyGraph(
   const graph = checked.graph;
   const errors = [...(options.errors ?? []), ...checked.warnings];
   const { previous, diffOptions } = options.previous ?? (await readPreviousGraph(storage, graph, state, classified && withoutRefused(classified, input.edges, checked.refused)));
-  const { result, changes } = diffGraphs(previous, graph, diffOptions);
+  const { result, changes } = diffGraphs(previous, graph, checked.nodeTypes ? { ...diffOptions, currentNodeTypes: checked.nodeTypes } : diffOptions);
   const syncState: SyncState = {
     syncId: graph.syncId,
     tenantId: graph.tenantId,

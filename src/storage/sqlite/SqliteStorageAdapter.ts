@@ -2,7 +2,7 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { EventQuery, PathQuery, PostureQuery, compareOutbox, edgeContentHash, nodeContentHash, parseOrThrow, sameEdgeContent, sameNodeContent } from '../../model/index.ts';
+import { EventQuery, PathQuery, PostureQuery, compareOutbox, edgeContentHash, nodeContentHash, parseOrThrow, sameEdgeContent, sameNodeContent, sharedHash } from '../../model/index.ts';
 import type {
   EventQueryInput,
   ExecutionPath,
@@ -358,7 +358,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
       const nodeHashes = new Map<string, string>();
       for (const [id, hash] of this.s.nodeHashes.iterate(t, connectorId) as Iterable<[string, string]>) nodeHashes.set(id, hash);
       const edgeHashes = new Map<string, string>();
-      for (const [id, hash] of this.s.edgeHashes.iterate(t, connectorId) as Iterable<[string, string]>) edgeHashes.set(id, hash);
+      for (const [id, hash] of this.s.edgeHashes.iterate(t, connectorId) as Iterable<[string, string]>) edgeHashes.set(id, sharedHash(hash));
       return { nodeHashes, edgeHashes };
     });
   }

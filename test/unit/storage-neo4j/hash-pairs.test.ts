@@ -1,25 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { addHashPairs, edgeHashesStatement } from '../../../src/storage/neo4j/hash-pairs.ts';
-import { EDGE_TYPES } from '../../../src/model/index.ts';
+import { addHashLists, edgeHashesStatement } from '../../../src/storage/neo4j/hash-pairs.ts';
+import { EDGE_TYPES, edgeContentHash, plainEdgeHash } from '../../../src/model/index.ts';
 
-describe('addHashPairs', () => {
-  it('splits each row at its first space: the hash before, the whole id after', () => {
+describe('addHashLists', () => {
+  it("pairs the ids with the hashes in order, any id as it is, and shares the plain edges' hash", () => {
     const into = new Map<string, string>([['kept', 'h0']]);
-    addHashPairs(into, ['h1 plain', 'h2 with  spaces ', 'h3  leading', 'h4 two\nlines', 'h5 trailing\n']);
+    // A hash read from the wire is a string of its own, equal to the plain one but not it.
+    const plainFromWire = [...plainEdgeHash()].join('');
+    addHashLists(into, ['plain edge', 'with  spaces ', ' leading', 'two\nlines'], [plainFromWire, 'h2', 'h3', 'h4']);
     expect([...into]).toEqual([
       ['kept', 'h0'],
-      ['plain', 'h1'],
+      ['plain edge', plainEdgeHash()],
       ['with  spaces ', 'h2'],
       [' leading', 'h3'],
       ['two\nlines', 'h4'],
-      ['trailing\n', 'h5'],
     ]);
+    expect(plainEdgeHash()).toBe(edgeContentHash({ edgeId: 'x', edgeType: 'USES', sourceNodeId: 'a', targetNodeId: 'b', properties: {} }));
   });
 
-  it('adds nothing for an empty answer', () => {
+  it('adds nothing for an empty answer, and refuses lists of different lengths', () => {
     const into = new Map<string, string>();
-    addHashPairs(into, []);
+    addHashLists(into, [], []);
     expect(into.size).toBe(0);
+    expect(() => addHashLists(into, ['a', 'b'], ['h1'])).toThrow(/2 ids but 1 hashes/);
   });
 });
 
