@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { mutateTenant, syntheticTenant } from '../../bench/synthetic/tenant.ts';
 import { calledOnlyStarts } from '../../src/analysis/entry-points.ts';
 import { diffGraphs } from '../../src/diff/index.ts';
-import { isEventOutboxEntry } from '../../src/model/index.ts';
+import { edgeContentHash, isEventOutboxEntry, isPlainEdge, plainEdgeHash } from '../../src/model/index.ts';
 import type { GraphEvent } from '../../src/model/index.ts';
 import { MemoryStorageAdapter } from '../../src/storage/memory/MemoryStorageAdapter.ts';
 import { StoreBusyError } from '../../src/storage/sqlite/busy.ts';
@@ -175,6 +175,30 @@ describe('sqlite adapter', () => {
     expect((await storage.queryEvents(a, { limit: 5 })).every((e) => e.tenantId === a)).toBe(true);
     expect(await storage.getNode(freshTenant(), SAMPLE_IDS.oauthProfile)).toBeNull(); // a tenant with no rows reads nothing
     expect((await storage.getNode(b, SAMPLE_IDS.oauthProfile))?.nodeId).toBe(SAMPLE_IDS.oauthProfile);
+    await storage.close();
+  });
+
+  it("stores a plain edge's hash as '' and reads it as the plain hash; a row holding the hash itself (schema 6) reads the same and re-syncs with no event", async () => {
+    const filePath = tempDb();
+    const tenantId = freshTenant();
+    const storage = SqliteStorageAdapter.open({ filePath });
+    const graph = sampleTenant(tenantId);
+    await applyGraph(storage, graph);
+    const plain = graph.edges.filter(isPlainEdge);
+    const dated = graph.edges.filter((e) => !isPlainEdge(e));
+    expect([plain.length > 0, dated.length > 0]).toEqual([true, true]);
+    const raw = new Database(filePath);
+    const storedHash = raw.prepare('SELECT hash FROM edges WHERE tenant = ? AND edge_id = ?').pluck();
+    expect(storedHash.get(keyOf(raw, tenantId), plain[0]!.edgeId)).toBe('');
+    expect(storedHash.get(keyOf(raw, tenantId), dated[0]!.edgeId)).toBe(edgeContentHash(dated[0]!));
+    const state = await storage.previousState(tenantId, graph.connectorId);
+    expect(new Map([...state.edgeHashes].sort())).toEqual(new Map(graph.edges.map((e) => [e.edgeId, edgeContentHash(e)] as const).sort()));
+    // Rows as schema 6 wrote them: the plain hash spelled out.
+    raw.prepare(`UPDATE edges SET hash = ? WHERE tenant = ? AND hash = ''`).run(plainEdgeHash(), keyOf(raw, tenantId));
+    raw.close();
+    expect(await storage.previousState(tenantId, graph.connectorId)).toEqual(state);
+    const again = await applyGraph(storage, { ...graph, syncId: 'sample-sync-again', transformedAt: '2026-01-21T00:00:00.000Z' });
+    expect(again.events).toEqual([]);
     await storage.close();
   });
 

@@ -1,3 +1,4 @@
+import { edgeContentHash, isPlainEdge, plainEdgeHash, sharedHash } from '../../model/index.ts';
 import type { NormalizedEdge } from '../../model/index.ts';
 
 // An edge row (current or history) keeps in its JSON only what its columns do not: since, until
@@ -33,4 +34,18 @@ export function edgeFromRow(row: EdgeColumns): NormalizedEdge {
     targetNodeId: row.target_id,
     ...(JSON.parse(row.json) as Partial<NormalizedEdge>),
   } as NormalizedEdge;
+}
+
+/**
+ * An edge's content hash as its row keeps it: '' for a plain edge (isPlainEdge: no dates, no
+ * properties), whose hash every such edge shares — 9 edges in 10 of a typical tenant, 22 bytes
+ * each in the row and in its edges_connector entry (schema 7).
+ */
+export function storedEdgeHash(edge: NormalizedEdge): string {
+  return isPlainEdge(edge) ? '' : edgeContentHash(edge);
+}
+
+/** The content hash a row's stored hash stands for (storedEdgeHash; a row written before schema 7 holds the hash itself). */
+export function edgeHashOfRow(stored: string): string {
+  return stored === '' ? plainEdgeHash() : sharedHash(stored);
 }
