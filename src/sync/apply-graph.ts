@@ -33,8 +33,9 @@ const MAX_DANGLING_WARNINGS = 50;
  * against its previous state) is not checked: the id names the edge's type and ends
  * (validateGraph), and a store holds an edge only while both ends are live (dangling edges are
  * refused, tombstones drop their edges: the contract suite). The classification looked every id
- * up already; looking them up again here cost ~0.25 s of a 100k-node 1% sync, and the set of the
- * graph's node ids is made only when an edge is left to check.
+ * up already; looking them up again here cost ~0.25 s of a 100k-node 1% sync. A table of the
+ * graph's node ids is made only when many edges are left to check; a few edges' ends are looked
+ * for in one pass over the nodes.
  */
 async function withoutDanglingEdges(
   storage: StorageAdapter,

@@ -128,6 +128,28 @@ describe('sqlite adapter', () => {
     await reopened.close();
   });
 
+  it('upgrades a version 6 file: the cursor gains its event\'s sync, and the relay goes on from where it stood', async () => {
+    const filePath = tempDb();
+    const tenantId = freshTenant();
+    const storage = SqliteStorageAdapter.open({ filePath });
+    const keys = await publishedSync(storage, tenantId);
+    await storage.markOutboxSent(keys.slice(0, 4), sentAt);
+    await storage.close();
+    // The cursor as schema 6 kept it: no sync (the column exists here; a real version-6 file gains it on upgrade).
+    const raw = new Database(filePath);
+    raw.exec(`UPDATE event_cursor SET sync_id = NULL; UPDATE meta SET value = '6' WHERE key = 'schema_version'`);
+    raw.close();
+    const upgraded = SqliteStorageAdapter.open({ filePath });
+    expect((await upgraded.pendingOutbox(10_000, tenantId)).map((m) => m.outboxId)).toEqual(keys.slice(4).map((k) => k.outboxId));
+    await upgraded.markOutboxSent(keys.slice(4, 6), sentAt);
+    expect((await upgraded.pendingOutbox(10_000, tenantId)).map((m) => m.outboxId)).toEqual(keys.slice(6).map((k) => k.outboxId));
+    await upgraded.close();
+    const after = new Database(filePath, { readonly: true });
+    expect(after.prepare('SELECT sync_id, event_id FROM event_cursor').get()).toEqual({ sync_id: keys[5]!.batchId, event_id: keys[5]!.outboxId });
+    expect(after.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).pluck().get()).toBe(String(SCHEMA_VERSION));
+    after.close();
+  });
+
   it('upgrades a version 4 file: its unsent events stay pending and its sent ones are not sent again', async () => {
     const filePath = tempDb();
     const tenantId = freshTenant();

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { POSTURE_EDGE_TYPES } from '../posture-walk.ts';
-import { upgradeToEventCursor } from './event-cursor.ts';
+import { keepCursorSync, upgradeToEventCursor } from './event-cursor.ts';
 import { keepStoredTenantsAsKeys } from './tenant-keys.ts';
 
 // The embedded store's tables (DESIGN "Embedded store"). Current rows and closed history versions
@@ -26,6 +26,8 @@ import { keepStoredTenantsAsKeys } from './tenant-keys.ts';
 //    storedEdgeHash): 22 bytes fewer in 9 edge rows of 10 and in their edges_connector entries.
 //    Older rows, which hold the hash itself, read the same, so the upgrade rewrites nothing; the
 //    version keeps older Authgraphs, which would take '' for a changed hash, from the file.
+//    The relay's cursor keeps its event's sync (event-cursor.ts), so events_in_sync finds the
+//    cursor's event: by tenant and event id alone every relay read and mark scanned the events.
 export const SCHEMA_VERSION = 7;
 
 /** Page size of a new database file (applyPragmas). */
@@ -101,7 +103,7 @@ CREATE INDEX IF NOT EXISTS events_order ON events (tenant, ts_ms, ts, sync_id, s
 CREATE INDEX IF NOT EXISTS events_entity ON events (tenant, entity_id);
 CREATE INDEX IF NOT EXISTS events_target ON events (tenant, target_entity_id) WHERE target_entity_id IS NOT NULL;
 -- The relay's place: the last event of what it has sent in commit order (event-cursor.ts).
-CREATE TABLE IF NOT EXISTS event_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), tenant TEXT NOT NULL, event_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS event_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), tenant TEXT NOT NULL, event_id TEXT NOT NULL, sync_id TEXT);
 
 CREATE TABLE IF NOT EXISTS sync_states (
   tenant TEXT NOT NULL, sync_id TEXT NOT NULL, connector TEXT NOT NULL, status TEXT NOT NULL,
@@ -193,6 +195,7 @@ export function applySchema(db: Database): void {
       keepStoredTenantsAsKeys(db);
       db.exec('DROP INDEX IF EXISTS events_key');
     }
+    if (version !== undefined && version >= 5 && version < 7) keepCursorSync(db);
     db.prepare(`INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(String(SCHEMA_VERSION));
     // Events sent and unsent, counted as they are published and marked (a count over the events
     // table would scan it).

@@ -4,6 +4,7 @@ import type { NormalizedGraph } from '../../../src/model/index.ts';
 import { MemoryStorageAdapter } from '../../../src/storage/memory/MemoryStorageAdapter.ts';
 import { applyGraph } from '../../../src/sync/apply-graph.ts';
 import { SAMPLE_IDS, freshTenant, sampleTenant } from '../../support/sample-tenant.ts';
+import { syntheticTenant } from '../../../bench/synthetic/tenant.ts';
 
 // Identity of data: ids follow from their parts, and edges join nodes that exist.
 
@@ -82,6 +83,24 @@ describe('dangling edges', () => {
     await applyGraph(storage, { ...other, syncId: 'other-2' });
     expect(asked).toEqual([]);
     expect((await storage.listSyncStates(tenantId, { connectorId: 'other' }))[0]!.status).toBe('completed');
+  });
+
+  it('a few new edges beside many stored nodes: an end in the graph is found in it, one nowhere is refused', async () => {
+    // Under one new edge in eight nodes the check looks for the new edges' ends in one pass over
+    // the nodes rather than a table of every node id: the same verdicts either way.
+    const storage = MemoryStorageAdapter.create();
+    const tenantId = freshTenant('few-new');
+    const graph = syntheticTenant({ nodes: 2_000, seed: 3, tenantId });
+    await applyGraph(storage, graph);
+    const [from, to] = [graph.nodes.find((n) => n.nodeType === 'automation')!, graph.nodes.find((n) => n.nodeType === 'human_identity')!];
+    const kept = { edgeId: makeEdgeId('CREATED_BY', from.nodeId, to.nodeId), edgeType: 'CREATED_BY' as const, sourceNodeId: from.nodeId, targetNodeId: to.nodeId, properties: {} };
+    const ghost = 'custom:synthetic.example.com:ghost';
+    const refused = { ...kept, targetNodeId: ghost, edgeId: makeEdgeId('CREATED_BY', from.nodeId, ghost) };
+    expect(graph.edges.some((e) => e.edgeId === kept.edgeId)).toBe(false);
+    const result = await applyGraph(storage, { ...graph, syncId: 'few-new-2', edges: [...graph.edges, kept, refused] });
+    expect(result.warnings.map((w) => w.message)).toEqual([expect.stringContaining(`${refused.edgeId} (CREATED_BY) not stored: ${ghost}`)]);
+    expect(result.events.map((e) => [e.eventType, e.edgeId, e.entityType])).toEqual([['relationship_added', kept.edgeId, 'automation']]);
+    expect((await storage.getEdgesForNode(tenantId, from.nodeId, 'outgoing')).map((e) => e.edgeId)).toContain(kept.edgeId);
   });
 
   it('a refused edge ahead of stored ones leaves the diff of the rest as it is without it', async () => {
