@@ -56,6 +56,7 @@ async function withoutDanglingEdges(
   // in one pass over the nodes, without a table of a million ids for them.
   const nodeTypes = toCheck * 8 >= graph.nodes.length ? nodeTypesOf(graph.nodes) : undefined;
   const inGraph: { has(id: string): boolean } = nodeTypes ?? endsInGraph(graph, edgeStatus);
+  const handedOn = nodeTypes ? { nodeTypes } : {};
   const elsewhere = new Set<string>();
   // Two checks per edge, no array per edge: a first sync of a large tenant has millions.
   for (let i = 0; i < edges.length; i++) {
@@ -64,11 +65,11 @@ async function withoutDanglingEdges(
     if (!inGraph.has(e.sourceNodeId) && !runNodeIds.has(e.sourceNodeId)) elsewhere.add(e.sourceNodeId);
     if (!inGraph.has(e.targetNodeId) && !runNodeIds.has(e.targetNodeId)) elsewhere.add(e.targetNodeId);
   }
-  if (elsewhere.size === 0) return { graph, warnings: [], ...(nodeTypes ? { nodeTypes } : {}) };
+  if (elsewhere.size === 0) return { graph, warnings: [], ...handedOn };
   const ids = [...elsewhere];
   const stored = await storage.getNodes(graph.tenantId, ids);
   const missing = new Set(ids.filter((_, i) => !stored[i] || stored[i]!.status === 'deleted'));
-  if (missing.size === 0) return { graph, warnings: [], ...(nodeTypes ? { nodeTypes } : {}) };
+  if (missing.size === 0) return { graph, warnings: [], ...handedOn };
   const dangling = graph.edges.filter((e) => missing.has(e.sourceNodeId) || missing.has(e.targetNodeId));
   const warnings: SyncError[] = dangling.slice(0, MAX_DANGLING_WARNINGS).map((e) => ({
     type: 'DANGLING_EDGE',
@@ -79,7 +80,7 @@ async function withoutDanglingEdges(
     warnings.push({ type: 'DANGLING_EDGE', operation: 'load', message: `${dangling.length - MAX_DANGLING_WARNINGS} more dangling edges not stored` });
   }
   const refused = new Set(dangling);
-  return { graph: { ...graph, edges: graph.edges.filter((e) => !refused.has(e)) }, warnings, refused, ...(nodeTypes ? { nodeTypes } : {}) };
+  return { graph: { ...graph, edges: graph.edges.filter((e) => !refused.has(e)) }, warnings, refused, ...handedOn };
 }
 
 /** The ends of the edges to check (NEW in `edgeStatus`) that are nodes of the graph. */

@@ -1,4 +1,4 @@
-// previousState on Neo4j comes back as "hash id" strings (src/storage/neo4j/hash-pairs.ts): ids
+// previousState on Neo4j comes back as lists of ids and lists of hashes (src/storage/neo4j/hash-pairs.ts): ids
 // with spaces, newlines and characters outside the BMP must come back whole, on the right side
 // (nodes or edges), and every row must arrive — also across the lists' slices (HASH_SLICE a
 // record), for nodes and for one relationship type's edges.
