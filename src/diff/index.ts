@@ -4,3 +4,4 @@ export * from './apply-changes.ts';
 export * from './event-ids.ts';
 export * from './trigger-relevance.ts';
 export * from './hashed-previous.ts';
+export * from './fingerprints.ts';

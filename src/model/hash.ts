@@ -1,6 +1,6 @@
 import type { NormalizedEdge } from './edge.ts';
 import type { NormalizedNode } from './node.ts';
-import { hash128Of3, hash128Of3Is, hash128Without, hash128WithoutIs } from './json-hash128.ts';
+import { hash128Of3, hash128Of3Is, hash128Without, hash128WithoutIs, hash128WithoutLanes } from './json-hash128.ts';
 
 // Content hashes (DESIGN decision 3): the diff compares these first and looks at properties only
 // when they differ. Canonical JSON (sorted keys, undefined dropped) so key order never matters.
@@ -49,6 +49,11 @@ export function canonicalJson(value: unknown): string {
  */
 export function nodeContentHash(node: NormalizedNode): string {
   return hash128Without(node, 'nodeId', 'deletedAt');
+}
+
+/** The 128 bits of nodeContentHash(node) as four lanes, without making the string (reused by the next call). */
+export function nodeHashLanes(node: NormalizedNode): Int32Array {
+  return hash128WithoutLanes(node, 'nodeId', 'deletedAt');
 }
 
 /** nodeContentHash(node) === hash, without making the string (the diff's question per row). */

@@ -13,6 +13,7 @@ export * from './secrets.ts';
 export * from './json-depth.ts';
 export * from './validate.ts';
 export * from './hash.ts';
+export * from './fingerprint.ts';
 export * from './changes.ts';
 export * from './outbox.ts';
 export * from './drift.ts';

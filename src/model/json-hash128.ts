@@ -291,6 +291,40 @@ export function hash128Without(o: object, skip: string, skip2?: string): string 
   return digest();
 }
 
+/**
+ * The 128 bits of hash128Without(o, skip, skip2) as four 32-bit lanes, without making the string
+ * (a row's fingerprint is made of them: fingerprint.ts). The array is reused by the next call.
+ */
+export function hash128WithoutLanes(o: object, skip: string, skip2?: string): Int32Array {
+  count = 0;
+  object(o as Record<string, unknown>, skip, skip2);
+  mix();
+  return H;
+}
+
+const DIGIT_VALUES = new Int8Array(128).fill(-1);
+DIGITS.forEach((code, value) => (DIGIT_VALUES[code] = value));
+
+/**
+ * The lanes a hash128 string was made from (the inverse of digest), into `out`; false for a string
+ * that is not one (another length, or a character outside the digits: a hash of an older format).
+ */
+export function lanesOfHash128(hash: string, out: Int32Array): boolean {
+  if (hash.length !== HASH128_LENGTH) return false;
+  out[0] = out[1] = out[2] = out[3] = 0;
+  for (let i = 0; i < HASH128_LENGTH; i++) {
+    const code = hash.charCodeAt(i);
+    const v = code < 128 ? DIGIT_VALUES[code]! : -1;
+    if (v < 0) return false;
+    const bit = i * 6;
+    const lane = bit >>> 5;
+    const shift = bit & 31;
+    out[lane]! |= v << shift;
+    if (shift > 26 && lane < 3) out[lane + 1]! |= v >>> (32 - shift);
+  }
+  return true;
+}
+
 /** Whether hash128Without(o, skip, skip2) is `expected`, without making the hash string. */
 export function hash128WithoutIs(expected: string, o: object, skip: string, skip2?: string): boolean {
   count = 0;

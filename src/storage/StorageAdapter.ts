@@ -22,9 +22,28 @@ export type EdgeDirection = 'incoming' | 'outgoing' | 'both';
  * (nodeContentHash / edgeContentHash) of every live node and edge a connector wrote. A sync reads
  * this instead of the whole stored graph, and full rows only for what changed (previous-graph.ts).
  */
-export interface PreviousState {
+export type PreviousState = StoredHashes | StoredFingerprints;
+
+export interface StoredHashes {
   nodeHashes: Map<string, string>;
   edgeHashes: Map<string, string>;
+}
+
+/**
+ * The same state as one number per live row (model/fingerprint.ts: rowFingerprint of its id and
+ * content hash), for a store that can read numbers far faster than millions of id and hash
+ * strings (SQLite). The rows no current row matches are read back with their ids and hashes;
+ * when the fingerprints cannot decide (a collision, or the rows changed since), the sync reads
+ * the exact maps (sync/classify-state.ts).
+ */
+export interface StoredFingerprints {
+  nodeFingerprints: Float64Array;
+  edgeFingerprints: Float64Array;
+  /** The connector's live nodes / edges with these fingerprints: id → content hash. */
+  nodesWith(fingerprints: readonly number[]): Promise<Map<string, string>>;
+  edgesWith(fingerprints: readonly number[]): Promise<Map<string, string>>;
+  /** The exact state, ids and hashes. */
+  hashes(): Promise<StoredHashes>;
 }
 
 /**
@@ -125,7 +144,7 @@ export interface StorageAdapter extends OutboxStore, LeaseStore {
   // --- State ---
   /** The newest sync of the connector that committed its graph (status completed or partial). */
   lastCompletedSync(tenantId: string, connectorId: string): Promise<SyncState | null>;
-  /** Ids and content hashes of the connector's live nodes and edges: what a sync diffs against. */
+  /** Ids and content hashes (or fingerprints of them) of the connector's live nodes and edges: what a sync diffs against. */
   previousState(tenantId: string, connectorId: string): Promise<PreviousState>;
   /**
    * Live nodes and edges written for this connector, as a whole graph. Only an incremental sync

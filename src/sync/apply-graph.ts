@@ -1,8 +1,9 @@
-import { classifyCurrent, diffGraphs, NEW } from '../diff/index.ts';
+import { diffGraphs, NEW } from '../diff/index.ts';
 import type { CurrentClassification } from '../diff/index.ts';
 import type { DiffResult, NodeType, NormalizedEdge, NormalizedGraph, NormalizedNode, SyncError, SyncMode, SyncState } from '../model/index.ts';
-import type { PreviousState, StorageAdapter } from '../storage/StorageAdapter.ts';
+import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 import { syncCompletedMessage } from '../events/outbox-messages.ts';
+import { classifyState } from './classify-state.ts';
 import { readPreviousGraph } from './previous-graph.ts';
 import type { PreviousGraph } from './previous-graph.ts';
 
@@ -132,12 +133,12 @@ export async function applyGraph(
   // The stored ids and hashes first (unless the caller diffs against its own previous state),
   // and the extraction classified against them once: the dangling-edge check skips the edges
   // found stored, and the diff takes the same classification.
-  const state: PreviousState | undefined = options.previous ? undefined : await storage.previousState(input.tenantId, input.connectorId);
-  const classified = state ? classifyCurrent(state, input) : undefined;
-  const checked = await withoutDanglingEdges(storage, input, options.runNodeIds, classified?.edgeStatus);
+  const state = options.previous ? undefined : await classifyState(await storage.previousState(input.tenantId, input.connectorId), input);
+  const checked = await withoutDanglingEdges(storage, input, options.runNodeIds, state?.classified.edgeStatus);
   const graph = checked.graph;
   const errors = [...(options.errors ?? []), ...checked.warnings];
-  const { previous, diffOptions } = options.previous ?? (await readPreviousGraph(storage, graph, state, classified && withoutRefused(classified, input.edges, checked.refused)));
+  const { previous, diffOptions } =
+    options.previous ?? (await readPreviousGraph(storage, graph, state && { ...state, classified: withoutRefused(state.classified, input.edges, checked.refused) }));
   const { result, changes } = diffGraphs(previous, graph, checked.nodeTypes ? { ...diffOptions, currentNodeTypes: checked.nodeTypes } : diffOptions);
   const syncState: SyncState = {
     syncId: graph.syncId,

@@ -1,7 +1,8 @@
-import { classifyCurrent } from '../diff/index.ts';
-import type { CurrentClassification, DiffOptions, HashedPrevious } from '../diff/index.ts';
+import type { DiffOptions, HashedPrevious } from '../diff/index.ts';
 import type { NormalizedEdge, NormalizedGraph, NormalizedNode, StoredGraph } from '../model/index.ts';
-import type { PreviousState, StorageAdapter } from '../storage/StorageAdapter.ts';
+import type { StorageAdapter } from '../storage/StorageAdapter.ts';
+import { classifyState } from './classify-state.ts';
+import type { ClassifiedState } from './classify-state.ts';
 
 /** What diffGraphs needs from storage for one sync: the previous state and how to diff against it. */
 export interface PreviousGraph {
@@ -13,22 +14,17 @@ const FETCH_BATCH = 5_000;
 
 /**
  * The stored state of `current`'s connector, read for diffing against `current` (DESIGN decision
- * 3: hashes first). Ids and content hashes come from previousState; each current row is hashed
- * once (classifyCurrent), and only stored rows that changed or vanished are read in full — they
- * are the before states of the events. No second copy of an unchanged graph is made. Diffing with
- * the returned options gives the same result as diffing against the whole stored graph (the
- * contract suite checks it). `state`: previousState as the caller already read it; `classification`:
- * classifyCurrent(state, current) as the caller already made it.
+ * 3: hashes first). Ids and content hashes (or fingerprints of them) come from previousState; each
+ * current row is hashed once (classifyState), and only stored rows that changed or vanished are
+ * read in full — they are the before states of the events. No second copy of an unchanged graph
+ * is made. Diffing with the returned options gives the same result as diffing against the whole
+ * stored graph (the contract suite checks it). `state`: classifyState's answer as the caller
+ * already made it.
  */
-export async function readPreviousGraph(
-  storage: StorageAdapter,
-  current: NormalizedGraph,
-  state?: PreviousState,
-  classification?: CurrentClassification,
-): Promise<PreviousGraph> {
+export async function readPreviousGraph(storage: StorageAdapter, current: NormalizedGraph, state?: ClassifiedState): Promise<PreviousGraph> {
   const { tenantId, connectorId } = current;
-  const { nodeHashes, edgeHashes } = state ?? (await storage.previousState(tenantId, connectorId));
-  const classified = classification ?? classifyCurrent({ nodeHashes, edgeHashes }, current);
+  const { hashes, classified } = state ?? (await classifyState(await storage.previousState(tenantId, connectorId), current));
+  const { nodeHashes, edgeHashes } = hashes;
 
   // Nodes and edges are read side by side (two reads in flight, one per kind): on Neo4j each is a
   // transaction of its own and a round trip or two, ~50 ms apiece in a 100k-node 1% sync.

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { mutateTenant, syntheticTenant } from '../../bench/synthetic/tenant.ts';
 import { calledOnlyStarts } from '../../src/analysis/entry-points.ts';
 import { diffGraphs } from '../../src/diff/index.ts';
-import { edgeContentHash, isEventOutboxEntry, isPlainEdge, plainEdgeHash } from '../../src/model/index.ts';
+import { edgeContentHash, isEventOutboxEntry, isPlainEdge, nodeContentHash, plainEdgeHash, rowFingerprint } from '../../src/model/index.ts';
 import type { GraphEvent } from '../../src/model/index.ts';
 import { MemoryStorageAdapter } from '../../src/storage/memory/MemoryStorageAdapter.ts';
 import { StoreBusyError } from '../../src/storage/sqlite/busy.ts';
@@ -18,6 +18,7 @@ import { applyGraph } from '../../src/sync/apply-graph.ts';
 import { freshTenant, SAMPLE_IDS, sampleTenant } from '../support/sample-tenant.ts';
 import { defineStorageAdapterContract } from './storage-adapter.contract.ts';
 import { tempDir } from '../support/temp-dir.ts';
+import { exactHashes } from '../../src/sync/classify-state.ts';
 
 const tempDb = () => join(tempDir('authgraph-sqlite-'), 'nested', 'authgraph.db');
 /** The key a tenant's rows carry in a file (tenant-keys.ts), for statements on the raw file. */
@@ -128,6 +129,67 @@ describe('sqlite adapter', () => {
     await reopened.close();
   });
 
+  it('upgrades a version 7 file: every row gets its fingerprint, and the next syncs diff by them to the same events as the memory store', async () => {
+    const filePath = tempDb();
+    const tenantId = freshTenant();
+    const graph = syntheticTenant({ nodes: 300, seed: 21, tenantId });
+    const storage = SqliteStorageAdapter.open({ filePath });
+    const memory = MemoryStorageAdapter.create();
+    for (const store of [storage, memory]) await applyGraph(store, graph);
+    await storage.close();
+    // The file as schema 7 made it: no fingerprint column, connector indexes of ids and hashes.
+    const raw = new Database(filePath);
+    raw.exec(`DROP INDEX nodes_connector; DROP INDEX edges_connector;
+      ALTER TABLE nodes DROP COLUMN fp; ALTER TABLE edges DROP COLUMN fp;
+      CREATE INDEX nodes_connector ON nodes (tenant, connector, deleted, node_id, hash);
+      CREATE INDEX edges_connector ON edges (tenant, connector, edge_id, hash);
+      UPDATE meta SET value = '7' WHERE key = 'schema_version'`);
+    raw.close();
+    const upgraded = SqliteStorageAdapter.open({ filePath });
+    const state = await upgraded.previousState(tenantId, graph.connectorId);
+    const fingerprints = (rows: { id: string; hash: string }[]) => rows.map(({ id, hash }) => rowFingerprint(id, hash)).sort();
+    expect([...state.nodeFingerprints].sort()).toEqual(fingerprints(graph.nodes.map((n) => ({ id: n.nodeId, hash: nodeContentHash(n) }))));
+    expect([...state.edgeFingerprints].sort()).toEqual(fingerprints(graph.edges.map((e) => ({ id: e.edgeId, hash: edgeContentHash(e) }))));
+    const next = mutateTenant(graph, 0.05, 22, 'sync-2');
+    const [fromFile, fromMemory] = await Promise.all([applyGraph(upgraded, next), applyGraph(memory, next)]);
+    expect(fromFile.events.length).toBeGreaterThan(0);
+    expect(fromFile.events).toEqual(fromMemory.events);
+    expect((await applyGraph(upgraded, { ...next, syncId: 'sync-3', transformedAt: '2026-03-01T00:00:00.000Z' })).events).toEqual([]);
+    await upgraded.close();
+    const after = new Database(filePath, { readonly: true });
+    expect(after.prepare(`SELECT sql FROM sqlite_master WHERE name = 'edges_connector'`).pluck().get()).toMatch(/\(tenant, connector, fp\)/);
+    expect(after.prepare('SELECT count(*) FROM nodes WHERE fp IS NULL').pluck().get()).toBe(0);
+    after.close();
+  });
+
+  it('rows whose fingerprints collide (made so by hand) are diffed from their ids and hashes, to the same events as the memory store', async () => {
+    const filePath = tempDb();
+    const tenantId = freshTenant();
+    const graph = syntheticTenant({ nodes: 300, seed: 23, tenantId });
+    const storage = SqliteStorageAdapter.open({ filePath });
+    const memory = MemoryStorageAdapter.create();
+    for (const store of [storage, memory]) await applyGraph(store, graph);
+    const raw = new Database(filePath);
+    const ids = raw.prepare('SELECT node_id FROM nodes WHERE tenant = ? ORDER BY node_id LIMIT 2').pluck().all(keyOf(raw, tenantId)) as string[];
+    const key = keyOf(raw, tenantId);
+    raw.prepare('UPDATE nodes SET fp = (SELECT fp FROM nodes WHERE tenant = ? AND node_id = ?) WHERE tenant = ? AND node_id = ?').run(key, ids[0], key, ids[1]);
+    expect(raw.prepare('SELECT count(DISTINCT fp) FROM nodes WHERE tenant = ? AND node_id IN (?, ?)').pluck().get(key, ids[0], ids[1])).toBe(1);
+    raw.close();
+    // The sync reads the exact ids and hashes (state.hashes) when the fingerprints cannot decide.
+    let exactReads = 0;
+    const previousState = storage.previousState.bind(storage);
+    storage.previousState = async (...args) => {
+      const state = await previousState(...args);
+      return { ...state, hashes: () => (exactReads++, state.hashes()) };
+    };
+    const next = mutateTenant(graph, 0.05, 24, 'sync-2');
+    const [fromFile, fromMemory] = await Promise.all([applyGraph(storage, next), applyGraph(memory, next)]);
+    expect(exactReads).toBe(1);
+    expect(fromFile.events.length).toBeGreaterThan(0);
+    expect(fromFile.events).toEqual(fromMemory.events);
+    await storage.close();
+  });
+
   it('upgrades a version 6 file: the cursor gains its event\'s sync, and the relay goes on from where it stood', async () => {
     const filePath = tempDb();
     const tenantId = freshTenant();
@@ -213,12 +275,12 @@ describe('sqlite adapter', () => {
     const storedHash = raw.prepare('SELECT hash FROM edges WHERE tenant = ? AND edge_id = ?').pluck();
     expect(storedHash.get(keyOf(raw, tenantId), plain[0]!.edgeId)).toBe('');
     expect(storedHash.get(keyOf(raw, tenantId), dated[0]!.edgeId)).toBe(edgeContentHash(dated[0]!));
-    const state = await storage.previousState(tenantId, graph.connectorId);
+    const state = await exactHashes(await storage.previousState(tenantId, graph.connectorId));
     expect(new Map([...state.edgeHashes].sort())).toEqual(new Map(graph.edges.map((e) => [e.edgeId, edgeContentHash(e)] as const).sort()));
     // Rows as schema 6 wrote them: the plain hash spelled out.
     raw.prepare(`UPDATE edges SET hash = ? WHERE tenant = ? AND hash = ''`).run(plainEdgeHash(), keyOf(raw, tenantId));
     raw.close();
-    expect(await storage.previousState(tenantId, graph.connectorId)).toEqual(state);
+    expect(await exactHashes(await storage.previousState(tenantId, graph.connectorId))).toEqual(state);
     const again = await applyGraph(storage, { ...graph, syncId: 'sample-sync-again', transformedAt: '2026-01-21T00:00:00.000Z' });
     expect(again.events).toEqual([]);
     await storage.close();
@@ -444,7 +506,7 @@ describe('sqlite adapter', () => {
     const pending = await storage.pendingOutbox(50, tenantId);
     expect(pending.map((e) => (isEventOutboxEntry(e) ? e.event : undefined))).toEqual(loaded.events.slice(0, 50));
     const state = await storage.previousState(tenantId, graph.connectorId);
-    expect([state.nodeHashes.size, state.edgeHashes.size]).toEqual([graph.nodes.length, graph.edges.length]);
+    expect([state.nodeFingerprints.length, state.edgeFingerprints.length]).toEqual([graph.nodes.length, graph.edges.length]);
 
     // A sync at the same moment rewrites versions in place (no history row): the events that referred to them keep the old state.
     const touched = graph.nodes.slice(0, 20);

@@ -14,6 +14,7 @@ import { issueApiKey } from '../../src/api/auth/api-keys.ts';
 import type { NormalizedGraph } from '../../src/model/index.ts';
 import { SqliteStorageAdapter } from '../../src/storage/sqlite/SqliteStorageAdapter.ts';
 import { SAMPLE_IDS, sampleTenant } from '../support/sample-tenant.ts';
+import { exactHashes } from '../../src/sync/classify-state.ts';
 
 const children: ChildProcess[] = [];
 // Each test's database and graph files (the killed 200k-node load leaves ~2 GB): removed after it.
@@ -67,7 +68,7 @@ describe('the embedded store shared by several processes', () => {
     const storage = SqliteStorageAdapter.open({ filePath: env.AUTHGRAPH_DB });
     try {
       for (const g of [a, b]) {
-        const stored = await storage.previousState(g.tenantId, g.connectorId);
+        const stored = await exactHashes(await storage.previousState(g.tenantId, g.connectorId));
         expect(stored.nodeHashes.size).toBe(g.nodes.length);
         expect(stored.edgeHashes.size).toBe(g.edges.length);
         expect((await storage.lastCompletedSync(g.tenantId, g.connectorId))?.status).toBe('completed');
@@ -151,7 +152,7 @@ describe('the embedded store shared by several processes', () => {
     }
     const storage = SqliteStorageAdapter.open({ filePath: db });
     try {
-      const state = await storage.previousState(tenantId, base.connectorId);
+      const state = await exactHashes(await storage.previousState(tenantId, base.connectorId));
       expect(state.nodeHashes.size).toBe(base.nodes.length);
       expect(state.edgeHashes.size).toBe(base.edges.length);
       expect((await storage.lastCompletedSync(tenantId, base.connectorId))?.syncId).toBe('sync-1');

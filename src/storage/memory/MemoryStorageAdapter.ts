@@ -23,7 +23,7 @@ import type {
   EventPage,
   NodePage,
   OutboxKey,
-  PreviousState,
+  StoredHashes,
   OutboxListQuery,
   ReadAt,
   NodePageQuery,
@@ -330,7 +330,7 @@ export class MemoryStorageAdapter implements StorageAdapter {
     t.version++;
   }
 
-  async previousState(tenantId: string, connectorId: string): Promise<PreviousState> {
+  async previousState(tenantId: string, connectorId: string): Promise<StoredHashes> {
     const t = this.tenants.get(tenantId);
     const nodeHashes = new Map<string, string>();
     const edgeHashes = new Map<string, string>();

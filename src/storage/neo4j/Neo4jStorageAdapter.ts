@@ -20,7 +20,7 @@ import type {
   SyncState,
 } from '../../model/index.ts';
 import { decodeEventCursor, encodeEventCursor, positionOf } from '../event-order.ts';
-import type { EdgeDirection, EventPage, NodePage, NodePageQuery, OutboxListQuery, PreviousState, ReadAt, StorageAdapter } from '../StorageAdapter.ts';
+import type { EdgeDirection, EventPage, NodePage, NodePageQuery, OutboxListQuery, ReadAt, StorageAdapter, StoredHashes } from '../StorageAdapter.ts';
 
 /** Which connector a bulk load writes for (bench loads outside a sync). */
 export interface WriteOptions {
@@ -349,7 +349,7 @@ export class Neo4jStorageAdapter implements StorageAdapter {
    * Ids and content hashes from the connector indexes alone: no row is read in full, and the rows
    * come as one list of strings per statement, two pipelined statements in all (hash-pairs.ts).
    */
-  async previousState(tenantId: string, connectorId: string): Promise<PreviousState> {
+  async previousState(tenantId: string, connectorId: string): Promise<StoredHashes> {
     return this.readTenant('previousState', tenantId, (tx, t) => readPreviousState(tx, t, connectorId));
   }
 

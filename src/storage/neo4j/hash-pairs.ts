@@ -1,6 +1,6 @@
 import type { ManagedTransaction } from 'neo4j-driver';
 import { EDGE_TYPES, sharedHash } from '../../model/index.ts';
-import type { PreviousState } from '../StorageAdapter.ts';
+import type { StoredHashes } from '../StorageAdapter.ts';
 import { render } from './cypher-files.ts';
 
 // previousState's wire format (nodes/ and edges/hashes-for-connector.cypher): a sync reads the id
@@ -36,7 +36,7 @@ export function edgeHashesStatement(): string {
 }
 
 /** A connector's stored ids and content hashes, read in `tx` (two statements, pipelined; many records each). */
-export async function readPreviousState(tx: ManagedTransaction, tenantId: string, connectorId: string): Promise<PreviousState> {
+export async function readPreviousState(tx: ManagedTransaction, tenantId: string, connectorId: string): Promise<StoredHashes> {
   const params = { tenantId, connectorId };
   const nodes = tx.run(render('nodeHashesForConnector', { SLICE: String(HASH_SLICE) }), params);
   const edges = tx.run(edgeHashesStatement(), params);

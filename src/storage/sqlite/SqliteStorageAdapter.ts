@@ -2,7 +2,7 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { EventQuery, PathQuery, PostureQuery, compareOutbox, nodeContentHash, parseOrThrow, sameEdgeContent, sameNodeContent } from '../../model/index.ts';
+import { EventQuery, PathQuery, PostureQuery, compareOutbox, nodeContentHash, parseOrThrow, rowFingerprint, sameEdgeContent, sameNodeContent } from '../../model/index.ts';
 import type {
   EventQueryInput,
   ExecutionPath,
@@ -24,13 +24,13 @@ import { searchPaths } from '../path-search.ts';
 import { postureOf } from '../posture-walk.ts';
 import { preparePostureStatements, sqlitePostureGraph } from './posture-graph.ts';
 import type { PostureStatements } from './posture-graph.ts';
-import type { EdgeDirection, EventPage, NodePage, NodePageQuery, OutboxKey, OutboxListQuery, PreviousState, ReadAt, StorageAdapter } from '../StorageAdapter.ts';
+import type { EdgeDirection, EventPage, NodePage, NodePageQuery, OutboxKey, OutboxListQuery, ReadAt, StorageAdapter, StoredFingerprints, StoredHashes } from '../StorageAdapter.ts';
 import { isBusy, StoreBusyError } from './busy.ts';
 import { EventCursor } from './event-cursor.ts';
 import { TenantKeys } from './tenant-keys.ts';
 import { EVENT_ROW_COLUMNS, eventBody, eventFromRow } from './event-rows.ts';
 import type { EventRow, VersionLookup } from './event-rows.ts';
-import { EDGE_ROW_COLUMNS, edgeBody, edgeFromRow, edgeHashOfRow, storedEdgeHash } from './edge-rows.ts';
+import { EDGE_ROW_COLUMNS, edgeBody, edgeFingerprint, edgeFromRow, edgeHashOfRow, storedEdgeHash } from './edge-rows.ts';
 import type { EdgeColumns } from './edge-rows.ts';
 import { BULK_MIN_ROWS, deferralFor, withDeferredIndexes } from './deferred-indexes.ts';
 import type { BulkTable } from './deferred-indexes.ts';
@@ -351,8 +351,35 @@ export class SqliteStorageAdapter implements StorageAdapter {
     return row ? (JSON.parse(row.json) as SyncState) : null;
   }
 
-  async previousState(tenantId: string, connectorId: string): Promise<PreviousState> {
+  /**
+   * The connector's live rows as fingerprints (model/fingerprint.ts), read from the connector
+   * indexes alone: one number a row, where (id, hash) string pairs made two strings and a Map
+   * entry a row (~9 s against ~0.7 s for the 1M-node tenant's 4M rows). The rows none of the
+   * extraction matches are read back by fingerprint through the same indexes.
+   */
+  async previousState(tenantId: string, connectorId: string): Promise<StoredFingerprints> {
     const t = this.tenants.keyOf(tenantId);
+    const [nodeFingerprints, edgeFingerprints] = this.read(() => [
+      Float64Array.from(this.s.nodeFingerprints.all(t, connectorId) as number[]),
+      Float64Array.from(this.s.edgeFingerprints.all(t, connectorId) as number[]),
+    ]);
+    const rowsWith = (statement: Statement, fingerprints: readonly number[], hashOf: (stored: string) => string) =>
+      this.read(() => {
+        const rows = new Map<string, string>();
+        for (const fp of fingerprints) for (const [id, hash] of statement.all(t, connectorId, fp) as [string, string][]) rows.set(id, hashOf(hash));
+        return rows;
+      });
+    return {
+      nodeFingerprints,
+      edgeFingerprints,
+      nodesWith: async (fingerprints) => rowsWith(this.s.nodesWithFingerprint, fingerprints, (hash) => hash),
+      edgesWith: async (fingerprints) => rowsWith(this.s.edgesWithFingerprint, fingerprints, edgeHashOfRow),
+      hashes: async () => this.storedHashes(t, connectorId),
+    };
+  }
+
+  /** The connector's live rows as ids and hashes (what the fingerprints stand for). */
+  private storedHashes(t: string, connectorId: string): StoredHashes {
     return this.read(() => {
       // Rows as [id, hash] arrays (raw): no object with named keys per row, and a tenant has millions.
       const nodeHashes = new Map<string, string>();
@@ -633,7 +660,8 @@ export class SqliteStorageAdapter implements StorageAdapter {
   private insertNewNodes(tenant: string, nodes: readonly NormalizedNode[], at: string, connectorId: string): void {
     const batch = new InsertBatch(this.s.nodeInsertNew, this.s.nodeInsertNewMany);
     for (const node of nodes) {
-      batch.add(tenant, node.nodeId, node.nodeType, connectorId, node.deletedAt ? 1 : 0, nodeContentHash(node), at, JSON.stringify(node));
+      const hash = nodeContentHash(node);
+      batch.add(tenant, node.nodeId, node.nodeType, connectorId, node.deletedAt ? 1 : 0, hash, rowFingerprint(node.nodeId, hash), at, JSON.stringify(node));
     }
     batch.flush();
     for (const node of nodes) if (node.deletedAt) this.removeEdgesOf(tenant, node.nodeId, at);
@@ -642,7 +670,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
   private insertNewEdges(tenant: string, edges: readonly NormalizedEdge[], at: string, connectorId: string): void {
     const batch = new InsertBatch(this.s.edgeInsertNew, this.s.edgeInsertNewMany);
     for (const edge of edges) {
-      batch.add(tenant, edge.edgeId, edge.edgeType, edge.sourceNodeId, edge.targetNodeId, connectorId, storedEdgeHash(edge), at, edgeBody(edge));
+      batch.add(tenant, edge.edgeId, edge.edgeType, edge.sourceNodeId, edge.targetNodeId, connectorId, storedEdgeHash(edge), edgeFingerprint(edge), at, edgeBody(edge));
     }
     batch.flush();
   }
@@ -658,28 +686,30 @@ export class SqliteStorageAdapter implements StorageAdapter {
     const json = JSON.stringify(node);
     const hash = nodeContentHash(node);
     const deleted = node.deletedAt ? 1 : 0;
+    const fp = rowFingerprint(node.nodeId, hash);
     // The common case: a new row, one statement.
-    if (this.s.nodeInsert.run(tenant, node.nodeId, node.nodeType, connectorId, deleted, hash, at, json).changes === 1) return;
+    if (this.s.nodeInsert.run(tenant, node.nodeId, node.nodeType, connectorId, deleted, hash, fp, at, json).changes === 1) return;
     const existing = this.s.nodeGet.get(tenant, node.nodeId) as NodeRow;
     const same = existing.hash === hash || sameNodeContent(parseNode(existing.json), node);
     if (!same && existing.valid_from < at) {
       this.s.nodeHistoryInsert.run(tenant, node.nodeId, node.nodeType, existing.valid_from, at, existing.json);
     } else if (!same) this.keepAfterRows(tenant, node, existing.valid_from, existing.json);
     const validFrom = same || existing.valid_from >= at ? existing.valid_from : at;
-    this.s.nodeUpdate.run(node.nodeType, connectorId, deleted, hash, validFrom, json, tenant, node.nodeId);
+    this.s.nodeUpdate.run(node.nodeType, connectorId, deleted, hash, fp, validFrom, json, tenant, node.nodeId);
   }
 
   private writeEdge(tenant: string, edge: NormalizedEdge, at: string, connectorId: string): void {
     const json = edgeBody(edge);
     const hash = storedEdgeHash(edge);
-    if (this.s.edgeInsert.run(tenant, edge.edgeId, edge.edgeType, edge.sourceNodeId, edge.targetNodeId, connectorId, hash, at, json).changes === 1) return;
+    const fp = edgeFingerprint(edge);
+    if (this.s.edgeInsert.run(tenant, edge.edgeId, edge.edgeType, edge.sourceNodeId, edge.targetNodeId, connectorId, hash, fp, at, json).changes === 1) return;
     const existing = this.s.edgeGet.get(tenant, edge.edgeId) as EdgeRow;
     const same = existing.hash === hash || sameEdgeContent(edgeFromRow(existing), edge);
     if (!same && existing.valid_from < at) {
       this.s.edgeHistoryInsert.run(tenant, edge.edgeId, existing.edge_type, existing.source_id, existing.target_id, existing.valid_from, at, existing.json);
     } else if (!same) this.keepAfterRows(tenant, { edgeId: edge.edgeId, sourceNodeId: existing.source_id }, existing.valid_from, JSON.stringify(edgeFromRow(existing)));
     const validFrom = same || existing.valid_from >= at ? existing.valid_from : at;
-    this.s.edgeUpdate.run(edge.edgeType, edge.sourceNodeId, edge.targetNodeId, connectorId, hash, validFrom, json, tenant, edge.edgeId);
+    this.s.edgeUpdate.run(edge.edgeType, edge.sourceNodeId, edge.targetNodeId, connectorId, hash, fp, validFrom, json, tenant, edge.edgeId);
   }
 
   /** The edge stops being valid at `at`; a version opened at that same moment leaves no trace. */
@@ -734,8 +764,8 @@ const pastOf = (at: ReadAt | undefined) => (at?.asOf ? iso(at.asOf) : undefined)
 
 // Row inserts: as they are for the rows of a tenant's first sync (every row new), and with ON
 // CONFLICT added for the upserts.
-const NODE_INSERT = 'INSERT INTO nodes (tenant, node_id, node_type, connector, deleted, hash, valid_from, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
-const EDGE_INSERT = 'INSERT INTO edges (tenant, edge_id, edge_type, source_id, target_id, connector, hash, valid_from, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const NODE_INSERT = 'INSERT INTO nodes (tenant, node_id, node_type, connector, deleted, hash, fp, valid_from, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const EDGE_INSERT = 'INSERT INTO edges (tenant, edge_id, edge_type, source_id, target_id, connector, hash, fp, valid_from, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 const EVENT_INSERT = `INSERT INTO events (tenant, event_id, ts_ms, ts, sync_id, sequence, entity_id, target_entity_id, entity_type, event_type, relationship_type, json, outbox_at, outbox_position)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
@@ -759,11 +789,14 @@ function prepare(db: Db) {
     nodePageOfTypeAsOf: p(`SELECT node_id, json FROM (${nodesAsOfUnion('AND node_type = ? AND node_id > ?')}) ORDER BY node_id LIMIT ?`),
     nodesOfConnector: p('SELECT json FROM nodes WHERE tenant = ? AND connector = ? AND deleted = 0'),
     nodeHashes: p('SELECT node_id, hash FROM nodes WHERE tenant = ? AND connector = ? AND deleted = 0').raw(true),
+    // Covered by nodes_connector / edges_connector (schema.ts): the rows' fingerprints alone.
+    nodeFingerprints: p('SELECT fp FROM nodes WHERE tenant = ? AND connector = ? AND deleted = 0').pluck(),
+    nodesWithFingerprint: p('SELECT node_id, hash FROM nodes WHERE tenant = ? AND connector = ? AND deleted = 0 AND fp = ?').raw(true),
     nodeInsert: p(`${NODE_INSERT} ON CONFLICT (tenant, node_id) DO NOTHING`),
     // Rows of a tenant's first sync, written while the table's keys are built after them.
     nodeInsertNew: p(NODE_INSERT),
     nodeInsertNewMany: p(manyRowsInsert(NODE_INSERT)),
-    nodeUpdate: p('UPDATE nodes SET node_type = ?, connector = ?, deleted = ?, hash = ?, valid_from = ?, json = ? WHERE tenant = ? AND node_id = ?'),
+    nodeUpdate: p('UPDATE nodes SET node_type = ?, connector = ?, deleted = ?, hash = ?, fp = ?, valid_from = ?, json = ? WHERE tenant = ? AND node_id = ?'),
     nodeHistoryFrom: p('SELECT json FROM node_history WHERE tenant = ? AND node_id = ? AND valid_from = ?'),
     nodeHistoryInsert: p('INSERT INTO node_history (tenant, node_id, node_type, valid_from, valid_to, json) VALUES (?, ?, ?, ?, ?, ?)'),
 
@@ -776,11 +809,13 @@ function prepare(db: Db) {
     edgeIdsIn: p('SELECT edge_id FROM edges WHERE tenant = ? AND target_id = ?'),
     edgesOfConnector: p(`SELECT ${EDGE_ROW_COLUMNS} FROM edges WHERE tenant = ? AND connector = ?`),
     edgeHashes: p('SELECT edge_id, hash FROM edges WHERE tenant = ? AND connector = ?').raw(true),
+    edgeFingerprints: p('SELECT fp FROM edges WHERE tenant = ? AND connector = ?').pluck(),
+    edgesWithFingerprint: p('SELECT edge_id, hash FROM edges WHERE tenant = ? AND connector = ? AND fp = ?').raw(true),
     edgeInsert: p(`${EDGE_INSERT} ON CONFLICT (tenant, edge_id) DO NOTHING`),
     edgeInsertNew: p(EDGE_INSERT),
     edgeInsertNewMany: p(manyRowsInsert(EDGE_INSERT)),
     edgeUpdate: p(
-      'UPDATE edges SET edge_type = ?, source_id = ?, target_id = ?, connector = ?, hash = ?, valid_from = ?, json = ? WHERE tenant = ? AND edge_id = ?',
+      'UPDATE edges SET edge_type = ?, source_id = ?, target_id = ?, connector = ?, hash = ?, fp = ?, valid_from = ?, json = ? WHERE tenant = ? AND edge_id = ?',
     ),
     edgeDelete: p('DELETE FROM edges WHERE tenant = ? AND edge_id = ?'),
     edgeHistoryFrom: p(`SELECT ${EDGE_ROW_COLUMNS} FROM edge_history WHERE tenant = ? AND source_id = ? AND edge_id = ? AND valid_from = ?`),

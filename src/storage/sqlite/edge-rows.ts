@@ -1,4 +1,4 @@
-import { edgeContentHash, isPlainEdge, plainEdgeHash, sharedHash } from '../../model/index.ts';
+import { edgeContentHash, isPlainEdge, plainEdgeHash, rowFingerprint, sharedHash } from '../../model/index.ts';
 import type { NormalizedEdge } from '../../model/index.ts';
 
 // An edge row (current or history) keeps in its JSON only what its columns do not: since, until
@@ -48,4 +48,9 @@ export function storedEdgeHash(edge: NormalizedEdge): string {
 /** The content hash a row's stored hash stands for (storedEdgeHash; a row written before schema 7 holds the hash itself). */
 export function edgeHashOfRow(stored: string): string {
   return stored === '' ? plainEdgeHash() : sharedHash(stored);
+}
+
+/** The row's fingerprint (model/fingerprint.ts): of its id and its content hash, the plain hash spelled out. */
+export function edgeFingerprint(edge: NormalizedEdge): number {
+  return rowFingerprint(edge.edgeId, edgeContentHash(edge));
 }

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { POSTURE_EDGE_TYPES } from '../posture-walk.ts';
 import { keepCursorSync, upgradeToEventCursor } from './event-cursor.ts';
 import { keepStoredTenantsAsKeys } from './tenant-keys.ts';
+import { addRowFingerprints } from './row-fingerprints.ts';
 
 // The embedded store's tables (DESIGN "Embedded store"). Current rows and closed history versions
 // live apart, as in the Neo4j adapter: reads of the current graph touch only current rows, and a
@@ -28,7 +29,9 @@ import { keepStoredTenantsAsKeys } from './tenant-keys.ts';
 //    version keeps older Authgraphs, which would take '' for a changed hash, from the file.
 //    The relay's cursor keeps its event's sync (event-cursor.ts), so events_in_sync finds the
 //    cursor's event: by tenant and event id alone every relay read and mark scanned the events.
-export const SCHEMA_VERSION = 7;
+// 8: node and edge rows keep their fingerprint (fp, row-fingerprints.ts), and the connector
+//    indexes hold it instead of the id and hash. The upgrade computes it for every row.
+export const SCHEMA_VERSION = 8;
 
 /** Page size of a new database file (applyPragmas). */
 export const PAGE_SIZE = 16_384;
@@ -51,21 +54,22 @@ CREATE TABLE IF NOT EXISTS tenants (name TEXT PRIMARY KEY, key TEXT NOT NULL UNI
 
 CREATE TABLE IF NOT EXISTS nodes (
   tenant TEXT NOT NULL, node_id TEXT NOT NULL, node_type TEXT NOT NULL, connector TEXT NOT NULL,
-  deleted INTEGER NOT NULL, hash TEXT NOT NULL, valid_from TEXT NOT NULL, json TEXT NOT NULL
+  deleted INTEGER NOT NULL, hash TEXT NOT NULL, fp REAL NOT NULL, valid_from TEXT NOT NULL, json TEXT NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS nodes_key ON nodes (tenant, node_id);
 CREATE INDEX IF NOT EXISTS nodes_type ON nodes (tenant, node_type, node_id);
--- Covering: a sync reads ids and hashes of its connector from the index alone.
-CREATE INDEX IF NOT EXISTS nodes_connector ON nodes (tenant, connector, deleted, node_id, hash);
+-- Covering: a sync reads the fingerprints of its connector's rows from the index alone, and finds
+-- the few rows it reads back by fingerprint (row-fingerprints.ts).
+CREATE INDEX IF NOT EXISTS nodes_connector ON nodes (tenant, connector, deleted, fp);
 
 CREATE TABLE IF NOT EXISTS edges (
   tenant TEXT NOT NULL, edge_id TEXT NOT NULL, edge_type TEXT NOT NULL, source_id TEXT NOT NULL,
-  target_id TEXT NOT NULL, connector TEXT NOT NULL, hash TEXT NOT NULL, valid_from TEXT NOT NULL, json TEXT NOT NULL
+  target_id TEXT NOT NULL, connector TEXT NOT NULL, hash TEXT NOT NULL, fp REAL NOT NULL, valid_from TEXT NOT NULL, json TEXT NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS edges_key ON edges (tenant, edge_id);
 CREATE INDEX IF NOT EXISTS edges_out ON edges (tenant, source_id);
 CREATE INDEX IF NOT EXISTS edges_in ON edges (tenant, target_id);
-CREATE INDEX IF NOT EXISTS edges_connector ON edges (tenant, connector, edge_id, hash);
+CREATE INDEX IF NOT EXISTS edges_connector ON edges (tenant, connector, fp);
 -- Covering, partial: the posture walk reads a tenant's chain edges at once from the index alone
 -- (a tenth of the synthetic tenant's edges: evidence, ownership and membership edges are not in it).
 CREATE INDEX IF NOT EXISTS edges_posture ON edges (tenant, edge_type, source_id, target_id, valid_from) WHERE ${POSTURE_EDGES};
@@ -186,6 +190,8 @@ export function applySchema(db: Database): void {
     const version = schemaVersion(db);
     refuseNewer(version);
     if (version === 1) db.exec(FROM_1_TO_2);
+    // Before TABLES: its connector indexes name the fingerprint column.
+    if (version !== undefined && version < 8) addRowFingerprints(db);
     // 2 → 3 adds indexes only (TABLES creates them, once, on the first open of an older file) and
     // changes what new event rows hold (a version-2 reader must not open it); 3 → 4 changes only
     // what new edge rows hold.
