@@ -9,8 +9,7 @@ import { edgeRow, nodeRow } from '../src/storage/neo4j/rows.ts';
 import { DEFAULT_BATCH_SIZE } from '../src/storage/neo4j/statements.ts';
 import { disableNagleFor, portOf } from '../src/storage/neo4j/tcp-no-delay.ts';
 import { applyGraph } from '../src/sync/apply-graph.ts';
-import type { StorageAdapter } from '../src/storage/StorageAdapter.ts';
-import { hr, intArg, machineLoad, median, peakRssMiB, percentile, rate, timed } from './report.ts';
+import { busyMs, hr, intArg, machineLoad, median, peakRssMiB, percentile, rate, timeCalls, timed } from './report.ts';
 import { seededRandom } from './synthetic/random.ts';
 import { mutateTenant, syntheticTenant } from './synthetic/tenant.ts';
 
@@ -81,38 +80,6 @@ async function adapterLoad(tenantId: string, graph: NormalizedGraph) {
   // Every edge is new to an empty tenant, as to a first sync's diff: created, not merged.
   const edges = await timed(() => storage.bulkUpsertEdges(tenantId, graph.edges, { connectorId: graph.connectorId, created: true }));
   return { nodesMs: nodes.ms, edgesMs: edges.ms };
-}
-
-/** `storage` with each call of `methods` recorded in `into` as a [start, end] interval (by method name). */
-function timeCalls(storage: StorageAdapter, into: Map<string, [number, number][]>, methods: readonly string[]): StorageAdapter {
-  const watched = new Set(methods);
-  return new Proxy(storage, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver) as unknown;
-      if (typeof value !== 'function' || typeof property !== 'string' || !watched.has(property)) return value;
-      return async (...args: unknown[]) => {
-        const start = performance.now();
-        try {
-          return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        } finally {
-          into.set(property, [...(into.get(property) ?? []), [start, performance.now()]]);
-        }
-      };
-    },
-  });
-}
-
-/** How long any of `methods` was running: calls in flight together count once (readPreviousGraph reads nodes and edges side by side). */
-function busyMs(calls: Map<string, [number, number][]>, methods: readonly string[]): number {
-  const intervals = methods.flatMap((m) => calls.get(m) ?? []).sort((a, b) => a[0] - b[0]);
-  let total = 0;
-  let end = -Infinity;
-  for (const [from, to] of intervals) {
-    if (to <= end) continue;
-    total += to - Math.max(from, end);
-    end = to;
-  }
-  return total;
 }
 
 function syncState(graph: NormalizedGraph, startedAt = graph.transformedAt): SyncState {

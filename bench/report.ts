@@ -1,6 +1,7 @@
 // Small helpers so every benchmark prints figures the same way.
 
 import { availableParallelism, loadavg } from 'node:os';
+import type { StorageAdapter } from '../src/storage/StorageAdapter.ts';
 
 export function hr(label: string): void {
   console.log(`\n== ${label}`);
@@ -42,4 +43,36 @@ export function intArg(name: string, fallback: number): number {
 export function machineLoad(): string {
   const [one, five] = loadavg();
   return `load average ${one!.toFixed(2)} (1 min), ${five!.toFixed(2)} (5 min) on ${availableParallelism()} cores`;
+}
+
+/** `storage` with each call of `methods` recorded in `into` as a [start, end] interval (by method name). */
+export function timeCalls(storage: StorageAdapter, into: Map<string, [number, number][]>, methods: readonly string[]): StorageAdapter {
+  const watched = new Set(methods);
+  return new Proxy(storage, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof value !== 'function' || typeof property !== 'string' || !watched.has(property)) return value;
+      return async (...args: unknown[]) => {
+        const start = performance.now();
+        try {
+          return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        } finally {
+          into.set(property, [...(into.get(property) ?? []), [start, performance.now()]]);
+        }
+      };
+    },
+  });
+}
+
+/** How long any of `methods` was running: calls in flight together count once (readPreviousGraph reads nodes and edges side by side). */
+export function busyMs(calls: Map<string, [number, number][]>, methods: readonly string[]): number {
+  const intervals = methods.flatMap((m) => calls.get(m) ?? []).sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let end = -Infinity;
+  for (const [from, to] of intervals) {
+    if (to <= end) continue;
+    total += to - Math.max(from, end);
+    end = to;
+  }
+  return total;
 }

@@ -139,10 +139,13 @@ describe('sqlite adapter', () => {
     await storage.close();
     // The file as schema 7 made it: no fingerprint column, connector indexes of ids and hashes.
     const raw = new Database(filePath);
-    raw.exec(`DROP INDEX nodes_connector; DROP INDEX edges_connector;
+    raw.exec(`DROP INDEX nodes_connector; DROP INDEX edges_connector; DROP INDEX events_entity; DROP INDEX events_target;
       ALTER TABLE nodes DROP COLUMN fp; ALTER TABLE edges DROP COLUMN fp;
+      ALTER TABLE events DROP COLUMN entity_key; ALTER TABLE events DROP COLUMN target_key;
       CREATE INDEX nodes_connector ON nodes (tenant, connector, deleted, node_id, hash);
       CREATE INDEX edges_connector ON edges (tenant, connector, edge_id, hash);
+      CREATE INDEX events_entity ON events (tenant, entity_id);
+      CREATE INDEX events_target ON events (tenant, target_entity_id) WHERE target_entity_id IS NOT NULL;
       UPDATE meta SET value = '7' WHERE key = 'schema_version'`);
     raw.close();
     const upgraded = SqliteStorageAdapter.open({ filePath });
@@ -155,10 +158,19 @@ describe('sqlite adapter', () => {
     expect(fromFile.events.length).toBeGreaterThan(0);
     expect(fromFile.events).toEqual(fromMemory.events);
     expect((await applyGraph(upgraded, { ...next, syncId: 'sync-3', transformedAt: '2026-03-01T00:00:00.000Z' })).events).toEqual([]);
+    // An entity's events, from before the upgrade and after it, found through the new entity keys.
+    const edge = fromFile.events.find((e) => e.targetEntityId !== undefined)!;
+    for (const entityId of [edge.entityId, edge.targetEntityId!]) {
+      const found = await upgraded.queryEvents(tenantId, { entityId, limit: 1000 });
+      expect(found).toEqual(await memory.queryEvents(tenantId, { entityId, limit: 1000 }));
+      expect(found.map((e) => e.syncId)).toEqual(expect.arrayContaining([graph.syncId, 'sync-2']));
+    }
     await upgraded.close();
     const after = new Database(filePath, { readonly: true });
     expect(after.prepare(`SELECT sql FROM sqlite_master WHERE name = 'edges_connector'`).pluck().get()).toMatch(/\(tenant, connector, fp\)/);
     expect(after.prepare('SELECT count(*) FROM nodes WHERE fp IS NULL').pluck().get()).toBe(0);
+    expect(after.prepare('SELECT count(*) FROM events WHERE entity_key IS NULL OR (target_key IS NULL) <> (target_entity_id IS NULL)').pluck().get()).toBe(0);
+    expect(after.prepare(`SELECT sql FROM sqlite_master WHERE name = 'events_entity'`).pluck().get()).toMatch(/\(tenant, entity_key\)/);
     after.close();
   });
 
@@ -539,7 +551,7 @@ describe('sqlite adapter', () => {
     const other = freshTenant('bulk');
     const second = syntheticTenant({ nodes: 6_000, seed: 4, tenantId: other, syncId: 'bulk-2' });
     const { result, changes } = diffGraphs({ ...second, nodes: [], edges: [] }, second);
-    const broken = { ...result.events.at(-1)!, eventId: 'evt_broken', entityId: null } as unknown as GraphEvent;
+    const broken = { ...result.events.at(-1)!, eventId: 'evt_broken', entityType: null } as unknown as GraphEvent;
     const syncState = { syncId: 'bulk-2', tenantId: other, connectorId: second.connectorId, mode: 'full' as const, status: 'completed' as const, startedAt: second.transformedAt, errors: [] };
     const failed = storage.commitSync(other, { connectorId: second.connectorId, changes, events: [...result.events, broken], syncState, publishEvents: { createdAt: second.transformedAt } });
     await expect(failed).rejects.toThrow(/NOT NULL/);

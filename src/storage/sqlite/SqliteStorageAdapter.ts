@@ -2,7 +2,7 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { EventQuery, PathQuery, PostureQuery, compareOutbox, nodeContentHash, parseOrThrow, rowFingerprint, sameEdgeContent, sameNodeContent } from '../../model/index.ts';
+import { EventQuery, PathQuery, PostureQuery, compareOutbox, nodeContentHash, idFingerprint, parseOrThrow, rowFingerprint, sameEdgeContent, sameNodeContent } from '../../model/index.ts';
 import type {
   EventQueryInput,
   ExecutionPath,
@@ -310,13 +310,14 @@ export class SqliteStorageAdapter implements StorageAdapter {
       // An entity's events are those about it and those pointing at it: two index lookups, merged,
       // instead of one walk through every event of the tenant in time order.
       const from = q.entityId
-        ? `(SELECT ${columns} FROM events WHERE ${and} AND entity_id = @entityId UNION SELECT ${columns} FROM events WHERE ${and} AND target_entity_id = @entityId)`
+        ? `(SELECT ${columns} FROM events WHERE ${and} AND entity_key = @entityKey AND entity_id = @entityId
+            UNION SELECT ${columns} FROM events WHERE ${and} AND target_key = @entityKey AND target_entity_id = @entityId)`
         : `(SELECT ${columns} FROM events WHERE ${and})`;
       statement = this.db.prepare(`SELECT ${EVENT_ROW_COLUMNS} FROM ${from} ORDER BY ts_ms ${order}, ts ${order}, sync_id ${order}, sequence ${order} LIMIT @limit`);
       this.eventStatements.set(signature, statement);
     }
     const params: Record<string, unknown> = { tenant: this.tenants.keyOf(tenantId), limit: q.limit + 1 };
-    if (q.entityId) params.entityId = q.entityId;
+    if (q.entityId) Object.assign(params, { entityId: q.entityId, entityKey: idFingerprint(q.entityId) });
     for (const f of present) params[f] = q[f];
     if (q.since) params.sinceMs = Date.parse(q.since);
     if (q.until) params.untilMs = Date.parse(q.until);
@@ -462,6 +463,8 @@ export class SqliteStorageAdapter implements StorageAdapter {
             event.sequence,
             event.entityId,
             event.targetEntityId ?? null,
+            idFingerprint(event.entityId),
+            event.targetEntityId === undefined ? null : idFingerprint(event.targetEntityId),
             event.entityType,
             event.eventType,
             event.relationshipType ?? null,
@@ -648,8 +651,8 @@ export class SqliteStorageAdapter implements StorageAdapter {
    * moment): events that refer to it for their after-state get a copy of it first (event-rows.ts).
    */
   private keepAfterRows(tenant: string, entity: { nodeId: string } | { edgeId: string; sourceNodeId: string }, validFrom: string, json: string): void {
-    if ('nodeId' in entity) this.s.eventAfterRowNode.run(json, tenant, entity.nodeId, validFrom);
-    else this.s.eventAfterRowEdge.run(json, tenant, entity.sourceNodeId, entity.edgeId, validFrom);
+    if ('nodeId' in entity) this.s.eventAfterRowNode.run(json, tenant, idFingerprint(entity.nodeId), entity.nodeId, validFrom);
+    else this.s.eventAfterRowEdge.run(json, tenant, idFingerprint(entity.sourceNodeId), entity.sourceNodeId, entity.edgeId, validFrom);
   }
 
   /**
@@ -766,8 +769,8 @@ const pastOf = (at: ReadAt | undefined) => (at?.asOf ? iso(at.asOf) : undefined)
 // CONFLICT added for the upserts.
 const NODE_INSERT = 'INSERT INTO nodes (tenant, node_id, node_type, connector, deleted, hash, fp, valid_from, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)';
 const EDGE_INSERT = 'INSERT INTO edges (tenant, edge_id, edge_type, source_id, target_id, connector, hash, fp, valid_from, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-const EVENT_INSERT = `INSERT INTO events (tenant, event_id, ts_ms, ts, sync_id, sequence, entity_id, target_entity_id, entity_type, event_type, relationship_type, json, outbox_at, outbox_position)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const EVENT_INSERT = `INSERT INTO events (tenant, event_id, ts_ms, ts, sync_id, sequence, entity_id, target_entity_id, entity_key, target_key, entity_type, event_type, relationship_type, json, outbox_at, outbox_position)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /** Every statement the adapter runs, prepared once per connection. */
 function prepare(db: Db) {
@@ -829,11 +832,11 @@ function prepare(db: Db) {
     // The copy of a version into the events that refer to it (keepAfterRows), through the entity index.
     eventAfterRowNode: p(
       `UPDATE events SET json = json_set(json_remove(json, '$.afterRow'), '$.afterState', json(?))
-       WHERE tenant = ? AND entity_id = ? AND event_type = 'created' AND json_extract(json, '$.afterRow') = ?`,
+       WHERE tenant = ? AND entity_key = ? AND entity_id = ? AND event_type = 'created' AND json_extract(json, '$.afterRow') = ?`,
     ),
     eventAfterRowEdge: p(
       `UPDATE events SET json = json_set(json_remove(json, '$.afterRow'), '$.afterState', json(?))
-       WHERE tenant = ? AND entity_id = ? AND event_type = 'relationship_added' AND json_extract(json, '$.edgeId') = ? AND json_extract(json, '$.afterRow') = ?`,
+       WHERE tenant = ? AND entity_key = ? AND entity_id = ? AND event_type = 'relationship_added' AND json_extract(json, '$.edgeId') = ? AND json_extract(json, '$.afterRow') = ?`,
     ),
 
     syncPut: p(
