@@ -58,17 +58,6 @@ export function nodeFingerprint(node: NormalizedNode): number {
   return fingerprintOf(node.nodeId, nodeHashLanes(node));
 }
 
-const NO_HASH = new Int32Array(4);
-
-/**
- * The fingerprint of an id alone (no content hash): what an index keeps in place of an id it is
- * only ever asked for by equality (the SQLite store's event entity keys). Two ids may share one, so
- * a lookup by it also compares the id.
- */
-export function idFingerprint(id: string): number {
-  return fingerprintOf(id, NO_HASH);
-}
-
 function otherLanes(text: string, out: Int32Array): void {
   let a = 0x811c9dc5 | 0;
   let b = 0x2c9277b5;

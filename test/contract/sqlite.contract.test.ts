@@ -6,11 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { mutateTenant, syntheticTenant } from '../../bench/synthetic/tenant.ts';
 import { calledOnlyStarts } from '../../src/analysis/entry-points.ts';
 import { diffGraphs } from '../../src/diff/index.ts';
-import { edgeContentHash, isEventOutboxEntry, isPlainEdge, nodeContentHash, plainEdgeHash, rowFingerprint } from '../../src/model/index.ts';
+import { edgeContentHash, isEventOutboxEntry, isPlainEdge, makeNodeId, nodeContentHash, plainEdgeHash, rowFingerprint } from '../../src/model/index.ts';
 import type { GraphEvent } from '../../src/model/index.ts';
 import { MemoryStorageAdapter } from '../../src/storage/memory/MemoryStorageAdapter.ts';
 import { StoreBusyError } from '../../src/storage/sqlite/busy.ts';
 import { BULK_MIN_ROWS } from '../../src/storage/sqlite/deferred-indexes.ts';
+import { entityKey } from '../../src/storage/sqlite/entity-keys.ts';
 import { preparePostureStatements } from '../../src/storage/sqlite/posture-graph.ts';
 import { PAGE_SIZE, SCHEMA_VERSION } from '../../src/storage/sqlite/schema.ts';
 import { SqliteStorageAdapter } from '../../src/storage/sqlite/SqliteStorageAdapter.ts';
@@ -172,6 +173,39 @@ describe('sqlite adapter', () => {
     expect(after.prepare('SELECT count(*) FROM events WHERE entity_key IS NULL OR (target_key IS NULL) <> (target_entity_id IS NULL)').pluck().get()).toBe(0);
     expect(after.prepare(`SELECT sql FROM sqlite_master WHERE name = 'events_entity'`).pluck().get()).toMatch(/\(tenant, entity_key\)/);
     after.close();
+  });
+
+  it("two entities whose ids share an entity key (entity-keys.ts) each get only their own events", async () => {
+    const filePath = tempDb();
+    const tenantId = freshTenant();
+    const graph = sampleTenant(tenantId);
+    const alice = graph.nodes.find((n) => n.nodeId === SAMPLE_IDS.alice)!;
+    // Two source ids whose node ids hash to one key: found by trying (~80k tries for even odds at 32 bits).
+    const seen = new Map<number, string>();
+    let pair: [string, string] | undefined;
+    for (let i = 0; !pair; i++) {
+      const sourceId = `u-${i}`;
+      const key = entityKey(makeNodeId(alice.sourceSystem, alice.sourceScope, sourceId));
+      const other = seen.get(key);
+      if (other) pair = [other, sourceId];
+      else seen.set(key, sourceId);
+    }
+    const twins = pair.map((sourceId) => ({ ...alice, sourceId, nodeId: makeNodeId(alice.sourceSystem, alice.sourceScope, sourceId), displayName: sourceId }));
+    expect(entityKey(twins[0]!.nodeId)).toBe(entityKey(twins[1]!.nodeId));
+    const storage = SqliteStorageAdapter.open({ filePath });
+    const memory = MemoryStorageAdapter.create();
+    const withTwins = { ...graph, nodes: [...graph.nodes, ...twins] };
+    for (const store of [storage, memory]) {
+      await applyGraph(store, withTwins);
+      await applyGraph(store, { ...withTwins, syncId: 'sync-2', transformedAt: '2026-03-01T00:00:00.000Z', nodes: [...graph.nodes, { ...twins[0]!, displayName: 'renamed' }] });
+    }
+    for (const twin of twins) {
+      const events = await storage.queryEvents(tenantId, { entityId: twin.nodeId, limit: 100 });
+      expect(events.length).toBeGreaterThan(0);
+      expect(events.every((e) => e.entityId === twin.nodeId)).toBe(true);
+      expect(events).toEqual(await memory.queryEvents(tenantId, { entityId: twin.nodeId, limit: 100 }));
+    }
+    await storage.close();
   });
 
   it('rows whose fingerprints collide (made so by hand) are diffed from their ids and hashes, to the same events as the memory store', async () => {

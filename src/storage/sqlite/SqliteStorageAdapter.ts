@@ -2,7 +2,7 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { EventQuery, PathQuery, PostureQuery, compareOutbox, nodeContentHash, idFingerprint, parseOrThrow, rowFingerprint, sameEdgeContent, sameNodeContent } from '../../model/index.ts';
+import { EventQuery, PathQuery, PostureQuery, compareOutbox, nodeContentHash, parseOrThrow, rowFingerprint, sameEdgeContent, sameNodeContent } from '../../model/index.ts';
 import type {
   EventQueryInput,
   ExecutionPath,
@@ -33,6 +33,7 @@ import type { EventRow, VersionLookup } from './event-rows.ts';
 import { EDGE_ROW_COLUMNS, edgeBody, edgeFingerprint, edgeFromRow, edgeHashOfRow, storedEdgeHash } from './edge-rows.ts';
 import type { EdgeColumns } from './edge-rows.ts';
 import { BULK_MIN_ROWS, deferralFor, withDeferredIndexes } from './deferred-indexes.ts';
+import { entityKey } from './entity-keys.ts';
 import type { BulkTable } from './deferred-indexes.ts';
 import { applyPragmas, applySchema } from './schema.ts';
 import { InsertBatch, manyRowsInsert } from './insert-batch.ts';
@@ -317,7 +318,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
       this.eventStatements.set(signature, statement);
     }
     const params: Record<string, unknown> = { tenant: this.tenants.keyOf(tenantId), limit: q.limit + 1 };
-    if (q.entityId) Object.assign(params, { entityId: q.entityId, entityKey: idFingerprint(q.entityId) });
+    if (q.entityId) Object.assign(params, { entityId: q.entityId, entityKey: entityKey(q.entityId) });
     for (const f of present) params[f] = q[f];
     if (q.since) params.sinceMs = Date.parse(q.since);
     if (q.until) params.untilMs = Date.parse(q.until);
@@ -463,8 +464,8 @@ export class SqliteStorageAdapter implements StorageAdapter {
             event.sequence,
             event.entityId,
             event.targetEntityId ?? null,
-            idFingerprint(event.entityId),
-            event.targetEntityId === undefined ? null : idFingerprint(event.targetEntityId),
+            entityKey(event.entityId),
+            event.targetEntityId === undefined ? null : entityKey(event.targetEntityId),
             event.entityType,
             event.eventType,
             event.relationshipType ?? null,
@@ -651,8 +652,8 @@ export class SqliteStorageAdapter implements StorageAdapter {
    * moment): events that refer to it for their after-state get a copy of it first (event-rows.ts).
    */
   private keepAfterRows(tenant: string, entity: { nodeId: string } | { edgeId: string; sourceNodeId: string }, validFrom: string, json: string): void {
-    if ('nodeId' in entity) this.s.eventAfterRowNode.run(json, tenant, idFingerprint(entity.nodeId), entity.nodeId, validFrom);
-    else this.s.eventAfterRowEdge.run(json, tenant, idFingerprint(entity.sourceNodeId), entity.sourceNodeId, entity.edgeId, validFrom);
+    if ('nodeId' in entity) this.s.eventAfterRowNode.run(json, tenant, entityKey(entity.nodeId), entity.nodeId, validFrom);
+    else this.s.eventAfterRowEdge.run(json, tenant, entityKey(entity.sourceNodeId), entity.sourceNodeId, entity.edgeId, validFrom);
   }
 
   /**

@@ -1,13 +1,14 @@
 import type { Database } from 'better-sqlite3';
-import { idFingerprint, rowFingerprint } from '../../model/index.ts';
+import { rowFingerprint } from '../../model/index.ts';
 import { edgeHashOfRow } from './edge-rows.ts';
+import { entityKey } from './entity-keys.ts';
 
 // Schema 8: every node and edge row keeps its fingerprint (model/fingerprint.ts) in column fp, and
 // the connector indexes hold it in place of the id and hash: a sync reads one number a row
 // (SqliteStorageAdapter.previousState), and an index entry is ~25 bytes, not ~60 (the connector
 // indexes were 240 MB of the 1M-node tenant's file, and a 1%-change sync rewrites most of their
-// pages). Event rows keep idFingerprint of their entity and target ids for the same reason: the
-// entity indexes were 330 MB, and a 1%-change sync of the 1M-node tenant rewrote all of it.
+// pages). Event rows keep keys of their entity and target ids for the same reason (entity-keys.ts):
+// the entity indexes were 330 MB, and a 1%-change sync of the 1M-node tenant rewrote all of it.
 
 /**
  * Give a file written before schema 8 its rows' fingerprints and its events' entity keys, computed
@@ -19,7 +20,7 @@ export function addRowFingerprints(db: Database): void {
   db.function('authgraph_row_fingerprint', { deterministic: true }, (id: unknown, hash: unknown) => rowFingerprint(String(id), String(hash)));
   // An edge row keeps '' for the plain hash (schema 7); its fingerprint is of the hash itself.
   db.function('authgraph_edge_hash', { deterministic: true }, (stored: unknown) => edgeHashOfRow(String(stored)));
-  db.function('authgraph_id_fingerprint', { deterministic: true }, (id: unknown) => (id === null ? null : idFingerprint(String(id))));
+  db.function('authgraph_entity_key', { deterministic: true }, (id: unknown) => (id === null ? null : entityKey(String(id))));
   // A column already there (a file a newer build made, then marked older) is filled again, not added twice.
   for (const [table, column] of [
     ['nodes', 'fp'],
@@ -28,12 +29,12 @@ export function addRowFingerprints(db: Database): void {
     ['events', 'target_key'],
   ] as const) {
     const columns = db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table);
-    if (!columns.includes(column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} REAL`);
+    if (!columns.includes(column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${column === 'fp' ? 'REAL' : 'INTEGER'}`);
   }
   db.exec(`
     UPDATE nodes SET fp = authgraph_row_fingerprint(node_id, hash);
     UPDATE edges SET fp = authgraph_row_fingerprint(edge_id, authgraph_edge_hash(hash));
-    UPDATE events SET entity_key = authgraph_id_fingerprint(entity_id), target_key = authgraph_id_fingerprint(target_entity_id);
+    UPDATE events SET entity_key = authgraph_entity_key(entity_id), target_key = authgraph_entity_key(target_entity_id);
     DROP INDEX IF EXISTS nodes_connector;
     DROP INDEX IF EXISTS edges_connector;
     DROP INDEX IF EXISTS events_entity;
