@@ -11,7 +11,10 @@ import { vanishedIds } from './vanished-ids.ts';
 //   diffGraphs({ ...state, changedNodes, changedEdges }, current, { classified: plan });
 
 export interface HashedPrevious {
-  /** Every live stored node / edge of the connector: id → content hash. */
+  /**
+   * Stored ids → content hashes: every live node / edge of the connector, or (when a classification
+   * is given, which is then all they are read for) at least the stale ones.
+   */
   nodeHashes: ReadonlyMap<string, string>;
   edgeHashes: ReadonlyMap<string, string>;
   /**

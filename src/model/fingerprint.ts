@@ -17,7 +17,7 @@
 // classification that uses them (diff/fingerprints.ts) checks what it can and otherwise falls
 // back to comparing ids and hashes; see there for the odds of a match it cannot check.
 
-import { lanesOfHash128 } from './json-hash128.ts';
+import { lanes128OfStrings, lanesOfHash128 } from './json-hash128.ts';
 import { nodeHashLanes } from './hash.ts';
 import type { NormalizedNode } from './node.ts';
 
@@ -58,18 +58,9 @@ export function nodeFingerprint(node: NormalizedNode): number {
   return fingerprintOf(node.nodeId, nodeHashLanes(node));
 }
 
+/** Lanes for a string that is not a hash128: its own 128-bit hash, tagged so no hash128's lanes equal it but by chance. */
 function otherLanes(text: string, out: Int32Array): void {
-  let a = 0x811c9dc5 | 0;
-  let b = 0x2c9277b5;
-  for (let j = 0; j < text.length; j++) {
-    const c = text.charCodeAt(j);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-  }
-  out[0] = a;
-  out[1] = b;
-  out[2] = text.length;
-  out[3] = 0x6f746865; // "othe": no hash128 has these lanes but by chance
+  out.set(lanes128OfStrings('not a hash128', text));
 }
 
 function fingerprintOf(id: string, hash: Int32Array): number {

@@ -18,11 +18,6 @@ export interface ClassifiedState {
 const MAX_UNMATCHED = 1_000;
 const MAX_UNMATCHED_SHARE = 0.1;
 
-/** The state as ids and hashes, whichever form the store gave it in. */
-export async function exactHashes(state: PreviousState): Promise<StoredHashes> {
-  return 'nodeHashes' in state ? state : state.hashes();
-}
-
 /**
  * classifyCurrent for either form of the stored state. From fingerprints, only the rows none of
  * the extraction's rows matches are read back (diff/fingerprints.ts); when the fingerprints cannot

@@ -19,7 +19,7 @@ import { applyGraph } from '../../src/sync/apply-graph.ts';
 import { freshTenant, SAMPLE_IDS, sampleTenant } from '../support/sample-tenant.ts';
 import { defineStorageAdapterContract } from './storage-adapter.contract.ts';
 import { tempDir } from '../support/temp-dir.ts';
-import { exactHashes } from '../../src/sync/classify-state.ts';
+import { exactHashes } from '../support/exact-hashes.ts';
 
 const tempDb = () => join(tempDir('authgraph-sqlite-'), 'nested', 'authgraph.db');
 /** The key a tenant's rows carry in a file (tenant-keys.ts), for statements on the raw file. */

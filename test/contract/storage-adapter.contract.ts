@@ -13,7 +13,7 @@ import { findInboundPaths } from '../../src/analysis/inbound-chains.ts';
 import { findPartialPaths } from '../../src/analysis/partial-chains.ts';
 import { calledOnlyStarts, isEntryPoint } from '../../src/analysis/entry-points.ts';
 import { readPreviousGraph } from '../../src/sync/previous-graph.ts';
-import { exactHashes } from '../../src/sync/classify-state.ts';
+import { exactHashes } from '../support/exact-hashes.ts';
 import { edgeContentHash, makeEdgeId, nodeContentHash, rowFingerprint } from '../../src/model/index.ts';
 import type { EdgeType, NormalizedEdge, NormalizedNode } from '../../src/model/index.ts';
 import type { HashedPrevious } from '../../src/diff/index.ts';

@@ -14,7 +14,7 @@ import { issueApiKey } from '../../src/api/auth/api-keys.ts';
 import type { NormalizedGraph } from '../../src/model/index.ts';
 import { SqliteStorageAdapter } from '../../src/storage/sqlite/SqliteStorageAdapter.ts';
 import { SAMPLE_IDS, sampleTenant } from '../support/sample-tenant.ts';
-import { exactHashes } from '../../src/sync/classify-state.ts';
+import { exactHashes } from '../support/exact-hashes.ts';
 
 const children: ChildProcess[] = [];
 // Each test's database and graph files (the killed 200k-node load leaves ~2 GB): removed after it.

@@ -12,7 +12,7 @@ import { Neo4jStorageAdapter } from '../../src/storage/neo4j/Neo4jStorageAdapter
 import { applyGraph } from '../../src/sync/apply-graph.ts';
 import { sampleTenant } from '../support/sample-tenant.ts';
 import { neo4jUri, uniqueTenant } from '../support/services.ts';
-import { exactHashes } from '../../src/sync/classify-state.ts';
+import { exactHashes } from '../support/exact-hashes.ts';
 
 const sha1 = (text: string) => createHash('sha1').update(text).digest('base64');
 
