@@ -35,9 +35,8 @@ async function classifyByFingerprints(state: StoredFingerprints, current: Pick<N
   const { nodes, edges } = current;
   if (state.nodeFingerprints.length === 0 && state.edgeFingerprints.length === 0) {
     // Nothing stored (a first sync): every row is NEW, nothing is fingerprinted or read back.
-    const empty = new Map<string, string>();
     return {
-      hashes: { nodeHashes: empty, edgeHashes: new Map() },
+      hashes: { nodeHashes: new Map(), edgeHashes: new Map() },
       classified: { nodeStatus: new Uint8Array(nodes.length), edgeStatus: new Uint8Array(edges.length), staleNodeIds: [], staleEdgeIds: [] },
     };
   }

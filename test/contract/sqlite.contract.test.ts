@@ -7,7 +7,7 @@ import { mutateTenant, syntheticTenant } from '../../bench/synthetic/tenant.ts';
 import { calledOnlyStarts } from '../../src/analysis/entry-points.ts';
 import { diffGraphs } from '../../src/diff/index.ts';
 import { edgeContentHash, isEventOutboxEntry, isPlainEdge, makeNodeId, nodeContentHash, plainEdgeHash, rowFingerprint } from '../../src/model/index.ts';
-import type { GraphEvent } from '../../src/model/index.ts';
+import type { GraphEvent, NormalizedGraph } from '../../src/model/index.ts';
 import { MemoryStorageAdapter } from '../../src/storage/memory/MemoryStorageAdapter.ts';
 import { StoreBusyError } from '../../src/storage/sqlite/busy.ts';
 import { BULK_MIN_ROWS } from '../../src/storage/sqlite/deferred-indexes.ts';
@@ -24,6 +24,15 @@ import { exactHashes } from '../support/exact-hashes.ts';
 const tempDb = () => join(tempDir('authgraph-sqlite-'), 'nested', 'authgraph.db');
 /** The key a tenant's rows carry in a file (tenant-keys.ts), for statements on the raw file. */
 const keyOf = (raw: Database.Database, tenantId: string) => raw.prepare('SELECT key FROM tenants WHERE name = ?').pluck().get(tenantId) as string;
+
+/** A new SQLite file and a memory store, each holding `graph` after one sync (to compare what they answer). */
+async function fileBesideMemory(graph: NormalizedGraph) {
+  const filePath = tempDb();
+  const storage = SqliteStorageAdapter.open({ filePath });
+  const memory = MemoryStorageAdapter.create();
+  for (const store of [storage, memory]) await applyGraph(store, graph);
+  return { filePath, storage, memory };
+}
 
 defineStorageAdapterContract('sqlite', { setup: async () => SqliteStorageAdapter.open({ filePath: tempDb() }) });
 
@@ -131,12 +140,9 @@ describe('sqlite adapter', () => {
   });
 
   it('upgrades a version 7 file: every row gets its fingerprint, and the next syncs diff by them to the same events as the memory store', async () => {
-    const filePath = tempDb();
     const tenantId = freshTenant();
     const graph = syntheticTenant({ nodes: 300, seed: 21, tenantId });
-    const storage = SqliteStorageAdapter.open({ filePath });
-    const memory = MemoryStorageAdapter.create();
-    for (const store of [storage, memory]) await applyGraph(store, graph);
+    const { filePath, storage, memory } = await fileBesideMemory(graph);
     await storage.close();
     // The file as schema 7 made it: no fingerprint column, connector indexes of ids and hashes.
     const raw = new Database(filePath);
@@ -176,7 +182,6 @@ describe('sqlite adapter', () => {
   });
 
   it("two entities whose ids share an entity key (entity-keys.ts) each get only their own events", async () => {
-    const filePath = tempDb();
     const tenantId = freshTenant();
     const graph = sampleTenant(tenantId);
     const alice = graph.nodes.find((n) => n.nodeId === SAMPLE_IDS.alice)!;
@@ -192,13 +197,10 @@ describe('sqlite adapter', () => {
     }
     const twins = pair.map((sourceId) => ({ ...alice, sourceId, nodeId: makeNodeId(alice.sourceSystem, alice.sourceScope, sourceId), displayName: sourceId }));
     expect(entityKey(twins[0]!.nodeId)).toBe(entityKey(twins[1]!.nodeId));
-    const storage = SqliteStorageAdapter.open({ filePath });
-    const memory = MemoryStorageAdapter.create();
     const withTwins = { ...graph, nodes: [...graph.nodes, ...twins] };
-    for (const store of [storage, memory]) {
-      await applyGraph(store, withTwins);
-      await applyGraph(store, { ...withTwins, syncId: 'sync-2', transformedAt: '2026-03-01T00:00:00.000Z', nodes: [...graph.nodes, { ...twins[0]!, displayName: 'renamed' }] });
-    }
+    const { storage, memory } = await fileBesideMemory(withTwins);
+    const renamed = { ...withTwins, syncId: 'sync-2', transformedAt: '2026-03-01T00:00:00.000Z', nodes: [...graph.nodes, { ...twins[0]!, displayName: 'renamed' }] };
+    for (const store of [storage, memory]) await applyGraph(store, renamed);
     for (const twin of twins) {
       const events = await storage.queryEvents(tenantId, { entityId: twin.nodeId, limit: 100 });
       expect(events.length).toBeGreaterThan(0);
@@ -209,12 +211,9 @@ describe('sqlite adapter', () => {
   });
 
   it('rows whose fingerprints collide (made so by hand) are diffed from their ids and hashes, to the same events as the memory store', async () => {
-    const filePath = tempDb();
     const tenantId = freshTenant();
     const graph = syntheticTenant({ nodes: 300, seed: 23, tenantId });
-    const storage = SqliteStorageAdapter.open({ filePath });
-    const memory = MemoryStorageAdapter.create();
-    for (const store of [storage, memory]) await applyGraph(store, graph);
+    const { filePath, storage, memory } = await fileBesideMemory(graph);
     const raw = new Database(filePath);
     const ids = raw.prepare('SELECT node_id FROM nodes WHERE tenant = ? ORDER BY node_id LIMIT 2').pluck().all(keyOf(raw, tenantId)) as string[];
     const key = keyOf(raw, tenantId);

@@ -2,7 +2,7 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { EventQuery, PathQuery, PostureQuery, compareOutbox, nodeContentHash, parseOrThrow, rowFingerprint, sameEdgeContent, sameNodeContent } from '../../model/index.ts';
+import { EventQuery, PathQuery, PostureQuery, compareOutbox, edgeContentHash, nodeContentHash, parseOrThrow, rowFingerprint, sameEdgeContent, sameNodeContent } from '../../model/index.ts';
 import type {
   EventQueryInput,
   ExecutionPath,
@@ -30,7 +30,7 @@ import { EventCursor } from './event-cursor.ts';
 import { TenantKeys } from './tenant-keys.ts';
 import { EVENT_ROW_COLUMNS, eventBody, eventFromRow } from './event-rows.ts';
 import type { EventRow, VersionLookup } from './event-rows.ts';
-import { EDGE_ROW_COLUMNS, edgeBody, edgeFingerprint, edgeFromRow, edgeHashOfRow, storedEdgeHash } from './edge-rows.ts';
+import { EDGE_ROW_COLUMNS, edgeBody, edgeFromRow, edgeHashOfRow, storedEdgeHash } from './edge-rows.ts';
 import type { EdgeColumns } from './edge-rows.ts';
 import { BULK_MIN_ROWS, deferralFor, withDeferredIndexes } from './deferred-indexes.ts';
 import { entityKey } from './entity-keys.ts';
@@ -674,7 +674,8 @@ export class SqliteStorageAdapter implements StorageAdapter {
   private insertNewEdges(tenant: string, edges: readonly NormalizedEdge[], at: string, connectorId: string): void {
     const batch = new InsertBatch(this.s.edgeInsertNew, this.s.edgeInsertNewMany);
     for (const edge of edges) {
-      batch.add(tenant, edge.edgeId, edge.edgeType, edge.sourceNodeId, edge.targetNodeId, connectorId, storedEdgeHash(edge), edgeFingerprint(edge), at, edgeBody(edge));
+      const content = edgeContentHash(edge);
+      batch.add(tenant, edge.edgeId, edge.edgeType, edge.sourceNodeId, edge.targetNodeId, connectorId, storedEdgeHash(content), rowFingerprint(edge.edgeId, content), at, edgeBody(edge));
     }
     batch.flush();
   }
@@ -704,8 +705,9 @@ export class SqliteStorageAdapter implements StorageAdapter {
 
   private writeEdge(tenant: string, edge: NormalizedEdge, at: string, connectorId: string): void {
     const json = edgeBody(edge);
-    const hash = storedEdgeHash(edge);
-    const fp = edgeFingerprint(edge);
+    const content = edgeContentHash(edge);
+    const hash = storedEdgeHash(content);
+    const fp = rowFingerprint(edge.edgeId, content);
     if (this.s.edgeInsert.run(tenant, edge.edgeId, edge.edgeType, edge.sourceNodeId, edge.targetNodeId, connectorId, hash, fp, at, json).changes === 1) return;
     const existing = this.s.edgeGet.get(tenant, edge.edgeId) as EdgeRow;
     const same = existing.hash === hash || sameEdgeContent(edgeFromRow(existing), edge);

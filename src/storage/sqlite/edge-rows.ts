@@ -1,4 +1,4 @@
-import { edgeContentHash, isPlainEdge, plainEdgeHash, rowFingerprint, sharedHash } from '../../model/index.ts';
+import { plainEdgeHash, sharedHash } from '../../model/index.ts';
 import type { NormalizedEdge } from '../../model/index.ts';
 
 // An edge row (current or history) keeps in its JSON only what its columns do not: since, until
@@ -37,20 +37,16 @@ export function edgeFromRow(row: EdgeColumns): NormalizedEdge {
 }
 
 /**
- * An edge's content hash as its row keeps it: '' for a plain edge (isPlainEdge: no dates, no
- * properties), whose hash every such edge shares — 9 edges in 10 of a typical tenant, 22 bytes
- * each in the row and in its edges_connector entry (schema 7).
+ * An edge's content hash (edgeContentHash) as its row keeps it: '' for the plain edges' hash
+ * (isPlainEdge: no dates, no properties), which every such edge shares — 9 edges in 10 of a typical
+ * tenant, 22 bytes each in the row (schema 7). The row's fingerprint is of the hash itself: the
+ * writer hashes an edge once and derives both.
  */
-export function storedEdgeHash(edge: NormalizedEdge): string {
-  return isPlainEdge(edge) ? '' : edgeContentHash(edge);
+export function storedEdgeHash(contentHash: string): string {
+  return contentHash === plainEdgeHash() ? '' : contentHash;
 }
 
 /** The content hash a row's stored hash stands for (storedEdgeHash; a row written before schema 7 holds the hash itself). */
 export function edgeHashOfRow(stored: string): string {
   return stored === '' ? plainEdgeHash() : sharedHash(stored);
-}
-
-/** The row's fingerprint (model/fingerprint.ts): of its id and its content hash, the plain hash spelled out. */
-export function edgeFingerprint(edge: NormalizedEdge): number {
-  return rowFingerprint(edge.edgeId, edgeContentHash(edge));
 }
