@@ -18,6 +18,7 @@ import { idTable } from './id-table.ts';
 import { sortedBy } from './sorted-by.ts';
 import { CHANGED, SAME, classifyCurrent } from './hashed-previous.ts';
 import type { CurrentClassification, HashedPrevious } from './hashed-previous.ts';
+import { typeTally } from './type-tally.ts';
 import { TRIGGER_EDGE_TYPES, isTriggerRelevantLifecycle, isTriggerRelevantUpdate } from './trigger-relevance.ts';
 
 export interface GraphDiff {
@@ -186,14 +187,20 @@ function diffHashed(
   const f = found();
   const seenNodes = new Set<string>();
   // Per-row counts go to plain arrays by type (a Map update per row is the slow part at 4M rows).
+  // With the classification's summary, only the rows not SAME are looked at (their types counted
+  // here); the unchanged rows per type are the summary's totals less those.
+  const summary = plan.summary;
   const nodeTally = typeTally<NodeType>();
   const edgeTally = typeTally<EdgeType>();
   const nodes = current.nodes;
   for (let i = 0; i < nodes.length; i++) {
-    const node = nodes[i]!;
     const status = nodeStatus[i];
-    nodeTally.add(node.nodeType, status === SAME);
-    if (status === SAME) continue;
+    if (status === SAME) {
+      if (!summary) nodeTally.add(nodes[i]!.nodeType, true);
+      continue;
+    }
+    const node = nodes[i]!;
+    nodeTally.add(node.nodeType, false);
     const before = status === CHANGED ? previous.changedNodes.get(node.nodeId) : undefined;
     if (!before || before.deletedAt) {
       f.created.push(node);
@@ -203,7 +210,7 @@ function diffHashed(
     bump(prevNodeCounts, before.nodeType);
     f.updated.push({ before, after: node, changed: changedNodeProperties(before, node) });
   }
-  nodeTally.into(currNodeCounts, prevNodeCounts);
+  tallyInto(nodeTally, summary?.nodeTypeCounts(), currNodeCounts, prevNodeCounts);
   // Stale ids not matched to a current entity are the ones the extraction no longer has.
   const goneNodes = plan.staleNodeIds.filter((id) => !seenNodes.has(id)).map((id) => previous.changedNodes.get(id)).filter((n) => n !== undefined && !n.deletedAt) as NormalizedNode[];
   for (const node of goneNodes) bump(prevNodeCounts, node.nodeType);
@@ -211,10 +218,13 @@ function diffHashed(
   const seenEdges = new Set<string>();
   const edges = current.edges;
   for (let i = 0; i < edges.length; i++) {
-    const edge = edges[i]!;
     const status = edgeStatus[i];
-    edgeTally.add(edge.edgeType, status === SAME);
-    if (status === SAME) continue;
+    if (status === SAME) {
+      if (!summary) edgeTally.add(edges[i]!.edgeType, true);
+      continue;
+    }
+    const edge = edges[i]!;
+    edgeTally.add(edge.edgeType, false);
     const before = status === CHANGED ? previous.changedEdges.get(edge.edgeId) : undefined;
     if (!before) {
       f.added.push(edge);
@@ -226,7 +236,7 @@ function diffHashed(
     if (changed.length) replace(f, before, edge, changed);
     else rehash(f, edge);
   }
-  edgeTally.into(currEdgeCounts, prevEdgeCounts);
+  tallyInto(edgeTally, summary?.edgeTypeCounts(), currEdgeCounts, prevEdgeCounts);
   const goneEdges = plan.staleEdgeIds.filter((id) => !seenEdges.has(id)).map((id) => previous.changedEdges.get(id)).filter((e) => e !== undefined) as NormalizedEdge[];
   for (const edge of goneEdges) bump(prevEdgeCounts, edge.edgeType);
 
@@ -250,18 +260,19 @@ function diffHashed(
   let typeOf = (id: string, edgeType: EdgeType): NodeType => previous.changedNodes.get(id)?.nodeType ?? EDGE_ENDPOINTS[edgeType].from[0]!;
   const edgeEvents = f.added.length + f.removed.length;
   if (edgeEvents > 0 && edgeEvents * 8 < nodes.length) {
-    // A few edge events (a 1% change): the source ids they ask about go in a small Set, and one
-    // pass over the nodes picks out those nodes' types — a lookup in a Set that fits in cache,
-    // with the id's hash already computed by the stored-hash lookups, instead of a table of
-    // every node id (0.4 s at 1M nodes for 24k edge events).
+    // A few edge events (a 1% change): only the source ids they ask about are looked for — through
+    // the summary's id hashes, else in one pass over the nodes with a Set that fits in cache —
+    // instead of a table of every node id (0.4 s at 1M nodes for 24k edge events).
     const asked = new Set<string>();
     for (const edge of f.added) asked.add(edge.sourceNodeId);
     for (const edge of f.removed) asked.add(edge.sourceNodeId);
     const types = new Map<string, NodeType>();
-    for (let i = 0; i < nodes.length; i++) {
-      const node = nodes[i]!;
-      if (asked.has(node.nodeId) && !types.has(node.nodeId)) types.set(node.nodeId, node.nodeType);
-    }
+    if (summary) for (const [id, at] of summary.positionsOf(asked)) types.set(id, nodes[at]!.nodeType);
+    else
+      for (let i = 0; i < nodes.length; i++) {
+        const node = nodes[i]!;
+        if (asked.has(node.nodeId) && !types.has(node.nodeId)) types.set(node.nodeId, node.nodeType);
+      }
     const stored = typeOf;
     typeOf = (id, edgeType) => types.get(id) ?? stored(id, edgeType);
   } else if (edgeEvents > 0 && currentNodeTypes) {
@@ -303,41 +314,21 @@ function deletionScope(previous: StoredGraph, current: NormalizedGraph) {
 }
 
 /**
- * Rows counted by type into two tallies (all rows, and the unchanged ones), in arrays indexed by
- * the order each type is first seen: a few types, millions of rows.
+ * A kind's counts into the diff's tallies: every current row (currCounts) and the unchanged ones
+ * (prevCounts, which hold the stored rows' types). `counted`: the summary's totals, when the loop
+ * tallied only the rows not SAME; the unchanged are then the totals less those.
  */
-function typeTally<K>() {
-  const index = new Map<K, number>();
-  const keys: K[] = [];
-  const all: number[] = [];
-  const same: number[] = [];
-  let lastKey: K | undefined;
-  let last = -1;
-  return {
-    add(key: K, unchanged: boolean) {
-      // Rows come grouped by type more often than not: the last type is checked first.
-      if (key !== lastKey || last < 0) {
-        let at = index.get(key);
-        if (at === undefined) {
-          index.set(key, (at = keys.length));
-          keys.push(key);
-          all.push(0);
-          same.push(0);
-        }
-        lastKey = key;
-        last = at;
-      }
-      all[last]!++;
-      if (unchanged) same[last]!++;
-    },
-    /** Add the totals to `allCounts` and the unchanged rows to `sameCounts`. */
-    into(allCounts: Map<K, number>, sameCounts: Map<K, number>) {
-      keys.forEach((key, i) => {
-        allCounts.set(key, (allCounts.get(key) ?? 0) + all[i]!);
-        if (same[i]) sameCounts.set(key, (sameCounts.get(key) ?? 0) + same[i]!);
-      });
-    },
-  };
+function tallyInto<K>(tally: ReturnType<typeof typeTally<K>>, counted: ReadonlyMap<K, number> | undefined, currCounts: Map<K, number>, prevCounts: Map<K, number>): void {
+  if (!counted) {
+    tally.into(currCounts, prevCounts);
+    return;
+  }
+  const changed = tally.totals();
+  for (const [key, all] of counted) {
+    currCounts.set(key, (currCounts.get(key) ?? 0) + all);
+    const same = all - (changed.get(key) ?? 0);
+    if (same > 0) prevCounts.set(key, (prevCounts.get(key) ?? 0) + same);
+  }
 }
 
 function deletionScopeOf(

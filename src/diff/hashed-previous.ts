@@ -1,6 +1,7 @@
 import { edgeHashIs, isPlainEdge, nodeHashIs, plainEdgeHash } from '../model/index.ts';
 import type { NormalizedEdge, NormalizedGraph, NormalizedNode } from '../model/index.ts';
 import { vanishedIds } from './vanished-ids.ts';
+import type { ExtractionSummary } from './extraction-summary.ts';
 
 // The previous state a full sync diffs against without a second copy of the graph (DESIGN
 // decision 3, "hashes first"): the store's ids and content hashes, and in full only the stored
@@ -36,6 +37,8 @@ export interface CurrentClassification {
   /** Stored ids to read in full: content changed, or gone from the extraction. */
   staleNodeIds: string[];
   staleEdgeIds: string[];
+  /** What the classifying pass gathered of every row for the steps after it (extraction-summary.ts), when it did. */
+  summary?: ExtractionSummary;
 }
 
 /**

@@ -5,3 +5,4 @@ export * from './event-ids.ts';
 export * from './trigger-relevance.ts';
 export * from './hashed-previous.ts';
 export * from './fingerprints.ts';
+export * from './extraction-summary.ts';

@@ -24,6 +24,12 @@ export type EdgeDirection = 'incoming' | 'outgoing' | 'both';
  */
 export type PreviousState = StoredHashes | StoredFingerprints;
 
+/** A connector's stored fingerprints, one list per kind, in ascending order. */
+export interface FingerprintLists {
+  nodes: Float64Array;
+  edges: Float64Array;
+}
+
 export interface StoredHashes {
   nodeHashes: Map<string, string>;
   edgeHashes: Map<string, string>;
@@ -37,8 +43,14 @@ export interface StoredHashes {
  * the exact maps (sync/classify-state.ts).
  */
 export interface StoredFingerprints {
-  nodeFingerprints: Float64Array;
-  edgeFingerprints: Float64Array;
+  /** Whether the connector has live nodes / edges stored at all: a first sync fingerprints nothing. */
+  stored: { nodes: boolean; edges: boolean };
+  /**
+   * Every live row's fingerprint, by kind. The caller starts this read, fingerprints its
+   * extraction (`rowsExpected` rows), then awaits it: a store may read a large state on another
+   * thread meanwhile.
+   */
+  fingerprints(rowsExpected: number): Promise<FingerprintLists>;
   /** The connector's live nodes / edges with these fingerprints: id → content hash. */
   nodesWith(fingerprints: readonly number[]): Promise<Map<string, string>>;
   edgesWith(fingerprints: readonly number[]): Promise<Map<string, string>>;

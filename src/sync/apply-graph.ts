@@ -1,5 +1,5 @@
 import { diffGraphs, NEW } from '../diff/index.ts';
-import type { CurrentClassification } from '../diff/index.ts';
+import type { CurrentClassification, ExtractionSummary } from '../diff/index.ts';
 import type { DiffResult, NodeType, NormalizedEdge, NormalizedGraph, NormalizedNode, SyncError, SyncMode, SyncState } from '../model/index.ts';
 import type { StorageAdapter } from '../storage/StorageAdapter.ts';
 import { syncCompletedMessage } from '../events/outbox-messages.ts';
@@ -42,9 +42,10 @@ async function withoutDanglingEdges(
   storage: StorageAdapter,
   graph: NormalizedGraph,
   runNodeIds: ReadonlySet<string> = new Set(),
-  edgeStatus?: Uint8Array,
+  classified?: CurrentClassification,
 ): Promise<{ graph: NormalizedGraph; warnings: SyncError[]; refused?: ReadonlySet<NormalizedEdge>; nodeTypes?: ReadonlyMap<string, NodeType> }> {
   const edges = graph.edges;
+  const edgeStatus = classified?.edgeStatus;
   let toCheck = edges.length;
   if (edgeStatus) {
     toCheck = 0;
@@ -56,7 +57,7 @@ async function withoutDanglingEdges(
   // than making its own. A few (a 1% change of a large tenant): only their ends are looked for,
   // in one pass over the nodes, without a table of a million ids for them.
   const nodeTypes = toCheck * 8 >= graph.nodes.length ? nodeTypesOf(graph.nodes) : undefined;
-  const inGraph: { has(id: string): boolean } = nodeTypes ?? endsInGraph(graph, edgeStatus);
+  const inGraph: { has(id: string): boolean } = nodeTypes ?? endsInGraph(graph, edgeStatus, classified?.summary);
   const handedOn = nodeTypes ? { nodeTypes } : {};
   const elsewhere = new Set<string>();
   // Two checks per edge, no array per edge: a first sync of a large tenant has millions.
@@ -84,14 +85,15 @@ async function withoutDanglingEdges(
   return { graph: { ...graph, edges: graph.edges.filter((e) => !refused.has(e)) }, warnings, refused, ...handedOn };
 }
 
-/** The ends of the edges to check (NEW in `edgeStatus`) that are nodes of the graph. */
-function endsInGraph(graph: NormalizedGraph, edgeStatus: Uint8Array | undefined): Set<string> {
+/** The ends of the edges to check (NEW in `edgeStatus`) that are nodes of the graph: found through the summary's id hashes when there is one. */
+function endsInGraph(graph: NormalizedGraph, edgeStatus: Uint8Array | undefined, summary: ExtractionSummary | undefined): ReadonlySet<string> | ReadonlyMap<string, number> {
   const asked = new Set<string>();
   for (let i = 0; i < graph.edges.length; i++) {
     if (edgeStatus && edgeStatus[i] !== NEW) continue;
     asked.add(graph.edges[i]!.sourceNodeId);
     asked.add(graph.edges[i]!.targetNodeId);
   }
+  if (summary) return summary.positionsOf(asked);
   const found = new Set<string>();
   for (const node of graph.nodes) if (asked.has(node.nodeId)) found.add(node.nodeId);
   return found;
@@ -110,7 +112,8 @@ function nodeTypesOf(nodes: readonly NormalizedNode[]): Map<string, NodeType> {
  */
 function withoutRefused(classified: CurrentClassification, edges: readonly NormalizedEdge[], refused?: ReadonlySet<NormalizedEdge>): CurrentClassification {
   if (!refused?.size) return classified;
-  return { ...classified, edgeStatus: classified.edgeStatus.filter((_, i) => !refused.has(edges[i]!)) };
+  // The summary counted the refused edges among the extraction's: the diff counts for itself.
+  return { ...classified, edgeStatus: classified.edgeStatus.filter((_, i) => !refused.has(edges[i]!)), summary: undefined };
 }
 
 /** The diff, and what the committed sync record says of it. */
@@ -134,12 +137,13 @@ export async function applyGraph(
   // and the extraction classified against them once: the dangling-edge check skips the edges
   // found stored, and the diff takes the same classification.
   const state = options.previous ? undefined : await classifyState(await storage.previousState(input.tenantId, input.connectorId), input);
-  const checked = await withoutDanglingEdges(storage, input, options.runNodeIds, state?.classified.edgeStatus);
+  const checked = await withoutDanglingEdges(storage, input, options.runNodeIds, state?.classified);
   const graph = checked.graph;
   const errors = [...(options.errors ?? []), ...checked.warnings];
   const { previous, diffOptions } =
     options.previous ?? (await readPreviousGraph(storage, graph, state && { ...state, classified: withoutRefused(state.classified, input.edges, checked.refused) }));
   const { result, changes } = diffGraphs(previous, graph, checked.nodeTypes ? { ...diffOptions, currentNodeTypes: checked.nodeTypes } : diffOptions);
+  const sourceScope = scopeOf(graph, state?.classified.summary);
   const syncState: SyncState = {
     syncId: graph.syncId,
     tenantId: graph.tenantId,
@@ -161,7 +165,7 @@ export async function applyGraph(
     evidenceCompleteness: graph.evidenceCompleteness,
     validAt: graph.transformedAt,
     ...(options.mode === 'full' || !options.mode ? { baselineTakenAt: graph.transformedAt } : {}),
-    ...(scopeOf(graph) ? { sourceScope: scopeOf(graph)! } : {}),
+    ...(sourceScope ? { sourceScope } : {}),
     ...(options.deltaToken ? { deltaToken: options.deltaToken } : {}),
     ...(options.cursor ? { cursor: options.cursor } : {}),
   };
@@ -179,8 +183,11 @@ export async function applyGraph(
 }
 
 /** The scope most of the graph's nodes share: the connector's own source instance. */
-function scopeOf(graph: NormalizedGraph): string | undefined {
-  const counts = new Map<string, number>();
-  for (const n of graph.nodes) counts.set(n.sourceScope, (counts.get(n.sourceScope) ?? 0) + 1);
+function scopeOf(graph: NormalizedGraph, summary: ExtractionSummary | undefined): string | undefined {
+  let counts = summary?.scopeCounts();
+  if (!counts) {
+    counts = new Map<string, number>();
+    for (const n of graph.nodes) counts.set(n.sourceScope, (counts.get(n.sourceScope) ?? 0) + 1);
+  }
   return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
 }

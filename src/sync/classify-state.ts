@@ -1,7 +1,7 @@
-import { classifyCurrent, matchFingerprints, settleFingerprints } from '../diff/index.ts';
+import { ExtractionSummary, classifyCurrent, matchFingerprints, settleFingerprints } from '../diff/index.ts';
 import type { CurrentClassification, FingerprintMatch } from '../diff/index.ts';
 import { edgeContentHash, edgeHashIs, nodeFingerprint, nodeHashIs, rowFingerprint } from '../model/index.ts';
-import type { NormalizedGraph } from '../model/index.ts';
+import type { NormalizedEdge, NormalizedGraph, NormalizedNode } from '../model/index.ts';
 import type { PreviousState, StoredFingerprints, StoredHashes } from '../storage/StorageAdapter.ts';
 
 /** An extraction classified against the stored state, and the stored hashes the diff needs. */
@@ -33,29 +33,27 @@ export async function classifyState(state: PreviousState, current: Pick<Normaliz
 
 async function classifyByFingerprints(state: StoredFingerprints, current: Pick<NormalizedGraph, 'nodes' | 'edges'>): Promise<ClassifiedState | undefined> {
   const { nodes, edges } = current;
-  if (state.nodeFingerprints.length === 0 && state.edgeFingerprints.length === 0) {
+  if (!state.stored.nodes && !state.stored.edges) {
     // Nothing stored (a first sync): every row is NEW, nothing is fingerprinted or read back.
     return {
       hashes: { nodeHashes: new Map(), edgeHashes: new Map() },
       classified: { nodeStatus: new Uint8Array(nodes.length), edgeStatus: new Uint8Array(edges.length), staleNodeIds: [], staleEdgeIds: [] },
     };
   }
-  const nodeIds = new Array<string>(nodes.length);
-  for (let i = 0; i < nodes.length; i++) nodeIds[i] = nodes[i]!.nodeId;
-  const edgeIds = new Array<string>(edges.length);
-  for (let i = 0; i < edges.length; i++) edgeIds[i] = edges[i]!.edgeId;
-  // Nothing stored of a kind: every row of it is NEW, and none is fingerprinted.
-  const nodeFingerprints = new Float64Array(state.nodeFingerprints.length ? nodes.length : 0);
-  for (let i = 0; i < nodeFingerprints.length; i++) nodeFingerprints[i] = nodeFingerprint(nodes[i]!);
-  const edgeFingerprints = new Float64Array(state.edgeFingerprints.length ? edges.length : 0);
-  // Most edges are plain: edgeContentHash gives them one shared string, nothing is computed.
-  for (let i = 0; i < edgeFingerprints.length; i++) edgeFingerprints[i] = rowFingerprint(edgeIds[i]!, edgeContentHash(edges[i]!));
-  const nodeMatch = state.nodeFingerprints.length ? matchFingerprints(state.nodeFingerprints, nodeFingerprints) : none(nodes.length);
-  const edgeMatch = state.edgeFingerprints.length ? matchFingerprints(state.edgeFingerprints, edgeFingerprints) : none(edges.length);
+  // The store reads its fingerprints (on another thread, for a large state) while the extraction
+  // is fingerprinted here.
+  const reading = state.fingerprints(nodes.length + edges.length);
+  // Should fingerprinting throw, the read is left to end unobserved (awaiting it below still throws its error).
+  reading.catch(() => undefined);
+  const { nodeIds, edgeIds, nodeFingerprints, edgeFingerprints, summary } = fingerprintsOf(nodes, edges, state.stored);
+  const stored = await reading;
+  // Rows stored, or gone, since the look above: the fingerprints of a kind were not made.
+  if (stored.nodes.length > 0 !== state.stored.nodes || stored.edges.length > 0 !== state.stored.edges) return undefined;
+  const nodeMatch = stored.nodes.length ? matchFingerprints(stored.nodes, nodeFingerprints) : none(nodes.length);
+  const edgeMatch = stored.edges.length ? matchFingerprints(stored.edges, edgeFingerprints) : none(edges.length);
   if (!nodeMatch || !edgeMatch) return undefined;
   const unmatched = nodeMatch.unmatchedStored.length + edgeMatch.unmatchedStored.length;
-  const stored = state.nodeFingerprints.length + state.edgeFingerprints.length;
-  if (unmatched > MAX_UNMATCHED && unmatched > stored * MAX_UNMATCHED_SHARE) return undefined;
+  if (unmatched > MAX_UNMATCHED && unmatched > (stored.nodes.length + stored.edges.length) * MAX_UNMATCHED_SHARE) return undefined;
   const [nodeRows, edgeRows] = await Promise.all([
     nodeMatch.unmatchedStored.length ? state.nodesWith(nodeMatch.unmatchedStored) : new Map<string, string>(),
     edgeMatch.unmatchedStored.length ? state.edgesWith(edgeMatch.unmatchedStored) : new Map<string, string>(),
@@ -65,8 +63,41 @@ async function classifyByFingerprints(state: StoredFingerprints, current: Pick<N
   if (!settledNodes || !settledEdges) return undefined;
   return {
     hashes: { nodeHashes: nodeRows, edgeHashes: edgeRows },
-    classified: { nodeStatus: settledNodes.status, edgeStatus: settledEdges.status, staleNodeIds: settledNodes.stale, staleEdgeIds: settledEdges.stale },
+    classified: {
+      nodeStatus: settledNodes.status,
+      edgeStatus: settledEdges.status,
+      staleNodeIds: settledNodes.stale,
+      staleEdgeIds: settledEdges.stale,
+      summary,
+    },
   };
+}
+
+/**
+ * The extraction's ids and fingerprints (none for a kind nothing of is stored: every row of it is
+ * NEW), and its summary for the steps after the classification, gathered in the same pass: one
+ * visit to each row object.
+ */
+function fingerprintsOf(nodes: readonly NormalizedNode[], edges: readonly NormalizedEdge[], stored: StoredFingerprints['stored']) {
+  const summary = new ExtractionSummary(nodes);
+  const nodeIds = new Array<string>(nodes.length);
+  const nodeFingerprints = new Float64Array(stored.nodes ? nodes.length : 0);
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!;
+    nodeIds[i] = node.nodeId;
+    summary.addNode(i, node);
+    if (stored.nodes) nodeFingerprints[i] = nodeFingerprint(node);
+  }
+  const edgeIds = new Array<string>(edges.length);
+  const edgeFingerprints = new Float64Array(stored.edges ? edges.length : 0);
+  for (let i = 0; i < edges.length; i++) {
+    const edge = edges[i]!;
+    edgeIds[i] = edge.edgeId;
+    summary.addEdge(edge);
+    // Most edges are plain: edgeContentHash gives them one shared string, nothing is computed.
+    if (stored.edges) edgeFingerprints[i] = rowFingerprint(edge.edgeId, edgeContentHash(edge));
+  }
+  return { nodeIds, edgeIds, nodeFingerprints, edgeFingerprints, summary };
 }
 
 /** Nothing stored: every current row unmatched. */

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -156,10 +156,10 @@ describe('sqlite adapter', () => {
       UPDATE meta SET value = '7' WHERE key = 'schema_version'`);
     raw.close();
     const upgraded = SqliteStorageAdapter.open({ filePath });
-    const state = await upgraded.previousState(tenantId, graph.connectorId);
+    const state = await (await upgraded.previousState(tenantId, graph.connectorId)).fingerprints(0);
     const fingerprints = (rows: { id: string; hash: string }[]) => rows.map(({ id, hash }) => rowFingerprint(id, hash)).sort();
-    expect([...state.nodeFingerprints].sort()).toEqual(fingerprints(graph.nodes.map((n) => ({ id: n.nodeId, hash: nodeContentHash(n) }))));
-    expect([...state.edgeFingerprints].sort()).toEqual(fingerprints(graph.edges.map((e) => ({ id: e.edgeId, hash: edgeContentHash(e) }))));
+    expect([...state.nodes].sort()).toEqual(fingerprints(graph.nodes.map((n) => ({ id: n.nodeId, hash: nodeContentHash(n) }))));
+    expect([...state.edges].sort()).toEqual(fingerprints(graph.edges.map((e) => ({ id: e.edgeId, hash: edgeContentHash(e) }))));
     const next = mutateTenant(graph, 0.05, 22, 'sync-2');
     const [fromFile, fromMemory] = await Promise.all([applyGraph(upgraded, next), applyGraph(memory, next)]);
     expect(fromFile.events.length).toBeGreaterThan(0);
@@ -179,6 +179,38 @@ describe('sqlite adapter', () => {
     expect(after.prepare('SELECT count(*) FROM events WHERE entity_key IS NULL OR (target_key IS NULL) <> (target_entity_id IS NULL)').pluck().get()).toBe(0);
     expect(after.prepare(`SELECT sql FROM sqlite_master WHERE name = 'events_entity'`).pluck().get()).toMatch(/\(tenant, entity_key\)/);
     after.close();
+  });
+
+  it("reads a large sync's stored fingerprints on a worker thread: the same lists, the same events; a failed read fails the sync and the next read works", async () => {
+    const tenantId = freshTenant();
+    const graph = syntheticTenant({ nodes: 600, seed: 31, tenantId });
+    const { filePath, storage, memory } = await fileBesideMemory(graph);
+    // Every read of this one goes to the worker (any extraction is "large").
+    const threaded = SqliteStorageAdapter.open({ filePath, fingerprintWorkerMinRows: 1 });
+    const inPlace = await (await storage.previousState(tenantId, graph.connectorId)).fingerprints(0);
+    const state = await threaded.previousState(tenantId, graph.connectorId);
+    const fromWorker = await state.fingerprints(graph.nodes.length + graph.edges.length);
+    expect(fromWorker.nodes.length).toBe(graph.nodes.length);
+    expect([fromWorker.nodes, fromWorker.edges]).toEqual([inPlace.nodes, inPlace.edges]);
+    // A tenant the file does not hold: nothing stored, nothing read.
+    expect((await threaded.previousState(freshTenant(), graph.connectorId)).stored).toEqual({ nodes: false, edges: false });
+    const next = mutateTenant(graph, 0.05, 32, 'sync-2');
+    const [fromFile, fromMemory] = await Promise.all([applyGraph(threaded, next), applyGraph(memory, next)]);
+    expect(fromFile.events.length).toBeGreaterThan(0);
+    expect(fromFile.events).toEqual(fromMemory.events);
+    // The worker cannot open the file (moved away while this process has it open): the sync fails
+    // with a clear error and stores nothing; once the file is back, the next read works.
+    await threaded.close();
+    const reopened = SqliteStorageAdapter.open({ filePath, fingerprintWorkerMinRows: 1 });
+    const before = await reopened.queryEvents(tenantId, { limit: 10_000 });
+    const third = mutateTenant(next, 0.05, 33, 'sync-3');
+    renameSync(filePath, `${filePath}.away`);
+    await expect(applyGraph(reopened, third)).rejects.toThrow(/reading stored fingerprints: .*unable to open/);
+    renameSync(`${filePath}.away`, filePath);
+    expect(await reopened.queryEvents(tenantId, { limit: 10_000 })).toEqual(before);
+    const [again, againInMemory] = await Promise.all([applyGraph(reopened, third), applyGraph(memory, third)]);
+    expect(again.events).toEqual(againInMemory.events);
+    await Promise.all([reopened.close(), storage.close()]);
   });
 
   it("two entities whose ids share an entity key (entity-keys.ts) each get only their own events", async () => {
@@ -550,8 +582,8 @@ describe('sqlite adapter', () => {
     await sameAsMemory(graph.nodes.filter((_, i) => i % 400 === 0).map((n) => n.nodeId));
     const pending = await storage.pendingOutbox(50, tenantId);
     expect(pending.map((e) => (isEventOutboxEntry(e) ? e.event : undefined))).toEqual(loaded.events.slice(0, 50));
-    const state = await storage.previousState(tenantId, graph.connectorId);
-    expect([state.nodeFingerprints.length, state.edgeFingerprints.length]).toEqual([graph.nodes.length, graph.edges.length]);
+    const state = await (await storage.previousState(tenantId, graph.connectorId)).fingerprints(0);
+    expect([state.nodes.length, state.edges.length]).toEqual([graph.nodes.length, graph.edges.length]);
 
     // A sync at the same moment rewrites versions in place (no history row): the events that referred to them keep the old state.
     const touched = graph.nodes.slice(0, 20);

@@ -209,10 +209,12 @@ export function defineStorageAdapterContract(name: string, harness: AdapterHarne
         expect(new Map([...state.nodeHashes].sort())).toEqual(new Map(graph.nodes.map((n) => [n.nodeId, nodeContentHash(n)] as const).sort()));
         expect(new Map([...state.edgeHashes].sort())).toEqual(new Map(graph.edges.map((e) => [e.edgeId, edgeContentHash(e)] as const).sort()));
         // A store that answers with fingerprints gives one per live row, of its id and hash.
-        if ('nodeFingerprints' in read) {
+        if ('fingerprints' in read) {
           const fingerprints = (hashes: Map<string, string>) => [...hashes].map(([id, hash]) => rowFingerprint(id, hash)).sort();
-          expect([...read.nodeFingerprints].sort()).toEqual(fingerprints(state.nodeHashes));
-          expect([...read.edgeFingerprints].sort()).toEqual(fingerprints(state.edgeHashes));
+          const lists = await read.fingerprints(0);
+          expect([...lists.nodes].sort()).toEqual(fingerprints(state.nodeHashes));
+          expect([...lists.edges].sort()).toEqual(fingerprints(state.edgeHashes));
+          expect(read.stored).toEqual({ nodes: true, edges: true });
         }
         // The next sync: one node gone, one renamed, one edge re-dated, one node new.
         const changedEdge = graph.edges.find((e) => e.edgeType === 'GRANTS')!;

@@ -1,5 +1,5 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import { EventQuery, PathQuery, PostureQuery, compareOutbox, edgeContentHash, nodeContentHash, parseOrThrow, rowFingerprint, sameEdgeContent, sameNodeContent } from '../../model/index.ts';
@@ -24,7 +24,7 @@ import { searchPaths } from '../path-search.ts';
 import { postureOf } from '../posture-walk.ts';
 import { preparePostureStatements, sqlitePostureGraph } from './posture-graph.ts';
 import type { PostureStatements } from './posture-graph.ts';
-import type { EdgeDirection, EventPage, NodePage, NodePageQuery, OutboxKey, OutboxListQuery, ReadAt, StorageAdapter, StoredFingerprints, StoredHashes } from '../StorageAdapter.ts';
+import type { EdgeDirection, EventPage, NodePage, NodePageQuery, OutboxKey, OutboxListQuery, ReadAt, StorageAdapter, FingerprintLists, StoredFingerprints, StoredHashes } from '../StorageAdapter.ts';
 import { isBusy, StoreBusyError } from './busy.ts';
 import { EventCursor } from './event-cursor.ts';
 import { TenantKeys } from './tenant-keys.ts';
@@ -37,6 +37,7 @@ import { entityKey } from './entity-keys.ts';
 import type { BulkTable } from './deferred-indexes.ts';
 import { applyPragmas, applySchema } from './schema.ts';
 import { InsertBatch, manyRowsInsert } from './insert-batch.ts';
+import { FingerprintReader } from './fingerprint-reader.ts';
 
 export interface SqliteStorageOptions {
   /** The database file; created (mode 0600, parent folders too) when missing. */
@@ -45,7 +46,16 @@ export interface SqliteStorageOptions {
   busyTimeoutMs?: number;
   /** Rows a commit must bring to a table before its indexes are built after them (deferred-indexes.ts); tests lower it. */
   bulkMinRows?: number;
+  /**
+   * Extractions of at least this many rows have the stored fingerprints read on a worker thread
+   * while they are fingerprinted (fingerprint-reader.ts); smaller ones read them in place (a thread
+   * costs more than it saves). Tests lower it.
+   */
+  fingerprintWorkerMinRows?: number;
 }
+
+/** Rows from which a sync's fingerprint read goes to the worker thread (SqliteStorageOptions). */
+const FINGERPRINT_WORKER_MIN_ROWS = 200_000;
 
 interface NodeRow {
   json: string;
@@ -135,6 +145,9 @@ export class SqliteStorageAdapter implements StorageAdapter {
     private readonly db: Db,
     private readonly busyTimeoutMs: number,
     private readonly bulkMinRows: number,
+    /** Absent for an in-memory database, which no other connection can open. */
+    private readonly fingerprintReader: FingerprintReader | undefined,
+    private readonly fingerprintWorkerMinRows: number,
   ) {
     this.s = prepare(db);
     this.eventCursor = new EventCursor(db);
@@ -158,7 +171,8 @@ export class SqliteStorageAdapter implements StorageAdapter {
       db.close();
       throw failure;
     }
-    return new SqliteStorageAdapter(db, busyTimeoutMs, options.bulkMinRows ?? BULK_MIN_ROWS);
+    const reader = filePath === ':memory:' ? undefined : new FingerprintReader(resolve(filePath), busyTimeoutMs);
+    return new SqliteStorageAdapter(db, busyTimeoutMs, options.bulkMinRows ?? BULK_MIN_ROWS, reader, options.fingerprintWorkerMinRows ?? FINGERPRINT_WORKER_MIN_ROWS);
   }
 
   // --- graph reads ---
@@ -361,10 +375,15 @@ export class SqliteStorageAdapter implements StorageAdapter {
    */
   async previousState(tenantId: string, connectorId: string): Promise<StoredFingerprints> {
     const t = this.tenants.keyOf(tenantId);
-    const [nodeFingerprints, edgeFingerprints] = this.read(() => [
-      Float64Array.from(this.s.nodeFingerprints.all(t, connectorId) as number[]),
-      Float64Array.from(this.s.edgeFingerprints.all(t, connectorId) as number[]),
-    ]);
+    const stored = this.read(() => ({ nodes: this.s.anyNode.get(t, connectorId) !== undefined, edges: this.s.anyEdge.get(t, connectorId) !== undefined }));
+    const fingerprints = async (rowsExpected: number): Promise<FingerprintLists> => {
+      if (!stored.nodes && !stored.edges) return { nodes: new Float64Array(0), edges: new Float64Array(0) };
+      if (this.fingerprintReader && rowsExpected >= this.fingerprintWorkerMinRows) return this.fingerprintReader.read(t, connectorId);
+      return this.read(() => ({
+        nodes: Float64Array.from(this.s.nodeFingerprints.all(t, connectorId) as number[]),
+        edges: Float64Array.from(this.s.edgeFingerprints.all(t, connectorId) as number[]),
+      }));
+    };
     const rowsWith = (statement: Statement, fingerprints: readonly number[], hashOf: (stored: string) => string) =>
       this.read(() => {
         const rows = new Map<string, string>();
@@ -372,8 +391,8 @@ export class SqliteStorageAdapter implements StorageAdapter {
         return rows;
       });
     return {
-      nodeFingerprints,
-      edgeFingerprints,
+      stored,
+      fingerprints,
       nodesWith: async (fingerprints) => rowsWith(this.s.nodesWithFingerprint, fingerprints, (hash) => hash),
       edgesWith: async (fingerprints) => rowsWith(this.s.edgesWithFingerprint, fingerprints, edgeHashOfRow),
       hashes: async () => this.storedHashes(t, connectorId),
@@ -560,6 +579,7 @@ export class SqliteStorageAdapter implements StorageAdapter {
   }
 
   async close(): Promise<void> {
+    await this.fingerprintReader?.close();
     if (this.db.open) this.db.close();
   }
 
@@ -796,7 +816,10 @@ function prepare(db: Db) {
     nodesOfConnector: p('SELECT json FROM nodes WHERE tenant = ? AND connector = ? AND deleted = 0'),
     nodeHashes: p('SELECT node_id, hash FROM nodes WHERE tenant = ? AND connector = ? AND deleted = 0').raw(true),
     // Covered by nodes_connector / edges_connector (schema.ts): the rows' fingerprints alone.
+    // The same statements as the fingerprint reader's thread (fingerprint-reader.worker.mjs).
     nodeFingerprints: p('SELECT fp FROM nodes WHERE tenant = ? AND connector = ? AND deleted = 0').pluck(),
+    anyNode: p('SELECT 1 FROM nodes WHERE tenant = ? AND connector = ? AND deleted = 0 LIMIT 1'),
+    anyEdge: p('SELECT 1 FROM edges WHERE tenant = ? AND connector = ? LIMIT 1'),
     nodesWithFingerprint: p('SELECT node_id, hash FROM nodes WHERE tenant = ? AND connector = ? AND deleted = 0 AND fp = ?').raw(true),
     nodeInsert: p(`${NODE_INSERT} ON CONFLICT (tenant, node_id) DO NOTHING`),
     // Rows of a tenant's first sync, written while the table's keys are built after them.

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mutateTenant, syntheticTenant } from '../../../bench/synthetic/tenant.ts';
-import { applyChanges, classifyCurrent, diffGraphs } from '../../../src/diff/index.ts';
+import { applyChanges, classifyCurrent, diffGraphs, summarizeExtraction } from '../../../src/diff/index.ts';
 import type { CurrentClassification, HashedPrevious } from '../../../src/diff/index.ts';
 import { canonicalJson, edgeContentHash, nodeContentHash } from '../../../src/model/index.ts';
 import type { NormalizedGraph, StoredGraph } from '../../../src/model/index.ts';
@@ -144,6 +144,10 @@ describe('diff properties (fast-check)', () => {
         expect(hashed.changes).toEqual(whole.changes);
         // Without the classification passed in, the diff classifies itself.
         expect(diffGraphs(previous, b).result.events).toEqual(whole.result.events);
+        // With the classifying pass's summary, the diff looks at the changed rows only: same answer.
+        const summarized = diffGraphs(previous, b, { classified: { ...plan, summary: summarizeExtraction(b) } });
+        expect(summarized.result).toEqual(whole.result);
+        expect(summarized.changes).toEqual(whole.changes);
       }),
       { numRuns: 40, maxSkipsPerRun: 1_000 },
     );
@@ -161,6 +165,8 @@ describe('diff properties (fast-check)', () => {
     expect(edgeEvents.length * 8).toBeLessThan(b.nodes.length);
     expect(edgeEvents.some((e) => e.eventType === 'relationship_removed' && !b.nodes.some((n) => n.nodeId === e.entityId))).toBe(true);
     expect(hashed).toEqual(whole);
+    // The same through the summary's node id hashes (no pass over the nodes).
+    expect(diffGraphs(previous, b, { classified: { ...plan, summary: summarizeExtraction(b) } }).result).toEqual(whole);
   });
 
   it('event order is stable whatever the input order', () => {

@@ -36,8 +36,8 @@ function storedAs(graph: NormalizedGraph, edit?: (rows: { nodes: Row[]; edges: R
     edgeHashes: new Map(rows.edges.map((r) => [r.id, r.hash])),
   });
   const state: StoredFingerprints = {
-    nodeFingerprints: Float64Array.from(rows.nodes.map((r) => r.fp)),
-    edgeFingerprints: Float64Array.from(rows.edges.map((r) => r.fp)),
+    stored: { nodes: rows.nodes.length > 0, edges: rows.edges.length > 0 },
+    fingerprints: async () => ({ nodes: Float64Array.from(rows.nodes.map((r) => r.fp)), edges: Float64Array.from(rows.edges.map((r) => r.fp)) }),
     nodesWith: withFingerprints(rows.nodes),
     edgesWith: withFingerprints(rows.edges),
     hashes: async () => {
@@ -49,7 +49,11 @@ function storedAs(graph: NormalizedGraph, edit?: (rows: { nodes: Row[]; edges: R
 }
 
 /** A classification with its stale ids in one order (they are a set to the diff). */
-const normalized = (c: CurrentClassification) => ({ ...c, staleNodeIds: [...c.staleNodeIds].sort(), staleEdgeIds: [...c.staleEdgeIds].sort() });
+const normalized = ({ summary: _summary, ...c }: CurrentClassification) => ({
+  ...c,
+  staleNodeIds: [...c.staleNodeIds].sort(),
+  staleEdgeIds: [...c.staleEdgeIds].sort(),
+});
 
 describe('classifyState from fingerprints', () => {
   const base = syntheticTenant({ nodes: 400, seed: 5, tenantId: 'fp-tenant' });
@@ -66,6 +70,20 @@ describe('classifyState from fingerprints', () => {
     expect(reads.byFingerprint).toBe(want.staleNodeIds.length + want.staleEdgeIds.length);
     expect([...got.hashes.nodeHashes.keys()].sort()).toEqual([...want.staleNodeIds].sort());
     expect(got.hashes.nodeHashes.get(want.staleNodeIds[0]!)).toBe(exact().nodeHashes.get(want.staleNodeIds[0]!));
+    // The pass also summed up the extraction for the steps after it.
+    const summary = got.classified.summary!;
+    const countOf = <T>(items: readonly T[], key: (t: T) => string) =>
+      items.reduce((m, t) => m.set(key(t), (m.get(key(t)) ?? 0) + 1), new Map<string, number>());
+    expect(summary.nodeTypeCounts()).toEqual(countOf(next.nodes, (n) => n.nodeType));
+    expect(summary.edgeTypeCounts()).toEqual(countOf(next.edges, (e) => e.edgeType));
+    expect(summary.scopeCounts()).toEqual(countOf(next.nodes, (n) => n.sourceScope));
+    const asked = [next.nodes[7]!.nodeId, next.nodes.at(-1)!.nodeId, 'no-such-node', `${next.nodes[0]!.nodeId}-not`];
+    expect(summary.positionsOf(asked)).toEqual(
+      new Map([
+        [asked[0]!, 7],
+        [asked[1]!, next.nodes.length - 1],
+      ]),
+    );
   });
 
   it('agrees with the exact maps on any seeded change', async () => {
