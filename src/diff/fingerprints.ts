@@ -30,76 +30,104 @@ export interface FingerprintMatch {
 }
 
 /**
- * Match the current rows' fingerprints (same order as the rows) against the stored ones;
- * undefined when a fingerprint is shared (two stored rows, or two current rows, with one).
+ * Match the current rows' fingerprints (same order as the rows) against the stored ones (in
+ * ascending order, as a store reads them from its index); undefined when a fingerprint is shared
+ * (two stored rows, or two current rows, with one).
  *
- * Both sides sorted, then merged: a store reads its fingerprints in index order, so the stored
- * side usually comes sorted and only the current side is sorted here (typed-array sort, ~0.3 s
- * for 3M). A hash table of the stored side took ~2 s at 4M rows: a cache miss per row to build
- * and another to probe.
+ * Neither side is sorted. Fingerprints are uniform, so cutting their range into a bucket per
+ * ROWS_PER_BUCKET current rows leaves a few rows in each. The stored rows, already in order, fall
+ * into consecutive runs of buckets; the current rows are counted and placed into theirs (a
+ * counting sort by bucket, each carrying its row's position and fingerprint), and each is then
+ * looked for among the few stored rows of its bucket. For 3M rows (one process, quiet): ~0.23 s,
+ * against ~0.65 s for sorting the current side (Float64Array sort), merging, and probing a set of
+ * the unmatched for each row's status. In the 1M-node tenant's 1%-change sync, whose garbage
+ * collector is busy with its 2 GB graph meanwhile: ~1.5 s against ~2.0 s for its 4M rows. A hash
+ * table of the stored side took ~2 s: a cache miss per row to build and another to probe.
  */
-export function matchFingerprints(stored: Float64Array, current: Float64Array): FingerprintMatch | undefined {
+export function matchFingerprints(given: Float64Array, current: Float64Array): FingerprintMatch | undefined {
   const status = new Uint8Array(current.length);
-  if (stored.length === 0) return { status, unmatchedStored: [] };
-  const s = isAscending(stored) ? stored : stored.slice().sort();
-  const c = current.slice().sort();
-  for (let k = 1; k < s.length; k++) if (s[k] === s[k - 1]) return undefined;
-  for (let k = 1; k < c.length; k++) if (c[k] === c[k - 1]) return undefined;
-  const unmatchedStored: number[] = [];
-  const unmatchedCurrent: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < s.length && j < c.length) {
-    const a = s[i]!;
-    const b = c[j]!;
-    if (a === b) {
-      i++;
-      j++;
-    } else if (a < b) {
-      unmatchedStored.push(a);
-      i++;
-    } else {
-      unmatchedCurrent.push(b);
-      j++;
+  if (given.length === 0) return { status, unmatchedStored: [] };
+  const stored = isAscending(given) ? given : given.slice().sort();
+  for (let k = 1; k < stored.length; k++) if (stored[k - 1] === stored[k]) return undefined; // two stored rows share it
+  const buckets = Math.max(1, Math.ceil(current.length / ROWS_PER_BUCKET));
+  const storedStart = bucketStarts(stored, buckets);
+  // Current rows by bucket: counted, then placed, each with its position among the rows.
+  const currentStart = new Uint32Array(buckets + 1);
+  const bucketOf = bucketsOf(current, buckets);
+  for (let i = 0; i < current.length; i++) currentStart[bucketOf[i]! + 1]!++;
+  for (let b = 0; b < buckets; b++) currentStart[b + 1]! += currentStart[b]!;
+  const next = currentStart.slice(0, buckets);
+  const placed = new Uint32Array(current.length);
+  const placedFp = new Float64Array(current.length);
+  for (let i = 0; i < current.length; i++) {
+    const at = next[bucketOf[i]!]!++;
+    placed[at] = i;
+    placedFp[at] = current[i]!;
+  }
+  const matched = new Uint8Array(stored.length);
+  for (let b = 0; b < buckets; b++) {
+    const from = currentStart[b]!;
+    const to = currentStart[b + 1]!;
+    // A bucket this full is not chance (fingerprints are uniform): leave it to the exact maps.
+    if (to - from > MAX_BUCKET) return undefined;
+    const storedFrom = storedStart[b]!;
+    const storedTo = storedStart[b + 1]!;
+    for (let j = from; j < to; j++) {
+      const fp = placedFp[j]!;
+      for (let k = from; k < j; k++) if (placedFp[k] === fp) return undefined; // two current rows share it
+      for (let k = storedFrom; k < storedTo; k++) {
+        if (stored[k] !== fp) continue;
+        matched[k] = 1;
+        status[placed[j]!] = SAME;
+        break;
+      }
     }
   }
-  while (i < s.length) unmatchedStored.push(s[i++]!);
-  while (j < c.length) unmatchedCurrent.push(c[j++]!);
-  if (unmatchedCurrent.length === 0) status.fill(SAME);
-  else {
-    const unmatched = numberSet(unmatchedCurrent);
-    for (let k = 0; k < current.length; k++) if (!unmatched.has(current[k]!)) status[k] = SAME;
-  }
+  const unmatchedStored: number[] = [];
+  for (let k = 0; k < stored.length; k++) if (matched[k] === 0) unmatchedStored.push(stored[k]!);
   return { status, unmatchedStored };
-}
-
-const word = new Float64Array(1);
-const halves = new Uint32Array(word.buffer);
-
-/**
- * A set of a few fingerprints, asked of every current row: open addressing over a Float64Array
- * (fingerprints are never 0). A Set<number> boxed each double it was asked about, 4M short-lived
- * heap numbers per sync beside a 2 GB graph.
- */
-function numberSet(values: readonly number[]): { has(value: number): boolean } {
-  let capacity = 16;
-  while (capacity < values.length * 2) capacity *= 2;
-  const mask = capacity - 1;
-  const keys = new Float64Array(capacity);
-  const slotOf = (value: number): number => {
-    word[0] = value;
-    // The bits are hash output already: folding the halves spreads them well enough.
-    let slot = (halves[0]! ^ Math.imul(halves[1]!, 0x9e3779b1)) & mask;
-    while (keys[slot] !== 0 && keys[slot] !== value) slot = (slot + 1) & mask;
-    return slot;
-  };
-  for (const value of values) keys[slotOf(value)] = value;
-  return { has: (value) => keys[slotOf(value)] === value };
 }
 
 function isAscending(values: Float64Array): boolean {
   for (let k = 1; k < values.length; k++) if (values[k]! < values[k - 1]!) return false;
   return true;
+}
+
+/** Current rows per bucket on average: 4–8 measured best (fewer buckets, fewer cache misses counting and placing). */
+const ROWS_PER_BUCKET = 6;
+/** Current rows one bucket may hold before the match gives up (expected: about ROWS_PER_BUCKET). */
+const MAX_BUCKET = 256;
+
+// Which half of a float64 holds its sign and exponent: 1 on little-endian machines.
+const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+// The high words of fingerprints, as keys that sort as the numbers do (negatives' bits flipped,
+// positives' sign bit flipped), span [KEY_LOW, KEY_LOW + KEY_RANGE): model/fingerprint.ts keeps
+// the exponent field within 1..1024. A key outside (not a fingerprint) goes to the first or last
+// bucket: still in order, so still matched correctly.
+const KEY_LOW = 0x3ff00000;
+const KEY_RANGE = 0xc0100000 - KEY_LOW;
+
+/** Each fingerprint's bucket, by its high word's key: non-decreasing as the numbers increase. */
+function bucketsOf(values: Float64Array, buckets: number): Uint32Array {
+  const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
+  const out = new Uint32Array(values.length);
+  const scale = buckets / KEY_RANGE;
+  for (let i = 0; i < values.length; i++) {
+    const high = words[2 * i + HIGH]!;
+    const key = high >= 0x80000000 ? ~high >>> 0 : (high | 0x80000000) >>> 0;
+    const b = Math.floor((key - KEY_LOW) * scale);
+    out[i] = b < 0 ? 0 : b >= buckets ? buckets - 1 : b;
+  }
+  return out;
+}
+
+/** Where each bucket's run starts in `sorted` (ascending), and its end at [buckets]. */
+function bucketStarts(sorted: Float64Array, buckets: number): Uint32Array {
+  const starts = new Uint32Array(buckets + 1);
+  const bucketOf = bucketsOf(sorted, buckets);
+  for (let k = 0; k < sorted.length; k++) starts[bucketOf[k]! + 1]!++;
+  for (let b = 0; b < buckets; b++) starts[b + 1]! += starts[b]!;
+  return starts;
 }
 
 /**
