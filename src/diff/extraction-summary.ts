@@ -1,4 +1,5 @@
 import type { EdgeType, NodeType, NormalizedEdge, NormalizedGraph, NormalizedNode } from '../model/index.ts';
+import { stringHash } from './id-table.ts';
 import { typeTally } from './type-tally.ts';
 
 /**
@@ -73,9 +74,5 @@ export function summarizeExtraction(graph: Pick<NormalizedGraph, 'nodes' | 'edge
   return summary;
 }
 
-/** 32-bit FNV-1a of the id's UTF-16 code units, cut to 30 bits: a small integer V8 keeps unboxed in a Set. */
-function idHash(id: string): number {
-  let h = 0x811c9dc5;
-  for (let j = 0; j < id.length; j++) h = Math.imul(h ^ id.charCodeAt(j), 0x01000193);
-  return h & 0x3fffffff;
-}
+/** The id table's string hash cut to 30 bits: a small integer V8 keeps unboxed in a Set. */
+const idHash = (id: string): number => stringHash(id) & 0x3fffffff;

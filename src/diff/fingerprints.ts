@@ -50,12 +50,9 @@ export function matchFingerprints(given: Float64Array, current: Float64Array): F
   const stored = isAscending(given) ? given : given.slice().sort();
   for (let k = 1; k < stored.length; k++) if (stored[k - 1] === stored[k]) return undefined; // two stored rows share it
   const buckets = Math.max(1, Math.ceil(current.length / ROWS_PER_BUCKET));
-  const storedStart = bucketStarts(stored, buckets);
+  const storedStart = bucketStarts(stored, buckets).starts;
   // Current rows by bucket: counted, then placed, each with its position among the rows.
-  const currentStart = new Uint32Array(buckets + 1);
-  const bucketOf = bucketsOf(current, buckets);
-  for (let i = 0; i < current.length; i++) currentStart[bucketOf[i]! + 1]!++;
-  for (let b = 0; b < buckets; b++) currentStart[b + 1]! += currentStart[b]!;
+  const { starts: currentStart, bucketOf } = bucketStarts(current, buckets);
   const next = currentStart.slice(0, buckets);
   const placed = new Uint32Array(current.length);
   const placedFp = new Float64Array(current.length);
@@ -121,13 +118,16 @@ function bucketsOf(values: Float64Array, buckets: number): Uint32Array {
   return out;
 }
 
-/** Where each bucket's run starts in `sorted` (ascending), and its end at [buckets]. */
-function bucketStarts(sorted: Float64Array, buckets: number): Uint32Array {
+/**
+ * Each value's bucket, and where each bucket's run starts once the values are in bucket order
+ * (its end at [buckets]): for sorted values, the runs as they already lie.
+ */
+function bucketStarts(values: Float64Array, buckets: number): { starts: Uint32Array; bucketOf: Uint32Array } {
   const starts = new Uint32Array(buckets + 1);
-  const bucketOf = bucketsOf(sorted, buckets);
-  for (let k = 0; k < sorted.length; k++) starts[bucketOf[k]! + 1]!++;
+  const bucketOf = bucketsOf(values, buckets);
+  for (let k = 0; k < values.length; k++) starts[bucketOf[k]! + 1]!++;
   for (let b = 0; b < buckets; b++) starts[b + 1]! += starts[b]!;
-  return starts;
+  return { starts, bucketOf };
 }
 
 /**

@@ -7,7 +7,7 @@
 // the table.
 
 /** FNV-1a over UTF-16 code units: cheap, and ids differing anywhere land apart. */
-function stringHash(s: string): number {
+export function stringHash(s: string): number {
   let h = 0x811c9dc5 | 0;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h ^ (h >>> 15);

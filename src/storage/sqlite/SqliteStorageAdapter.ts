@@ -37,7 +37,7 @@ import { entityKey } from './entity-keys.ts';
 import type { BulkTable } from './deferred-indexes.ts';
 import { applyPragmas, applySchema } from './schema.ts';
 import { InsertBatch, manyRowsInsert } from './insert-batch.ts';
-import { FingerprintReader } from './fingerprint-reader.ts';
+import { FINGERPRINTS_SQL, FingerprintReader } from './fingerprint-reader.ts';
 
 export interface SqliteStorageOptions {
   /** The database file; created (mode 0600, parent folders too) when missing. */
@@ -816,8 +816,7 @@ function prepare(db: Db) {
     nodesOfConnector: p('SELECT json FROM nodes WHERE tenant = ? AND connector = ? AND deleted = 0'),
     nodeHashes: p('SELECT node_id, hash FROM nodes WHERE tenant = ? AND connector = ? AND deleted = 0').raw(true),
     // Covered by nodes_connector / edges_connector (schema.ts): the rows' fingerprints alone.
-    // The same statements as the fingerprint reader's thread (fingerprint-reader.worker.mjs).
-    nodeFingerprints: p('SELECT fp FROM nodes WHERE tenant = ? AND connector = ? AND deleted = 0').pluck(),
+    nodeFingerprints: p(FINGERPRINTS_SQL.nodes).pluck(),
     anyNode: p('SELECT 1 FROM nodes WHERE tenant = ? AND connector = ? AND deleted = 0 LIMIT 1'),
     anyEdge: p('SELECT 1 FROM edges WHERE tenant = ? AND connector = ? LIMIT 1'),
     nodesWithFingerprint: p('SELECT node_id, hash FROM nodes WHERE tenant = ? AND connector = ? AND deleted = 0 AND fp = ?').raw(true),
@@ -838,7 +837,7 @@ function prepare(db: Db) {
     edgeIdsIn: p('SELECT edge_id FROM edges WHERE tenant = ? AND target_id = ?'),
     edgesOfConnector: p(`SELECT ${EDGE_ROW_COLUMNS} FROM edges WHERE tenant = ? AND connector = ?`),
     edgeHashes: p('SELECT edge_id, hash FROM edges WHERE tenant = ? AND connector = ?').raw(true),
-    edgeFingerprints: p('SELECT fp FROM edges WHERE tenant = ? AND connector = ?').pluck(),
+    edgeFingerprints: p(FINGERPRINTS_SQL.edges).pluck(),
     edgesWithFingerprint: p('SELECT edge_id, hash FROM edges WHERE tenant = ? AND connector = ? AND fp = ?').raw(true),
     edgeInsert: p(`${EDGE_INSERT} ON CONFLICT (tenant, edge_id) DO NOTHING`),
     edgeInsertNew: p(EDGE_INSERT),

@@ -1,6 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import type { FingerprintLists } from '../StorageAdapter.ts';
 
+/** A connector's live rows' fingerprints, in index order: read here and by the worker thread (which is handed these). */
+export const FINGERPRINTS_SQL = {
+  nodes: 'SELECT fp FROM nodes WHERE tenant = ? AND connector = ? AND deleted = 0',
+  edges: 'SELECT fp FROM edges WHERE tenant = ? AND connector = ?',
+} as const;
+
 type Answer = { id: number; nodes: Float64Array; edges: Float64Array } | { id: number; error: string; closed?: true };
 
 /**
@@ -41,7 +47,7 @@ export class FingerprintReader {
   private started(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(new URL('./fingerprint-reader.worker.mjs', import.meta.url), {
-      workerData: { filePath: this.filePath, busyTimeoutMs: this.busyTimeoutMs },
+      workerData: { filePath: this.filePath, busyTimeoutMs: this.busyTimeoutMs, statements: FINGERPRINTS_SQL },
     });
     worker.unref();
     worker.on('message', (answer: Answer) => {

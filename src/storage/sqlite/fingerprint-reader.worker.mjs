@@ -15,10 +15,9 @@ function openReader() {
     const db = new Database(workerData.filePath, { readonly: true, fileMustExist: true });
     db.pragma(`busy_timeout = ${workerData.busyTimeoutMs}`);
     db.pragma('cache_size = -65536');
-    // The same statements as the adapter's previousState (SqliteStorageAdapter.ts): the connector
-    // indexes alone answer them, in fingerprint order.
-    const nodes = db.prepare('SELECT fp FROM nodes WHERE tenant = ? AND connector = ? AND deleted = 0').pluck();
-    const edges = db.prepare('SELECT fp FROM edges WHERE tenant = ? AND connector = ?').pluck();
+    // The adapter's own statements (FINGERPRINTS_SQL): the connector indexes alone answer them, in fingerprint order.
+    const nodes = db.prepare(workerData.statements.nodes).pluck();
+    const edges = db.prepare(workerData.statements.edges).pluck();
     return db.transaction((tenant, connector) => [Float64Array.from(nodes.all(tenant, connector)), Float64Array.from(edges.all(tenant, connector))]);
   } catch (error) {
     return messageOf(error);
